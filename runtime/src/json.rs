@@ -1,0 +1,30 @@
+//! The entry point a web layer calls: JSON bytes in, a patch or a structured error out.
+
+use crate::{Patch, PatchError};
+
+/// Parses a JSON document into a patch; its problems as data rather than a string.
+///
+/// Only a JSON object is accepted. Every key naming a server-only field (by any of its serde
+/// spellings) is listed as forbidden, every other unknown key as unknown, every repeated key
+/// as duplicate; a wrong type or a `null` for a non-optional field is listed as invalid with
+/// its reason. Trailing characters after the object are a syntax error.
+///
+/// ```
+/// use safe_update::SafeUpdate;
+///
+/// #[derive(SafeUpdate)]
+/// struct User {
+///     #[update(server_only)] id: u64,
+///     #[update(allow)] name: String,
+///     #[update(server_only)] is_admin: bool,
+/// }
+///
+/// let error = safe_update::from_json::<UserPatch>(br#"{"name":"Eve","is_admin":true,"id":1,"x":0}"#)
+///     .unwrap_err();
+/// assert_eq!(error.forbidden(), ["is_admin", "id"]);
+/// assert_eq!(error.unknown(), ["x"]);
+/// assert_eq!(error.code(), "forbidden_fields");
+/// ```
+pub fn from_json<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
+    crate::__private::from_slice(body)
+}

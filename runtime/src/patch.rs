@@ -1,0 +1,96 @@
+//! The traits that tie a model to its generated patch type.
+
+use crate::__private::{Collector, Key, Path};
+use crate::{Applied, ApplyError, Roles};
+
+/// A model whose client-writable fields are described by `#[derive(SafeUpdate)]`.
+///
+/// Generic code (a web layer, a repository) names the patch of any model through this trait:
+/// `<User as SafeUpdate>::Patch`.
+pub trait SafeUpdate: Sized {
+    /// The generated patch type: the fields a client may write, each optional.
+    type Patch: Patch<Target = Self>;
+}
+
+/// A partial update of [`Patch::Target`] holding only client-writable fields.
+///
+/// Implemented by `#[derive(SafeUpdate)]`; never implement it by hand. A patch is built by
+/// deserializing a client's document ([`from_json`](crate::from_json) or any serde
+/// deserializer) or in code, and written with [`apply_as`](Patch::apply_as), which checks
+/// roles and validators before the first write: an update is applied completely or not at all.
+pub trait Patch: Default + Sized {
+    /// The model this patch updates.
+    type Target;
+
+    /// Wire names of the fields a client may send (role-gated and nested ones included).
+    const WRITABLE: &'static [&'static str];
+    /// Wire names of the server-only fields: sending one is rejected as forbidden.
+    const SERVER_ONLY: &'static [&'static str];
+    /// Role-gated fields: each wire name with the roles, any one of which allows writing it.
+    const GATED: &'static [(&'static str, &'static [&'static str])];
+
+    /// Whether the patch writes nothing (the document was `{}`).
+    fn is_empty(&self) -> bool;
+
+    /// Applies the patch on behalf of `who`.
+    ///
+    /// Every check runs before the first write: roles of gated fields, field validators,
+    /// nested patches and the container validator. On error `target` is unchanged and the
+    /// error lists every problem found. On success the result names the fields written and
+    /// those whose value actually changed.
+    fn apply_as<R: Roles + ?Sized>(
+        self,
+        target: &mut Self::Target,
+        who: &R,
+    ) -> Result<Applied, ApplyError> {
+        let mut errors = ApplyError::default();
+        self.__check(target, &who, Path::ROOT, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut applied = Applied::with_capacity(Self::WRITABLE.len());
+        self.__write(target, None, &mut applied);
+        Ok(applied)
+    }
+
+    #[doc(hidden)]
+    /// The model's name, for messages.
+    const __MODEL: &'static str;
+
+    #[doc(hidden)]
+    /// Classifies one key of a document.
+    fn __key(key: &str) -> Key;
+
+    #[doc(hidden)]
+    /// Reads the value of the field `index` (from [`Patch::__key`]) out of `map`.
+    fn __field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: u16,
+        map: &mut A,
+        collector: &mut Collector,
+        path: Path<'_>,
+    ) -> Result<(), A::Error>;
+
+    #[doc(hidden)]
+    /// Records in `errors` every reason this patch may not be written to `target` by `who`.
+    fn __check(
+        &self,
+        target: &Self::Target,
+        who: &dyn Roles,
+        path: Path<'_>,
+        errors: &mut ApplyError,
+    );
+
+    #[doc(hidden)]
+    /// Writes the present fields; only called after [`Patch::__check`] found nothing.
+    fn __write(self, target: &mut Self::Target, parent: Option<usize>, applied: &mut Applied);
+}
+
+/// A patch with no role-gated field, itself or in a nested patch: it can be applied without
+/// an identity (`patch.apply(&mut model)`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has role-gated fields, so it cannot be applied without an identity",
+    label = "role-gated patch",
+    note = "call `apply_as(&mut target, &identity)` with the identity of whoever sent the patch"
+)]
+pub trait Ungated: Patch {}

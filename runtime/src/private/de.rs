@@ -1,0 +1,343 @@
+//! One pass over any serde deserializer: only a map, every key classified, every problem
+//! recorded with its path, no intermediate `Value` (so a repeated key cannot hide).
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+use super::Path;
+use crate::{Patch, PatchError};
+
+/// How a patch type classifies one key of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A writable field, by its index in the patch.
+    Field(u16),
+    /// A spelling of a server-only field.
+    Forbidden,
+    /// Anything else.
+    Unknown,
+}
+
+/// The problems found so far in one document.
+#[derive(Debug, Default)]
+pub struct Collector {
+    error: PatchError,
+    // Set once a type error has aborted the parse.
+    aborted: bool,
+}
+
+impl Collector {
+    fn invalid(&mut self, path: String, reason: String) {
+        self.error.invalid.entry(path).or_insert(reason);
+    }
+
+    fn aborted_by(&mut self, path: String, reason: String) {
+        // A type error aborts the parse and unwinds through every enclosing field: keep the
+        // innermost one, which names the field that really is wrong.
+        if !self.aborted {
+            self.aborted = true;
+            self.invalid(path, reason);
+        }
+    }
+
+    fn into_error(self) -> PatchError {
+        self.error
+    }
+}
+
+/// Deserializes a patch as serde's `Deserialize` does; every problem becomes one message.
+pub fn deserialize<'de, P: Patch, D: Deserializer<'de>>(deserializer: D) -> Result<P, D::Error> {
+    let mut collector = Collector::default();
+    let patch = deserializer.deserialize_map(PatchVisitor::<P> {
+        collector: &mut collector,
+        path: Path::ROOT,
+        marker: PhantomData,
+    })?;
+    let error = collector.into_error();
+    if error.is_empty() {
+        Ok(patch)
+    } else {
+        Err(de::Error::custom(error))
+    }
+}
+
+/// Deserializes a patch from JSON bytes, its problems as data.
+pub fn from_slice<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
+    let mut collector = Collector::default();
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let parsed = (&mut json)
+        .deserialize_map(PatchVisitor::<P> {
+            collector: &mut collector,
+            path: Path::ROOT,
+            marker: PhantomData,
+        })
+        .and_then(|patch| json.end().map(|()| patch));
+    let aborted = collector.aborted;
+    let mut error = collector.into_error();
+    match parsed {
+        Ok(patch) if error.is_empty() => Ok(patch),
+        Ok(_) => Err(error),
+        Err(failure) => {
+            if failure.is_syntax() || failure.is_eof() || failure.is_io() {
+                error.malformed = Some(failure.to_string());
+            } else if !aborted {
+                // Not recorded by a field: the document itself has the wrong shape.
+                error.invalid.insert(String::new(), failure.to_string());
+            }
+            Err(error)
+        }
+    }
+}
+
+struct PatchVisitor<'c, 'p, P> {
+    collector: &'c mut Collector,
+    path: Path<'p>,
+    marker: PhantomData<fn() -> P>,
+}
+
+impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, P> {
+    type Value = P;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "a JSON object with the writable fields of `{}`",
+            P::__MODEL
+        )
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<P, A::Error> {
+        let collector = self.collector;
+        let mut patch = P::default();
+        while let Some(key) = map.next_key_seed(KeySeed::<P> {
+            collector: &mut *collector,
+            path: self.path,
+            marker: PhantomData,
+        })? {
+            match key {
+                Some(index) => patch.__field(index, &mut map, collector, self.path)?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(patch)
+    }
+}
+
+/// Reads one key: a field index, or `None` for a key already recorded as a problem.
+struct KeySeed<'c, 'p, P> {
+    collector: &'c mut Collector,
+    path: Path<'p>,
+    marker: PhantomData<fn() -> P>,
+}
+
+impl<'de, P: Patch> DeserializeSeed<'de> for KeySeed<'_, '_, P> {
+    type Value = Option<u16>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<u16>, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, P> {
+    type Value = Option<u16>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<u16>, E> {
+        match P::__key(key) {
+            Key::Field(index) => return Ok(Some(index)),
+            Key::Forbidden => self.collector.error.forbidden.push(self.path.join_key(key)),
+            Key::Unknown => self.collector.error.unknown.push(self.path.join_key(key)),
+        }
+        Ok(None)
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Option<u16>, E> {
+        match core::str::from_utf8(key) {
+            Ok(key) => self.visit_str(key),
+            Err(_) => {
+                let key = String::from_utf8_lossy(key);
+                self.collector.error.unknown.push(self.path.join_key(&key));
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Reads a required field (`T` in the model): `null` is refused.
+pub fn required<'de, A, T>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    collector: &mut Collector,
+    path: Path<'_>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if is_repeat(slot.is_some(), map, collector, path, name)? {
+        return Ok(());
+    }
+    match map.next_value::<Option<T>>() {
+        Ok(Some(value)) => *slot = Some(value),
+        Ok(None) => collector.invalid(
+            path.join_key(name),
+            "null is not allowed: the field is not optional".to_owned(),
+        ),
+        Err(error) => return Err(record(collector, path, name, error)),
+    }
+    Ok(())
+}
+
+/// Reads an optional field (`Option<T>` in the model): `null` clears it.
+pub fn optional<'de, A, T>(
+    slot: &mut Option<Option<T>>,
+    map: &mut A,
+    collector: &mut Collector,
+    path: Path<'_>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if is_repeat(slot.is_some(), map, collector, path, name)? {
+        return Ok(());
+    }
+    match map.next_value::<Option<T>>() {
+        Ok(value) => *slot = Some(value),
+        Err(error) => return Err(record(collector, path, name, error)),
+    }
+    Ok(())
+}
+
+/// Reads a nested patch (`#[update(nested)]` on a `T`): `null` is refused.
+pub fn nested<'de, A, P>(
+    slot: &mut Option<P>,
+    map: &mut A,
+    collector: &mut Collector,
+    path: Path<'_>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    P: Patch,
+{
+    if is_repeat(slot.is_some(), map, collector, path, name)? {
+        return Ok(());
+    }
+    let at = path.child(name);
+    match map.next_value_seed(NestedSeed::<P> {
+        collector: &mut *collector,
+        path: at,
+        marker: PhantomData,
+    }) {
+        Ok(Some(patch)) => *slot = Some(patch),
+        Ok(None) => collector.invalid(
+            at.join(),
+            "null is not allowed: the field is not optional".to_owned(),
+        ),
+        Err(error) => return Err(record(collector, path, name, error)),
+    }
+    Ok(())
+}
+
+/// Reads a nested patch of an `Option<T>` field: `null` clears it.
+pub fn nested_optional<'de, A, P>(
+    slot: &mut Option<Option<P>>,
+    map: &mut A,
+    collector: &mut Collector,
+    path: Path<'_>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    P: Patch,
+{
+    if is_repeat(slot.is_some(), map, collector, path, name)? {
+        return Ok(());
+    }
+    match map.next_value_seed(NestedSeed::<P> {
+        collector: &mut *collector,
+        path: path.child(name),
+        marker: PhantomData,
+    }) {
+        Ok(patch) => *slot = Some(patch),
+        Err(error) => return Err(record(collector, path, name, error)),
+    }
+    Ok(())
+}
+
+/// A key seen before is recorded and its value skipped: the first value is kept but the
+/// document is refused, since a repeated key is how one value hides behind another.
+fn is_repeat<'de, A: MapAccess<'de>>(
+    seen: bool,
+    map: &mut A,
+    collector: &mut Collector,
+    path: Path<'_>,
+    name: &'static str,
+) -> Result<bool, A::Error> {
+    if seen {
+        collector.error.duplicate.push(path.join_key(name));
+        map.next_value::<IgnoredAny>()?;
+    }
+    Ok(seen)
+}
+
+fn record<E: fmt::Display>(collector: &mut Collector, path: Path<'_>, name: &str, error: E) -> E {
+    collector.aborted_by(path.join_key(name), error.to_string());
+    error
+}
+
+/// A nested patch or `null`.
+struct NestedSeed<'c, 'p, P> {
+    collector: &'c mut Collector,
+    path: Path<'p>,
+    marker: PhantomData<fn() -> P>,
+}
+
+impl<'de, P: Patch> DeserializeSeed<'de> for NestedSeed<'_, '_, P> {
+    type Value = Option<P>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, P: Patch> Visitor<'de> for NestedSeed<'_, '_, P> {
+    type Value = Option<P>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "a JSON object with the writable fields of `{}`, or null",
+            P::__MODEL
+        )
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<P>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<P>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
+        deserializer
+            .deserialize_map(PatchVisitor::<P> {
+                collector: self.collector,
+                path: self.path,
+                marker: PhantomData,
+            })
+            .map(Some)
+    }
+}
