@@ -78,7 +78,7 @@ impl Applied {
         names
     }
 
-    fn leaves(&self, keep: impl Fn(bool) -> bool) -> impl Iterator<Item = FieldPath<'_>> + '_ {
+    fn leaves(&self, keep: fn(bool) -> bool) -> impl Iterator<Item = FieldPath<'_>> + '_ {
         self.entries
             .iter()
             .enumerate()

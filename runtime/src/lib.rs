@@ -2,7 +2,10 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+#[cfg(feature = "actix")]
+pub mod actix;
 mod applied;
+pub mod auth;
 mod error;
 mod json;
 mod patch;

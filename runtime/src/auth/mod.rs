@@ -1,0 +1,1 @@
+//! Basic Auth identities (RFC 7617): credentials, roles, password verification.
