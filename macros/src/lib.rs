@@ -1,10 +1,21 @@
 //! Implementation detail of `safe-update`.
 #![forbid(unsafe_code)]
 
-use proc_macro::TokenStream;
+mod ast;
+mod attr;
+mod bound;
+mod case;
+mod ctxt;
+mod expand;
+mod serde_attr;
+mod valid;
 
-/// See the `safe-update` crate.
+use proc_macro::TokenStream;
+use syn::{parse_macro_input, DeriveInput};
+
+/// Derives the patch type of a model. Documented in the `safe-update` crate.
 #[proc_macro_derive(SafeUpdate, attributes(update, serde))]
-pub fn derive_safe_update(_input: TokenStream) -> TokenStream {
-    TokenStream::new()
+pub fn derive_safe_update(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive(&input).into()
 }

@@ -1,0 +1,277 @@
+//! `#[update(...)]` parsed into typed structs. Simple checks happen here, while parsing;
+//! checks that involve several attributes or fields live in `valid.rs`.
+
+use proc_macro2::TokenStream;
+use syn::meta::ParseNestedMeta;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, ExprPath, Ident, LitStr, Path, Token, WherePredicate};
+
+use crate::ctxt::Ctxt;
+
+/// What one field's `#[update(...)]` attributes say.
+#[derive(Default)]
+pub struct FieldAttrs {
+    /// `allow` or `allow(role = "...")`, with its roles (none: anyone may write).
+    pub allow: Option<Allow>,
+    /// The `server_only` keyword, kept for spans.
+    pub server_only: Option<Path>,
+    /// The `nested` keyword: the field's type derives `SafeUpdate` too.
+    pub nested: Option<Path>,
+    /// `validate = path::to::check`.
+    pub validate: Option<ExprPath>,
+}
+
+/// `allow`, with the roles of `allow(role = "...")`.
+pub struct Allow {
+    /// Any one of these roles allows the write; empty means anyone may write.
+    pub roles: Vec<LitStr>,
+}
+
+/// What the container's `#[update(...)]` attributes say.
+#[derive(Default)]
+pub struct ContainerAttrs {
+    /// `name = "..."`: the patch type's name.
+    pub name: Option<Ident>,
+    /// `default = server_only`: fields without a policy are server-only.
+    pub default_server_only: bool,
+    /// `crate = "..."`: where the runtime crate is.
+    pub krate: Option<Path>,
+    /// `validate = path`: checks the would-be result as a whole.
+    pub validate: Option<ExprPath>,
+    /// `attr(...)`: attributes put on the patch type.
+    pub attrs: Vec<TokenStream>,
+    /// `bound = "..."`: where-predicates that replace the inferred bounds.
+    pub bound: Option<Vec<WherePredicate>>,
+}
+
+const FIELD_KEYS: &str =
+    "expected `allow`, `allow(role = \"...\")`, `server_only`, `nested` or `validate = ...`";
+const CONTAINER_KEYS: &str = "expected `name = \"...\"`, `default = server_only`, \
+     `crate = \"...\"`, `validate = ...`, `attr(...)` or `bound = \"...\"`";
+
+pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    for attr in update_attrs(attrs) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("allow") {
+                // #[update(allow)] or #[update(allow(role = "admin", role = "support"))]
+                let roles = parse_roles(cx, &meta)?;
+                if out.allow.is_some() {
+                    cx.error_spanned_by(&meta.path, "duplicate `update` attribute `allow`");
+                } else if out.server_only.is_some() {
+                    cx.error_spanned_by(&meta.path, CONTRADICTION);
+                } else {
+                    out.allow = Some(Allow { roles });
+                }
+            } else if meta.path.is_ident("server_only") {
+                // #[update(server_only)]
+                no_arguments(cx, &meta)?;
+                if out.server_only.is_some() {
+                    cx.error_spanned_by(&meta.path, "duplicate `update` attribute `server_only`");
+                } else if out.allow.is_some() {
+                    cx.error_spanned_by(&meta.path, CONTRADICTION);
+                } else {
+                    out.server_only = Some(meta.path.clone());
+                }
+            } else if meta.path.is_ident("nested") {
+                // #[update(nested)]
+                no_arguments(cx, &meta)?;
+                set_once(cx, &meta, &mut out.nested, meta.path.clone());
+            } else if meta.path.is_ident("validate") {
+                // #[update(validate = path::to::check)]
+                let check: ExprPath = meta.value()?.parse()?;
+                set_once(cx, &meta, &mut out.validate, check);
+            } else if meta.path.is_ident("role") {
+                skip_value(&meta)?;
+                cx.error_spanned_by(
+                    &meta.path,
+                    "`role` goes inside `allow`: `#[update(allow(role = \"...\"))]`",
+                );
+            } else {
+                skip_value(&meta)?;
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!("unknown `update` attribute `{}`; {FIELD_KEYS}", path_str(&meta.path)),
+                );
+            }
+            Ok(())
+        });
+        if let Err(error) = parsed {
+            cx.syn_error(error);
+        }
+    }
+    out
+}
+
+const CONTRADICTION: &str = "`allow` and `server_only` contradict each other: a field is \
+     either writable (by anyone, or by the roles of `allow(role = \"...\")`) or server-only";
+
+pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
+    let mut out = ContainerAttrs::default();
+    let mut default_seen = false;
+    for attr in update_attrs(attrs) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("name") {
+                // #[update(name = "UserChanges")]
+                let lit: LitStr = meta.value()?.parse()?;
+                match syn::parse_str::<Ident>(&lit.value()) {
+                    Ok(name) => set_once(cx, &meta, &mut out.name, Ident::new(&name.to_string(), lit.span())),
+                    Err(_) => cx.error_spanned_by(
+                        &lit,
+                        format!("`name` must be a Rust identifier, found {:?}", lit.value()),
+                    ),
+                }
+            } else if meta.path.is_ident("default") {
+                // #[update(default = server_only)]
+                let policy: Path = meta.value()?.parse()?;
+                if default_seen {
+                    cx.error_spanned_by(&meta.path, "duplicate `update` attribute `default`");
+                }
+                default_seen = true;
+                if policy.is_ident("server_only") {
+                    out.default_server_only = true;
+                } else if policy.is_ident("allow") {
+                    cx.error_spanned_by(
+                        &policy,
+                        "`default = allow` is not supported: it makes every field added later \
+                         client-writable, which is the mass-assignment bug; mark each writable \
+                         field with `#[update(allow)]` instead",
+                    );
+                } else {
+                    cx.error_spanned_by(&policy, "expected `default = server_only`");
+                }
+            } else if meta.path.is_ident("crate") {
+                // #[update(crate = "my::path::to::safe_update")]
+                let lit: LitStr = meta.value()?.parse()?;
+                match lit.parse::<Path>() {
+                    Ok(path) => set_once(cx, &meta, &mut out.krate, path),
+                    Err(_) => cx.error_spanned_by(&lit, "`crate` must be a path, such as \"::safe_update\""),
+                }
+            } else if meta.path.is_ident("validate") {
+                // #[update(validate = path::to::check)]
+                let check: ExprPath = meta.value()?.parse()?;
+                set_once(cx, &meta, &mut out.validate, check);
+            } else if meta.path.is_ident("attr") {
+                // #[update(attr(derive(schemars::JsonSchema)))]
+                let content;
+                syn::parenthesized!(content in meta.input);
+                out.attrs.push(content.parse()?);
+            } else if meta.path.is_ident("bound") {
+                // #[update(bound = "T: MyTrait")]
+                let lit: LitStr = meta.value()?.parse()?;
+                let predicates =
+                    lit.parse_with(Punctuated::<WherePredicate, Token![,]>::parse_terminated)?;
+                set_once(cx, &meta, &mut out.bound, predicates.into_iter().collect());
+            } else if meta.path.is_ident("allow") || meta.path.is_ident("server_only") {
+                skip_value(&meta)?;
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!(
+                        "`{}` belongs on a field; on the struct, use `default = server_only`",
+                        path_str(&meta.path)
+                    ),
+                );
+            } else {
+                skip_value(&meta)?;
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!(
+                        "unknown `update` attribute `{}` on a struct; {CONTAINER_KEYS}",
+                        path_str(&meta.path)
+                    ),
+                );
+            }
+            Ok(())
+        });
+        if let Err(error) = parsed {
+            cx.syn_error(error);
+        }
+    }
+    out
+}
+
+fn update_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident("update"))
+}
+
+fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Vec<LitStr>> {
+    let mut roles: Vec<LitStr> = Vec::new();
+    if meta.input.peek(Token![=]) {
+        return Err(meta.error("expected `allow` or `allow(role = \"...\")`"));
+    }
+    if !meta.input.peek(syn::token::Paren) {
+        return Ok(roles);
+    }
+    let before = meta.input.fork();
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident("role") {
+            let role: LitStr = inner.value()?.parse()?;
+            let name = role.value();
+            if name.trim().is_empty() {
+                cx.error_spanned_by(&role, "a role must not be empty");
+            } else if roles.iter().any(|seen| seen.value() == name) {
+                cx.error_spanned_by(&role, format!("duplicate role {name:?}"));
+            } else {
+                roles.push(role);
+            }
+            Ok(())
+        } else {
+            skip_value(&inner)?;
+            cx.error_spanned_by(
+                &inner.path,
+                format!(
+                    "unknown `allow` argument `{}`; expected `role = \"...\"`",
+                    path_str(&inner.path)
+                ),
+            );
+            Ok(())
+        }
+    })?;
+    if roles.is_empty() {
+        let group: proc_macro2::TokenStream = before.parse()?;
+        cx.error_spanned_by(
+            group,
+            "`allow(...)` needs at least one `role = \"...\"`; a field anyone may write is `allow`",
+        );
+    }
+    Ok(roles)
+}
+
+fn no_arguments(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+        skip_value(meta)?;
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{}` takes no arguments", path_str(&meta.path)),
+        );
+    }
+    Ok(())
+}
+
+fn set_once<T>(cx: &mut Ctxt, meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) {
+    if slot.is_some() {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("duplicate `update` attribute `{}`", path_str(&meta.path)),
+        );
+    } else {
+        *slot = Some(value);
+    }
+}
+
+/// Consumes `= value` or `(...)` after a key that is reported as an error, so that parsing
+/// goes on and every other error of the attribute is reported too.
+pub fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let _content;
+        syn::parenthesized!(_content in meta.input);
+        _content.parse::<TokenStream>()?;
+    }
+    Ok(())
+}
+
+fn path_str(path: &Path) -> String {
+    quote::ToTokens::to_token_stream(path).to_string().replace(' ', "")
+}

@@ -1,0 +1,259 @@
+//! The `SafeUpdate` and `Patch` impls, `Ungated`, and the inherent `apply`/`apply_as`.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{de, Gen};
+use crate::ast::Field;
+
+pub fn expand(gen: &Gen) -> TokenStream {
+    let krate = &gen.krate;
+    let (model, patch) = (gen.model, &gen.patch);
+    let generics = &gen.input.original.generics;
+    let (impl_generics, ty_generics, _) = generics.split_for_impl();
+    let where_clause = gen.where_clause(&gen.bounds);
+    let writable = gen.input.writable().map(|field| &field.wire);
+    let server_only = gen.input.server_only().map(|field| &field.wire);
+    let gated = gen.input.writable().filter(|field| !field.roles.is_empty()).map(|field| {
+        let wire = &field.wire;
+        let roles = &field.roles;
+        quote!((#wire, &[#(#roles),*]))
+    });
+    let model_name = model.to_string();
+    let is_empty = gen.input.writable().map(is_empty);
+    let key_fn = de::key_fn(gen);
+    let field_fn = de::field_fn(gen);
+    let check_fn = check_fn(gen);
+    let write_fn = write_fn(gen);
+    let ungated = ungated(gen);
+    let apply_doc = format!(
+        "Writes this patch into `target`. Available when no field of the patch, nested ones \
+         included, is role-gated; otherwise use [`apply_as`]({patch}::apply_as).\n\n\
+         # Errors\n\nA validator refused a value; `target` is unchanged."
+    );
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #krate::SafeUpdate for #model #ty_generics #where_clause {
+            type Patch = #patch #ty_generics;
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #krate::Patch for #patch #ty_generics #where_clause {
+            type Target = #model #ty_generics;
+            const WRITABLE: &'static [&'static str] = &[#(#writable),*];
+            const SERVER_ONLY: &'static [&'static str] = &[#(#server_only),*];
+            const GATED: &'static [(&'static str, &'static [&'static str])] = &[#(#gated),*];
+            const __MODEL: &'static str = #model_name;
+
+            fn is_empty(&self) -> bool {
+                true #(&& #is_empty)*
+            }
+
+            #key_fn
+            #field_fn
+            #check_fn
+            #write_fn
+        }
+
+        #ungated
+
+        #[automatically_derived]
+        impl #impl_generics #patch #ty_generics #where_clause {
+            #[doc = #apply_doc]
+            pub fn apply(self, target: &mut #model #ty_generics) -> ::core::result::Result<#krate::Applied, #krate::ApplyError>
+            where
+                for<'__x> Self: #krate::Ungated,
+            {
+                #krate::Patch::apply_as(self, target, &#krate::NoRoles)
+            }
+
+            /// Writes this patch into `target` on behalf of `who`, whose roles decide the
+            /// role-gated fields. Every check runs before the first write.
+            ///
+            /// # Errors
+            ///
+            /// A gated field `who` may not write, or a value a validator refused; `target` is
+            /// unchanged and the error lists every problem.
+            pub fn apply_as<__R: #krate::Roles + ?::core::marker::Sized>(
+                self,
+                target: &mut #model #ty_generics,
+                who: &__R,
+            ) -> ::core::result::Result<#krate::Applied, #krate::ApplyError> {
+                #krate::Patch::apply_as(self, target, who)
+            }
+
+            /// Whether the patch writes nothing.
+            #[must_use]
+            pub fn is_empty(&self) -> bool {
+                #krate::Patch::is_empty(self)
+            }
+        }
+    }
+}
+
+fn is_empty(field: &Field) -> TokenStream {
+    let ident = field.ident;
+    match (field.nested, field.optional) {
+        (false, _) => quote!(self.#ident.is_none()),
+        (true, None) => quote! {
+            match &self.#ident {
+                ::core::option::Option::None => true,
+                ::core::option::Option::Some(__patch) => __patch.is_empty(),
+            }
+        },
+        (true, Some(_)) => quote! {
+            match &self.#ident {
+                ::core::option::Option::None => true,
+                ::core::option::Option::Some(::core::option::Option::None) => false,
+                ::core::option::Option::Some(::core::option::Option::Some(__patch)) => __patch.is_empty(),
+            }
+        },
+    }
+}
+
+/// `Ungated` when no field is gated here; nested patches must be `Ungated` too. The bounds
+/// are higher-ranked so that a nested gated patch makes the impl not apply rather than fail.
+fn ungated(gen: &Gen) -> Option<TokenStream> {
+    if gen.input.writable().any(|field| !field.roles.is_empty()) {
+        return None;
+    }
+    let krate = &gen.krate;
+    let patch = &gen.patch;
+    let (impl_generics, ty_generics, _) = gen.input.original.generics.split_for_impl();
+    let nested = gen.input.writable().filter(|field| field.nested).map(|field| {
+        let ty = field.optional.unwrap_or(field.ty());
+        quote!(for<'__x> <#ty as #krate::SafeUpdate>::Patch: #krate::Ungated)
+    });
+    let mut bounds = gen.bounds.clone();
+    bounds.extend(nested.map(|bound| -> syn::WherePredicate { syn::parse_quote!(#bound) }));
+    let where_clause = gen.where_clause(&bounds);
+    Some(quote! {
+        #[automatically_derived]
+        impl #impl_generics #krate::Ungated for #patch #ty_generics #where_clause {}
+    })
+}
+
+fn check_fn(gen: &Gen) -> TokenStream {
+    let krate = &gen.krate;
+    let fields = gen.input.writable().map(|field| check_field(gen, field));
+    let whole = gen.input.attrs.validate.as_ref().map(|check| {
+        quote_spanned! {check.span()=>
+            #krate::__private::check_whole(self, __target, #check, __path, __errors);
+        }
+    });
+    quote! {
+        fn __check(
+            &self,
+            __target: &Self::Target,
+            __who: &dyn #krate::Roles,
+            __path: #krate::__private::Path<'_>,
+            __errors: &mut #krate::ApplyError,
+        ) {
+            #(#fields)*
+            #whole
+        }
+    }
+}
+
+fn check_field(gen: &Gen, field: &Field) -> TokenStream {
+    let krate = &gen.krate;
+    let ident = field.ident;
+    let wire = &field.wire;
+    let validate = field.validate.as_ref().map(|check| {
+        let call = quote_spanned!(check.span()=> #krate::__private::validate(#check, __value));
+        quote! {
+            if let ::core::option::Option::Some(__value) = &self.#ident {
+                if let ::core::result::Result::Err(__reason) = #call {
+                    __errors.__invalid(__path.join_key(#wire), __reason);
+                }
+            }
+        }
+    });
+    let nested = field.nested.then(|| match field.optional {
+        None => quote! {
+            if let ::core::option::Option::Some(__patch) = &self.#ident {
+                #krate::Patch::__check(__patch, &__target.#ident, __who, __path.child(#wire), __errors);
+            }
+        },
+        Some(_) => quote! {
+            if let ::core::option::Option::Some(::core::option::Option::Some(__patch)) = &self.#ident {
+                match &__target.#ident {
+                    ::core::option::Option::Some(__current) => {
+                        #krate::Patch::__check(__patch, __current, __who, __path.child(#wire), __errors);
+                    }
+                    ::core::option::Option::None if !#krate::Patch::is_empty(__patch) => {
+                        __errors.__invalid(
+                            __path.join_key(#wire),
+                            ::core::convert::From::from(
+                                "cannot merge an object into a field that is null; an admin or \
+                                 the server sets it first",
+                            ),
+                        );
+                    }
+                    ::core::option::Option::None => {}
+                }
+            }
+        },
+    });
+    let checks = quote!(#validate #nested);
+    if field.roles.is_empty() {
+        return checks;
+    }
+    let roles = &field.roles;
+    quote! {
+        if self.#ident.is_some() && !(false #(|| __who.has_role(#roles))*) {
+            __errors.__deny(__path.join_key(#wire), &[#(#roles),*]);
+        } else {
+            #checks
+        }
+    }
+}
+
+fn write_fn(gen: &Gen) -> TokenStream {
+    let krate = &gen.krate;
+    let writes = gen.input.writable().map(|field| {
+        let ident = field.ident;
+        let name = syn::ext::IdentExt::unraw(ident).to_string();
+        match (field.nested, field.optional) {
+            (false, _) => quote! {
+                if let ::core::option::Option::Some(__value) = self.#ident {
+                    let __changed = #krate::__private::replace(&mut __target.#ident, __value);
+                    __applied.__leaf(__parent, #name, __changed);
+                }
+            },
+            (true, None) => quote! {
+                if let ::core::option::Option::Some(__patch) = self.#ident {
+                    let __branch = __applied.__branch(__parent, #name);
+                    #krate::Patch::__write(__patch, &mut __target.#ident, ::core::option::Option::Some(__branch), __applied);
+                }
+            },
+            (true, Some(_)) => quote! {
+                match self.#ident {
+                    ::core::option::Option::Some(::core::option::Option::None) => {
+                        let __changed = __target.#ident.take().is_some();
+                        __applied.__leaf(__parent, #name, __changed);
+                    }
+                    ::core::option::Option::Some(::core::option::Option::Some(__patch)) => {
+                        // `__check` refused a non-empty patch for an absent value.
+                        if let ::core::option::Option::Some(__current) = &mut __target.#ident {
+                            let __branch = __applied.__branch(__parent, #name);
+                            #krate::Patch::__write(__patch, __current, ::core::option::Option::Some(__branch), __applied);
+                        }
+                    }
+                    ::core::option::Option::None => {}
+                }
+            },
+        }
+    });
+    quote! {
+        fn __write(
+            self,
+            __target: &mut Self::Target,
+            __parent: ::core::option::Option<usize>,
+            __applied: &mut #krate::Applied,
+        ) {
+            #(#writes)*
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! What is emitted next to our errors: the patch type with no fields, so that code naming it
+//! does not add "cannot find type `UserPatch`" to the real error.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::DeriveInput;
+
+pub fn stub(input: &DeriveInput) -> TokenStream {
+    let name = name(input);
+    let vis = &input.vis;
+    let generics = &input.generics;
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let params = generics.params.iter().filter_map(|param| match param {
+        syn::GenericParam::Type(param) => {
+            let ident = &param.ident;
+            Some(quote!(#ident))
+        }
+        syn::GenericParam::Lifetime(param) => {
+            let lifetime = &param.lifetime;
+            Some(quote!(&#lifetime ()))
+        }
+        syn::GenericParam::Const(_) => None,
+    });
+    quote! {
+        #[doc(hidden)]
+        #vis struct #name #generics #where_clause {
+            __marker: ::core::marker::PhantomData<fn() -> (#(#params,)*)>,
+        }
+        impl #impl_generics ::core::default::Default for #name #ty_generics #where_clause {
+            fn default() -> Self {
+                unimplemented!()
+            }
+        }
+    }
+}
+
+/// The patch type's name from `#[update(name = "...")]`, if it parses, else `{Model}Patch`.
+fn name(input: &DeriveInput) -> syn::Ident {
+    for attr in input.attrs.iter().filter(|attr| attr.path().is_ident("update")) {
+        let mut found = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("name") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                found = syn::parse_str::<syn::Ident>(&lit.value()).ok();
+            } else {
+                crate::attr::skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Some(name) = found {
+            return name;
+        }
+    }
+    format_ident!("{}Patch", input.ident)
+}

@@ -1,0 +1,166 @@
+//! The generated code. `derive` never fails: errors become `compile_error!`, next to a stub
+//! patch type so the user sees our errors and not a cascade of "cannot find type".
+
+mod apply;
+mod de;
+mod fallback;
+mod patch_type;
+mod std_impls;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{DeriveInput, Ident, Path, WherePredicate};
+
+use crate::ast::{Field, Input};
+use crate::bound;
+use crate::ctxt::Ctxt;
+use crate::valid;
+
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    match try_expand(input) {
+        Ok(expanded) => expanded,
+        Err(error) => {
+            let errors = error.to_compile_error();
+            let stub = fallback::stub(input);
+            quote! { #errors #stub }
+        }
+    }
+}
+
+fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let mut cx = Ctxt::default();
+    let parsed = Input::from_syn(&mut cx, input);
+    if let Some(parsed) = &parsed {
+        valid::check(&mut cx, parsed);
+    }
+    cx.check()?;
+    let Some(parsed) = parsed else {
+        return Err(syn::Error::new_spanned(input, "unsupported input"));
+    };
+    let gen = Gen::new(&parsed);
+    let patch_type = patch_type::expand(&gen);
+    let apply = apply::expand(&gen);
+    let std_impls = std_impls::expand(&gen);
+    Ok(quote! {
+        #patch_type
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications)]
+        const _: () = {
+            #apply
+            #std_impls
+        };
+    })
+}
+
+/// What every part of the expansion needs to know.
+pub struct Gen<'a> {
+    pub input: &'a Input<'a>,
+    /// Path of the runtime crate.
+    pub krate: Path,
+    /// The model's name.
+    pub model: &'a Ident,
+    /// The patch type's name.
+    pub patch: Ident,
+    /// Bounds the `Patch` impl needs beyond the model's own where clause.
+    pub bounds: Vec<WherePredicate>,
+    /// Whether the patch needs a marker field for generic parameters no writable field uses.
+    pub needs_marker: bool,
+}
+
+impl<'a> Gen<'a> {
+    fn new(input: &'a Input<'a>) -> Self {
+        let original = input.original;
+        let krate = input
+            .attrs
+            .krate
+            .clone()
+            .unwrap_or_else(|| syn::parse_quote!(::safe_update));
+        let patch = input
+            .attrs
+            .name
+            .clone()
+            .unwrap_or_else(|| format_ident!("{}Patch", original.ident));
+        let used = bound::mentions(&original.generics, input.writable().map(Field::ty));
+        let mut gen = Gen {
+            input,
+            krate,
+            model: &original.ident,
+            patch,
+            bounds: Vec::new(),
+            needs_marker: !bound::all_used(&original.generics, &used),
+        };
+        gen.bounds = gen.infer_bounds();
+        gen
+    }
+
+    fn infer_bounds(&self) -> Vec<WherePredicate> {
+        if let Some(bound) = &self.input.attrs.bound {
+            return bound.clone();
+        }
+        let krate = &self.krate;
+        let generics = &self.input.original.generics;
+        let mut bounds: Vec<WherePredicate> = Vec::new();
+        for field in self.input.writable() {
+            let ty = field.ty();
+            if !bound::is_generic(generics, ty) {
+                continue;
+            }
+            if field.nested {
+                let nested = field.optional.unwrap_or(ty);
+                bounds.push(syn::parse_quote!(#nested: #krate::SafeUpdate));
+            } else {
+                bounds.push(syn::parse_quote!(
+                    #ty: #krate::__private::serde::de::DeserializeOwned + ::core::cmp::PartialEq
+                ));
+            }
+        }
+        if self.input.attrs.validate.is_some() && !generics.params.is_empty() {
+            let (_, ty_generics, _) = generics.split_for_impl();
+            let (model, patch) = (self.model, &self.patch);
+            bounds.push(syn::parse_quote!(#model #ty_generics: ::core::clone::Clone));
+            bounds.push(syn::parse_quote!(#patch #ty_generics: ::core::clone::Clone));
+        }
+        bounds
+    }
+
+    /// The model's where clause plus `extra`.
+    pub fn where_clause(&self, extra: &[WherePredicate]) -> TokenStream {
+        let own = self
+            .input
+            .original
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|clause| clause.predicates.iter());
+        let all: Vec<&WherePredicate> = own.chain(extra).collect();
+        if all.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(where #(#all,)*)
+        }
+    }
+
+    /// The patch's field for `field`: `Option` of the value, of the nested patch for `nested`.
+    pub fn patch_field_ty(&self, field: &Field) -> TokenStream {
+        let krate = &self.krate;
+        let ty = field.ty();
+        match (field.nested, field.optional) {
+            (false, _) => quote!(::core::option::Option<#ty>),
+            (true, None) => {
+                let patch = spanned_patch_of(krate, ty);
+                quote!(::core::option::Option<#patch>)
+            }
+            (true, Some(inner)) => {
+                let patch = spanned_patch_of(krate, inner);
+                quote!(::core::option::Option<::core::option::Option<#patch>>)
+            }
+        }
+    }
+}
+
+/// `<T as SafeUpdate>::Patch`, spanned at the user's type so that a type that does not derive
+/// `SafeUpdate` is reported at the field.
+fn spanned_patch_of(krate: &Path, ty: &syn::Type) -> TokenStream {
+    let span = syn::spanned::Spanned::span(ty);
+    quote::quote_spanned!(span=> <#ty as #krate::SafeUpdate>::Patch)
+}
