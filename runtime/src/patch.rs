@@ -93,4 +93,7 @@ pub trait Patch: Default + Sized {
     label = "role-gated patch",
     note = "call `apply_as(&mut target, &identity)` with the identity of whoever sent the patch"
 )]
-pub trait Ungated: Patch {}
+// Deliberately no `Patch` supertrait: `apply` is bounded by `Self: Ungated`, and a supertrait
+// would make the compiler take `Self: Patch` from that bound instead of from the impl, losing
+// `Self::Target`.
+pub trait Ungated {}

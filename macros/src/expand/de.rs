@@ -87,7 +87,7 @@ pub fn serde_impls(gen: &Gen) -> TokenStream {
         .input
         .writable()
         .map(|field| {
-            let ty = gen.patch_field_ty(field);
+            let ty = gen.patch_value_ty(field);
             syn::parse_quote!(for<'__x> #ty: #serde::Serialize)
         })
         .collect();

@@ -140,19 +140,22 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// The patch's field for `field`: `Option` of the value, of the nested patch for `nested`.
+    /// The patch's field for `field`: `Option` of [`Gen::patch_value_ty`].
     pub fn patch_field_ty(&self, field: &Field) -> TokenStream {
+        let value = self.patch_value_ty(field);
+        quote!(::core::option::Option<#value>)
+    }
+
+    /// What a present field holds: the value, or the nested patch for `nested`.
+    pub fn patch_value_ty(&self, field: &Field) -> TokenStream {
         let krate = &self.krate;
         let ty = field.ty();
         match (field.nested, field.optional) {
-            (false, _) => quote!(::core::option::Option<#ty>),
-            (true, None) => {
-                let patch = spanned_patch_of(krate, ty);
-                quote!(::core::option::Option<#patch>)
-            }
+            (false, _) => quote!(#ty),
+            (true, None) => spanned_patch_of(krate, ty),
             (true, Some(inner)) => {
                 let patch = spanned_patch_of(krate, inner);
-                quote!(::core::option::Option<::core::option::Option<#patch>>)
+                quote!(::core::option::Option<#patch>)
             }
         }
     }

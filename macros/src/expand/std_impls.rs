@@ -20,7 +20,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
             .input
             .writable()
             .map(|field| {
-                let ty = gen.patch_field_ty(field);
+                let ty = gen.patch_value_ty(field);
                 syn::parse_quote!(for<'__x> #ty: #trait_path)
             })
             .collect();

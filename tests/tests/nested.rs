@@ -1,0 +1,119 @@
+//! Nested patches merge into the current value (RFC 7396 object merge); the nested model's
+//! server-only and gated fields stay protected, reported with their path.
+
+use safe_update::{from_json, SafeUpdate};
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+struct Address {
+    #[update(allow)]
+    city: String,
+    #[update(allow)]
+    zip: Option<String>,
+    #[update(server_only)]
+    verified: bool,
+    #[update(allow(role = "admin"))]
+    geocode: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+struct User {
+    #[update(allow)]
+    name: String,
+    #[update(nested)]
+    address: Address,
+    #[update(nested)]
+    billing: Option<Address>,
+    #[update(allow)]
+    tags: Vec<String>,
+}
+
+fn address(city: &str) -> Address {
+    Address { city: city.into(), zip: Some("1000".into()), verified: true, geocode: None }
+}
+
+fn user() -> User {
+    User { name: "Eve".into(), address: address("Bern"), billing: None, tags: vec!["a".into()] }
+}
+
+#[test]
+fn a_nested_patch_merges_field_by_field() {
+    let mut target = user();
+    let patch: UserPatch = from_json(br#"{"address":{"zip":null}}"#).unwrap();
+    let applied = patch.apply_as(&mut target, &safe_update::NoRoles).unwrap();
+    assert_eq!(target.address, Address { zip: None, ..address("Bern") });
+    assert_eq!(applied.changed().map(|f| f.to_string()).collect::<Vec<_>>(), ["address.zip"]);
+    assert_eq!(applied.changed_top_level(), ["address"]);
+}
+
+#[test]
+fn nested_server_only_fields_are_forbidden_with_their_path() {
+    let error =
+        from_json::<UserPatch>(br#"{"address":{"verified":false,"x":1},"billing":{"verified":true}}"#)
+            .unwrap_err();
+    assert_eq!(error.forbidden(), ["address.verified", "billing.verified"]);
+    assert_eq!(error.unknown(), ["address.x"]);
+}
+
+#[test]
+fn nested_gated_fields_are_checked_against_the_same_identity() {
+    let mut target = user();
+    let patch: UserPatch = from_json(br#"{"name":"X","address":{"geocode":"46,7"}}"#).unwrap();
+    let error = patch.clone().apply_as(&mut target, &safe_update::NoRoles).unwrap_err();
+    assert_eq!(error.denied()[0].field, "address.geocode");
+    assert_eq!(target, user());
+    patch.apply_as(&mut target, &["admin"][..]).unwrap();
+    assert_eq!(target.address.geocode.as_deref(), Some("46,7"));
+    assert_eq!(target.name, "X");
+}
+
+#[test]
+fn null_clears_an_optional_nested_value() {
+    let mut target = User { billing: Some(address("Basel")), ..user() };
+    let patch: UserPatch = from_json(br#"{"billing":null}"#).unwrap();
+    let applied = patch.apply_as(&mut target, &safe_update::NoRoles).unwrap();
+    assert_eq!(target.billing, None);
+    assert!(applied.is_changed("billing"));
+}
+
+#[test]
+fn an_object_for_an_absent_nested_value_is_refused() {
+    let mut target = user();
+    let patch: UserPatch = from_json(br#"{"name":"Y","billing":{"city":"Basel"}}"#).unwrap();
+    let error = patch.apply_as(&mut target, &safe_update::NoRoles).unwrap_err();
+    assert!(error.invalid()["billing"].contains("null"), "{error}");
+    assert_eq!(target, user());
+    // An empty object writes nothing, so there is nothing to refuse.
+    let patch: UserPatch = from_json(br#"{"billing":{}}"#).unwrap();
+    assert!(patch.is_empty());
+    patch.apply_as(&mut target, &safe_update::NoRoles).unwrap();
+    assert_eq!(target, user());
+}
+
+#[test]
+fn null_for_a_required_nested_value_is_invalid() {
+    let error = from_json::<UserPatch>(br#"{"address":null}"#).unwrap_err();
+    assert!(error.invalid().contains_key("address"), "{error}");
+}
+
+#[test]
+fn a_type_error_inside_a_nested_patch_names_the_inner_field() {
+    let error = from_json::<UserPatch>(br#"{"address":{"city":5}}"#).unwrap_err();
+    assert_eq!(error.invalid().keys().collect::<Vec<_>>(), ["address.city"]);
+}
+
+#[test]
+fn collections_are_replaced_whole() {
+    let mut target = user();
+    let patch: UserPatch = from_json(br#"{"tags":["b","c"]}"#).unwrap();
+    patch.apply_as(&mut target, &safe_update::NoRoles).unwrap();
+    assert_eq!(target.tags, ["b", "c"]);
+}
+
+#[test]
+fn nested_patches_serialize_as_objects() {
+    let patch: UserPatch = from_json(br#"{"address":{"zip":null},"billing":null}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&patch).unwrap(),
+        r#"{"address":{"zip":null},"billing":null}"#
+    );
+}

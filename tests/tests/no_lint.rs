@@ -1,0 +1,60 @@
+//! Generated code raises no lint in user code, pedantic clippy included (`.ci/run` runs clippy
+//! on all targets with `-D warnings`).
+#![deny(warnings, missing_docs, unused_qualifications)]
+#![deny(clippy::all, clippy::pedantic)]
+
+use safe_update::SafeUpdate;
+
+/// A documented model.
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+#[serde(rename_all = "camelCase")]
+#[update(validate = whole)]
+pub struct Account {
+    /// Id.
+    #[update(server_only)]
+    pub id: u64,
+    /// Name.
+    #[update(allow, validate = not_empty)]
+    pub display_name: String,
+    /// Bio.
+    #[update(allow)]
+    pub bio: Option<String>,
+    /// Gated.
+    #[update(allow(role = "admin"))]
+    pub is_admin: bool,
+    /// Nested.
+    #[update(nested)]
+    pub address: Address,
+    /// Optional nested.
+    #[update(nested)]
+    pub billing: Option<Address>,
+}
+
+/// A nested model.
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+pub struct Address {
+    /// City.
+    #[update(allow)]
+    pub city: String,
+    /// Verified.
+    #[update(server_only)]
+    pub verified: bool,
+}
+
+fn not_empty(value: &str) -> Result<(), &'static str> {
+    if value.is_empty() {
+        Err("must not be empty")
+    } else {
+        Ok(())
+    }
+}
+
+fn whole(_: &Account) -> Result<(), String> {
+    Ok(())
+}
+
+#[test]
+fn compiles_without_lints() {
+    let patch = AccountPatch::default();
+    assert!(patch.is_empty());
+}

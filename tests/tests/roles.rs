@@ -1,0 +1,85 @@
+//! Role-gated fields: in the patch, written only when the sender holds one of the roles.
+
+use safe_update::{from_json, Patch, Roles, SafeUpdate};
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+#[serde(rename_all = "camelCase")]
+struct Account {
+    #[update(server_only)]
+    id: u64,
+    #[update(allow)]
+    display_name: String,
+    #[update(allow(role = "admin"))]
+    is_admin: bool,
+    #[update(allow(role = "admin", role = "support"))]
+    credit: u32,
+}
+
+fn account() -> Account {
+    Account { id: 1, display_name: "Eve".into(), is_admin: false, credit: 0 }
+}
+
+struct Who(&'static [&'static str]);
+
+impl Roles for Who {
+    fn has_role(&self, role: &str) -> bool {
+        self.0.contains(&role)
+    }
+}
+
+#[test]
+fn gated_fields_are_listed() {
+    assert_eq!(AccountPatch::WRITABLE, ["displayName", "isAdmin", "credit"]);
+    assert_eq!(
+        AccountPatch::GATED,
+        [("isAdmin", &["admin"][..]), ("credit", &["admin", "support"][..])]
+    );
+}
+
+#[test]
+fn without_the_role_nothing_is_written_and_every_gated_field_is_named() {
+    let mut target = account();
+    let patch: AccountPatch =
+        from_json(br#"{"displayName":"Mallory","isAdmin":true,"credit":100}"#).unwrap();
+    let error = patch.apply_as(&mut target, &Who(&["user"])).unwrap_err();
+    assert_eq!(target, account());
+    assert_eq!(error.code(), "role_required");
+    let denied: Vec<(&str, &[&str])> =
+        error.denied().iter().map(|d| (d.field.as_str(), d.roles)).collect();
+    assert_eq!(denied, [("isAdmin", &["admin"][..]), ("credit", &["admin", "support"][..])]);
+    let body = serde_json::to_value(&error).unwrap();
+    assert_eq!(body["denied"][0]["field"], "isAdmin");
+    assert_eq!(body["denied"][1]["roles"], serde_json::json!(["admin", "support"]));
+}
+
+#[test]
+fn any_one_of_the_roles_allows_the_write() {
+    let mut target = account();
+    let patch: AccountPatch = from_json(br#"{"credit":5}"#).unwrap();
+    patch.apply_as(&mut target, &Who(&["support"])).unwrap();
+    assert_eq!(target.credit, 5);
+
+    let patch: AccountPatch = from_json(br#"{"isAdmin":true}"#).unwrap();
+    let error = patch.clone().apply_as(&mut target, &Who(&["support"])).unwrap_err();
+    assert_eq!(error.denied().len(), 1);
+    assert!(!target.is_admin);
+    patch.apply_as(&mut target, &Who(&["admin"])).unwrap();
+    assert!(target.is_admin);
+}
+
+#[test]
+fn a_patch_without_gated_fields_present_needs_no_role() {
+    let mut target = account();
+    let patch: AccountPatch = from_json(br#"{"displayName":"Ann"}"#).unwrap();
+    patch.apply_as(&mut target, &safe_update::NoRoles).unwrap();
+    assert_eq!(target.display_name, "Ann");
+}
+
+#[test]
+fn roles_are_exact() {
+    let mut target = account();
+    let patch: AccountPatch = from_json(br#"{"isAdmin":true}"#).unwrap();
+    let roles = vec!["Admin".to_owned(), "admin ".to_owned()];
+    assert!(patch.apply_as(&mut target, &roles).is_err());
+    assert!(!target.is_admin);
+}
