@@ -2,7 +2,9 @@
 //! that errors can point at the user's tokens.
 
 use syn::ext::IdentExt;
-use syn::{Data, DeriveInput, ExprPath, Fields, GenericArgument, Ident, LitStr, PathArguments, Type};
+use syn::{
+    Data, DeriveInput, ExprPath, Fields, GenericArgument, Ident, LitStr, PathArguments, Type,
+};
 
 use crate::attr::{self, ContainerAttrs};
 use crate::case::RenameRule;
@@ -89,11 +91,15 @@ impl<'a> Input<'a> {
     }
 
     pub fn writable(&self) -> impl Iterator<Item = &Field<'a>> {
-        self.fields.iter().filter(|field| field.policy == Policy::Writable)
+        self.fields
+            .iter()
+            .filter(|field| field.policy == Policy::Writable)
     }
 
     pub fn server_only(&self) -> impl Iterator<Item = &Field<'a>> {
-        self.fields.iter().filter(|field| field.policy == Policy::ServerOnly)
+        self.fields
+            .iter()
+            .filter(|field| field.policy == Policy::ServerOnly)
     }
 }
 
@@ -107,22 +113,29 @@ impl<'a> Field<'a> {
         rename_all: Option<RenameRule>,
     ) -> Option<Self> {
         let ident = field.ident.as_ref()?;
+        let errors_before = cx.len();
         let attrs = attr::field(cx, &field.attrs);
+        // A field whose attribute is already reported as wrong, or a container whose `default`
+        // is, would only repeat that error as "no update policy".
+        let policy_reported = cx.len() > errors_before || container.default_refused;
         let serde = serde_attr::field(cx, &field.attrs);
-        let policy = if attrs.allow.is_some() || (attrs.nested.is_some() && attrs.server_only.is_none()) {
-            Policy::Writable
-        } else if attrs.server_only.is_some() || container.default_server_only {
-            Policy::ServerOnly
-        } else {
-            cx.error_spanned_by(
-                ident,
-                format!(
-                    "field `{ident}` has no update policy; add `#[update(allow)]` or \
+        let policy =
+            if attrs.allow.is_some() || (attrs.nested.is_some() && attrs.server_only.is_none()) {
+                Policy::Writable
+            } else if attrs.server_only.is_some() || container.default_server_only {
+                Policy::ServerOnly
+            } else {
+                if !policy_reported {
+                    cx.error_spanned_by(
+                        ident,
+                        format!(
+                            "field `{ident}` has no update policy; add `#[update(allow)]` or \
                      `#[update(server_only)]`"
-                ),
-            );
-            Policy::ServerOnly
-        };
+                        ),
+                    );
+                }
+                Policy::ServerOnly
+            };
         let rust_name = ident.unraw().to_string();
         let wire = match (&serde.rename, rename_all) {
             (Some(rename), _) => rename.clone(),
@@ -136,7 +149,10 @@ impl<'a> Field<'a> {
         }
         if policy == Policy::ServerOnly {
             if let Some(nested) = &attrs.nested {
-                cx.error_spanned_by(nested, "a server-only field cannot be `nested`: a patch never writes it");
+                cx.error_spanned_by(
+                    nested,
+                    "a server-only field cannot be `nested`: a patch never writes it",
+                );
             }
         }
         if let Some(check) = &attrs.validate {

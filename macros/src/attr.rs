@@ -34,6 +34,8 @@ pub struct ContainerAttrs {
     pub name: Option<Ident>,
     /// `default = server_only`: fields without a policy are server-only.
     pub default_server_only: bool,
+    /// A `default = ...` other than `server_only`, already reported.
+    pub default_refused: bool,
     /// `crate = "..."`: where the runtime crate is.
     pub krate: Option<Path>,
     /// `validate = path`: checks the would-be result as a whole.
@@ -91,7 +93,10 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 skip_value(&meta)?;
                 cx.error_spanned_by(
                     &meta.path,
-                    format!("unknown `update` attribute `{}`; {FIELD_KEYS}", path_str(&meta.path)),
+                    format!(
+                        "unknown `update` attribute `{}`; {FIELD_KEYS}",
+                        path_str(&meta.path)
+                    ),
                 );
             }
             Ok(())
@@ -115,7 +120,12 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 // #[update(name = "UserChanges")]
                 let lit: LitStr = meta.value()?.parse()?;
                 match syn::parse_str::<Ident>(&lit.value()) {
-                    Ok(name) => set_once(cx, &meta, &mut out.name, Ident::new(&name.to_string(), lit.span())),
+                    Ok(name) => set_once(
+                        cx,
+                        &meta,
+                        &mut out.name,
+                        Ident::new(&name.to_string(), lit.span()),
+                    ),
                     Err(_) => cx.error_spanned_by(
                         &lit,
                         format!("`name` must be a Rust identifier, found {:?}", lit.value()),
@@ -131,6 +141,7 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 if policy.is_ident("server_only") {
                     out.default_server_only = true;
                 } else if policy.is_ident("allow") {
+                    out.default_refused = true;
                     cx.error_spanned_by(
                         &policy,
                         "`default = allow` is not supported: it makes every field added later \
@@ -138,6 +149,7 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                          field with `#[update(allow)]` instead",
                     );
                 } else {
+                    out.default_refused = true;
                     cx.error_spanned_by(&policy, "expected `default = server_only`");
                 }
             } else if meta.path.is_ident("crate") {
@@ -145,7 +157,10 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 let lit: LitStr = meta.value()?.parse()?;
                 match lit.parse::<Path>() {
                     Ok(path) => set_once(cx, &meta, &mut out.krate, path),
-                    Err(_) => cx.error_spanned_by(&lit, "`crate` must be a path, such as \"::safe_update\""),
+                    Err(_) => cx.error_spanned_by(
+                        &lit,
+                        "`crate` must be a path, such as \"::safe_update\"",
+                    ),
                 }
             } else if meta.path.is_ident("validate") {
                 // #[update(validate = path::to::check)]
@@ -273,5 +288,7 @@ pub fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
 }
 
 fn path_str(path: &Path) -> String {
-    quote::ToTokens::to_token_stream(path).to_string().replace(' ', "")
+    quote::ToTokens::to_token_stream(path)
+        .to_string()
+        .replace(' ', "")
 }

@@ -15,7 +15,10 @@ pub struct Mentions {
 }
 
 pub fn mentions<'a>(generics: &Generics, types: impl IntoIterator<Item = &'a Type>) -> Mentions {
-    let params: BTreeSet<Ident> = generics.type_params().map(|param| param.ident.clone()).collect();
+    let params: BTreeSet<Ident> = generics
+        .type_params()
+        .map(|param| param.ident.clone())
+        .collect();
     let mut found = Finder {
         params: &params,
         mentions: Mentions::default(),

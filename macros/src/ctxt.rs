@@ -21,6 +21,11 @@ impl Ctxt {
         self.errors.push(error);
     }
 
+    /// How many errors were recorded so far.
+    pub fn len(&self) -> usize {
+        self.errors.len()
+    }
+
     /// All errors merged into one, or `Ok` if there were none.
     pub fn check(self) -> syn::Result<()> {
         let mut errors = self.errors.into_iter();

@@ -186,8 +186,16 @@ impl fmt::Display for ApplyError {
             .denied
             .iter()
             .map(|denied| {
-                let roles: Vec<String> = denied.roles.iter().map(|role| format!("{role:?}")).collect();
-                format!("field `{}` requires role {}", denied.field, roles.join(" or "))
+                let roles: Vec<String> = denied
+                    .roles
+                    .iter()
+                    .map(|role| format!("{role:?}"))
+                    .collect();
+                format!(
+                    "field `{}` requires role {}",
+                    denied.field,
+                    roles.join(" or ")
+                )
             })
             .collect();
         for (field, reason) in &self.invalid {

@@ -7,6 +7,11 @@ use crate::{Applied, ApplyError, Roles};
 ///
 /// Generic code (a web layer, a repository) names the patch of any model through this trait:
 /// `<User as SafeUpdate>::Patch`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `SafeUpdate`",
+    label = "`{Self}` needs `#[derive(SafeUpdate)]`",
+    note = "a field marked `#[update(nested)]` must have a type that derives `SafeUpdate`"
+)]
 pub trait SafeUpdate: Sized {
     /// The generated patch type: the fields a client may write, each optional.
     type Patch: Patch<Target = Self>;

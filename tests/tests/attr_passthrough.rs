@@ -12,9 +12,13 @@ struct Item {
 #[test]
 fn attributes_reach_the_patch_type() {
     fn hash<T: std::hash::Hash + Eq>(_: &T) {}
-    let patch = ItemChanges { label: Some("a".into()) };
+    let patch = ItemChanges {
+        label: Some("a".into()),
+    };
     hash(&patch);
-    let mut item = Item { label: String::new() };
+    let mut item = Item {
+        label: String::new(),
+    };
     patch.apply(&mut item).unwrap();
     assert_eq!(item.label, "a");
 }

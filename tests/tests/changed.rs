@@ -20,7 +20,12 @@ struct Row {
 
 #[test]
 fn written_and_changed_in_declaration_order() {
-    let mut row = Row { handle: Handle, a: 1, b: "x".into(), c: None };
+    let mut row = Row {
+        handle: Handle,
+        a: 1,
+        b: "x".into(),
+        c: None,
+    };
     let patch: RowPatch = from_json(br#"{"c":null,"b":"y","a":1}"#).unwrap();
     let applied = patch.apply(&mut row).unwrap();
     let written: Vec<String> = applied.written().map(|f| f.to_string()).collect();
@@ -35,7 +40,12 @@ fn written_and_changed_in_declaration_order() {
 
 #[test]
 fn writing_the_same_values_changes_nothing() {
-    let mut row = Row { handle: Handle, a: 1, b: "x".into(), c: Some(2) };
+    let mut row = Row {
+        handle: Handle,
+        a: 1,
+        b: "x".into(),
+        c: Some(2),
+    };
     let patch: RowPatch = from_json(br#"{"a":1,"b":"x","c":2}"#).unwrap();
     let applied = patch.apply(&mut row).unwrap();
     assert_eq!(applied.written().count(), 3);

@@ -17,7 +17,10 @@ struct Note {
 
 #[test]
 fn a_renamed_crate_path_works() {
-    let mut note = Note { text: "a".into(), author: "eve".into() };
+    let mut note = Note {
+        text: "a".into(),
+        author: "eve".into(),
+    };
     let patch: NotePatch = elsewhere::renamed::from_json(br#"{"text":"b"}"#).unwrap();
     patch.apply(&mut note).unwrap();
     assert_eq!((note.text.as_str(), note.author.as_str()), ("b", "eve"));

@@ -16,7 +16,11 @@ struct Doc<T> {
 
 #[test]
 fn doc_of_t_gives_doc_patch_of_t() {
-    let mut doc = Doc { id: 1, body: 5u32, tags: vec![] };
+    let mut doc = Doc {
+        id: 1,
+        body: 5u32,
+        tags: vec![],
+    };
     let patch: DocPatch<u32> = from_json(br#"{"body":6,"tags":[1,2]}"#).unwrap();
     patch.apply(&mut doc).unwrap();
     assert_eq!((doc.id, doc.body, doc.tags), (1, 6, vec![1, 2]));
@@ -51,17 +55,28 @@ fn unused_parameters_and_lifetimes_are_carried_by_a_marker() {
     patch.apply(&mut tagged).unwrap();
     assert_eq!(tagged.value, "b");
     assert_eq!(tagged.owner, "alice");
-    assert_eq!(TaggedPatch::<String, Marker>::SERVER_ONLY, ["owner", "marker"]);
+    assert_eq!(
+        TaggedPatch::<String, Marker>::SERVER_ONLY,
+        ["owner", "marker"]
+    );
 }
 
 fn apply_any<M: SafeUpdate>(model: &mut M, body: &[u8]) -> usize {
     let patch: M::Patch = from_json(body).unwrap();
-    patch.apply_as(model, &safe_update::NoRoles).unwrap().written().count()
+    patch
+        .apply_as(model, &safe_update::NoRoles)
+        .unwrap()
+        .written()
+        .count()
 }
 
 #[test]
 fn generic_code_reaches_the_patch_through_the_trait() {
-    let mut doc = Doc { id: 1, body: "x".to_owned(), tags: vec![] };
+    let mut doc = Doc {
+        id: 1,
+        body: "x".to_owned(),
+        tags: vec![],
+    };
     assert_eq!(apply_any(&mut doc, br#"{"body":"y"}"#), 1);
     assert_eq!(doc.body, "y");
 }

@@ -28,11 +28,21 @@ struct User {
 }
 
 fn address(city: &str) -> Address {
-    Address { city: city.into(), zip: Some("1000".into()), verified: true, geocode: None }
+    Address {
+        city: city.into(),
+        zip: Some("1000".into()),
+        verified: true,
+        geocode: None,
+    }
 }
 
 fn user() -> User {
-    User { name: "Eve".into(), address: address("Bern"), billing: None, tags: vec!["a".into()] }
+    User {
+        name: "Eve".into(),
+        address: address("Bern"),
+        billing: None,
+        tags: vec!["a".into()],
+    }
 }
 
 #[test]
@@ -40,16 +50,26 @@ fn a_nested_patch_merges_field_by_field() {
     let mut target = user();
     let patch: UserPatch = from_json(br#"{"address":{"zip":null}}"#).unwrap();
     let applied = patch.apply_as(&mut target, &safe_update::NoRoles).unwrap();
-    assert_eq!(target.address, Address { zip: None, ..address("Bern") });
-    assert_eq!(applied.changed().map(|f| f.to_string()).collect::<Vec<_>>(), ["address.zip"]);
+    assert_eq!(
+        target.address,
+        Address {
+            zip: None,
+            ..address("Bern")
+        }
+    );
+    assert_eq!(
+        applied.changed().map(|f| f.to_string()).collect::<Vec<_>>(),
+        ["address.zip"]
+    );
     assert_eq!(applied.changed_top_level(), ["address"]);
 }
 
 #[test]
 fn nested_server_only_fields_are_forbidden_with_their_path() {
-    let error =
-        from_json::<UserPatch>(br#"{"address":{"verified":false,"x":1},"billing":{"verified":true}}"#)
-            .unwrap_err();
+    let error = from_json::<UserPatch>(
+        br#"{"address":{"verified":false,"x":1},"billing":{"verified":true}}"#,
+    )
+    .unwrap_err();
     assert_eq!(error.forbidden(), ["address.verified", "billing.verified"]);
     assert_eq!(error.unknown(), ["address.x"]);
 }
@@ -58,7 +78,10 @@ fn nested_server_only_fields_are_forbidden_with_their_path() {
 fn nested_gated_fields_are_checked_against_the_same_identity() {
     let mut target = user();
     let patch: UserPatch = from_json(br#"{"name":"X","address":{"geocode":"46,7"}}"#).unwrap();
-    let error = patch.clone().apply_as(&mut target, &safe_update::NoRoles).unwrap_err();
+    let error = patch
+        .clone()
+        .apply_as(&mut target, &safe_update::NoRoles)
+        .unwrap_err();
     assert_eq!(error.denied()[0].field, "address.geocode");
     assert_eq!(target, user());
     patch.apply_as(&mut target, &["admin"][..]).unwrap();
@@ -68,7 +91,10 @@ fn nested_gated_fields_are_checked_against_the_same_identity() {
 
 #[test]
 fn null_clears_an_optional_nested_value() {
-    let mut target = User { billing: Some(address("Basel")), ..user() };
+    let mut target = User {
+        billing: Some(address("Basel")),
+        ..user()
+    };
     let patch: UserPatch = from_json(br#"{"billing":null}"#).unwrap();
     let applied = patch.apply_as(&mut target, &safe_update::NoRoles).unwrap();
     assert_eq!(target.billing, None);
@@ -79,7 +105,9 @@ fn null_clears_an_optional_nested_value() {
 fn an_object_for_an_absent_nested_value_is_refused() {
     let mut target = user();
     let patch: UserPatch = from_json(br#"{"name":"Y","billing":{"city":"Basel"}}"#).unwrap();
-    let error = patch.apply_as(&mut target, &safe_update::NoRoles).unwrap_err();
+    let error = patch
+        .apply_as(&mut target, &safe_update::NoRoles)
+        .unwrap_err();
     assert!(error.invalid()["billing"].contains("null"), "{error}");
     assert_eq!(target, user());
     // An empty object writes nothing, so there is nothing to refuse.

@@ -33,7 +33,10 @@ fn serde_json_gets_one_clear_message() {
     let message = serde_json::from_str::<UserPatch>(r#"{"is_admin":true,"x":1}"#)
         .unwrap_err()
         .to_string();
-    assert!(message.contains("forbidden (server-only) fields: `is_admin`"), "{message}");
+    assert!(
+        message.contains("forbidden (server-only) fields: `is_admin`"),
+        "{message}"
+    );
     assert!(message.contains("unknown fields: `x`"), "{message}");
 }
 
@@ -52,7 +55,10 @@ fn an_array_body_is_rejected() {
     for body in [&br#"[1,"Eve",true]"#[..], br#"["Eve"]"#, b"[]"] {
         let error = from_json::<UserPatch>(body).unwrap_err();
         assert_eq!(error.code(), "invalid_fields");
-        assert!(error.invalid()[""].contains("expected a JSON object"), "{error}");
+        assert!(
+            error.invalid()[""].contains("expected a JSON object"),
+            "{error}"
+        );
         assert!(serde_json::from_slice::<UserPatch>(body).is_err());
     }
 }
@@ -67,7 +73,14 @@ fn non_object_documents_are_rejected() {
 
 #[test]
 fn malformed_json_is_a_syntax_error() {
-    for body in [&b"{"[..], b"{\"name\":}", b"", b"{} {}", b"{\"name\":\"a\"} x", b"\xff"] {
+    for body in [
+        &b"{"[..],
+        b"{\"name\":}",
+        b"",
+        b"{} {}",
+        b"{\"name\":\"a\"} x",
+        b"\xff",
+    ] {
         let error = from_json::<UserPatch>(body).unwrap_err();
         assert_eq!(error.code(), "malformed_json", "{body:?}: {error}");
         assert!(error.malformed().is_some());
@@ -95,7 +108,12 @@ fn an_empty_object_is_an_empty_patch() {
     let patch: UserPatch = from_json(b"{}").unwrap();
     assert!(patch.is_empty());
     assert_eq!(patch, UserPatch::default());
-    let mut user = User { id: 1, name: "a".into(), age: 3, is_admin: false };
+    let mut user = User {
+        id: 1,
+        name: "a".into(),
+        age: 3,
+        is_admin: false,
+    };
     let before = user.clone();
     let applied = patch.apply(&mut user).unwrap();
     assert_eq!(user, before);

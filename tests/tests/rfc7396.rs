@@ -33,7 +33,11 @@ fn appendix_a_object_vectors() {
         (json!({"a":"b"}), json!({"a":"c"}), json!({"a":"c"})),
         (json!({"a":"b"}), json!({"b":"c"}), json!({"a":"b","b":"c"})),
         (json!({"a":"b"}), json!({"a":null}), json!({})),
-        (json!({"a":"b","b":"c"}), json!({"a":null}), json!({"b":"c"})),
+        (
+            json!({"a":"b","b":"c"}),
+            json!({"a":null}),
+            json!({"b":"c"}),
+        ),
         (json!({"a":["b"]}), json!({"a":"c"}), json!({"a":"c"})),
         (json!({"a":"c"}), json!({"a":["b"]}), json!({"a":["b"]})),
         (json!({"a":[{"b":"c"}]}), json!({"a":[1]}), json!({"a":[1]})),
@@ -47,7 +51,7 @@ fn appendix_a_object_vectors() {
 #[test]
 fn appendix_a_non_object_patches_are_refused() {
     // A patch updates fields of a model; it never replaces the model with another document.
-    for patch in [json!(["c","d"]), json!(["c"]), json!(null), json!("bar")] {
+    for patch in [json!(["c", "d"]), json!(["c"]), json!(null), json!("bar")] {
         let error = from_json::<DocPatch>(patch.to_string().as_bytes()).unwrap_err();
         assert!(error.invalid().contains_key(""), "{patch}: {error}");
     }

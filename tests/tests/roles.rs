@@ -16,7 +16,12 @@ struct Account {
 }
 
 fn account() -> Account {
-    Account { id: 1, display_name: "Eve".into(), is_admin: false, credit: 0 }
+    Account {
+        id: 1,
+        display_name: "Eve".into(),
+        is_admin: false,
+        credit: 0,
+    }
 }
 
 struct Who(&'static [&'static str]);
@@ -32,7 +37,10 @@ fn gated_fields_are_listed() {
     assert_eq!(AccountPatch::WRITABLE, ["displayName", "isAdmin", "credit"]);
     assert_eq!(
         AccountPatch::GATED,
-        [("isAdmin", &["admin"][..]), ("credit", &["admin", "support"][..])]
+        [
+            ("isAdmin", &["admin"][..]),
+            ("credit", &["admin", "support"][..])
+        ]
     );
 }
 
@@ -44,12 +52,24 @@ fn without_the_role_nothing_is_written_and_every_gated_field_is_named() {
     let error = patch.apply_as(&mut target, &Who(&["user"])).unwrap_err();
     assert_eq!(target, account());
     assert_eq!(error.code(), "role_required");
-    let denied: Vec<(&str, &[&str])> =
-        error.denied().iter().map(|d| (d.field.as_str(), d.roles)).collect();
-    assert_eq!(denied, [("isAdmin", &["admin"][..]), ("credit", &["admin", "support"][..])]);
+    let denied: Vec<(&str, &[&str])> = error
+        .denied()
+        .iter()
+        .map(|d| (d.field.as_str(), d.roles))
+        .collect();
+    assert_eq!(
+        denied,
+        [
+            ("isAdmin", &["admin"][..]),
+            ("credit", &["admin", "support"][..])
+        ]
+    );
     let body = serde_json::to_value(&error).unwrap();
     assert_eq!(body["denied"][0]["field"], "isAdmin");
-    assert_eq!(body["denied"][1]["roles"], serde_json::json!(["admin", "support"]));
+    assert_eq!(
+        body["denied"][1]["roles"],
+        serde_json::json!(["admin", "support"])
+    );
 }
 
 #[test]
@@ -60,7 +80,10 @@ fn any_one_of_the_roles_allows_the_write() {
     assert_eq!(target.credit, 5);
 
     let patch: AccountPatch = from_json(br#"{"isAdmin":true}"#).unwrap();
-    let error = patch.clone().apply_as(&mut target, &Who(&["support"])).unwrap_err();
+    let error = patch
+        .clone()
+        .apply_as(&mut target, &Who(&["support"]))
+        .unwrap_err();
     assert_eq!(error.denied().len(), 1);
     assert!(!target.is_admin);
     patch.apply_as(&mut target, &Who(&["admin"])).unwrap();

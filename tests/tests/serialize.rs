@@ -25,7 +25,10 @@ fn only_present_fields_are_written() {
     };
     let json = serde_json::to_string(&patch).unwrap();
     assert_eq!(json, r#"{"displayName":"Eve","bio":null}"#);
-    assert_eq!(serde_json::to_string(&ProfilePatch::default()).unwrap(), "{}");
+    assert_eq!(
+        serde_json::to_string(&ProfilePatch::default()).unwrap(),
+        "{}"
+    );
 }
 
 #[test]

@@ -46,7 +46,12 @@ fn verified_email_is_set(contact: &Contact) -> Result<(), &'static str> {
 }
 
 fn contact() -> Contact {
-    Contact { name: "Eve".into(), email: "eve@example.org".into(), email_verified: true, bio: None }
+    Contact {
+        name: "Eve".into(),
+        email: "eve@example.org".into(),
+        email_verified: true,
+        bio: None,
+    }
 }
 
 #[test]
@@ -65,7 +70,10 @@ fn every_invalid_field_is_reported_and_nothing_is_written() {
     let error = patch.apply(&mut target).unwrap_err();
     assert_eq!(target, contact());
     assert_eq!(error.code(), "invalid_fields");
-    assert_eq!(error.invalid().keys().collect::<Vec<_>>(), ["bio", "email", "name"]);
+    assert_eq!(
+        error.invalid().keys().collect::<Vec<_>>(),
+        ["bio", "email", "name"]
+    );
     assert_eq!(error.invalid()["email"], "must contain @");
 }
 

@@ -15,11 +15,15 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let where_clause = gen.where_clause(&gen.bounds);
     let writable = gen.input.writable().map(|field| &field.wire);
     let server_only = gen.input.server_only().map(|field| &field.wire);
-    let gated = gen.input.writable().filter(|field| !field.roles.is_empty()).map(|field| {
-        let wire = &field.wire;
-        let roles = &field.roles;
-        quote!((#wire, &[#(#roles),*]))
-    });
+    let gated = gen
+        .input
+        .writable()
+        .filter(|field| !field.roles.is_empty())
+        .map(|field| {
+            let wire = &field.wire;
+            let roles = &field.roles;
+            quote!((#wire, &[#(#roles),*]))
+        });
     let model_name = model.to_string();
     let is_empty = gen.input.writable().map(is_empty);
     let key_fn = de::key_fn(gen);
@@ -121,10 +125,14 @@ fn ungated(gen: &Gen) -> Option<TokenStream> {
     let krate = &gen.krate;
     let patch = &gen.patch;
     let (impl_generics, ty_generics, _) = gen.input.original.generics.split_for_impl();
-    let nested = gen.input.writable().filter(|field| field.nested).map(|field| {
-        let ty = field.optional.unwrap_or(field.ty());
-        quote!(for<'__x> <#ty as #krate::SafeUpdate>::Patch: #krate::Ungated)
-    });
+    let nested = gen
+        .input
+        .writable()
+        .filter(|field| field.nested)
+        .map(|field| {
+            let patch = super::spanned_patch_of(krate, field.optional.unwrap_or(field.ty()));
+            quote!(for<'__x> #patch: #krate::Ungated)
+        });
     let mut bounds = gen.bounds.clone();
     bounds.extend(nested.map(|bound| -> syn::WherePredicate { syn::parse_quote!(#bound) }));
     let where_clause = gen.where_clause(&bounds);

@@ -36,7 +36,11 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
 
 /// The patch type's name from `#[update(name = "...")]`, if it parses, else `{Model}Patch`.
 fn name(input: &DeriveInput) -> syn::Ident {
-    for attr in input.attrs.iter().filter(|attr| attr.path().is_ident("update")) {
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("update"))
+    {
         let mut found = None;
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("name") {

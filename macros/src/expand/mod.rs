@@ -163,7 +163,7 @@ impl<'a> Gen<'a> {
 
 /// `<T as SafeUpdate>::Patch`, spanned at the user's type so that a type that does not derive
 /// `SafeUpdate` is reported at the field.
-fn spanned_patch_of(krate: &Path, ty: &syn::Type) -> TokenStream {
+pub fn spanned_patch_of(krate: &Path, ty: &syn::Type) -> TokenStream {
     let span = syn::spanned::Spanned::span(ty);
     quote::quote_spanned!(span=> <#ty as #krate::SafeUpdate>::Patch)
 }

@@ -53,7 +53,11 @@ fn field_doc(field: &crate::ast::Field) -> String {
         doc.push_str("; `Some(None)` clears it");
     }
     if !field.roles.is_empty() {
-        let roles: Vec<String> = field.roles.iter().map(|role| format!("{:?}", role.value())).collect();
+        let roles: Vec<String> = field
+            .roles
+            .iter()
+            .map(|role| format!("{:?}", role.value()))
+            .collect();
         doc.push_str(&format!("; writable only by role {}", roles.join(" or ")));
     }
     doc.push('.');
@@ -62,16 +66,22 @@ fn field_doc(field: &crate::ast::Field) -> String {
 
 /// `PhantomData` of every generic parameter, for parameters no writable field uses.
 pub fn marker_ty(gen: &Gen) -> TokenStream {
-    let params = gen.input.original.generics.params.iter().filter_map(|param| match param {
-        syn::GenericParam::Type(param) => {
-            let ident = &param.ident;
-            Some(quote!(#ident))
-        }
-        syn::GenericParam::Lifetime(param) => {
-            let lifetime = &param.lifetime;
-            Some(quote!(&#lifetime ()))
-        }
-        syn::GenericParam::Const(_) => None,
-    });
+    let params = gen
+        .input
+        .original
+        .generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            syn::GenericParam::Type(param) => {
+                let ident = &param.ident;
+                Some(quote!(#ident))
+            }
+            syn::GenericParam::Lifetime(param) => {
+                let lifetime = &param.lifetime;
+                Some(quote!(&#lifetime ()))
+            }
+            syn::GenericParam::Const(_) => None,
+        });
     quote!(::core::marker::PhantomData<fn() -> (#(#params,)*)>)
 }

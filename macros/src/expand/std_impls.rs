@@ -31,7 +31,9 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let debug_where = bounded(quote!(::core::fmt::Debug));
     let eq_where = bounded(quote!(::core::cmp::PartialEq));
     let name = patch.to_string();
-    let names = idents.iter().map(|ident| syn::ext::IdentExt::unraw(*ident).to_string());
+    let names = idents
+        .iter()
+        .map(|ident| syn::ext::IdentExt::unraw(*ident).to_string());
     let serde_impls = super::de::serde_impls(gen);
     quote! {
         #[automatically_derived]

@@ -1,0 +1,10 @@
+use safe_update::SafeUpdate;
+
+#[derive(SafeUpdate)]
+pub struct User {
+    #[update(allow)]
+    #[update(allow)]
+    pub display_name: String,
+}
+
+fn main() {}

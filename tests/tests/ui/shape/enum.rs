@@ -1,0 +1,9 @@
+use safe_update::SafeUpdate;
+
+#[derive(SafeUpdate)]
+pub enum Role {
+    User,
+    Admin,
+}
+
+fn main() {}

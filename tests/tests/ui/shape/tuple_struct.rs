@@ -1,0 +1,6 @@
+use safe_update::SafeUpdate;
+
+#[derive(SafeUpdate)]
+pub struct UserId(#[update(allow)] u64);
+
+fn main() {}
