@@ -1,4 +1,110 @@
 //! Mass-assignment-proof partial updates (CWE-915, OWASP API3:2023).
+//!
+//! The bug: a handler binds a request body straight onto a model, and an authenticated
+//! client sends `{"is_admin": true}`. Authentication says who the client is, never which
+//! fields it may write. With `safe-update`, every field of a model states who may write it,
+//! and the derive generates a patch type that holds only the writable fields: binding a
+//! server-only field does not compile, and a client that sends one is refused with nothing
+//! changed.
+//!
+//! ```
+//! use safe_update::{from_json, SafeUpdate};
+//!
+//! #[derive(Debug, Clone, SafeUpdate)]
+//! #[serde(rename_all = "camelCase")]
+//! #[update(validate = email_needs_at)]
+//! pub struct User {
+//!     #[update(server_only)]
+//!     pub id: u64,
+//!     #[update(allow, validate = one_to_64_chars)]
+//!     pub display_name: String,
+//!     #[update(allow)]
+//!     pub email: String,
+//!     #[update(allow)]
+//!     pub bio: Option<String>,               // `null` clears it (RFC 7396)
+//!     #[update(allow(role = "admin"))]
+//!     pub is_admin: bool,                    // only an admin may write it
+//! }
+//!
+//! fn one_to_64_chars(name: &str) -> Result<(), &'static str> {
+//!     if (1..=64).contains(&name.chars().count()) { Ok(()) } else { Err("1 to 64 characters") }
+//! }
+//!
+//! fn email_needs_at(user: &User) -> Result<(), &'static str> {
+//!     if user.email.contains('@') { Ok(()) } else { Err("email needs an @") }
+//! }
+//!
+//! let mut alice = User {
+//!     id: 1,
+//!     display_name: "Alice".into(),
+//!     email: "alice@example.org".into(),
+//!     bio: None,
+//!     is_admin: false,
+//! };
+//!
+//! // A server-only field is refused by name, with every other offending key.
+//! let error = from_json::<UserPatch>(br#"{"displayName":"A","id":2,"role":"root"}"#).unwrap_err();
+//! assert_eq!(error.forbidden(), ["id"]);
+//! assert_eq!(error.unknown(), ["role"]);
+//!
+//! // A gated field needs the role: nothing is written, the error names the field and roles.
+//! let patch: UserPatch = from_json(br#"{"displayName":"Al","isAdmin":true}"#).unwrap();
+//! let error = patch.apply_as(&mut alice, &["user"][..]).unwrap_err();
+//! assert_eq!(error.denied()[0].field, "isAdmin");
+//! assert_eq!(alice.display_name, "Alice");
+//!
+//! // A permitted patch is applied completely, and says what changed.
+//! let patch: UserPatch = from_json(br#"{"displayName":"Al","bio":"hi"}"#).unwrap();
+//! let applied = patch.apply_as(&mut alice, &["user"][..]).unwrap();
+//! assert_eq!(applied.changed_top_level(), ["display_name", "bio"]);
+//! assert_eq!((alice.display_name.as_str(), alice.bio.as_deref()), ("Al", Some("hi")));
+//!
+//! // In Rust code, a server-only field is not even a member of the patch type:
+//! // `UserPatch { is_admin: ..., id: Some(2), .. }` does not compile.
+//! ```
+//!
+//! # Attributes
+//!
+//! | attribute | on | meaning |
+//! |---|---|---|
+//! | `#[update(allow)]` | field | anyone who may send a patch may write it |
+//! | `#[update(allow(role = "a", role = "b"))]` | field | writable by an identity holding any of the roles ([`Roles`]); the patch then has `apply_as` only |
+//! | `#[update(server_only)]` | field | never written by a patch; sending it is refused as forbidden |
+//! | `#[update(nested)]` | field | the field's type derives `SafeUpdate`; its patch is merged recursively |
+//! | `#[update(allow, validate = path)]` | field | `fn(&T) -> Result<(), E: Display>` runs before any write |
+//! | `#[update(default = server_only)]` | struct | fields without a policy are server-only (there is no `default = allow`) |
+//! | `#[update(validate = path)]` | struct | `fn(&Model) -> Result<(), E>` checks the would-be result; needs `Model: Clone` and clones the model and the patch once per apply |
+//! | `#[update(name = "...")]` | struct | the patch type's name (default: `{Model}Patch`) |
+//! | `#[update(attr(...))]` | struct | an attribute for the patch type, such as `attr(derive(schemars::JsonSchema))` |
+//! | `#[update(crate = "...")]` | struct | the path of this crate, if renamed |
+//! | `#[update(bound = "...")]` | struct | where-predicates replacing the inferred bounds |
+//!
+//! A field without a policy is a compile error. Serde's `rename_all`, `rename` and `alias`
+//! decide the wire names; every spelling of a server-only field (its Rust name included) is
+//! forbidden.
+//!
+//! # Documents
+//!
+//! A patch is read in one pass over any serde deserializer, never through an intermediate
+//! `serde_json::Value`: only an object is accepted (serde's own derive also takes an array),
+//! a repeated key is refused, `null` clears an `Option` field and is refused elsewhere.
+//! [`from_json`] returns the problems as data ([`PatchError`]); the patch type's own
+//! `Deserialize` folds them into one message.
+//!
+//! # Applying
+//!
+//! `apply_as` runs every check (roles, field validators, nested patches, container
+//! validator) before the first write; on error the target is unchanged and [`ApplyError`]
+//! lists every problem. The cost: one comparison per written field, to tell what changed
+//! ([`Applied`]), which needs `PartialEq` of writable field types only.
+//!
+//! # Features
+//!
+//! - `derive` (default): re-exports `#[derive(SafeUpdate)]`.
+//! - `actix`: actix-web 4 extractors ([`actix`]) for Basic Auth identities and patch bodies.
+//!
+//! The [`auth`] module (RFC 7617 credentials, identities, argon2id verification) needs no
+//! web framework.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
