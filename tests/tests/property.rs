@@ -1,0 +1,278 @@
+//! For arbitrary documents and identities: either the patch is refused and the target is as
+//! it was, or exactly the permitted present fields changed.
+
+use proptest::prelude::*;
+use safe_update::{from_json, SafeUpdate};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+struct Address {
+    #[update(allow)]
+    city: String,
+    #[update(server_only)]
+    verified: bool,
+    #[update(allow(role = "admin"))]
+    geocode: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+struct User {
+    #[update(server_only)]
+    id: u64,
+    #[update(allow)]
+    name: String,
+    #[update(allow)]
+    bio: Option<String>,
+    #[update(allow(role = "admin"))]
+    is_admin: bool,
+    #[update(allow(role = "admin", role = "support"))]
+    credit: u32,
+    #[update(nested)]
+    address: Address,
+    #[update(allow, validate = short)]
+    nick: String,
+}
+
+fn short(nick: &str) -> Result<(), &'static str> {
+    if (1..=8).contains(&nick.chars().count()) {
+        Ok(())
+    } else {
+        Err("1 to 8 characters")
+    }
+}
+
+fn user() -> User {
+    User {
+        id: 7,
+        name: "Eve".into(),
+        bio: Some("bio".into()),
+        is_admin: false,
+        credit: 3,
+        address: Address {
+            city: "Bern".into(),
+            verified: true,
+            geocode: None,
+        },
+        nick: "eve".into(),
+    }
+}
+
+const TOP_KEYS: [&str; 9] = [
+    "id", "name", "bio", "is_admin", "credit", "address", "nick", "x", "isAdmin",
+];
+const ADDRESS_KEYS: [&str; 4] = ["city", "verified", "geocode", "y"];
+const ROLES: [&str; 3] = ["admin", "support", "user"];
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        1 => Just(Value::Null),
+        2 => any::<bool>().prop_map(Value::Bool),
+        2 => (0u64..300).prop_map(|n| json!(n)),
+        4 => "[a-z]{0,10}".prop_map(Value::String),
+    ]
+}
+
+fn entries(
+    keys: &'static [&'static str],
+    value: BoxedStrategy<Value>,
+) -> impl Strategy<Value = Vec<(String, Value)>> {
+    prop::collection::vec(
+        (
+            prop_oneof![8 => prop::sample::select(keys).prop_map(str::to_owned), 1 => "[a-z]{1,3}"],
+            value,
+        ),
+        0..4,
+    )
+}
+
+/// A JSON object written by hand so that it may repeat a key.
+fn object(entries: &[(String, Value)]) -> String {
+    let members: Vec<String> = entries
+        .iter()
+        .map(|(key, value)| format!("{}:{}", json!(key), value))
+        .collect();
+    format!("{{{}}}", members.join(","))
+}
+
+fn document() -> impl Strategy<Value = (Vec<(String, Value)>, String)> {
+    let address = entries(&ADDRESS_KEYS, leaf().boxed()).prop_map(|inner| {
+        let text = object(&inner);
+        (inner, text)
+    });
+    let value = prop_oneof![
+        4 => leaf().prop_map(|v| (v.to_string(), v)),
+        1 => address.prop_map(|(inner, text)| {
+            let map = inner.into_iter().collect::<serde_json::Map<_, _>>();
+            (text, Value::Object(map))
+        }),
+    ];
+    prop::collection::vec(
+        (prop_oneof![8 => prop::sample::select(&TOP_KEYS[..]).prop_map(str::to_owned), 1 => "[a-z]{1,3}"], value),
+        0..5,
+    )
+    .prop_map(|members| {
+        let text = format!(
+            "{{{}}}",
+            members.iter().map(|(key, (text, _))| format!("{}:{text}", json!(key))).collect::<Vec<_>>().join(",")
+        );
+        (members.into_iter().map(|(key, (_, value))| (key, value)).collect(), text)
+    })
+}
+
+fn get<'a>(members: &'a [(String, Value)], key: &str) -> Option<&'a Value> {
+    members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn has_forbidden(members: &[(String, Value)]) -> bool {
+    members.iter().any(|(key, value)| {
+        key == "id"
+            || key == "isAdmin"
+            || (key == "address"
+                && value
+                    .as_object()
+                    .is_some_and(|inner| inner.contains_key("verified")))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    #[test]
+    fn refused_or_exactly_the_permitted_fields_changed(
+        (members, text) in document(),
+        roles in prop::sample::subsequence(&ROLES[..], 0..=3),
+    ) {
+        let before = user();
+        let mut target = before.clone();
+        let patch = match from_json::<UserPatch>(text.as_bytes()) {
+            Err(_) => {
+                return Ok(());
+            }
+            Ok(patch) => patch,
+        };
+        // A server-only key never gets through, by any spelling, at any depth.
+        prop_assert!(!has_forbidden(&members), "accepted {text}");
+        let roles: Vec<String> = roles.into_iter().map(str::to_owned).collect();
+        match patch.apply_as(&mut target, &roles) {
+            Err(_) => prop_assert_eq!(&target, &before, "changed on error: {}", text),
+            Ok(_) => {
+                let admin = roles.iter().any(|r| r == "admin");
+                let support = roles.iter().any(|r| r == "support");
+                prop_assert_eq!(target.id, before.id);
+                prop_assert_eq!(target.address.verified, before.address.verified);
+                let expect = |key: &str| get(&members, key).cloned();
+                match expect("name") {
+                    Some(v) => prop_assert_eq!(json!(target.name), v),
+                    None => prop_assert_eq!(&target.name, &before.name),
+                }
+                match expect("bio") {
+                    Some(v) => prop_assert_eq!(json!(target.bio), v),
+                    None => prop_assert_eq!(&target.bio, &before.bio),
+                }
+                match expect("nick") {
+                    Some(v) => {
+                        prop_assert_eq!(json!(target.nick), v);
+                        prop_assert!(short(&target.nick).is_ok());
+                    }
+                    None => prop_assert_eq!(&target.nick, &before.nick),
+                }
+                match expect("is_admin") {
+                    Some(v) => { prop_assert!(admin); prop_assert_eq!(json!(target.is_admin), v); }
+                    None => prop_assert_eq!(target.is_admin, before.is_admin),
+                }
+                match expect("credit") {
+                    Some(v) => { prop_assert!(admin || support); prop_assert_eq!(json!(target.credit), v); }
+                    None => prop_assert_eq!(target.credit, before.credit),
+                }
+                let inner = expect("address").and_then(|v| v.as_object().cloned()).unwrap_or_default();
+                match inner.get("city") {
+                    Some(v) => prop_assert_eq!(&json!(target.address.city), v),
+                    None => prop_assert_eq!(&target.address.city, &before.address.city),
+                }
+                match inner.get("geocode") {
+                    Some(v) => { prop_assert!(admin); prop_assert_eq!(&json!(target.address.geocode), v); }
+                    None => prop_assert_eq!(&target.address.geocode, &before.address.geocode),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_generator_reaches_both_outcomes() {
+    // Guard against a generator that only ever produces refused documents.
+    let mut target = user();
+    let patch: UserPatch = from_json(br#"{"name":"A","address":{"city":"Basel"}}"#).unwrap();
+    patch.apply_as(&mut target, &["user"][..]).unwrap();
+    assert_eq!(
+        (target.name.as_str(), target.address.city.as_str()),
+        ("A", "Basel")
+    );
+}
+
+fn typed_patch() -> impl Strategy<Value = UserPatch> {
+    use prop::option::of;
+    let address = (of("[a-z]{0,3}"), of(of("[a-z]{0,3}")))
+        .prop_map(|(city, geocode)| AddressPatch { city, geocode });
+    (
+        of("[a-z]{0,4}"),
+        of(of("[a-z]{0,3}")),
+        of(any::<bool>()),
+        of(0u32..10),
+        of(address),
+        of("[a-z]{0,10}"),
+    )
+        .prop_map(|(name, bio, is_admin, credit, address, nick)| UserPatch {
+            name,
+            bio,
+            is_admin,
+            credit,
+            address,
+            nick,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    /// Patches built in code reach `apply_as` every time, so role denials and validator
+    /// refusals are exercised as often as successes.
+    #[test]
+    fn apply_is_all_or_nothing(
+        patch in typed_patch(),
+        roles in prop::sample::subsequence(&ROLES[..], 0..=3),
+    ) {
+        let before = user();
+        let mut target = before.clone();
+        let admin = roles.contains(&"admin");
+        let support = roles.contains(&"support");
+        let denied = (patch.is_admin.is_some() && !admin)
+            || (patch.credit.is_some() && !(admin || support))
+            || (patch.address.as_ref().is_some_and(|a| a.geocode.is_some()) && !admin);
+        let invalid = patch.nick.as_deref().is_some_and(|nick| short(nick).is_err());
+        let roles: Vec<String> = roles.into_iter().map(str::to_owned).collect();
+        match patch.clone().apply_as(&mut target, &roles) {
+            Err(error) => {
+                prop_assert!(denied || invalid);
+                prop_assert_eq!(!error.denied().is_empty(), denied);
+                prop_assert_eq!(error.invalid().contains_key("nick"), invalid);
+                prop_assert_eq!(&target, &before);
+            }
+            Ok(applied) => {
+                prop_assert!(!denied && !invalid);
+                let mut expected = before.clone();
+                if let Some(v) = patch.name { expected.name = v; }
+                if let Some(v) = patch.bio { expected.bio = v; }
+                if let Some(v) = patch.is_admin { expected.is_admin = v; }
+                if let Some(v) = patch.credit { expected.credit = v; }
+                if let Some(v) = patch.nick { expected.nick = v; }
+                if let Some(address) = patch.address {
+                    if let Some(v) = address.city { expected.address.city = v; }
+                    if let Some(v) = address.geocode { expected.address.geocode = v; }
+                }
+                prop_assert_eq!(&target, &expected);
+                prop_assert_eq!(applied.has_changes(), target != before);
+            }
+        }
+    }
+}
