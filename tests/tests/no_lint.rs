@@ -49,8 +49,12 @@ fn not_empty(value: &str) -> Result<(), &'static str> {
     }
 }
 
-fn whole(_: &Account) -> Result<(), String> {
-    Ok(())
+fn whole(account: &Account) -> Result<(), String> {
+    if account.is_admin && account.address.city.is_empty() {
+        Err("an admin needs a city".to_owned())
+    } else {
+        Ok(())
+    }
 }
 
 #[test]

@@ -98,15 +98,18 @@ pub fn expand(gen: &Gen) -> TokenStream {
 
 fn is_empty(field: &Field) -> TokenStream {
     let ident = field.ident;
+    // Code that names a nested patch carries the field's span, so that a nested type that
+    // does not derive `SafeUpdate` is reported at the field, once.
+    let span = field.ty().span();
     match (field.nested, field.optional) {
         (false, _) => quote!(self.#ident.is_none()),
-        (true, None) => quote! {
+        (true, None) => quote_spanned! {span=>
             match &self.#ident {
                 ::core::option::Option::None => true,
                 ::core::option::Option::Some(__patch) => __patch.is_empty(),
             }
         },
-        (true, Some(_)) => quote! {
+        (true, Some(_)) => quote_spanned! {span=>
             match &self.#ident {
                 ::core::option::Option::None => true,
                 ::core::option::Option::Some(::core::option::Option::None) => false,
@@ -178,13 +181,14 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
             }
         }
     });
+    let span = field.ty().span();
     let nested = field.nested.then(|| match field.optional {
-        None => quote! {
+        None => quote_spanned! {span=>
             if let ::core::option::Option::Some(__patch) = &self.#ident {
                 #krate::Patch::__check(__patch, &__target.#ident, __who, __path.child(#wire), __errors);
             }
         },
-        Some(_) => quote! {
+        Some(_) => quote_spanned! {span=>
             if let ::core::option::Option::Some(::core::option::Option::Some(__patch)) = &self.#ident {
                 match &__target.#ident {
                     ::core::option::Option::Some(__current) => {
@@ -223,6 +227,7 @@ fn write_fn(gen: &Gen) -> TokenStream {
     let writes = gen.input.writable().map(|field| {
         let ident = field.ident;
         let name = syn::ext::IdentExt::unraw(ident).to_string();
+        let span = field.ty().span();
         match (field.nested, field.optional) {
             (false, _) => quote! {
                 if let ::core::option::Option::Some(__value) = self.#ident {
@@ -230,13 +235,13 @@ fn write_fn(gen: &Gen) -> TokenStream {
                     __applied.__leaf(__parent, #name, __changed);
                 }
             },
-            (true, None) => quote! {
+            (true, None) => quote_spanned! {span=>
                 if let ::core::option::Option::Some(__patch) = self.#ident {
                     let __branch = __applied.__branch(__parent, #name);
                     #krate::Patch::__write(__patch, &mut __target.#ident, ::core::option::Option::Some(__branch), __applied);
                 }
             },
-            (true, Some(_)) => quote! {
+            (true, Some(_)) => quote_spanned! {span=>
                 match self.#ident {
                     ::core::option::Option::Some(::core::option::Option::None) => {
                         let __changed = __target.#ident.take().is_some();

@@ -1,7 +1,7 @@
 //! Reading and writing documents: key classification, per-field reads, and the serde impls.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 
 use super::Gen;
 use crate::ast::Field;
@@ -39,7 +39,8 @@ pub fn field_fn(gen: &Gen) -> TokenStream {
         let ident = field.ident;
         let wire = &field.wire;
         let read = reader(field);
-        quote! {
+        let span = syn::spanned::Spanned::span(field.ty());
+        quote_spanned! {span=>
             #index => #krate::__private::#read(&mut self.#ident, __map, __collector, __path, #wire),
         }
     });

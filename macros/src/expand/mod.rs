@@ -63,6 +63,10 @@ pub struct Gen<'a> {
     pub patch: Ident,
     /// Bounds the `Patch` impl needs beyond the model's own where clause.
     pub bounds: Vec<WherePredicate>,
+    /// `Nested: SafeUpdate` for each nested field, on every impl: stated as bounds spanned at
+    /// the fields, an unsatisfied one is reported there once (rustc merges the identical
+    /// errors of every impl) instead of in each generated body.
+    pub nested_bounds: Vec<WherePredicate>,
     /// Whether the patch needs a marker field for generic parameters no writable field uses.
     pub needs_marker: bool,
 }
@@ -87,10 +91,26 @@ impl<'a> Gen<'a> {
             model: &original.ident,
             patch,
             bounds: Vec::new(),
+            nested_bounds: Vec::new(),
             needs_marker: !bound::all_used(&original.generics, &used),
         };
+        gen.nested_bounds = gen.nested_bounds();
         gen.bounds = gen.infer_bounds();
         gen
+    }
+
+    fn nested_bounds(&self) -> Vec<WherePredicate> {
+        let krate = &self.krate;
+        self.input
+            .writable()
+            .filter(|field| field.nested)
+            .map(|field| {
+                let nested = field.optional.unwrap_or(field.ty());
+                let span = syn::spanned::Spanned::span(nested);
+                let krate = respan(krate, span);
+                syn::parse_quote_spanned!(span=> #nested: #krate::SafeUpdate)
+            })
+            .collect()
     }
 
     fn infer_bounds(&self) -> Vec<WherePredicate> {
@@ -102,17 +122,12 @@ impl<'a> Gen<'a> {
         let mut bounds: Vec<WherePredicate> = Vec::new();
         for field in self.input.writable() {
             let ty = field.ty();
-            if !bound::is_generic(generics, ty) {
+            if field.nested || !bound::is_generic(generics, ty) {
                 continue;
             }
-            if field.nested {
-                let nested = field.optional.unwrap_or(ty);
-                bounds.push(syn::parse_quote!(#nested: #krate::SafeUpdate));
-            } else {
-                bounds.push(syn::parse_quote!(
-                    #ty: #krate::__private::serde::de::DeserializeOwned + ::core::cmp::PartialEq
-                ));
-            }
+            bounds.push(syn::parse_quote!(
+                #ty: #krate::__private::serde::de::DeserializeOwned + ::core::cmp::PartialEq
+            ));
         }
         if self.input.attrs.validate.is_some() && !generics.params.is_empty() {
             let (_, ty_generics, _) = generics.split_for_impl();
@@ -123,7 +138,7 @@ impl<'a> Gen<'a> {
         bounds
     }
 
-    /// The model's where clause plus `extra`.
+    /// The model's where clause, the nested bounds, and `extra`.
     pub fn where_clause(&self, extra: &[WherePredicate]) -> TokenStream {
         let own = self
             .input
@@ -132,7 +147,7 @@ impl<'a> Gen<'a> {
             .where_clause
             .iter()
             .flat_map(|clause| clause.predicates.iter());
-        let all: Vec<&WherePredicate> = own.chain(extra).collect();
+        let all: Vec<&WherePredicate> = own.chain(&self.nested_bounds).chain(extra).collect();
         if all.is_empty() {
             TokenStream::new()
         } else {
@@ -143,7 +158,8 @@ impl<'a> Gen<'a> {
     /// The patch's field for `field`: `Option` of [`Gen::patch_value_ty`].
     pub fn patch_field_ty(&self, field: &Field) -> TokenStream {
         let value = self.patch_value_ty(field);
-        quote!(::core::option::Option<#value>)
+        let span = syn::spanned::Spanned::span(field.ty());
+        quote::quote_spanned!(span=> ::core::option::Option<#value>)
     }
 
     /// What a present field holds: the value, or the nested patch for `nested`.
@@ -155,7 +171,8 @@ impl<'a> Gen<'a> {
             (true, None) => spanned_patch_of(krate, ty),
             (true, Some(inner)) => {
                 let patch = spanned_patch_of(krate, inner);
-                quote!(::core::option::Option<#patch>)
+                let span = syn::spanned::Spanned::span(ty);
+                quote::quote_spanned!(span=> ::core::option::Option<#patch>)
             }
         }
     }
@@ -165,5 +182,18 @@ impl<'a> Gen<'a> {
 /// `SafeUpdate` is reported at the field.
 pub fn spanned_patch_of(krate: &Path, ty: &syn::Type) -> TokenStream {
     let span = syn::spanned::Spanned::span(ty);
+    let krate = respan(krate, span);
     quote::quote_spanned!(span=> <#ty as #krate::SafeUpdate>::Patch)
+}
+
+/// The crate path with every token at `span`: rustc reports an unsatisfied bound at the trait
+/// path, which must point at the user's field, not at the derive.
+fn respan(krate: &Path, span: proc_macro2::Span) -> TokenStream {
+    quote::ToTokens::to_token_stream(krate)
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect()
 }
