@@ -23,7 +23,7 @@ use std::fmt;
 /// assert_eq!(applied.changed().map(|f| f.to_string()).collect::<Vec<_>>(), ["bio"]);
 /// assert!(applied.has_changes());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Applied {
     // One entry per written field and per nested patch; a nested field points at its parent
     // so that paths cost nothing to build unless someone asks for them.
@@ -108,6 +108,16 @@ impl Applied {
             leaf: None,
         });
         self.entries.len() - 1
+    }
+}
+
+/// Shows the paths: `Applied { written: ["name", "bio"], changed: ["bio"] }`.
+impl fmt::Debug for Applied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Applied")
+            .field("written", &self.written().collect::<Vec<_>>())
+            .field("changed", &self.changed().collect::<Vec<_>>())
+            .finish()
     }
 }
 

@@ -51,3 +51,11 @@ fn writing_the_same_values_changes_nothing() {
     assert_eq!(applied.written().count(), 3);
     assert!(!applied.has_changes());
 }
+
+#[test]
+fn debug_shows_paths() {
+    let mut row = Row { handle: Handle, a: 1, b: "x".into(), c: None };
+    let patch: RowPatch = from_json(br#"{"a":2,"b":"x"}"#).unwrap();
+    let applied = patch.apply(&mut row).unwrap();
+    assert_eq!(format!("{applied:?}"), r#"Applied { written: ["a", "b"], changed: ["a"] }"#);
+}
