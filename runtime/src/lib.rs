@@ -130,3 +130,8 @@ pub use roles::{NoRoles, Roles};
 /// Derives the patch type of a model: see the [crate documentation](crate).
 #[cfg(feature = "derive")]
 pub use safe_update_macros::SafeUpdate;
+
+// The README's examples are compiled and run as doctests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
