@@ -54,8 +54,16 @@ fn writing_the_same_values_changes_nothing() {
 
 #[test]
 fn debug_shows_paths() {
-    let mut row = Row { handle: Handle, a: 1, b: "x".into(), c: None };
+    let mut row = Row {
+        handle: Handle,
+        a: 1,
+        b: "x".into(),
+        c: None,
+    };
     let patch: RowPatch = from_json(br#"{"a":2,"b":"x"}"#).unwrap();
     let applied = patch.apply(&mut row).unwrap();
-    assert_eq!(format!("{applied:?}"), r#"Applied { written: ["a", "b"], changed: ["a"] }"#);
+    assert_eq!(
+        format!("{applied:?}"),
+        r#"Applied { written: ["a", "b"], changed: ["a"] }"#
+    );
 }

@@ -10,21 +10,11 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
     let vis = &input.vis;
     let generics = &input.generics;
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let params = generics.params.iter().filter_map(|param| match param {
-        syn::GenericParam::Type(param) => {
-            let ident = &param.ident;
-            Some(quote!(#ident))
-        }
-        syn::GenericParam::Lifetime(param) => {
-            let lifetime = &param.lifetime;
-            Some(quote!(&#lifetime ()))
-        }
-        syn::GenericParam::Const(_) => None,
-    });
+    let marker = super::patch_type::marker_ty(generics);
     quote! {
         #[doc(hidden)]
         #vis struct #name #generics #where_clause {
-            __marker: ::core::marker::PhantomData<fn() -> (#(#params,)*)>,
+            __marker: #marker,
         }
         impl #impl_generics ::core::default::Default for #name #ty_generics #where_clause {
             fn default() -> Self {

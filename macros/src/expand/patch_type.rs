@@ -28,7 +28,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         }
     });
     let marker = gen.needs_marker.then(|| {
-        let marker_ty = marker_ty(gen);
+        let marker_ty = marker_ty(&gen.input.original.generics);
         quote! {
             #[doc(hidden)]
             pub __marker: #marker_ty,
@@ -65,23 +65,17 @@ fn field_doc(field: &crate::ast::Field) -> String {
 }
 
 /// `PhantomData` of every generic parameter, for parameters no writable field uses.
-pub fn marker_ty(gen: &Gen) -> TokenStream {
-    let params = gen
-        .input
-        .original
-        .generics
-        .params
-        .iter()
-        .filter_map(|param| match param {
-            syn::GenericParam::Type(param) => {
-                let ident = &param.ident;
-                Some(quote!(#ident))
-            }
-            syn::GenericParam::Lifetime(param) => {
-                let lifetime = &param.lifetime;
-                Some(quote!(&#lifetime ()))
-            }
-            syn::GenericParam::Const(_) => None,
-        });
+pub fn marker_ty(generics: &syn::Generics) -> TokenStream {
+    let params = generics.params.iter().filter_map(|param| match param {
+        syn::GenericParam::Type(param) => {
+            let ident = &param.ident;
+            Some(quote!(#ident))
+        }
+        syn::GenericParam::Lifetime(param) => {
+            let lifetime = &param.lifetime;
+            Some(quote!(&#lifetime ()))
+        }
+        syn::GenericParam::Const(_) => None,
+    });
     quote!(::core::marker::PhantomData<fn() -> (#(#params,)*)>)
 }

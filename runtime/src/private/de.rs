@@ -51,11 +51,8 @@ impl Collector {
 /// Deserializes a patch as serde's `Deserialize` does; every problem becomes one message.
 pub fn deserialize<'de, P: Patch, D: Deserializer<'de>>(deserializer: D) -> Result<P, D::Error> {
     let mut collector = Collector::default();
-    let patch = deserializer.deserialize_map(PatchVisitor::<P> {
-        collector: &mut collector,
-        path: Path::ROOT,
-        marker: PhantomData,
-    })?;
+    let patch =
+        deserializer.deserialize_map(PatchVisitor::<P>(At::new(&mut collector, Path::ROOT)))?;
     let error = collector.into_error();
     if error.is_empty() {
         Ok(patch)
@@ -69,11 +66,7 @@ pub fn from_slice<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
     let mut collector = Collector::default();
     let mut json = serde_json::Deserializer::from_slice(body);
     let parsed = (&mut json)
-        .deserialize_map(PatchVisitor::<P> {
-            collector: &mut collector,
-            path: Path::ROOT,
-            marker: PhantomData,
-        })
+        .deserialize_map(PatchVisitor::<P>(At::new(&mut collector, Path::ROOT)))
         .and_then(|patch| json.end().map(|()| patch));
     let aborted = collector.aborted;
     let mut error = collector.into_error();
@@ -92,11 +85,26 @@ pub fn from_slice<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
     }
 }
 
-struct PatchVisitor<'c, 'p, P> {
+/// Where the reader is: the problems so far and the path of the object being read. Each
+/// serde role (map visitor, key seed, nested seed) is a newtype of it.
+struct At<'c, 'p, P> {
     collector: &'c mut Collector,
     path: Path<'p>,
     marker: PhantomData<fn() -> P>,
 }
+
+impl<'c, 'p, P> At<'c, 'p, P> {
+    fn new(collector: &'c mut Collector, path: Path<'p>) -> Self {
+        At {
+            collector,
+            path,
+            marker: PhantomData,
+        }
+    }
+}
+
+/// Reads an object into a patch.
+struct PatchVisitor<'c, 'p, P>(At<'c, 'p, P>);
 
 impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, P> {
     type Value = P;
@@ -110,15 +118,13 @@ impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, P> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<P, A::Error> {
-        let collector = self.collector;
+        let At {
+            collector, path, ..
+        } = self.0;
         let mut patch = P::default();
-        while let Some(key) = map.next_key_seed(KeySeed::<P> {
-            collector: &mut *collector,
-            path: self.path,
-            marker: PhantomData,
-        })? {
+        while let Some(key) = map.next_key_seed(KeySeed::<P>(At::new(&mut *collector, path)))? {
             match key {
-                Some(index) => patch.__field(index, &mut map, collector, self.path)?,
+                Some(index) => patch.__field(index, &mut map, collector, path)?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -129,11 +135,7 @@ impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, P> {
 }
 
 /// Reads one key: a field index, or `None` for a key already recorded as a problem.
-struct KeySeed<'c, 'p, P> {
-    collector: &'c mut Collector,
-    path: Path<'p>,
-    marker: PhantomData<fn() -> P>,
-}
+struct KeySeed<'c, 'p, P>(At<'c, 'p, P>);
 
 impl<'de, P: Patch> DeserializeSeed<'de> for KeySeed<'_, '_, P> {
     type Value = Option<u16>;
@@ -153,8 +155,18 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, P> {
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<u16>, E> {
         match P::__key(key) {
             Key::Field(index) => return Ok(Some(index)),
-            Key::Forbidden => self.collector.error.forbidden.push(self.path.join_key(key)),
-            Key::Unknown => self.collector.error.unknown.push(self.path.join_key(key)),
+            Key::Forbidden => self
+                .0
+                .collector
+                .error
+                .forbidden
+                .push(self.0.path.join_key(key)),
+            Key::Unknown => self
+                .0
+                .collector
+                .error
+                .unknown
+                .push(self.0.path.join_key(key)),
         }
         Ok(None)
     }
@@ -164,7 +176,11 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, P> {
             Ok(key) => self.visit_str(key),
             Err(_) => {
                 let key = String::from_utf8_lossy(key);
-                self.collector.error.unknown.push(self.path.join_key(&key));
+                self.0
+                    .collector
+                    .error
+                    .unknown
+                    .push(self.0.path.join_key(&key));
                 Ok(None)
             }
         }
@@ -235,11 +251,7 @@ where
         return Ok(());
     }
     let at = path.child(name);
-    match map.next_value_seed(NestedSeed::<P> {
-        collector: &mut *collector,
-        path: at,
-        marker: PhantomData,
-    }) {
+    match map.next_value_seed(NestedSeed::<P>(At::new(&mut *collector, at))) {
         Ok(Some(patch)) => *slot = Some(patch),
         Ok(None) => collector.invalid(
             at.join(),
@@ -265,11 +277,7 @@ where
     if is_repeat(slot.is_some(), map, collector, path, name)? {
         return Ok(());
     }
-    match map.next_value_seed(NestedSeed::<P> {
-        collector: &mut *collector,
-        path: path.child(name),
-        marker: PhantomData,
-    }) {
+    match map.next_value_seed(NestedSeed::<P>(At::new(&mut *collector, path.child(name)))) {
         Ok(patch) => *slot = Some(patch),
         Err(error) => return Err(record(collector, path, name, error)),
     }
@@ -298,11 +306,7 @@ fn record<E: fmt::Display>(collector: &mut Collector, path: Path<'_>, name: &str
 }
 
 /// A nested patch or `null`.
-struct NestedSeed<'c, 'p, P> {
-    collector: &'c mut Collector,
-    path: Path<'p>,
-    marker: PhantomData<fn() -> P>,
-}
+struct NestedSeed<'c, 'p, P>(At<'c, 'p, P>);
 
 impl<'de, P: Patch> DeserializeSeed<'de> for NestedSeed<'_, '_, P> {
     type Value = Option<P>;
@@ -333,11 +337,7 @@ impl<'de, P: Patch> Visitor<'de> for NestedSeed<'_, '_, P> {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
         deserializer
-            .deserialize_map(PatchVisitor::<P> {
-                collector: self.collector,
-                path: self.path,
-                marker: PhantomData,
-            })
+            .deserialize_map(PatchVisitor::<P>(self.0))
             .map(Some)
     }
 }
