@@ -1,0 +1,181 @@
+//! SQLite: opening (WAL, full sync), migrations, a small connection pool, user rows.
+//!
+//! Every call here blocks; the web layer runs them on actix's blocking pool (`web::block`).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, TransactionBehavior};
+
+use crate::model::User;
+
+/// Schema versions, applied in order; `PRAGMA user_version` counts those applied.
+const MIGRATIONS: &[&str] = &["CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        username      TEXT    NOT NULL UNIQUE,
+        display_name  TEXT    NOT NULL,
+        email         TEXT    NOT NULL,
+        bio           TEXT,
+        is_admin      INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+        password_hash TEXT    NOT NULL,
+        version       INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+        created_at    TEXT    NOT NULL,
+        updated_at    TEXT    NOT NULL
+    ) STRICT;"];
+
+/// Current time as RFC 3339 UTC with milliseconds, computed by SQLite.
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/// Connections kept open between calls; more are opened under load and closed after.
+const MAX_IDLE: usize = 4;
+
+/// The database file and a few open connections to it.
+pub struct Db {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> rusqlite::Result<Db> {
+        let mut conn = connect(path)?;
+        // WAL is a property of the file: readers never block the one writer.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        migrate(&mut conn)?;
+        Ok(Db {
+            path: path.to_owned(),
+            idle: Mutex::new(vec![conn]),
+        })
+    }
+
+    /// Runs `f` with a connection of the pool.
+    pub fn with<T, E: From<rusqlite::Error>>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let pooled = self.lock().pop();
+        let mut conn = match pooled {
+            Some(conn) => conn,
+            None => connect(&self.path)?,
+        };
+        let result = f(&mut conn);
+        let mut idle = self.lock();
+        if idle.len() < MAX_IDLE {
+            idle.push(conn);
+        }
+        result
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    // FULL: a committed update survives a crash of the process and of the machine.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let applied: usize = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for (number, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", number + 1)?;
+    }
+    tx.commit()
+}
+
+const COLUMNS: &str = "id, username, display_name, email, bio, is_admin, password_hash, \
+                       version, created_at, updated_at";
+
+fn user_from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        display_name: row.get(2)?,
+        email: row.get(3)?,
+        bio: row.get(4)?,
+        is_admin: row.get(5)?,
+        password_hash: row.get(6)?,
+        version: row.get(7)?,
+        created_at: row.get(8)?,
+        updated_at: row.get(9)?,
+    })
+}
+
+/// The user called `username`, if any.
+pub fn user_by_name(conn: &Connection, username: &str) -> rusqlite::Result<Option<User>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM users WHERE username = ?1"),
+        [username],
+        user_from_row,
+    )
+    .optional()
+}
+
+/// Number of users.
+pub fn count_users(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.query_row("SELECT count(*) FROM users", [], |row| row.get(0))
+}
+
+/// Creates a user; `None` when the name is taken.
+pub fn insert_user(
+    conn: &Connection,
+    username: &str,
+    is_admin: bool,
+    password_hash: &str,
+) -> rusqlite::Result<Option<User>> {
+    let sql = format!(
+        "INSERT INTO users (username, display_name, email, is_admin, password_hash, \
+         created_at, updated_at) VALUES (?1, ?1, ?1 || '@example.org', ?2, ?3, {NOW}, {NOW}) \
+         ON CONFLICT (username) DO NOTHING RETURNING {COLUMNS}"
+    );
+    conn.query_row(
+        &sql,
+        params![username, is_admin, password_hash],
+        user_from_row,
+    )
+    .optional()
+}
+
+/// Replaces a user's password hash; `false` when there is no such user.
+pub fn set_password(conn: &Connection, username: &str, hash: &str) -> rusqlite::Result<bool> {
+    let sql = "UPDATE users SET password_hash = ?2 WHERE username = ?1";
+    Ok(conn.execute(sql, params![username, hash])? == 1)
+}
+
+/// Writes the `changed` client-writable columns of `user` (from `Applied::changed_top_level`),
+/// bumps `version` and `updated_at`, and stores the new values of those two back in `user`.
+pub fn write_changes(conn: &Connection, user: &mut User, changed: &[&str]) -> rusqlite::Result<()> {
+    let mut sets = Vec::with_capacity(changed.len() + 2);
+    let mut values: Vec<&dyn ToSql> = vec![&user.id];
+    for &column in changed {
+        // Column names come from the derive; only the writable ones are mapped to values.
+        let value: &dyn ToSql = match column {
+            "display_name" => &user.display_name,
+            "email" => &user.email,
+            "bio" => &user.bio,
+            "is_admin" => &user.is_admin,
+            other => return Err(rusqlite::Error::InvalidColumnName(other.into())),
+        };
+        values.push(value);
+        sets.push(format!("{column} = ?{}", values.len()));
+    }
+    sets.push("version = version + 1".into());
+    sets.push(format!("updated_at = {NOW}"));
+    let sql = format!(
+        "UPDATE users SET {} WHERE id = ?1 RETURNING version, updated_at",
+        sets.join(", ")
+    );
+    let (version, updated_at) = conn.query_row(&sql, values.as_slice(), |row| {
+        Ok((row.get(0)?, row.get(1)?))
+    })?;
+    user.version = version;
+    user.updated_at = updated_at;
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! `safe-update-demo`: see the crate documentation.
+#![forbid(unsafe_code)]
+
+fn main() {}

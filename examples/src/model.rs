@@ -1,0 +1,138 @@
+//! The one model of the demo: a user, and who may write which of its fields.
+
+use safe_update::SafeUpdate;
+use serde::Serialize;
+
+/// A user account, one row of the `users` table.
+///
+/// The derive generates [`UserPatch`], which holds only `display_name`, `email`, `bio` and
+/// (for role `admin`) `is_admin`; a client that sends any other field is refused by name.
+#[derive(Debug, Clone, Serialize, SafeUpdate)]
+pub struct User {
+    /// Row id.
+    #[update(server_only)]
+    pub id: i64,
+    /// Login name, fixed at creation.
+    #[update(server_only)]
+    pub username: String,
+    /// Name shown to others: 1 to 64 characters, no control characters.
+    #[update(allow, validate = display_name)]
+    pub display_name: String,
+    /// Contact address.
+    #[update(allow, validate = email)]
+    pub email: String,
+    /// Free text; `null` clears it.
+    #[update(allow, validate = bio)]
+    pub bio: Option<String>,
+    /// Whether the user holds role `admin`; only an admin may change it.
+    #[update(allow(role = "admin"))]
+    pub is_admin: bool,
+    /// argon2id PHC string; never leaves the server.
+    #[update(server_only)]
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    /// Incremented by every update that changes a value; the `ETag`.
+    #[update(server_only)]
+    pub version: u64,
+    /// Creation time, RFC 3339 UTC.
+    #[update(server_only)]
+    pub created_at: String,
+    /// Time of the last change, RFC 3339 UTC.
+    #[update(server_only)]
+    pub updated_at: String,
+}
+
+/// The role name that `is_admin` grants.
+pub const ADMIN: &str = "admin";
+
+impl safe_update::Roles for User {
+    fn has_role(&self, role: &str) -> bool {
+        role == ADMIN && self.is_admin
+    }
+}
+
+/// 1 to 64 characters, none of them a control character.
+pub fn display_name(name: &str) -> Result<(), &'static str> {
+    match name.chars().count() {
+        1..=64 if !name.chars().any(char::is_control) => Ok(()),
+        _ => Err("must be 1 to 64 characters without control characters"),
+    }
+}
+
+/// A plausible address: `local@domain.tld`, at most 254 characters, no spaces or controls.
+pub fn email(address: &str) -> Result<(), &'static str> {
+    let plausible = address.len() <= 254
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match address.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain
+                        .split('.')
+                        .all(|label| !label.is_empty() && label.len() <= 63)
+                    && domain.contains('.')
+            }
+            None => false,
+        };
+    if plausible {
+        Ok(())
+    } else {
+        Err("must be an address like name@example.org")
+    }
+}
+
+/// At most 1000 characters.
+pub fn bio(bio: &Option<String>) -> Result<(), &'static str> {
+    match bio {
+        Some(text) if text.chars().count() > 1000 => Err("must be at most 1000 characters"),
+        _ => Ok(()),
+    }
+}
+
+/// A user name the CLI accepts: 1 to 32 of `a-z`, `0-9`, `_`, `-`, `.`.
+pub fn username(name: &str) -> Result<(), &'static str> {
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c);
+    if (1..=32).contains(&name.len()) && name.chars().all(allowed) {
+        Ok(())
+    } else {
+        Err("user names are 1 to 32 characters of a-z, 0-9, '_', '-', '.'")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validators() {
+        assert!(display_name("Alice").is_ok());
+        assert!(display_name("").is_err());
+        assert!(display_name("a\u{7}b").is_err());
+        assert!(display_name(&"é".repeat(64)).is_ok());
+        assert!(display_name(&"é".repeat(65)).is_err());
+        assert!(email("alice@example.org").is_ok());
+        for bad in [
+            "alice",
+            "@example.org",
+            "a@b",
+            "a@@b.org",
+            "a b@c.org",
+            "a@b..org",
+        ] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+        assert!(username("alice").is_ok());
+        assert!(username("Alice").is_err());
+        assert!(username("a:b").is_err());
+    }
+
+    #[test]
+    fn server_only_fields_are_not_writable() {
+        use safe_update::Patch;
+        assert_eq!(
+            UserPatch::WRITABLE,
+            ["display_name", "email", "bio", "is_admin"]
+        );
+        assert_eq!(UserPatch::GATED, [("is_admin", &[ADMIN][..])]);
+    }
+}
