@@ -1,0 +1,59 @@
+//! Items 1 and 2 of BENCHMARKS.md: a 12-field patch from JSON bytes, accepted and rejected,
+//! by `safe-update`, the hand-written floor, the manual allowlist and struct-patch, in one run.
+#![forbid(unsafe_code)]
+// `criterion_group!` generates an undocumented `pub fn`.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use safe_update_benches::{
+    floor, manual_allowlist, profile, safe_update_path, ACCEPT_BODY, REJECT_BODY,
+};
+
+#[path = "shared/struct_patch.rs"]
+mod sp;
+
+fn bodies(c: &mut Criterion) {
+    sp::check_struct_patch();
+    for (group_name, body) in [
+        ("accept_12_fields", ACCEPT_BODY),
+        ("reject_3_forbidden_2_unknown", REJECT_BODY),
+    ] {
+        let mut group = c.benchmark_group(group_name);
+        group.throughput(criterion::Throughput::Bytes(body.len() as u64));
+        let mut target = profile();
+        group.bench_function(BenchmarkId::from_parameter("safe_update"), |b| {
+            b.iter(|| black_box(safe_update_path(black_box(body), &mut target)).is_ok())
+        });
+        let mut target = profile();
+        group.bench_function(BenchmarkId::from_parameter("floor_serde_derive"), |b| {
+            b.iter(|| black_box(floor(black_box(body), &mut target)).is_ok())
+        });
+        let mut target = profile();
+        group.bench_function(BenchmarkId::from_parameter("manual_allowlist_value"), |b| {
+            b.iter(|| black_box(manual_allowlist(black_box(body), &mut target)).is_ok())
+        });
+        let mut target = sp::sp_profile();
+        group.bench_function(BenchmarkId::from_parameter("struct_patch_0_14"), |b| {
+            b.iter(|| black_box(sp::struct_patch(black_box(body), &mut target)).is_ok())
+        });
+        group.finish();
+    }
+}
+
+fn config() -> Criterion {
+    // The machine is shared and noisy: short runs here, callgrind for ratios near 1.
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(50)
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = bodies
+}
+criterion_main!(benches);

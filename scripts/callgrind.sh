@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Instruction counts (valgrind callgrind) per call of each approach of BENCHMARKS.md items 1-2:
+# deterministic, so ratios near 1 can be trusted on a noisy machine.
+#   scripts/callgrind.sh [N]        (default N=20000 calls per approach and body)
+# Per-call cost = (Ir(N) - Ir(0)) / N, which cancels start-up and the correctness checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-20000}"
+command -v valgrind >/dev/null || { echo "valgrind missing: apt-get install -y valgrind" >&2; exit 1; }
+cargo build --quiet -p safe-update-benches --release --example callgrind_patch
+BIN=target/release/examples/callgrind_patch
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+
+ir() { # variant body n
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/$1.$2.$3" "$BIN" "$1" "$2" "$3" \
+        2>&1 >/dev/null | awk '/Collected/ {print $4}'
+}
+
+printf '%-8s %-14s %12s %10s\n' body approach "Ir/call" "vs floor"
+for body in accept reject; do
+    declare -A per=()
+    for variant in floor safe_update manual struct_patch; do
+        zero=$(ir "$variant" "$body" 0)
+        full=$(ir "$variant" "$body" "$N")
+        per[$variant]=$(( (full - zero) / N ))
+    done
+    for variant in floor safe_update manual struct_patch; do
+        ratio=$(awk -v a="${per[$variant]}" -v b="${per[floor]}" 'BEGIN {printf "%.3f", a / b}')
+        printf '%-8s %-14s %12d %9sx\n' "$body" "$variant" "${per[$variant]}" "$ratio"
+    done
+    unset per
+done
+echo "callgrind: N=$N calls per approach and body; $(date -u +%FT%TZ); $(nproc) cores"
