@@ -1,0 +1,42 @@
+//! Why an authentication did not produce an identity.
+
+use std::fmt;
+
+use super::StoreError;
+
+/// An authentication that failed, from [`Authenticator::authenticate`](super::Authenticator::authenticate).
+///
+/// An unknown user and a wrong password are one variant, so that no caller can tell a client
+/// which one it was.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// Unknown user or wrong password (HTTP 401).
+    BadCredentials,
+    /// Every verification slot is taken: too many password checks at once (HTTP 503).
+    Busy,
+    /// The user store failed (HTTP 503).
+    Store(StoreError),
+    /// The stored hash is not a PHC string argon2 can verify: a server-side fault (HTTP 500).
+    BadStoredHash,
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthError::BadCredentials => f.write_str("unknown user or wrong password"),
+            AuthError::Busy => f.write_str("too many password verifications at once"),
+            AuthError::Store(error) => error.fmt(f),
+            AuthError::BadStoredHash => f.write_str("the stored password hash is unusable"),
+        }
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            AuthError::Store(error) => Some(error),
+            _ => None,
+        }
+    }
+}
