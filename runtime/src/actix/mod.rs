@@ -1,1 +1,72 @@
 //! actix-web 4 adapters: the authenticated identity and patch bodies as extractors.
+//!
+//! The [`auth`](crate::auth) module does the work; this one turns its answers into HTTP.
+//! Put one [`Authenticator`](crate::auth::Authenticator) in the app data (as itself or in
+//! `web::Data`), optionally a [`PatchConfig`], and take from handlers:
+//!
+//! - [`Identity`](crate::auth::Identity): the verified sender (401, 400, 503 otherwise);
+//! - [`RequireRole<R>`](RequireRole): an identity holding a role (403 otherwise);
+//! - [`SafePatch<P>`](SafePatch): the identity and a patch body, read only after
+//!   authentication (415, 413, 400, 422; 403 when applied with gated fields).
+//!
+//! Credentials are verified once per request however many extractors ask, on the blocking
+//! pool, with at most a fixed number of argon2 runs at once. Refusals of server-only or
+//! role-gated fields are logged under [`SECURITY_LOG_TARGET`](crate::auth::SECURITY_LOG_TARGET).
+//!
+//! ```
+//! use actix_web::{http::StatusCode, test, web, App, HttpResponse};
+//! use safe_update::actix::{PatchRejection, SafePatch};
+//! use safe_update::auth::{Authenticator, Credentials, MemoryStore};
+//! use safe_update::SafeUpdate;
+//!
+//! #[derive(SafeUpdate)]
+//! struct Profile {
+//!     #[update(allow)] bio: String,
+//!     #[update(server_only)] is_admin: bool,
+//! }
+//!
+//! async fn update(patch: SafePatch<ProfilePatch>) -> Result<HttpResponse, PatchRejection> {
+//!     let mut profile = Profile { bio: String::new(), is_admin: false }; // load by patch.identity().name()
+//!     patch.apply_to(&mut profile)?;
+//!     Ok(HttpResponse::Ok().body(profile.bio))
+//! }
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let store = MemoryStore::new().with_user("alice", "s3cret", ["user"]).unwrap();
+//! let auth = Authenticator::builder(store).realm("profiles").build().unwrap();
+//! let app = test::init_service(
+//!     App::new().app_data(auth).route("/profile", web::patch().to(update)),
+//! )
+//! .await;
+//!
+//! let login = Credentials::new("alice", "s3cret").unwrap().to_header_value();
+//! let send = |body: &'static str| {
+//!     test::TestRequest::patch()
+//!         .uri("/profile")
+//!         .insert_header(("Authorization", login.as_str()))
+//!         .insert_header(("Content-Type", "application/merge-patch+json"))
+//!         .set_payload(body)
+//!         .to_request()
+//! };
+//! let ok = test::call_service(&app, send(r#"{"bio":"hi"}"#)).await;
+//! assert_eq!(ok.status(), StatusCode::OK);
+//! let refused = test::call_service(&app, send(r#"{"is_admin":true}"#)).await;
+//! assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+//! # });
+//! ```
+
+mod audit;
+mod authenticate;
+mod config;
+mod identity;
+mod patch;
+mod response;
+
+pub use authenticate::authenticate;
+pub use config::PatchConfig;
+pub use identity::{RequireRole, Role};
+pub use patch::SafePatch;
+pub use response::{AuthFailure, AuthRejection, PatchRejection, ACCEPTED_PATCH_TYPES};
+
+/// The future of an extractor that awaits something (actix runs each request on one thread).
+type LocalBoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;

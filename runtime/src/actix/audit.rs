@@ -1,0 +1,40 @@
+//! Security events for refused patches: who tried to write which protected fields.
+//!
+//! Only names go to the log: the user's, and the wire names of server-only and role-gated
+//! fields, which the model defines. Values, passwords and the client's other keys (unknown
+//! keys are client-chosen text) never do; unknown keys are counted.
+
+use crate::auth::SECURITY_LOG_TARGET;
+use crate::{ApplyError, PatchError};
+
+/// Logs a document refused for naming server-only fields.
+pub(crate) fn refused_document(user: Option<&str>, error: &PatchError) {
+    if error.forbidden().is_empty() {
+        return;
+    }
+    tracing::warn!(
+        target: SECURITY_LOG_TARGET,
+        user = ?user.unwrap_or("<unknown>"),
+        fields = ?error.forbidden(),
+        unknown_keys = error.unknown().len(),
+        "patch refused: server-only fields"
+    );
+}
+
+/// Logs a patch refused for role-gated fields its sender may not write.
+pub(crate) fn refused_apply(user: Option<&str>, error: &ApplyError) {
+    if error.denied().is_empty() {
+        return;
+    }
+    let fields: Vec<&str> = error
+        .denied()
+        .iter()
+        .map(|denied| denied.field.as_str())
+        .collect();
+    tracing::warn!(
+        target: SECURITY_LOG_TARGET,
+        user = ?user.unwrap_or("<unknown>"),
+        fields = ?fields,
+        "patch refused: role-gated fields"
+    );
+}
