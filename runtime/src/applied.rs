@@ -25,23 +25,45 @@ use std::fmt;
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Applied {
-    // One entry per written field and per nested patch; a nested field points at its parent
-    // so that paths cost nothing to build unless someone asks for them.
+    // The top-level fields of the patch, by index among its writable fields. The first 64
+    // get a bit each, so that applying a flat patch allocates nothing.
+    top: &'static [&'static str],
+    written: u64,
+    changed: u64,
+    // Nested patches, their fields, and top-level fields past the 64th, in write order. A
+    // nested field points at its parent, so that paths cost nothing until someone asks.
     entries: Vec<Entry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     parent: Option<usize>,
+    // Index of the top-level field this entry lives under.
+    top: usize,
     name: &'static str,
     // None for a nested patch (a branch); Some(changed) for a written value (a leaf).
     leaf: Option<bool>,
 }
 
+/// Where a [`FieldPath`] points.
+#[derive(Clone, Copy)]
+enum Place {
+    Top(usize),
+    Entry(usize),
+}
+
+const BITS: usize = u64::BITS as usize;
+
 impl Applied {
-    pub(crate) fn with_capacity(capacity: usize) -> Self {
+    #[doc(hidden)]
+    /// An empty record for a patch whose writable fields are `top`.
+    #[inline]
+    pub fn __new(top: &'static [&'static str]) -> Self {
         Applied {
-            entries: Vec::with_capacity(capacity),
+            top,
+            written: 0,
+            changed: 0,
+            entries: Vec::new(),
         }
     }
 
@@ -57,7 +79,7 @@ impl Applied {
 
     /// Whether any value changed.
     pub fn has_changes(&self) -> bool {
-        self.changed().next().is_some()
+        self.changed != 0 || self.entries.iter().any(|entry| entry.leaf == Some(true))
     }
 
     /// Whether the field at `path` (`"bio"`, `"address.city"`) changed value.
@@ -78,36 +100,78 @@ impl Applied {
         names
     }
 
+    /// Leaves in declaration order: each top-level field's own bit, then what was written
+    /// under it.
     fn leaves(&self, keep: fn(bool) -> bool) -> impl Iterator<Item = FieldPath<'_>> + '_ {
-        self.entries
+        let last_top = self
+            .entries
             .iter()
-            .enumerate()
-            .filter(move |(_, entry)| entry.leaf.is_some_and(keep))
-            .map(move |(index, _)| FieldPath {
+            .map(|entry| entry.top + 1)
+            .max()
+            .unwrap_or(0);
+        (0..self.top.len().max(last_top)).flat_map(move |index| {
+            let own = index < BITS
+                && self.written & (1 << index) != 0
+                && keep(self.changed & (1 << index) != 0);
+            let bit = own.then_some(FieldPath {
                 applied: self,
-                index,
-            })
+                place: Place::Top(index),
+            });
+            let under = self
+                .entries
+                .iter()
+                .enumerate()
+                .filter(move |(_, entry)| entry.top == index && entry.leaf.is_some_and(keep))
+                .map(move |(at, _)| FieldPath {
+                    applied: self,
+                    place: Place::Entry(at),
+                });
+            bit.into_iter().chain(under)
+        })
     }
 
     #[doc(hidden)]
-    /// Records a written value; `changed` tells whether it differs from the old one.
-    pub fn __leaf(&mut self, parent: Option<usize>, name: &'static str, changed: bool) {
-        self.entries.push(Entry {
-            parent,
-            name,
-            leaf: Some(changed),
-        });
+    /// Records a written value, the field `index` of its patch; `changed` tells whether it
+    /// differs from the old one.
+    #[inline]
+    pub fn __leaf(
+        &mut self,
+        parent: Option<usize>,
+        index: usize,
+        name: &'static str,
+        changed: bool,
+    ) {
+        if parent.is_none() && index < BITS {
+            self.written |= 1 << index;
+            self.changed |= u64::from(changed) << index;
+        } else {
+            self.push(parent, index, name, Some(changed));
+        }
     }
 
     #[doc(hidden)]
-    /// Records a nested patch; its fields name the returned index as their parent.
-    pub fn __branch(&mut self, parent: Option<usize>, name: &'static str) -> usize {
-        self.entries.push(Entry {
-            parent,
-            name,
-            leaf: None,
-        });
+    /// Records a nested patch, the field `index` of its parent; its fields name the returned
+    /// position as their parent.
+    #[inline]
+    pub fn __branch(&mut self, parent: Option<usize>, index: usize, name: &'static str) -> usize {
+        self.push(parent, index, name, None);
         self.entries.len() - 1
+    }
+
+    fn push(
+        &mut self,
+        parent: Option<usize>,
+        index: usize,
+        name: &'static str,
+        leaf: Option<bool>,
+    ) {
+        let top = parent.map_or(index, |parent| self.entries[parent].top);
+        self.entries.push(Entry {
+            parent,
+            top,
+            name,
+            leaf,
+        });
     }
 }
 
@@ -125,14 +189,17 @@ impl fmt::Debug for Applied {
 #[derive(Clone, Copy)]
 pub struct FieldPath<'a> {
     applied: &'a Applied,
-    index: usize,
+    place: Place,
 }
 
-impl<'a> FieldPath<'a> {
+impl FieldPath<'_> {
     /// The path's segments, outermost first.
     pub fn segments(&self) -> Vec<&'static str> {
         let mut segments = Vec::new();
-        let mut at = Some(self.index);
+        let mut at = match self.place {
+            Place::Top(index) => return vec![self.applied.top[index]],
+            Place::Entry(at) => Some(at),
+        };
         while let Some(index) = at {
             let entry = &self.applied.entries[index];
             segments.push(entry.name);
@@ -144,16 +211,24 @@ impl<'a> FieldPath<'a> {
 
     /// The top-level field this path starts with: the column it lives in.
     pub fn top(&self) -> &'static str {
-        let mut entry = &self.applied.entries[self.index];
-        while let Some(parent) = entry.parent {
-            entry = &self.applied.entries[parent];
+        match self.place {
+            Place::Top(index) => self.applied.top[index],
+            Place::Entry(mut at) => loop {
+                let entry = &self.applied.entries[at];
+                match entry.parent {
+                    Some(parent) => at = parent,
+                    None => break entry.name,
+                }
+            },
         }
-        entry.name
     }
 
     /// The last segment: the field's own name.
     pub fn name(&self) -> &'static str {
-        self.applied.entries[self.index].name
+        match self.place {
+            Place::Top(index) => self.applied.top[index],
+            Place::Entry(at) => self.applied.entries[at].name,
+        }
     }
 }
 

@@ -53,7 +53,7 @@ pub trait Patch: Default + Sized {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut applied = Applied::with_capacity(Self::WRITABLE.len());
+        let mut applied = Applied::__new(Self::__FIELDS);
         self.__write(target, None, &mut applied);
         Ok(applied)
     }
@@ -61,6 +61,10 @@ pub trait Patch: Default + Sized {
     #[doc(hidden)]
     /// The model's name, for messages.
     const __MODEL: &'static str;
+
+    #[doc(hidden)]
+    /// Rust names of the writable fields, in declaration order: what [`Applied`] reports.
+    const __FIELDS: &'static [&'static str];
 
     #[doc(hidden)]
     /// Classifies one key of a document.

@@ -25,6 +25,10 @@ pub fn expand(gen: &Gen) -> TokenStream {
             quote!((#wire, &[#(#roles),*]))
         });
     let model_name = model.to_string();
+    let rust_names = gen
+        .input
+        .writable()
+        .map(|field| syn::ext::IdentExt::unraw(field.ident).to_string());
     let is_empty = gen.input.writable().map(is_empty);
     let key_fn = de::key_fn(gen);
     let field_fn = de::field_fn(gen);
@@ -49,7 +53,9 @@ pub fn expand(gen: &Gen) -> TokenStream {
             const SERVER_ONLY: &'static [&'static str] = &[#(#server_only),*];
             const GATED: &'static [(&'static str, &'static [&'static str])] = &[#(#gated),*];
             const __MODEL: &'static str = #model_name;
+            const __FIELDS: &'static [&'static str] = &[#(#rust_names),*];
 
+            #[inline]
             fn is_empty(&self) -> bool {
                 true #(&& #is_empty)*
             }
@@ -65,6 +71,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #patch #ty_generics #where_clause {
             #[doc = #apply_doc]
+            #[inline]
             pub fn apply(self, target: &mut #model #ty_generics) -> ::core::result::Result<#krate::Applied, #krate::ApplyError>
             where
                 for<'__x> Self: #krate::Ungated,
@@ -79,6 +86,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
             ///
             /// A gated field `who` may not write, or a value a validator refused; `target` is
             /// unchanged and the error lists every problem.
+            #[inline]
             pub fn apply_as<__R: #krate::Roles + ?::core::marker::Sized>(
                 self,
                 target: &mut #model #ty_generics,
@@ -89,6 +97,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
 
             /// Whether the patch writes nothing.
             #[must_use]
+            #[inline]
             pub fn is_empty(&self) -> bool {
                 #krate::Patch::is_empty(self)
             }
@@ -154,6 +163,7 @@ fn check_fn(gen: &Gen) -> TokenStream {
         }
     });
     quote! {
+        #[inline]
         fn __check(
             &self,
             __target: &Self::Target,
@@ -224,7 +234,7 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
 
 fn write_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
-    let writes = gen.input.writable().map(|field| {
+    let writes = gen.input.writable().enumerate().map(|(index, field)| {
         let ident = field.ident;
         let name = syn::ext::IdentExt::unraw(ident).to_string();
         let span = field.ty().span();
@@ -232,12 +242,12 @@ fn write_fn(gen: &Gen) -> TokenStream {
             (false, _) => quote! {
                 if let ::core::option::Option::Some(__value) = self.#ident {
                     let __changed = #krate::__private::replace(&mut __target.#ident, __value);
-                    __applied.__leaf(__parent, #name, __changed);
+                    __applied.__leaf(__parent, #index, #name, __changed);
                 }
             },
             (true, None) => quote_spanned! {span=>
                 if let ::core::option::Option::Some(__patch) = self.#ident {
-                    let __branch = __applied.__branch(__parent, #name);
+                    let __branch = __applied.__branch(__parent, #index, #name);
                     #krate::Patch::__write(__patch, &mut __target.#ident, ::core::option::Option::Some(__branch), __applied);
                 }
             },
@@ -245,12 +255,12 @@ fn write_fn(gen: &Gen) -> TokenStream {
                 match self.#ident {
                     ::core::option::Option::Some(::core::option::Option::None) => {
                         let __changed = __target.#ident.take().is_some();
-                        __applied.__leaf(__parent, #name, __changed);
+                        __applied.__leaf(__parent, #index, #name, __changed);
                     }
                     ::core::option::Option::Some(::core::option::Option::Some(__patch)) => {
                         // `__check` refused a non-empty patch for an absent value.
                         if let ::core::option::Option::Some(__current) = &mut __target.#ident {
-                            let __branch = __applied.__branch(__parent, #name);
+                            let __branch = __applied.__branch(__parent, #index, #name);
                             #krate::Patch::__write(__patch, __current, ::core::option::Option::Some(__branch), __applied);
                         }
                     }
@@ -260,6 +270,7 @@ fn write_fn(gen: &Gen) -> TokenStream {
         }
     });
     quote! {
+        #[inline]
         fn __write(
             self,
             __target: &mut Self::Target,

@@ -20,6 +20,7 @@ pub fn key_fn(gen: &Gen) -> TokenStream {
         quote!(#(#names)|* => #krate::__private::Key::Forbidden,)
     });
     quote! {
+        #[inline]
         fn __key(__key: &str) -> #krate::__private::Key {
             match __key {
                 #(#fields)*
@@ -45,6 +46,7 @@ pub fn field_fn(gen: &Gen) -> TokenStream {
         }
     });
     quote! {
+        #[inline]
         fn __field<'__de, __A: #serde::de::MapAccess<'__de>>(
             &mut self,
             __index: u16,
@@ -111,6 +113,7 @@ pub fn serde_impls(gen: &Gen) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #de_impl_generics #serde::Deserialize<'__de> for #patch #ty_generics #where_clause {
+            #[inline]
             fn deserialize<__D: #serde::Deserializer<'__de>>(
                 __deserializer: __D,
             ) -> ::core::result::Result<Self, __D::Error> {
@@ -120,6 +123,7 @@ pub fn serde_impls(gen: &Gen) -> TokenStream {
 
         #[automatically_derived]
         impl #impl_generics #serde::Serialize for #patch #ty_generics #ser_where {
+            #[inline]
             fn serialize<__S: #serde::Serializer>(
                 &self,
                 __serializer: __S,

@@ -38,6 +38,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #impl_generics ::core::default::Default for #patch #ty_generics #default_where {
+            #[inline]
             fn default() -> Self {
                 Self {
                     #(#idents: ::core::option::Option::None,)*
@@ -48,6 +49,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
 
         #[automatically_derived]
         impl #impl_generics ::core::clone::Clone for #patch #ty_generics #clone_where {
+            #[inline]
             fn clone(&self) -> Self {
                 Self {
                     #(#idents: ::core::clone::Clone::clone(&self.#idents),)*
@@ -58,6 +60,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
 
         #[automatically_derived]
         impl #impl_generics ::core::cmp::PartialEq for #patch #ty_generics #eq_where {
+            #[inline]
             fn eq(&self, __other: &Self) -> bool {
                 true #(&& self.#idents == __other.#idents)*
             }
@@ -66,6 +69,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         /// Shows the fields the patch writes, and no others.
         #[automatically_derived]
         impl #impl_generics ::core::fmt::Debug for #patch #ty_generics #debug_where {
+            #[inline]
             fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 let mut __debug = __formatter.debug_struct(#name);
                 #(

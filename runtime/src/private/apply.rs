@@ -6,12 +6,14 @@ use super::Path;
 use crate::{Applied, ApplyError, Patch};
 
 /// Writes `value` into `slot`; whether the value changed.
+#[inline]
 pub fn replace<T: PartialEq>(slot: &mut T, value: T) -> bool {
     let old = core::mem::replace(slot, value);
     old != *slot
 }
 
 /// Runs a field validator (`#[update(allow, validate = check)]`), its error as a message.
+#[inline]
 pub fn validate<T: ?Sized, E: Display>(
     check: fn(&T) -> Result<(), E>,
     value: &T,
@@ -36,7 +38,7 @@ pub fn check_whole<P, E>(
     let mut candidate = target.clone();
     patch
         .clone()
-        .__write(&mut candidate, None, &mut Applied::default());
+        .__write(&mut candidate, None, &mut Applied::__new(P::__FIELDS));
     if let Err(error) = check(&candidate) {
         errors.__invalid(path.join(), error.to_string());
     }

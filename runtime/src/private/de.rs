@@ -152,23 +152,15 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, P> {
         formatter.write_str("a field name")
     }
 
+    #[inline]
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<u16>, E> {
         match P::__key(key) {
-            Key::Field(index) => return Ok(Some(index)),
-            Key::Forbidden => self
-                .0
-                .collector
-                .error
-                .forbidden
-                .push(self.0.path.join_key(key)),
-            Key::Unknown => self
-                .0
-                .collector
-                .error
-                .unknown
-                .push(self.0.path.join_key(key)),
+            Key::Field(index) => Ok(Some(index)),
+            refused => {
+                refuse_key(self.0.collector, self.0.path, key, refused);
+                Ok(None)
+            }
         }
-        Ok(None)
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Option<u16>, E> {
@@ -187,7 +179,20 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, P> {
     }
 }
 
+// Kept out of line: the accepting path must stay small enough to inline.
+#[cold]
+#[inline(never)]
+fn refuse_key(collector: &mut Collector, path: Path<'_>, key: &str, refused: Key) {
+    let list = if refused == Key::Forbidden {
+        &mut collector.error.forbidden
+    } else {
+        &mut collector.error.unknown
+    };
+    list.push(path.join_key(key));
+}
+
 /// Reads a required field (`T` in the model): `null` is refused.
+#[inline]
 pub fn required<'de, A, T>(
     slot: &mut Option<T>,
     map: &mut A,
@@ -214,6 +219,7 @@ where
 }
 
 /// Reads an optional field (`Option<T>` in the model): `null` clears it.
+#[inline]
 pub fn optional<'de, A, T>(
     slot: &mut Option<Option<T>>,
     map: &mut A,
@@ -236,6 +242,7 @@ where
 }
 
 /// Reads a nested patch (`#[update(nested)]` on a `T`): `null` is refused.
+#[inline]
 pub fn nested<'de, A, P>(
     slot: &mut Option<P>,
     map: &mut A,
@@ -263,6 +270,7 @@ where
 }
 
 /// Reads a nested patch of an `Option<T>` field: `null` clears it.
+#[inline]
 pub fn nested_optional<'de, A, P>(
     slot: &mut Option<Option<P>>,
     map: &mut A,
@@ -286,6 +294,7 @@ where
 
 /// A key seen before is recorded and its value skipped: the first value is kept but the
 /// document is refused, since a repeated key is how one value hides behind another.
+#[inline]
 fn is_repeat<'de, A: MapAccess<'de>>(
     seen: bool,
     map: &mut A,
@@ -300,6 +309,8 @@ fn is_repeat<'de, A: MapAccess<'de>>(
     Ok(seen)
 }
 
+#[cold]
+#[inline(never)]
 fn record<E: fmt::Display>(collector: &mut Collector, path: Path<'_>, name: &str, error: E) -> E {
     collector.aborted_by(path.join_key(name), error.to_string());
     error
