@@ -38,3 +38,7 @@ pub(crate) fn refused_apply(user: Option<&str>, error: &ApplyError) {
         "patch refused: role-gated fields"
     );
 }
+
+#[cfg(all(test, feature = "derive"))]
+#[path = "audit_tests.rs"]
+mod tests;

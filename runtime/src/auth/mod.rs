@@ -2,7 +2,7 @@
 //!
 //! Authentication answers "who is asking", never "which fields may they write": that second
 //! question is the patch type's. This module is the first half, with no web framework: the
-//! [`actix`](crate::actix) module (feature `actix`) only adapts it.
+//! `actix` module (feature `actix`) only adapts it.
 //!
 //! - [`Credentials`] parses an `Authorization: Basic` header value strictly, and keeps the
 //!   [`Password`] out of logs and wipes it on drop.

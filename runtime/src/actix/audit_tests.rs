@@ -1,0 +1,116 @@
+//! The security log holds user and field names, never values or passwords: checked by
+//! capturing the events of real requests.
+
+use std::fmt::{self, Write as _};
+use std::sync::{Arc, Mutex};
+
+use actix_web::test as web_test;
+use actix_web::{web, App, HttpResponse};
+use tracing::field::Field;
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+use crate::actix::{PatchRejection, SafePatch};
+use crate::auth::{Authenticator, Credentials, MemoryStore};
+use crate::SafeUpdate;
+
+#[derive(SafeUpdate)]
+#[update(crate = "crate")]
+struct Account {
+    #[update(allow)]
+    bio: String,
+    #[update(allow(role = "admin"))]
+    verified: bool,
+    #[update(server_only)]
+    is_admin: bool,
+}
+
+async fn update(patch: SafePatch<AccountPatch>) -> Result<HttpResponse, PatchRejection> {
+    let mut account = Account {
+        bio: String::new(),
+        verified: false,
+        is_admin: false,
+    };
+    patch.apply_to(&mut account)?;
+    assert!(!account.is_admin);
+    Ok(HttpResponse::Ok().finish())
+}
+
+/// Each event as one line: `target field=value ...`.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<String>>>);
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut line = event.metadata().target().to_owned();
+        event.record(&mut |field: &Field, value: &dyn fmt::Debug| {
+            let _ = write!(line, " {}={:?}", field.name(), value);
+        });
+        self.0.lock().unwrap().push(line);
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+#[test]
+fn refusals_are_logged_with_names_never_values() {
+    let capture = Capture::default();
+    tracing::subscriber::with_default(capture.clone(), || {
+        actix_web::rt::System::new().block_on(async {
+            let store = MemoryStore::new()
+                .with_user("bob", "hunter2-secret", ["user"])
+                .unwrap();
+            let auth = Authenticator::builder(store).build().unwrap();
+            let wrong = Credentials::new("bob", "wrong-secret").unwrap();
+            assert!(auth.authenticate(&wrong).is_err());
+
+            let app = web_test::init_service(
+                App::new()
+                    .app_data(auth)
+                    .route("/", web::patch().to(update)),
+            )
+            .await;
+            let login = Credentials::new("bob", "hunter2-secret")
+                .unwrap()
+                .to_header_value();
+            for (body, status) in [
+                (r#"{"is_admin":true,"bio":"VALUE-1","x-secret-key":1}"#, 422),
+                (r#"{"verified":true,"bio":"VALUE-2"}"#, 403),
+            ] {
+                let request = web_test::TestRequest::patch()
+                    .uri("/")
+                    .insert_header(("Authorization", login.as_str()))
+                    .insert_header(("Content-Type", "application/json"))
+                    .set_payload(body)
+                    .to_request();
+                assert_eq!(web_test::call_service(&app, request).await.status(), status);
+            }
+        });
+        // A conversion with `?` outside the extractor does not know the user.
+        let error = crate::from_json::<AccountPatch>(br#"{"is_admin":"VALUE-3"}"#).unwrap_err();
+        let _ = PatchRejection::from(error);
+    });
+
+    let lines = capture.0.lock().unwrap().clone();
+    let security: Vec<&String> = lines
+        .iter()
+        .filter(|line| line.starts_with("safe_update::security "))
+        .collect();
+    assert_eq!(security.len(), 4, "{lines:#?}");
+    assert!(security[0].contains(r#"user="bob""#) && security[0].contains("authentication failed"));
+    assert!(security[1].contains(r#"user="bob" fields=["is_admin"] unknown_keys=1"#));
+    assert!(security[2].contains(r#"user="bob" fields=["verified"]"#));
+    assert!(security[3].contains(r#"user="<unknown>" fields=["is_admin"]"#));
+    let everything = lines.join("\n");
+    for secret in ["secret", "VALUE-", "hunter2"] {
+        assert!(!everything.contains(secret), "{secret} in {everything}");
+    }
+}
