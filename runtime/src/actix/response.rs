@@ -42,6 +42,18 @@ pub struct AuthRejection {
 }
 
 /// Why a request is not authenticated: the reason inside an [`AuthRejection`].
+///
+/// ```
+/// use safe_update::actix::{AuthFailure, AuthRejection};
+/// use safe_update::auth::AuthError;
+///
+/// /// Whether a rejection counts as a failed login (for a throttle, say).
+/// fn is_failed_login(rejection: &AuthRejection) -> bool {
+///     matches!(rejection.failure(), AuthFailure::Auth(AuthError::BadCredentials))
+/// }
+/// let rejection = AuthRejection::new(AuthFailure::Auth(AuthError::BadCredentials), None);
+/// assert!(is_failed_login(&rejection));
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AuthFailure {

@@ -14,6 +14,10 @@ use super::password::owasp_argon2;
 use super::verifier::Inner;
 use super::{hash_password, Authenticator, HashError, UserStore};
 
+// A remembered success outlives neither a revoked password nor a day; the cache crate also
+// refuses lifetimes of centuries.
+const MAX_CACHE_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Settings of an [`Authenticator`], from [`Authenticator::builder`].
 ///
 /// ```
@@ -57,10 +61,10 @@ impl AuthenticatorBuilder {
         self
     }
 
-    /// How long a successful verification is remembered. Zero disables the cache (and with
-    /// it the sharing of one argon2 run between concurrent identical requests).
+    /// How long a successful verification is remembered, at most a day. Zero disables the
+    /// cache (and with it the sharing of one argon2 run between concurrent identical requests).
     pub fn cache_ttl(mut self, ttl: Duration) -> Self {
-        self.cache_ttl = ttl;
+        self.cache_ttl = ttl.min(MAX_CACHE_TTL);
         self
     }
 
@@ -131,6 +135,13 @@ impl fmt::Debug for AuthenticatorBuilder {
 }
 
 /// An [`Authenticator`] could not be built.
+///
+/// ```
+/// use safe_update::auth::{Authenticator, BuildError, MemoryStore};
+///
+/// let error = Authenticator::builder(MemoryStore::new()).realm("a\nb").build().unwrap_err();
+/// assert_eq!(error, BuildError::InvalidRealm);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildError {

@@ -52,7 +52,7 @@ impl Credentials {
         }
         check_parts(&user_id, password.expose())?;
         // Bytes of the encoding: 4 characters per started group of 3 bytes.
-        let plain_len = user_id.len() + 1 + password.expose().len();
+        let plain_len = user_id.len().saturating_add(1 + password.expose().len());
         if plain_len.div_ceil(3).saturating_mul(4) > Self::MAX_TOKEN_LEN {
             return Err(CredentialsError::TooLong);
         }
@@ -145,6 +145,14 @@ impl fmt::Debug for Credentials {
 }
 
 /// Why an `Authorization` header value is not usable Basic credentials.
+///
+/// ```
+/// use safe_update::auth::{Credentials, CredentialsError};
+///
+/// // "dXNlcjp=" decodes like "dXNlcjo=" but has non-zero trailing bits: not canonical.
+/// assert_eq!(Credentials::parse("Basic dXNlcjp=").unwrap_err(), CredentialsError::InvalidBase64);
+/// assert_eq!(Credentials::parse("Basic").unwrap_err(), CredentialsError::MissingToken);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CredentialsError {

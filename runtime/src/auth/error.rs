@@ -8,6 +8,19 @@ use super::StoreError;
 ///
 /// An unknown user and a wrong password are one variant, so that no caller can tell a client
 /// which one it was.
+///
+/// ```
+/// use safe_update::auth::{AuthError, Authenticator, Credentials, MemoryStore};
+///
+/// let auth = Authenticator::builder(MemoryStore::new()).build().unwrap();
+/// let status = match auth.authenticate(&Credentials::new("nobody", "guess").unwrap()) {
+///     Ok(_) => 200,
+///     Err(AuthError::BadCredentials) => 401,
+///     Err(AuthError::Busy | AuthError::Store(_)) => 503,
+///     Err(_) => 500,
+/// };
+/// assert_eq!(status, 401);
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AuthError {

@@ -76,6 +76,14 @@ impl Roles for Identity {
 }
 
 /// An identity lacks the role an action needs (HTTP 403), from [`Identity::require_role`].
+///
+/// ```
+/// use safe_update::auth::Identity;
+///
+/// let missing = Identity::new("bob", ["user"]).require_role("admin").unwrap_err();
+/// assert_eq!(missing.role(), "admin");
+/// assert_eq!(missing.to_string(), r#"this action requires the role "admin""#);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingRole {
     role: String,

@@ -67,7 +67,16 @@ impl fmt::Display for Password {
     }
 }
 
-/// Hashing a password failed.
+/// Hashing a password failed: the machine's fault, never the password's.
+///
+/// ```
+/// use safe_update::auth::{hash_password, HashError};
+///
+/// fn new_account_hash(password: &str) -> Result<String, HashError> {
+///     hash_password(password) // any password, even "", can be hashed
+/// }
+/// assert!(new_account_hash("").is_ok());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum HashError {

@@ -45,6 +45,14 @@ impl<S: UserStore + ?Sized> UserStore for Box<S> {
 }
 
 /// A user as the store keeps it: an argon2 PHC hash and roles.
+///
+/// ```
+/// use safe_update::auth::{hash_password, StoredUser};
+///
+/// let user = StoredUser::new(hash_password("s3cret").unwrap(), ["user", "admin"]);
+/// assert_eq!(user.roles, ["user", "admin"]);
+/// assert!(!format!("{user:?}").contains("argon2")); // the hash stays out of logs
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct StoredUser {
     /// PHC string such as `$argon2id$v=19$m=19456,t=2,p=1$...`, from
