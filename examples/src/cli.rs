@@ -2,9 +2,14 @@
 
 use std::io::BufRead;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
+use safe_update::auth::{hash_password, Password};
+use zeroize::Zeroizing;
+
+use crate::db::{self, Db};
+use crate::model;
 
 /// Demo server of safe-update: a profile API over SQLite and HTTP Basic Auth.
 #[derive(Debug, Parser)]
@@ -45,18 +50,45 @@ pub enum Command {
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
 /// Reads one line from standard input as a password, without its line ending.
-pub fn read_password() -> Result<String, String> {
-    let mut line = String::new();
+pub fn read_password() -> Result<Password, String> {
+    let mut line = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .map_err(|error| format!("cannot read the password from standard input: {error}"))?;
     let password = line.strip_suffix('\n').unwrap_or(&line);
-    let password = password.strip_suffix('\r').unwrap_or(password).to_owned();
-    if password.chars().count() < MIN_PASSWORD_CHARS {
+    let password = Password::new(password.strip_suffix('\r').unwrap_or(password));
+    if password.expose().chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!(
             "the password (one line on standard input) needs at least {MIN_PASSWORD_CHARS} characters"
         ));
     }
     Ok(password)
+}
+
+/// Runs an administrative command against the database at `path`.
+pub fn run(path: &Path, command: Command) -> Result<(), String> {
+    let db = Db::open(path).map_err(|error| format!("cannot open {}: {error}", path.display()))?;
+    let (username, created) = match &command {
+        Command::AddUser { username, .. } => (username, true),
+        Command::SetPassword { username } => (username, false),
+    };
+    model::username(username)?;
+    let password = read_password()?;
+    let hash = hash_password(password.expose()).map_err(|error| error.to_string())?;
+    let written = db
+        .with(|conn| match command {
+            Command::AddUser { admin, .. } => {
+                db::insert_user(conn, username, admin, &hash).map(|user| user.is_some())
+            }
+            Command::SetPassword { .. } => db::set_password(conn, username, &hash),
+        })
+        .map_err(|error| error.to_string())?;
+    match (written, created) {
+        (true, true) => eprintln!("created user {username}"),
+        (true, false) => eprintln!("changed the password of {username}"),
+        (false, true) => return Err(format!("the user name {username:?} is taken")),
+        (false, false) => return Err(format!("there is no user {username:?}")),
+    }
+    Ok(())
 }

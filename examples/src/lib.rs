@@ -2,7 +2,14 @@
 //! a client can write only the fields the model allows it to (no mass assignment).
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod cli;
 pub mod db;
+pub mod error;
+pub mod login;
 pub mod model;
+pub mod seed;
+pub mod server;
+pub mod store;
 pub mod throttle;
+pub mod update;

@@ -1,0 +1,219 @@
+//! Runs the real binary on `127.0.0.1:0` with a database file in a temporary directory, and
+//! talks to it over HTTP.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine;
+
+/// A running server: killed with SIGKILL when dropped.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// Passwords of the users seeded at this start (none when the database had users).
+    pub seeded: HashMap<String, String>,
+    logs: Arc<Mutex<String>>,
+    agent: ureq::Agent,
+}
+
+/// Runs the binary with `args` after `--db PATH`, feeding `stdin`; returns (success, stderr).
+pub fn cli(db: &Path, args: &[&str], stdin: &str) -> (bool, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_safe-update-demo"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command refused before it reads its input closes the pipe: not the test's concern.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.success(), stderr)
+}
+
+/// A fresh temporary directory and the database path inside it.
+pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    (dir, path)
+}
+
+impl Server {
+    /// Starts the server on `db` and waits for its `listening on` line.
+    pub fn start(db: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_safe-update-demo"))
+            .arg("--db")
+            .arg(db)
+            .args(["--listen", "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let logs = Arc::new(Mutex::new(String::new()));
+        let mut stderr = child.stderr.take().unwrap();
+        let sink = Arc::clone(&logs);
+        std::thread::spawn(move || {
+            let mut chunk = [0; 4096];
+            while let Ok(read @ 1..) = stderr.read(&mut chunk) {
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&chunk[..read]));
+            }
+        });
+        let (lines, received) = mpsc::channel();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        let mut seeded = HashMap::new();
+        let base = loop {
+            let line = received
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| {
+                    panic!("no `listening on` line; stderr:\n{}", logs.lock().unwrap())
+                });
+            if let Some(url) = line.strip_prefix("listening on ") {
+                break url.to_owned();
+            }
+            // "created user NAME ... password: SECRET"
+            if let Some(rest) = line.strip_prefix("created user ") {
+                let name = rest.split_whitespace().next().unwrap().to_owned();
+                let password = rest.rsplit("password: ").next().unwrap().to_owned();
+                seeded.insert(name, password);
+            }
+        };
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Server {
+            child,
+            base,
+            seeded,
+            logs,
+            agent,
+        }
+    }
+
+    /// Everything the server wrote to stderr so far (its logs).
+    pub fn logs(&self) -> String {
+        self.logs.lock().unwrap().clone()
+    }
+
+    /// Waits up to 5 s for the logs to contain `needle` (they are written after the response).
+    pub fn log_contains(&self, needle: &str) -> bool {
+        for _ in 0..100 {
+            if self.logs().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    /// Sends a request; `auth` is `(user, password)`, `body` is `(content type, bytes)`.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Option<(&str, &str)>,
+        headers: &[(&str, &str)],
+        body: Option<(&str, &[u8])>,
+    ) -> Response {
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base));
+        if let Some((user, password)) = auth {
+            let token =
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            request = request.header("Authorization", format!("Basic {token}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let sent = match body {
+            Some((content_type, bytes)) => {
+                request = request.header("Content-Type", content_type);
+                self.agent.run(request.body(bytes).unwrap())
+            }
+            None => self.agent.run(request.body(()).unwrap()),
+        };
+        let mut response = sent.unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|value| value.to_str().unwrap().to_owned())
+        };
+        let (etag, retry_after, challenge) = (
+            header("etag"),
+            header("retry-after"),
+            header("www-authenticate"),
+        );
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        Response {
+            status: response.status().as_u16(),
+            json: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+            text,
+            etag,
+            retry_after,
+            challenge,
+        }
+    }
+
+    /// `GET path` as `user`.
+    pub fn get(&self, path: &str, auth: (&str, &str)) -> Response {
+        self.send("GET", path, Some(auth), &[], None)
+    }
+
+    /// `PATCH path` with a JSON body as `user`.
+    pub fn patch(&self, path: &str, auth: (&str, &str), json: &str) -> Response {
+        let body = Some(("application/json", json.as_bytes()));
+        self.send("PATCH", path, Some(auth), &[], body)
+    }
+
+    /// The seeded credentials of `user`.
+    pub fn login(&self, user: &str) -> (String, String) {
+        (user.to_owned(), self.seeded[user].clone())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SIGKILL, like `kill -9`: nothing is flushed on the way out.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What came back.
+#[derive(Debug)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// The body parsed as JSON (`Null` when it is not).
+    pub json: serde_json::Value,
+    /// The body as text.
+    pub text: String,
+    /// `ETag` header.
+    pub etag: Option<String>,
+    /// `Retry-After` header.
+    pub retry_after: Option<String>,
+    /// `WWW-Authenticate` header.
+    pub challenge: Option<String>,
+}
