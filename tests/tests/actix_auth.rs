@@ -276,13 +276,16 @@ async fn race_for_the_only_slot(slot_wait: Duration) -> (u16, Option<String>, u1
         .slot_wait(slot_wait)
         .build()
         .unwrap();
-    let app = Rc::new(app!(auth));
+    let app = Rc::new(app!(auth.clone()));
     let slow = actix_web::rt::spawn({
         let app = Rc::clone(&app);
         let request = get("/me", Some(&login("slow", "anything"))).to_request();
         async move { test::call_service(&*app, request).await.status().as_u16() }
     });
-    actix_web::rt::time::sleep(Duration::from_millis(80)).await;
+    // The count goes up once the slow check holds the slot and argon2 has started.
+    while auth.hash_checks() == 0 {
+        actix_web::rt::time::sleep(Duration::from_millis(1)).await;
+    }
     let request = get("/me", Some(&login("alice", "correct horse"))).to_request();
     let response = test::call_service(&*app, request).await;
     let (status, retry_after, _) = answer(response, header::RETRY_AFTER).await;
