@@ -1,0 +1,71 @@
+//! The application in process (`actix_web::test`), over a real database file: the answers
+//! that need no socket.
+
+use std::sync::Arc;
+
+use actix_web::http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
+use actix_web::http::StatusCode;
+use actix_web::{test, App};
+use safe_update::auth::{hash_password, Credentials};
+use safe_update_demo::db::{self, Db};
+use safe_update_demo::server::State;
+use safe_update_demo::throttle::Limits;
+
+#[actix_web::test]
+async fn health_unknown_routes_methods_and_malformed_preconditions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Arc::new(Db::open(&dir.path().join("demo.db")).unwrap());
+    let hash = hash_password("alice's password").unwrap();
+    db.with(|conn| db::insert_user(conn, "alice", false, &hash))
+        .unwrap()
+        .unwrap();
+    let state = State::new(db, Limits::default()).unwrap();
+    let app = test::init_service(App::new().configure(state.app())).await;
+    let login = Credentials::new("alice", "alice's password")
+        .unwrap()
+        .to_header_value();
+
+    let health = test::TestRequest::get().uri("/healthz").to_request();
+    let health = test::call_service(&app, health).await;
+    assert_eq!(health.status(), StatusCode::OK);
+    let body: serde_json::Value = test::read_body_json(health).await;
+    assert_eq!(body["status"], "ok");
+
+    let missing = test::TestRequest::get().uri("/nothing/here").to_request();
+    let missing = test::call_service(&app, missing).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let body: serde_json::Value = test::read_body_json(missing).await;
+    assert_eq!(body["error"], "not_found");
+
+    let delete = test::TestRequest::delete()
+        .uri("/profile")
+        .insert_header((AUTHORIZATION, login.as_str()))
+        .to_request();
+    assert_eq!(
+        test::call_service(&app, delete).await.status(),
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+
+    // An If-Match that is not text at all is a bad request, not a failed precondition.
+    let garbled = test::TestRequest::patch()
+        .uri("/profile")
+        .insert_header((AUTHORIZATION, login.as_str()))
+        .insert_header((CONTENT_TYPE, "application/json"))
+        .insert_header((IF_MATCH, HeaderValue::from_bytes(b"\"v1\xff\"").unwrap()))
+        .set_payload(r#"{"bio":"x"}"#)
+        .to_request();
+    let garbled = test::call_service(&app, garbled).await;
+    assert_eq!(garbled.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = test::read_body_json(garbled).await;
+    assert_eq!(body["error"], "malformed_if_match");
+
+    let profile = test::TestRequest::get()
+        .uri("/profile")
+        .insert_header((AUTHORIZATION, login.as_str()))
+        .to_request();
+    let profile: serde_json::Value = test::call_and_read_body_json(&app, profile).await;
+    assert_eq!(
+        (profile["bio"].is_null(), &profile["version"]),
+        (true, &1.into())
+    );
+}

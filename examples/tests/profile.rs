@@ -1,0 +1,121 @@
+//! `/profile` over a socket: self-update, and every refused patch leaving the user unchanged.
+//!
+//! The real binary on `127.0.0.1:0` with a database file in a temporary directory, and a real
+//! HTTP client (see `common`).
+
+mod common;
+
+use common::{temp_db, Server};
+
+#[test]
+fn self_update_forbidden_and_gated_fields() {
+    let (_dir, db) = temp_db();
+    let server = Server::start(&db);
+    let (name, password) = server.login("alice");
+    let alice = (name.as_str(), password.as_str());
+
+    let updated = server.patch(
+        "/profile",
+        alice,
+        r#"{"display_name":"Alice A.","bio":"hi"}"#,
+    );
+    assert_eq!(updated.status, 200, "{updated:?}");
+    assert_eq!(updated.json["display_name"], "Alice A.");
+    assert_eq!(updated.json["version"], 2);
+    assert_eq!(updated.etag.as_deref(), Some("\"v2\""));
+    let audit = r#"user updated actor="alice" user="alice" changed=["display_name", "bio"]"#;
+    assert!(server.log_contains(audit), "{}", server.logs());
+
+    // Server-only fields, unknown fields, bad values, gated fields: refused, nothing changed.
+    for (body, status, code) in [
+        (
+            r#"{"bio":"x","password_hash":"$argon2id$..."}"#,
+            422,
+            "forbidden_fields",
+        ),
+        (
+            r#"{"bio":"x","version":99,"id":2}"#,
+            422,
+            "forbidden_fields",
+        ),
+        (r#"{"bio":"x","role":"admin"}"#, 422, "unknown_fields"),
+        (r#"{"bio":"x","display_name":""}"#, 422, "invalid_fields"),
+        (
+            r#"{"bio":"x","email":"not an address"}"#,
+            422,
+            "invalid_fields",
+        ),
+        (r#"{"bio":"x","display_name":null}"#, 422, "invalid_fields"),
+        (r#"{"bio":"x","is_admin":true}"#, 403, "role_required"),
+        (r#"{"bio":"x""#, 400, ""),
+        (r#"["bio"]"#, 422, "invalid_fields"),
+    ] {
+        let refused = server.patch("/profile", alice, body);
+        assert_eq!(refused.status, status, "{body}: {refused:?}");
+        if !code.is_empty() {
+            assert_eq!(refused.json["error"], code, "{body}: {refused:?}");
+        }
+    }
+    // Odd documents: never a 500, never a write.
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    for body in [
+        &b"{\"bio\":\"x\",\"bio\":\"y\"}"[..],
+        b"{\"bio\":\"\xff\xfe\"}",
+        b"{\"display_name\":1e999}",
+        b"{\"is_admin\":\"true\"}",
+        b"{\"bio\":{\"nested\":true}}",
+        b"",
+        b"null",
+        deep.as_bytes(),
+    ] {
+        let refused = server.send(
+            "PATCH",
+            "/profile",
+            Some(alice),
+            &[],
+            Some(("application/json", body)),
+        );
+        assert!(
+            (400..500).contains(&refused.status),
+            "{}: {refused:?}",
+            String::from_utf8_lossy(body)
+        );
+    }
+    let stored = server.get("/profile", alice);
+    assert_eq!(stored.json["bio"], "hi");
+    assert_eq!(stored.json["is_admin"], false);
+    assert_eq!(stored.json["version"], 2);
+    for event in [
+        r#"patch refused: server-only fields user="alice" fields=["password_hash"]"#,
+        r#"patch refused: role-gated fields user="alice" fields=["is_admin"]"#,
+    ] {
+        assert!(server.log_contains(event), "{event}: {}", server.logs());
+    }
+
+    // PUT and merge-patch+json are accepted alike; `null` clears the bio; a no-op keeps the version.
+    let body = Some(("application/merge-patch+json", &br#"{"bio":null}"#[..]));
+    let cleared = server.send("PUT", "/profile", Some(alice), &[], body);
+    assert_eq!(cleared.status, 200, "{cleared:?}");
+    assert_eq!(
+        (cleared.json["bio"].is_null(), &cleared.json["version"]),
+        (true, &3.into())
+    );
+    let same = server.patch(
+        "/profile",
+        alice,
+        r#"{"bio":null,"display_name":"Alice A."}"#,
+    );
+    assert_eq!((same.status, &same.json["version"]), (200, &3.into()));
+
+    let text = Some(("text/plain", &br#"{"bio":"x"}"#[..]));
+    assert_eq!(
+        server
+            .send("PATCH", "/profile", Some(alice), &[], text)
+            .status,
+        415
+    );
+    let huge = format!(r#"{{"bio":"{}"}}"#, "x".repeat(32 * 1024));
+    let too_large = server.patch("/profile", alice, &huge);
+    assert_eq!(too_large.status, 413, "{}", too_large.text);
+    assert_eq!(server.get("/profile", alice).json["version"], 3);
+}
