@@ -32,7 +32,8 @@ pub async fn throttle_logins(
     if let (Some(throttle), Some(user)) = (throttle, user) {
         let addr = req.peer_addr().map(|addr| addr.ip());
         if let Err(wait) = throttle.check(&user, addr) {
-            tracing::warn!(target: SECURITY_LOG_TARGET, user = ?user, addr = ?addr, "login throttled");
+            let addr = addr.map_or_else(|| "unknown".to_owned(), |addr| addr.to_string());
+            tracing::warn!(target: SECURITY_LOG_TARGET, user = ?user, %addr, "login throttled");
             let response = too_many_attempts(wait);
             return Ok(req.into_response(response).map_into_right_body());
         }
