@@ -64,14 +64,6 @@ impl PatchError {
             "invalid_fields"
         }
     }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.malformed.is_none()
-            && self.forbidden.is_empty()
-            && self.unknown.is_empty()
-            && self.duplicate.is_empty()
-            && self.invalid.is_empty()
-    }
 }
 
 impl fmt::Display for PatchError {
@@ -172,11 +164,6 @@ impl ApplyError {
     #[doc(hidden)]
     pub fn __invalid(&mut self, field: String, reason: String) {
         self.invalid.entry(field).or_insert(reason);
-    }
-
-    #[doc(hidden)]
-    pub fn __is_empty(&self) -> bool {
-        self.is_empty()
     }
 }
 

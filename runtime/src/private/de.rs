@@ -24,14 +24,19 @@ pub enum Key {
 /// The problems found so far in one document.
 #[derive(Debug, Default)]
 pub struct Collector {
-    error: PatchError,
+    // Made on the first problem: a good document costs neither its construction nor its drop.
+    error: Option<Box<PatchError>>,
     // Set once a type error has aborted the parse.
     aborted: bool,
 }
 
 impl Collector {
+    fn error(&mut self) -> &mut PatchError {
+        self.error.get_or_insert_with(Box::default)
+    }
+
     fn invalid(&mut self, path: String, reason: String) {
-        self.error.invalid.entry(path).or_insert(reason);
+        self.error().invalid.entry(path).or_insert(reason);
     }
 
     fn aborted_by(&mut self, path: String, reason: String) {
@@ -43,8 +48,8 @@ impl Collector {
         }
     }
 
-    fn into_error(self) -> PatchError {
-        self.error
+    fn into_error(self) -> Option<PatchError> {
+        self.error.map(|error| *error)
     }
 }
 
@@ -53,11 +58,9 @@ pub fn deserialize<'de, P: Patch, D: Deserializer<'de>>(deserializer: D) -> Resu
     let mut collector = Collector::default();
     let patch =
         deserializer.deserialize_map(PatchVisitor::<P>(At::new(&mut collector, Path::ROOT)))?;
-    let error = collector.into_error();
-    if error.is_empty() {
-        Ok(patch)
-    } else {
-        Err(de::Error::custom(error))
+    match collector.into_error() {
+        None => Ok(patch),
+        Some(error) => Err(de::Error::custom(error)),
     }
 }
 
@@ -69,11 +72,12 @@ pub fn from_slice<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
         .deserialize_map(PatchVisitor::<P>(At::new(&mut collector, Path::ROOT)))
         .and_then(|patch| json.end().map(|()| patch));
     let aborted = collector.aborted;
-    let mut error = collector.into_error();
-    match parsed {
-        Ok(patch) if error.is_empty() => Ok(patch),
-        Ok(_) => Err(error),
-        Err(failure) => {
+    let error = collector.into_error();
+    match (parsed, error) {
+        (Ok(patch), None) => Ok(patch),
+        (Ok(_), Some(error)) => Err(error),
+        (Err(failure), error) => {
+            let mut error = error.unwrap_or_default();
             if failure.is_syntax() || failure.is_eof() || failure.is_io() {
                 error.malformed = Some(failure.to_string());
             } else if !aborted {
@@ -168,11 +172,7 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, P> {
             Ok(key) => self.visit_str(key),
             Err(_) => {
                 let key = String::from_utf8_lossy(key);
-                self.0
-                    .collector
-                    .error
-                    .unknown
-                    .push(self.0.path.join_key(&key));
+                refuse_key(self.0.collector, self.0.path, &key, Key::Unknown);
                 Ok(None)
             }
         }
@@ -184,9 +184,9 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, P> {
 #[inline(never)]
 fn refuse_key(collector: &mut Collector, path: Path<'_>, key: &str, refused: Key) {
     let list = if refused == Key::Forbidden {
-        &mut collector.error.forbidden
+        &mut collector.error().forbidden
     } else {
-        &mut collector.error.unknown
+        &mut collector.error().unknown
     };
     list.push(path.join_key(key));
 }
@@ -303,7 +303,7 @@ fn is_repeat<'de, A: MapAccess<'de>>(
     name: &'static str,
 ) -> Result<bool, A::Error> {
     if seen {
-        collector.error.duplicate.push(path.join_key(name));
+        collector.error().duplicate.push(path.join_key(name));
         map.next_value::<IgnoredAny>()?;
     }
     Ok(seen)
