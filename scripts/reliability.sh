@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Reliability checks of the demo and the library (BENCHMARKS.md, "Reliability").
+#
+#   scripts/reliability.sh --short   lost-update and crash checks only, dev build, ~1 minute
+#                                    (what .ci/run calls)
+#   scripts/reliability.sh           the long version: release build, 16 clients x 200
+#                                    updates, crash after 1000 acknowledged updates, the
+#                                    timing check and both fuzz targets (FUZZ_SECONDS each,
+#                                    default 60; needs a nightly toolchain, cargo-fuzz is
+#                                    installed if missing)
+#
+# Checks:
+#   lost-update  16 clients make read-modify-write updates of alice's bio (GET bio + ETag,
+#                add the client's next token, PATCH with If-Match, retry on 412); every
+#                acknowledged token must be in the bio, at every read and at the end
+#                (scripts/rmw_client.py).
+#   self-test    the same load without If-Match must be reported as losing updates, which
+#                shows the lost-update check can fail.
+#   crash        the same load, SIGKILL to the server mid-way; PRAGMA integrity_check on
+#                the database; restart; every update acknowledged with 2xx before the kill
+#                must be there.
+#   timing       median time to refuse an unknown user against a known user's wrong
+#                password: the ratio must be within 1 +- 0.10 (long only).
+#   fuzz         cargo fuzz on the Basic Auth header parser and on patch deserialization
+#                and apply: no panic, no write of a server-only or role-gated field (long).
+# Everything targets 127.0.0.1 only, on ports the kernel picks; every step is bounded in
+# count and time. Exit status 0 only if every check passed; the last line is the summary.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+MODE=long
+[ "${1:-}" = "--short" ] && MODE=short
+WORK="$(mktemp -d)"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+trap 'stop_all_servers; rm -rf "$WORK"' EXIT
+cd "$ROOT"
+
+if [ "$MODE" = short ]; then
+    PROFILE=dev CLIENTS=16 UPDATES=50 CRASH_UPDATES=80 KILL_AFTER=400 DEADLINE=60
+    cargo build --quiet -p safe-update-demo --bin safe-update-demo
+    DEMO="$ROOT/target/debug/safe-update-demo"
+else
+    PROFILE=release CLIENTS=16 UPDATES=200 CRASH_UPDATES=200 KILL_AFTER=1000 DEADLINE=600
+    cargo build --quiet --release -p safe-update-demo --bin safe-update-demo
+    DEMO="$ROOT/target/release/safe-update-demo"
+fi
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+PASSED=0
+FAILED=0
+SKIPPED=0
+RESULTS=()
+result() { # name pass|fail|skip detail
+    case "$2" in
+        pass) PASSED=$((PASSED + 1)) ;;
+        fail) FAILED=$((FAILED + 1)) ;;
+        skip) SKIPPED=$((SKIPPED + 1)) ;;
+    esac
+    RESULTS+=("$(printf '%-12s %-4s %s' "$1" "$2" "$3")")
+    echo "-- $1: $2: $3 (${SECONDS}s since start)"
+}
+client() { python3 "$ROOT/scripts/rmw_client.py" "$@"; }
+
+echo "== reliability ($MODE, $PROFILE build of the demo)"
+
+echo "== lost-update: $CLIENTS clients x $UPDATES read-modify-write updates"
+start_server lost "$DEMO" "$WORK/lost.db"
+if client load --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
+    --clients "$CLIENTS" --updates "$UPDATES" --deadline "$DEADLINE" \
+    --acked "$WORK/lost.json" >"$WORK/lost.txt" 2>&1; then
+    result lost-update pass "$(tail -1 "$WORK/lost.txt")"
+else
+    grep VIOLATION "$WORK/lost.txt" | head -5 >&2 || true
+    result lost-update fail "$(tail -1 "$WORK/lost.txt")"
+fi
+stop_server "$SERVER_PID"
+
+echo "== checker self-test: the same load without If-Match must be caught losing updates"
+start_server selftest "$DEMO" "$WORK/selftest.db"
+if client load --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
+    --clients "$CLIENTS" --updates 10 --deadline "$DEADLINE" --without-if-match \
+    --acked "$WORK/selftest.json" >"$WORK/selftest.txt" 2>&1; then
+    result self-test fail "no lost update detected without If-Match: the check is blind"
+else
+    result self-test pass "without If-Match: $(grep -c VIOLATION "$WORK/selftest.txt") violations detected, as expected"
+fi
+stop_server "$SERVER_PID"
+
+echo "== crash: SIGKILL after $KILL_AFTER acknowledged updates, integrity check, restart"
+DB="$WORK/crash.db"
+start_server crash "$DEMO" "$DB"
+PID="$SERVER_PID"
+crash_ok=true
+detail=""
+if ! client load --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
+    --clients "$CLIENTS" --updates "$CRASH_UPDATES" --deadline "$DEADLINE" \
+    --kill-pid "$PID" --kill-after "$KILL_AFTER" --acked "$WORK/crash.json" \
+    >"$WORK/crash.txt" 2>&1; then
+    crash_ok=false
+    grep VIOLATION "$WORK/crash.txt" | head -5 >&2 || true
+    detail="load: $(tail -1 "$WORK/crash.txt")"
+fi
+wait "$PID" 2>/dev/null || true
+if kill -0 "$PID" 2>/dev/null; then
+    crash_ok=false
+    detail="$detail; the server survived SIGKILL?"
+    stop_server "$PID"
+fi
+integrity=$(python3 - "$DB" <<'PY'
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+rows = conn.execute("PRAGMA integrity_check").fetchall()
+print(",".join(row[0] for row in rows))
+PY
+)
+if [ "$integrity" != ok ]; then
+    crash_ok=false
+    detail="$detail; integrity_check: $integrity"
+fi
+start_server crash-restart "$DEMO" "$DB"
+if client verify --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
+    --acked "$WORK/crash.json" >"$WORK/verify.txt" 2>&1; then
+    :
+else
+    crash_ok=false
+    grep VIOLATION "$WORK/verify.txt" | head -5 >&2 || true
+fi
+stop_server "$SERVER_PID"
+detail="$(grep -h '^SIGKILL' "$WORK/crash.txt" | head -1); integrity_check: $integrity; $(tail -1 "$WORK/verify.txt")${detail:+; $detail}"
+if $crash_ok; then result crash pass "$detail"; else result crash fail "$detail"; fi
+
+if [ "$MODE" = long ]; then
+    echo "== timing: unknown user against wrong password"
+    cargo build --quiet --release -p safe-update-benches --example timing_check
+    if out=$("$ROOT/target/release/examples/timing_check" 41 0.10); then
+        result timing pass "$out"
+    else
+        result timing fail "$out"
+    fi
+
+    echo "== fuzz: ${FUZZ_SECONDS}s per target"
+    if ! cargo +nightly --version >/dev/null 2>&1; then
+        result fuzz skip "no nightly toolchain (cargo fuzz needs one)"
+    else
+        command -v cargo-fuzz >/dev/null || cargo install --quiet --locked cargo-fuzz
+        for target in basic_auth_header patch_json; do
+            corpus="$ROOT/benches/fuzz/corpus/$target"
+            mkdir -p "$corpus"
+            dict=()
+            [ -f "$ROOT/benches/fuzz/$target.dict" ] && dict=("-dict=$ROOT/benches/fuzz/$target.dict")
+            if cargo +nightly fuzz run --fuzz-dir benches/fuzz -O "$target" "$corpus" \
+                "$ROOT/benches/fuzz/seeds/$target" -- -max_total_time="$FUZZ_SECONDS" \
+                -print_final_stats=1 "${dict[@]}" >"$WORK/fuzz.$target.log" 2>&1; then
+                runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$WORK/fuzz.$target.log")
+                what="no panic, no forbidden write"
+                [ "$target" = basic_auth_header ] && what="no panic, every accepted header round-trips"
+                result "fuzz:$target" pass "$runs executions in ${FUZZ_SECONDS}s, $what"
+            else
+                grep -E "panicked|ERROR|SUMMARY" "$WORK/fuzz.$target.log" | head -5 >&2 || true
+                result "fuzz:$target" fail "crash: see benches/fuzz/artifacts/$target"
+            fi
+        done
+    fi
+fi
+
+echo
+echo "== summary ($MODE)"
+printf '%s\n' "${RESULTS[@]}"
+echo "$(date -u +%FT%TZ); $(nproc) cores"
+echo "reliability: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+[ "$FAILED" -eq 0 ]

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Read-modify-write load on the demo's PATCH /profile, for scripts/reliability.sh.
+
+`load`: CLIENTS threads each make UPDATES read-modify-write updates of the same user's `bio`:
+GET /profile (the bio and its ETag), add the client's next token, PATCH with If-Match, retry
+on 412. Token k of client c is `cC.K`; the demo caps `bio` at 1000 characters, so the bio
+keeps each client's newest token only, and since each client's tokens are consecutive, `cC.K`
+present stands for `cC.1` to `cC.K`. Every GET checks that the client's last acknowledged
+token is there (a lost update shows up at the next read, not only at the end) and that no
+other client's token went backwards. With --kill-pid/--kill-after, the server is sent SIGKILL
+once that many updates have been acknowledged, and the clients stop at their first
+connection error. The acknowledged counts are written to --acked as JSON.
+
+`verify`: after a restart, checks that every acknowledged token (from --acked) is present.
+
+Only 127.0.0.1 is targeted; every loop is bounded in count and by --deadline seconds.
+Exit status: 0 when no violation was seen, 1 otherwise.
+"""
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+
+TOKEN = re.compile(r"c(\d+)\.(\d+)")
+
+
+def parse_bio(bio):
+    counters = {}
+    for client, k in TOKEN.findall(bio or ""):
+        counters[int(client)] = max(counters.get(int(client), 0), int(k))
+    return counters
+
+
+def render_bio(counters):
+    return " ".join(f"c{c:02d}.{k}" for c, k in sorted(counters.items()) if k > 0)
+
+
+class Server:
+    def __init__(self, args):
+        if args.host not in ("127.0.0.1", "localhost", "::1"):
+            raise SystemExit("refusing to target anything but the loopback address")
+        token = base64.b64encode(f"{args.user}:{args.password}".encode()).decode()
+        self.host, self.port = args.host, args.port
+        self.auth = f"Basic {token}"
+        self.if_match = not args.without_if_match
+
+    def connect(self):
+        return http.client.HTTPConnection(self.host, self.port, timeout=10)
+
+    def get(self, conn):
+        conn.request("GET", "/profile", headers={"Authorization": self.auth})
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"GET /profile: {response.status} {body[:200]!r}")
+        document = json.loads(body)
+        if "bio" not in document and isinstance(document.get("user"), dict):
+            document = document["user"]
+        return document.get("bio"), response.getheader("ETag")
+
+    def patch(self, conn, bio, etag):
+        body = json.dumps({"bio": bio}).encode()
+        headers = {"Authorization": self.auth, "Content-Type": "application/json"}
+        if self.if_match:
+            headers["If-Match"] = etag
+        conn.request("PATCH", "/profile", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+
+
+class Load:
+    def __init__(self, args, server):
+        self.args, self.server = args, server
+        self.lock = threading.Lock()
+        self.acked = [0] * args.clients
+        self.in_flight = [False] * args.clients
+        self.violations = []
+        self.requests = 0
+        self.conflicts = 0
+        self.errors = 0
+        self.total_acked = 0
+        self.killed = threading.Event()
+        self.deadline = time.monotonic() + args.deadline
+
+    def violation(self, message):
+        with self.lock:
+            self.violations.append(message)
+        print(f"VIOLATION: {message}", file=sys.stderr)
+
+    def acknowledge(self, client, k):
+        with self.lock:
+            self.acked[client] = k
+            self.total_acked += 1
+            kill = (
+                self.args.kill_pid
+                and not self.killed.is_set()
+                and self.total_acked >= self.args.kill_after
+            )
+        if kill:
+            self.killed.set()
+            os.kill(self.args.kill_pid, signal.SIGKILL)
+            print(f"SIGKILL sent to {self.args.kill_pid} after {self.total_acked} acknowledged updates")
+
+    def client(self, client):
+        conn = self.server.connect()
+        seen = {}
+        try:
+            for k in range(1, self.args.updates + 1):
+                for _attempt in range(self.args.max_attempts):
+                    if time.monotonic() > self.deadline:
+                        self.violation(f"client {client}: deadline reached at update {k}")
+                        return
+                    bio, etag = self.server.get(conn)
+                    counters = parse_bio(bio)
+                    mine = counters.get(client, 0)
+                    if mine < self.acked[client]:
+                        self.violation(
+                            f"lost update: client {client} was acknowledged c{client:02d}."
+                            f"{self.acked[client]} but reads c{client:02d}.{mine}"
+                        )
+                        return
+                    for other, count in seen.items():
+                        if counters.get(other, 0) < count:
+                            self.violation(
+                                f"client {client} saw c{other:02d} go back from {count} "
+                                f"to {counters.get(other, 0)}"
+                            )
+                            return
+                    seen = counters
+                    counters = dict(counters)
+                    counters[client] = k
+                    self.in_flight[client] = True
+                    status = self.server.patch(conn, render_bio(counters), etag)
+                    with self.lock:
+                        self.requests += 2
+                    if 200 <= status < 300:
+                        self.in_flight[client] = False
+                        self.acknowledge(client, k)
+                        break
+                    self.in_flight[client] = False
+                    if status == 412:
+                        with self.lock:
+                            self.conflicts += 1
+                        continue
+                    self.violation(f"client {client}: PATCH answered {status}")
+                    return
+                else:
+                    self.violation(f"client {client}: {self.args.max_attempts} attempts for update {k}")
+                    return
+        except (OSError, http.client.HTTPException, RuntimeError, ValueError) as error:
+            if not self.killed.is_set():
+                self.violation(f"client {client}: {error!r}")
+            with self.lock:
+                self.errors += 1
+        finally:
+            conn.close()
+
+    def run(self):
+        threads = [
+            threading.Thread(target=self.client, args=(c,), daemon=True)
+            for c in range(self.args.clients)
+        ]
+        start = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(max(0.0, self.deadline - time.monotonic()) + 15)
+        elapsed = time.monotonic() - start
+        if any(thread.is_alive() for thread in threads):
+            self.violation("a client did not finish before the deadline")
+        return elapsed
+
+
+def final_check(server, acked, in_flight):
+    conn = server.connect()
+    try:
+        bio, _ = server.get(conn)
+    finally:
+        conn.close()
+    counters = parse_bio(bio)
+    problems = []
+    for client, count in enumerate(acked):
+        present = counters.get(client, 0)
+        if present < count:
+            problems.append(f"acknowledged c{client:02d}.{count} missing (bio has {present})")
+        elif present > count + (1 if in_flight[client] else 0):
+            problems.append(f"c{client:02d}.{present} present but only {count} acknowledged")
+    return problems, len(bio or "")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["load", "verify"])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--updates", type=int, default=200)
+    parser.add_argument("--max-attempts", type=int, default=10000)
+    parser.add_argument("--deadline", type=float, default=300.0)
+    parser.add_argument("--kill-pid", type=int, default=0)
+    parser.add_argument("--kill-after", type=int, default=0)
+    parser.add_argument("--acked", required=True, help="JSON file of acknowledged counts")
+    parser.add_argument(
+        "--without-if-match",
+        action="store_true",
+        help="self-test of the checker: PATCH without If-Match, which must lose updates",
+    )
+    args = parser.parse_args()
+    server = Server(args)
+
+    if args.mode == "verify":
+        with open(args.acked) as file:
+            saved = json.load(file)
+        problems, length = final_check(server, saved["acked"], saved["in_flight"])
+        for problem in problems:
+            print(f"VIOLATION: {problem}", file=sys.stderr)
+        print(
+            f"verify: {sum(saved['acked'])} acknowledged updates checked after restart, "
+            f"{len(problems)} missing; bio {length} characters"
+        )
+        return 1 if problems else 0
+
+    load = Load(args, server)
+    elapsed = load.run()
+    with open(args.acked, "w") as file:
+        json.dump({"acked": load.acked, "in_flight": load.in_flight}, file)
+    problems = []
+    if not args.kill_pid:
+        problems, length = final_check(server, load.acked, load.in_flight)
+        for problem in problems:
+            load.violation(problem)
+        expected = args.clients * args.updates
+        if sum(load.acked) != expected:
+            load.violation(f"{sum(load.acked)} of {expected} updates acknowledged")
+    elif not load.killed.is_set():
+        load.violation("the load ended before the kill point")
+    print(
+        f"load: {args.clients} clients, {sum(load.acked)} acknowledged updates, "
+        f"{load.conflicts} answered 412 and retried, {load.requests} requests in "
+        f"{elapsed:.1f} s ({load.requests / max(elapsed, 1e-9):.0f} req/s), "
+        f"{len(load.violations)} violations"
+    )
+    return 1 if load.violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
