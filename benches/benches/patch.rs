@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use safe_update_benches::{
-    floor, manual_allowlist, profile, safe_update_path, ACCEPT_BODY, REJECT_BODY,
+    floor, manual_allowlist, profile, safe_update_path, Profile, Refused, ACCEPT_BODY,
+    ACCEPT_BODY_B, REJECT_BODY,
 };
 
 #[path = "shared/struct_patch.rs"]
@@ -41,6 +42,40 @@ fn bodies(c: &mut Criterion) {
         });
         group.finish();
     }
+    changing(c);
+}
+
+/// Alternates two bodies, so that every apply changes all 12 fields.
+fn changing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("accept_12_fields_changing");
+    group.throughput(criterion::Throughput::Bytes(ACCEPT_BODY.len() as u64));
+    let bodies = [ACCEPT_BODY, ACCEPT_BODY_B];
+    let run = |b: &mut criterion::Bencher, f: fn(&[u8], &mut Profile) -> Result<(), Refused>| {
+        let mut target = profile();
+        let mut turn = 0;
+        b.iter(|| {
+            turn ^= 1;
+            black_box(f(black_box(bodies[turn]), &mut target)).is_ok()
+        })
+    };
+    group.bench_function(BenchmarkId::from_parameter("safe_update"), |b| {
+        run(b, |body, target| safe_update_path(body, target).map(drop))
+    });
+    group.bench_function(BenchmarkId::from_parameter("floor_serde_derive"), |b| {
+        run(b, floor)
+    });
+    group.bench_function(BenchmarkId::from_parameter("manual_allowlist_value"), |b| {
+        run(b, manual_allowlist)
+    });
+    let mut target = sp::sp_profile();
+    let mut turn = 0;
+    group.bench_function(BenchmarkId::from_parameter("struct_patch_0_14"), |b| {
+        b.iter(|| {
+            turn ^= 1;
+            black_box(sp::struct_patch(black_box(bodies[turn]), &mut target)).is_ok()
+        })
+    });
+    group.finish();
 }
 
 fn config() -> Criterion {

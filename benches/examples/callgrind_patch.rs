@@ -1,14 +1,15 @@
 //! Callgrind driver for items 1 and 2: runs one approach `N` times on one body, so that
 //! `valgrind --tool=callgrind` counts instructions without timing noise.
 //!
-//! `callgrind_patch <safe_update|floor|manual|struct_patch> <accept|reject> <N>`; the cost of
+//! `callgrind_patch <safe_update|floor|manual|struct_patch> <accept|changing|reject> <N>`;
+//! `changing` alternates two bodies so that every apply changes all 12 fields. The cost of
 //! one call is `(Ir(N) - Ir(0)) / N` (scripts/callgrind.sh).
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
 
 use safe_update_benches::{
-    floor, manual_allowlist, profile, safe_update_path, ACCEPT_BODY, REJECT_BODY,
+    floor, manual_allowlist, profile, safe_update_path, ACCEPT_BODY, ACCEPT_BODY_B, REJECT_BODY,
 };
 
 #[path = "../benches/shared/struct_patch.rs"]
@@ -18,14 +19,15 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, variant, body, n] = args.as_slice() else {
         eprintln!(
-            "usage: callgrind_patch <safe_update|floor|manual|struct_patch> <accept|reject> <N>"
+            "usage: callgrind_patch <safe_update|floor|manual|struct_patch> <accept|changing|reject> <N>"
         );
         std::process::exit(2);
     };
     let n: u64 = n.parse().expect("N is a number");
-    let body = match body.as_str() {
-        "accept" => ACCEPT_BODY,
-        "reject" => REJECT_BODY,
+    let bodies = match body.as_str() {
+        "accept" => [ACCEPT_BODY, ACCEPT_BODY],
+        "changing" => [ACCEPT_BODY, ACCEPT_BODY_B],
+        "reject" => [REJECT_BODY, REJECT_BODY],
         other => panic!("unknown body {other}"),
     };
     // Same set-up in every run, so that it cancels out of Ir(N) - Ir(0).
@@ -33,7 +35,8 @@ fn main() {
     let mut target = profile();
     let mut sp_target = sp::sp_profile();
     let mut ok = 0u64;
-    for _ in 0..n {
+    for i in 0..n {
+        let body = bodies[(i % 2) as usize];
         let accepted = match variant.as_str() {
             "safe_update" => black_box(safe_update_path(black_box(body), &mut target)).is_ok(),
             "floor" => black_box(floor(black_box(body), &mut target)).is_ok(),

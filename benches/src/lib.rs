@@ -89,6 +89,11 @@ pub const ALLOWED: [&str; 12] = [
 /// A body writing all 12 writable fields (one of them cleared with `null`).
 pub const ACCEPT_BODY: &[u8] = br#"{"display_name":"Alice Liddell","email":"alice@example.org","bio":"Curiouser and curiouser.","website":"https://example.org/~alice","location":null,"company":"Wonderland Ltd","timezone":"Europe/London","locale":"en-GB","theme":"dark","birth_year":1852,"newsletter":true,"tags":["rabbit","tea","cards"]}"#;
 
+/// Another body writing all 12 fields with other values: alternated with [`ACCEPT_BODY`], every
+/// apply changes every field (with one body only, every apply after the first rewrites the
+/// same values, the worst case for change detection).
+pub const ACCEPT_BODY_B: &[u8] = br#"{"display_name":"Alice L.","email":"a.liddell@example.net","bio":null,"website":"https://example.net/alice","location":"Oxford","company":null,"timezone":"UTC","locale":"en","theme":"light","birth_year":1900,"newsletter":false,"tags":["croquet"]}"#;
+
 /// A body with 2 writable fields, 3 server-only (forbidden) keys and 2 unknown keys.
 pub const REJECT_BODY: &[u8] = br#"{"display_name":"Mallory","id":1,"bio":"hi","is_admin":true,"role":"root","password_hash":"x","permissions":["*"]}"#;
 
@@ -279,6 +284,15 @@ mod tests {
         let mut target = profile();
         assert!(run(REJECT_BODY, &mut target).is_err());
         assert_eq!(target, profile());
+    }
+
+    #[test]
+    fn the_second_accept_body_changes_every_field() {
+        let mut once = profile();
+        safe_update_path(ACCEPT_BODY, &mut once).unwrap();
+        let mut twice = once.clone();
+        let applied = safe_update_path(ACCEPT_BODY_B, &mut twice).unwrap();
+        assert_eq!(applied.changed().count(), 12);
     }
 
     #[test]
