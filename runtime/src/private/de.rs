@@ -204,17 +204,10 @@ where
     A: MapAccess<'de>,
     T: Deserialize<'de>,
 {
-    if is_repeat(slot.is_some(), map, collector, path, name)? {
-        return Ok(());
-    }
-    match map.next_value::<Option<T>>() {
-        Ok(Some(value)) => *slot = Some(value),
-        Ok(None) => collector.invalid(
-            path.join_key(name),
-            "null is not allowed: the field is not optional".to_owned(),
-        ),
-        Err(error) => return Err(record(collector, path, name, error)),
-    }
+    let read = read(slot.is_some(), map, collector, path, name, |map, _| {
+        map.next_value::<Option<T>>()
+    })?;
+    refuse_null(read, slot, collector, path, name);
     Ok(())
 }
 
@@ -231,12 +224,11 @@ where
     A: MapAccess<'de>,
     T: Deserialize<'de>,
 {
-    if is_repeat(slot.is_some(), map, collector, path, name)? {
-        return Ok(());
-    }
-    match map.next_value::<Option<T>>() {
-        Ok(value) => *slot = Some(value),
-        Err(error) => return Err(record(collector, path, name, error)),
+    let read = read(slot.is_some(), map, collector, path, name, |map, _| {
+        map.next_value::<Option<T>>()
+    })?;
+    if read.is_some() {
+        *slot = read;
     }
     Ok(())
 }
@@ -254,18 +246,15 @@ where
     A: MapAccess<'de>,
     P: Patch,
 {
-    if is_repeat(slot.is_some(), map, collector, path, name)? {
-        return Ok(());
-    }
-    let at = path.child(name);
-    match map.next_value_seed(NestedSeed::<P>(At::new(&mut *collector, at))) {
-        Ok(Some(patch)) => *slot = Some(patch),
-        Ok(None) => collector.invalid(
-            at.join(),
-            "null is not allowed: the field is not optional".to_owned(),
-        ),
-        Err(error) => return Err(record(collector, path, name, error)),
-    }
+    let read = read(
+        slot.is_some(),
+        map,
+        collector,
+        path,
+        name,
+        |map, collector| map.next_value_seed(NestedSeed::<P>(At::new(collector, path.child(name)))),
+    )?;
+    refuse_null(read, slot, collector, path, name);
     Ok(())
 }
 
@@ -282,14 +271,60 @@ where
     A: MapAccess<'de>,
     P: Patch,
 {
-    if is_repeat(slot.is_some(), map, collector, path, name)? {
-        return Ok(());
-    }
-    match map.next_value_seed(NestedSeed::<P>(At::new(&mut *collector, path.child(name)))) {
-        Ok(patch) => *slot = Some(patch),
-        Err(error) => return Err(record(collector, path, name, error)),
+    let read = read(
+        slot.is_some(),
+        map,
+        collector,
+        path,
+        name,
+        |map, collector| map.next_value_seed(NestedSeed::<P>(At::new(collector, path.child(name)))),
+    )?;
+    if read.is_some() {
+        *slot = read;
     }
     Ok(())
+}
+
+/// Reads one value, `None` for `null`, with what every field shares: a repeated key is
+/// recorded and skipped (the outer `None`), a type error is recorded with the field's path.
+#[inline]
+fn read<'de, A, V>(
+    seen: bool,
+    map: &mut A,
+    collector: &mut Collector,
+    path: Path<'_>,
+    name: &'static str,
+    value: impl FnOnce(&mut A, &mut Collector) -> Result<Option<V>, A::Error>,
+) -> Result<Option<Option<V>>, A::Error>
+where
+    A: MapAccess<'de>,
+{
+    if is_repeat(seen, map, collector, path, name)? {
+        return Ok(None);
+    }
+    match value(map, collector) {
+        Ok(value) => Ok(Some(value)),
+        Err(error) => Err(record(collector, path, name, error)),
+    }
+}
+
+/// Stores a value read for a field that is not optional; `null` is recorded as invalid.
+#[inline]
+fn refuse_null<V>(
+    read: Option<Option<V>>,
+    slot: &mut Option<V>,
+    collector: &mut Collector,
+    path: Path<'_>,
+    name: &'static str,
+) {
+    match read {
+        Some(Some(value)) => *slot = Some(value),
+        Some(None) => collector.invalid(
+            path.join_key(name),
+            "null is not allowed: the field is not optional".to_owned(),
+        ),
+        None => {}
+    }
 }
 
 /// A key seen before is recorded and its value skipped: the first value is kept but the
