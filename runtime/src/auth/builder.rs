@@ -11,7 +11,7 @@ use tokio::sync::Semaphore;
 use super::cache::VerifiedCache;
 use super::challenge::{basic_challenge, is_valid_realm};
 use super::password::owasp_argon2;
-use super::verifier::Inner;
+use super::verifier::{BlockPool, Inner};
 use super::{hash_password, Authenticator, HashError, UserStore};
 
 // A remembered success outlives neither a revoked password nor a day; the cache crate also
@@ -103,7 +103,7 @@ impl AuthenticatorBuilder {
         };
         Ok(Authenticator::from_inner(Inner {
             store: self.store,
-            argon2: owasp_argon2()?,
+            blocks: BlockPool::new(owasp_argon2()?.params().block_count(), self.max_concurrent),
             dummy_hash,
             cache,
             slots: Arc::new(Semaphore::new(self.max_concurrent)),

@@ -2,11 +2,11 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use argon2::password_hash::{self, PasswordHash, PasswordVerifier};
-use argon2::Argon2;
+use argon2::password_hash::{Output, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version, ARGON2ID_IDENT};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::cache::VerifiedCache;
@@ -47,7 +47,7 @@ pub struct Authenticator {
 
 pub(crate) struct Inner {
     pub(crate) store: Box<dyn UserStore>,
-    pub(crate) argon2: Argon2<'static>,
+    pub(crate) blocks: BlockPool,
     pub(crate) dummy_hash: String,
     pub(crate) cache: Option<VerifiedCache>,
     pub(crate) slots: Arc<Semaphore>,
@@ -184,23 +184,120 @@ impl Authenticator {
     }
 
     /// One argon2 verification: whether `password` matches the PHC string `phc`.
+    ///
+    /// Hashes into pooled memory rather than through `PasswordVerifier`, which allocates (and
+    /// frees) 19 MiB per call: on varying threads that fragments glibc's heap until the process
+    /// holds gigabytes. The result is compared with the stored output in constant time.
     fn check(&self, password: &Password, phc: &str) -> Result<bool, AuthError> {
         let hash = PasswordHash::new(phc).map_err(|_| AuthError::BadStoredHash)?;
-        self.inner.hash_checks.fetch_add(1, Ordering::Relaxed);
-        match self
-            .inner
-            .argon2
-            .verify_password(password.expose().as_bytes(), &hash)
-        {
-            Ok(()) => Ok(true),
-            Err(password_hash::Error::Password) => Ok(false),
-            Err(_) => Err(AuthError::BadStoredHash),
+        // Only argon2id is accepted: a stored argon2d or argon2i hash is a misconfiguration
+        // (weaker against side channels or GPUs), not something to verify quietly.
+        if hash.algorithm != ARGON2ID_IDENT {
+            return Err(AuthError::BadStoredHash);
         }
+        // A PHC string without salt or output cannot match any password: the store is broken.
+        let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+            return Err(AuthError::BadStoredHash);
+        };
+        let version = match hash.version {
+            Some(version) => Version::try_from(version).map_err(|_| AuthError::BadStoredHash)?,
+            None => Version::default(),
+        };
+        // Parameters (including the output length) come from the stored hash, so hashes made
+        // with other costs keep working.
+        let params = Params::try_from(&hash).map_err(|_| AuthError::BadStoredHash)?;
+        let mut salt_buf = [0u8; Salt::MAX_LENGTH];
+        let salt = salt
+            .decode_b64(&mut salt_buf)
+            .map_err(|_| AuthError::BadStoredHash)?;
+        let argon2 = Argon2::new(Algorithm::Argon2id, version, params);
+        let mut out = [0u8; Output::MAX_LENGTH];
+        let out = &mut out[..expected.len()];
+        let mut blocks = self.inner.blocks.take(argon2.params().block_count());
+        self.inner.hash_checks.fetch_add(1, Ordering::Relaxed);
+        argon2
+            .hash_password_into_with_memory(
+                password.expose().as_bytes(),
+                salt,
+                out,
+                &mut *blocks.buffer,
+            )
+            .map_err(|_| AuthError::BadStoredHash)?;
+        let computed = Output::new(out).map_err(|_| AuthError::BadStoredHash)?;
+        // `Output`'s equality is constant time: the comparison says nothing about how much of
+        // the output matched.
+        Ok(computed == expected)
     }
 
     fn failed(&self, user_id: &str) -> AuthError {
         tracing::warn!(target: SECURITY_LOG_TARGET, user = ?user_id, "authentication failed");
         AuthError::BadCredentials
+    }
+}
+
+/// argon2 working memory kept between verifications, one buffer per verification slot.
+///
+/// Allocating and freeing 19 MiB per check makes glibc raise its mmap threshold and then
+/// serve the blocks from per-thread arenas, which keep them: with checks moving between
+/// blocking-pool threads the process grows to gigabytes. Reused buffers are allocated once.
+/// They are made on first use, so the resident memory follows the concurrency actually seen,
+/// and never outnumber the slots, since every check holds one.
+pub(crate) struct BlockPool {
+    free: Mutex<Vec<Box<[Block]>>>,
+    /// Blocks per pooled buffer: the OWASP memory cost of new hashes.
+    blocks: usize,
+    /// How many buffers are kept: the number of verification slots.
+    capacity: usize,
+}
+
+impl BlockPool {
+    /// A pool of up to `capacity` buffers of `blocks` blocks, none allocated yet.
+    pub(crate) fn new(blocks: usize, capacity: usize) -> Self {
+        BlockPool {
+            free: Mutex::new(Vec::with_capacity(capacity)),
+            blocks,
+            capacity,
+        }
+    }
+
+    /// A buffer of at least `needed` blocks, returned to the pool when dropped.
+    fn take(&self, needed: usize) -> PooledBlocks<'_> {
+        // argon2 uses the first `needed` blocks of a larger buffer (its block count, not the
+        // buffer's length, enters the hash), so a cheaper stored hash shares the pooled memory;
+        // a costlier one gets its own buffer, for this call only.
+        let pooled = if needed <= self.blocks {
+            self.lock().pop()
+        } else {
+            None
+        };
+        let buffer = pooled
+            .unwrap_or_else(|| vec![Block::default(); needed.max(self.blocks)].into_boxed_slice());
+        PooledBlocks { pool: self, buffer }
+    }
+
+    fn put(&self, buffer: Box<[Block]>) {
+        let mut free = self.lock();
+        if buffer.len() == self.blocks && free.len() < self.capacity {
+            free.push(buffer);
+        }
+    }
+
+    // A panic while holding the lock leaves only a list of buffers, still valid.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Box<[Block]>>> {
+        self.free.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A buffer taken from a [`BlockPool`]; going back even when argon2 fails or panics.
+struct PooledBlocks<'a> {
+    pool: &'a BlockPool,
+    buffer: Box<[Block]>,
+}
+
+impl Drop for PooledBlocks<'_> {
+    fn drop(&mut self) {
+        // An empty boxed slice does not allocate.
+        self.pool.put(std::mem::take(&mut self.buffer));
     }
 }
 
@@ -215,5 +312,91 @@ impl fmt::Debug for Authenticator {
             .field("slot_wait", &inner.slot_wait)
             .field("hash_checks", &self.hash_checks())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    use argon2::{Algorithm, Argon2, Params, Version};
+
+    use super::*;
+    use crate::auth::{hash_password, MemoryStore, StoredUser, ARGON2_M_COST};
+
+    /// An authenticator without a cache, so every check runs argon2 on the pooled path.
+    fn uncached(store: MemoryStore) -> Authenticator {
+        Authenticator::builder(store)
+            .cache_ttl(Duration::ZERO)
+            .max_concurrent_verifications(2)
+            .build()
+            .unwrap()
+    }
+
+    fn check(auth: &Authenticator, user: &str, password: &str) -> Result<Identity, AuthError> {
+        auth.authenticate(&Credentials::new(user, password).unwrap())
+    }
+
+    /// The sizes of the buffers waiting in the pool.
+    fn pooled(auth: &Authenticator) -> Vec<usize> {
+        auth.inner.blocks.lock().iter().map(|b| b.len()).collect()
+    }
+
+    fn argon2_hash(algorithm: Algorithm, m_cost: u32, password: &str) -> String {
+        let params = Params::new(m_cost, 1, 1, None).unwrap();
+        Argon2::new(algorithm, Version::V0x13, params)
+            .hash_password(
+                password.as_bytes(),
+                &SaltString::from_b64("c2FsdHNhbHRzYWx0").unwrap(),
+            )
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn pooled_verification_accepts_the_right_password_only() {
+        let users = MemoryStore::new();
+        users.insert(
+            "owasp",
+            StoredUser::new(hash_password("right").unwrap(), ["u"]),
+        );
+        // Cheaper than the pooled buffers (uses a part of one) and costlier (gets its own).
+        let small = argon2_hash(Algorithm::Argon2id, 8192, "right");
+        users.insert("small", StoredUser::new(small, ["u"]));
+        let large = argon2_hash(Algorithm::Argon2id, 2 * ARGON2_M_COST, "right");
+        users.insert("large", StoredUser::new(large, ["u"]));
+        let auth = uncached(users);
+        assert!(pooled(&auth).is_empty(), "buffers are made on first use");
+        for user in ["owasp", "small", "large"] {
+            assert_eq!(check(&auth, user, "right").unwrap().name(), user);
+            let wrong = check(&auth, user, "wrong");
+            assert!(matches!(wrong, Err(AuthError::BadCredentials)), "{user}");
+            // One OWASP-sized buffer served every check; the costlier hash's was freed.
+            assert_eq!(pooled(&auth), [ARGON2_M_COST as usize], "{user}");
+        }
+        // The dummy hash of unknown users goes through the same pooled path.
+        let unknown = check(&auth, "nobody", "right");
+        assert!(matches!(unknown, Err(AuthError::BadCredentials)));
+        assert_eq!(pooled(&auth), [ARGON2_M_COST as usize]);
+        assert_eq!(auth.hash_checks(), 7);
+    }
+
+    #[test]
+    fn only_argon2id_hashes_are_verified() {
+        let users = MemoryStore::new();
+        for (user, algorithm) in [("i", Algorithm::Argon2i), ("d", Algorithm::Argon2d)] {
+            let hash = argon2_hash(algorithm, 8192, "right");
+            users.insert(user, StoredUser::new(hash, ["u"]));
+        }
+        let no_output = "$argon2id$v=19$m=8192,t=1,p=1$c2FsdHNhbHRzYWx0";
+        users.insert("no-output", StoredUser::new(no_output, ["u"]));
+        let auth = uncached(users);
+        for user in ["i", "d", "no-output"] {
+            let error = check(&auth, user, "right").unwrap_err();
+            assert!(
+                matches!(error, AuthError::BadStoredHash),
+                "{user}: {error:?}"
+            );
+        }
+        assert_eq!(auth.hash_checks(), 0);
     }
 }
