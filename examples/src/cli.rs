@@ -77,7 +77,7 @@ pub fn run(path: &Path, command: Command) -> Result<(), String> {
     let password = read_password()?;
     let hash = hash_password(password.expose()).map_err(|error| error.to_string())?;
     let written = db
-        .with(|conn| match command {
+        .write(|conn| match command {
             Command::AddUser { admin, .. } => {
                 db::insert_user(conn, username, admin, &hash).map(|user| user.is_some())
             }

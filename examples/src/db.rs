@@ -1,6 +1,13 @@
-//! SQLite: opening (WAL, full sync), migrations, a small connection pool, user rows.
+//! SQLite: opening (WAL, full sync), migrations, one writer and a small pool of readers, user
+//! rows.
 //!
 //! Every call here blocks; the web layer runs them on actix's blocking pool (`web::block`).
+//!
+//! Writes go through one connection behind a mutex ([`Db::write`]): concurrent writers of this
+//! process wait on the mutex and are woken when it is released. Without it they would collide
+//! on SQLite's write lock at `BEGIN IMMEDIATE`, whose busy handler sleeps in growing steps (up
+//! to 100 ms) instead of waking when the lock is free: hundreds of milliseconds at p99 under
+//! load. `busy_timeout` stays for other processes (the CLI) that write to the same file.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -30,9 +37,10 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /// Connections kept open between calls; more are opened under load and closed after.
 const MAX_IDLE: usize = 4;
 
-/// The database file and a few open connections to it.
+/// The database file, its writer connection and a few open reader connections.
 pub struct Db {
     path: PathBuf,
+    writer: Mutex<Connection>,
     idle: Mutex<Vec<Connection>>,
 }
 
@@ -45,29 +53,50 @@ impl Db {
         migrate(&mut conn)?;
         Ok(Db {
             path: path.to_owned(),
-            idle: Mutex::new(vec![conn]),
+            writer: Mutex::new(conn),
+            idle: Mutex::new(Vec::new()),
         })
     }
 
-    /// Runs `f` with a connection of the pool.
+    /// Runs `f` with the writer connection, one caller at a time: for every write transaction
+    /// (updates, user creation, new passwords). Callers wait here, in turn, rather than in
+    /// SQLite's busy handler.
+    ///
+    /// A transaction `f` leaves open (an error between `BEGIN` and `COMMIT` without a
+    /// rollback) is rolled back before the next caller gets the connection.
+    pub fn write<T, E: From<rusqlite::Error>>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        // A panic in `f` unwinds through rusqlite's `Transaction`, which rolls back on drop.
+        let mut conn = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let result = f(&mut conn);
+        if !conn.is_autocommit() {
+            conn.execute_batch("ROLLBACK")?;
+        }
+        result
+    }
+
+    /// Runs `f` with a reader connection of the pool (it may write, outside the writer's
+    /// queue: use [`Db::write`] for writes).
     pub fn with<T, E: From<rusqlite::Error>>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, E>,
     ) -> Result<T, E> {
-        let pooled = self.lock().pop();
+        let pooled = self.idle().pop();
         let mut conn = match pooled {
             Some(conn) => conn,
             None => connect(&self.path)?,
         };
         let result = f(&mut conn);
-        let mut idle = self.lock();
+        let mut idle = self.idle();
         if idle.len() < MAX_IDLE {
             idle.push(conn);
         }
         result
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
         self.idle.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

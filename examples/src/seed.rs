@@ -46,7 +46,7 @@ pub fn seed(
         let password = random_password();
         let phc = hash(&password)?;
         let inserted = db
-            .with(|conn| db::insert_user(conn, name, is_admin, &phc))
+            .write(|conn| db::insert_user(conn, name, is_admin, &phc))
             .map_err(|e| e.to_string())?;
         // Another process may have seeded meanwhile; its passwords were shown there.
         if inserted.is_some() {

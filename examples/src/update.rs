@@ -2,7 +2,8 @@
 //!
 //! `BEGIN IMMEDIATE` takes SQLite's write lock before the read, so two concurrent updates of
 //! one user run one after the other, each on the other's result: no write is lost, and the
-//! version compared with `If-Match` is the one the update is applied to.
+//! version compared with `If-Match` is the one the update is applied to. Updates run on the
+//! writer connection ([`Db::write`]), so within the process they queue on its mutex first.
 
 use actix_web::http::header::{EntityTag, IfMatch};
 use rusqlite::TransactionBehavior;
@@ -53,7 +54,7 @@ pub fn run(
     patch: SafePatch<UserPatch>,
     if_match: Option<&IfMatch>,
 ) -> Result<(User, Vec<&'static str>), UpdateError> {
-    db.with(|conn| {
+    db.write(|conn| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut user = db::user_by_name(&tx, target)?.ok_or(UpdateError::NotFound)?;
         if let Some(if_match) = if_match {

@@ -66,3 +66,31 @@ fn only_writable_columns_can_be_written() {
     assert!(error.to_string().contains("password_hash"), "{error}");
     assert_eq!(UserPatch::SERVER_ONLY.len(), 6);
 }
+
+#[test]
+fn the_writer_rolls_back_a_transaction_left_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("demo.db")).unwrap();
+    db.write(|conn| db::insert_user(conn, "alice", false, "h"))
+        .unwrap()
+        .unwrap();
+    let error = db
+        .write(|conn| {
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+            db::set_password(conn, "alice", "$new")?;
+            Err::<(), _>(rusqlite::Error::InvalidQuery)
+        })
+        .unwrap_err();
+    assert!(matches!(error, rusqlite::Error::InvalidQuery));
+    let alice = db
+        .with(|conn| db::user_by_name(conn, "alice"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        alice.password_hash, "h",
+        "the open transaction was rolled back"
+    );
+    assert!(db
+        .write(|conn| db::set_password(conn, "alice", "$new"))
+        .unwrap());
+}
