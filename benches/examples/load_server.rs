@@ -144,7 +144,7 @@ fn run(
     who: &Identity,
     if_match: Option<&IfMatch>,
 ) -> Result<(User, Vec<&'static str>), UpdateError> {
-    db.with(|conn| {
+    db.write(|conn| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut user = db::user_by_name(&tx, target)?.ok_or(UpdateError::NotFound)?;
         if let Some(if_match) = if_match {
