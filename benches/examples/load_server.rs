@@ -16,17 +16,16 @@ use std::time::Duration;
 use actix_web::http::header::{self, Header, IfMatch};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use rusqlite::TransactionBehavior;
 use safe_update::actix::{PatchConfig, PatchRejection};
 use safe_update::auth::{hash_password, Authenticator, Identity};
 use safe_update_demo::api::{self, AUDIT_LOG_TARGET};
-use safe_update_demo::db::{self, Db};
+use safe_update_demo::db::Db;
 use safe_update_demo::error::ApiError;
 use safe_update_demo::model::{User, UserPatch};
 use safe_update_demo::server::BODY_LIMIT;
 use safe_update_demo::store::SqliteStore;
 use safe_update_demo::throttle::{Limits, Throttle};
-use safe_update_demo::update::{etag, matches, UpdateError};
+use safe_update_demo::update::{etag, run_with};
 use safe_update_demo::{login, seed};
 
 struct Options {
@@ -119,8 +118,11 @@ async fn update_profile_json(
     let target = who.name().to_owned();
     let actor = target.clone();
     let patch = patch.into_inner();
-    let (user, changed) =
-        web::block(move || run(&db, &target, patch, &who, if_match.as_ref())).await??;
+    let (user, changed) = web::block(move || {
+        let apply = |user: &mut User| patch.apply_as(user, &who).map_err(PatchRejection::from);
+        run_with(&db, &target, apply, if_match.as_ref())
+    })
+    .await??;
     if !changed.is_empty() {
         tracing::info!(
             target: AUDIT_LOG_TARGET,
@@ -134,32 +136,4 @@ async fn update_profile_json(
     Ok(HttpResponse::Ok()
         .insert_header(header::ETag(etag(user.version)))
         .json(&user))
-}
-
-/// `safe_update_demo::update::run` for a plain patch and identity.
-fn run(
-    db: &Db,
-    target: &str,
-    patch: UserPatch,
-    who: &Identity,
-    if_match: Option<&IfMatch>,
-) -> Result<(User, Vec<&'static str>), UpdateError> {
-    db.write(|conn| {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut user = db::user_by_name(&tx, target)?.ok_or(UpdateError::NotFound)?;
-        if let Some(if_match) = if_match {
-            if !matches(if_match, user.version) {
-                return Err(UpdateError::Stale(user.version));
-            }
-        }
-        let applied = patch
-            .apply_as(&mut user, who)
-            .map_err(|error| UpdateError::Refused(PatchRejection::from(error)))?;
-        let changed = applied.changed_top_level();
-        if !changed.is_empty() {
-            db::write_changes(&tx, &mut user, &changed)?;
-            tx.commit()?;
-        }
-        Ok((user, changed))
-    })
 }

@@ -8,6 +8,7 @@
 use actix_web::http::header::{EntityTag, IfMatch};
 use rusqlite::TransactionBehavior;
 use safe_update::actix::{PatchRejection, SafePatch};
+use safe_update::Applied;
 
 use crate::db::{self, Db};
 use crate::model::{User, UserPatch};
@@ -54,6 +55,17 @@ pub fn run(
     patch: SafePatch<UserPatch>,
     if_match: Option<&IfMatch>,
 ) -> Result<(User, Vec<&'static str>), UpdateError> {
+    run_with(db, target, |user| patch.apply_to(user), if_match)
+}
+
+/// [`run`] with any way of applying the patch: the load benchmark's `web::Json` baseline
+/// calls `apply_as` itself, and must pay for exactly the same transaction.
+pub fn run_with(
+    db: &Db,
+    target: &str,
+    apply: impl FnOnce(&mut User) -> Result<Applied, PatchRejection>,
+    if_match: Option<&IfMatch>,
+) -> Result<(User, Vec<&'static str>), UpdateError> {
     db.write(|conn| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut user = db::user_by_name(&tx, target)?.ok_or(UpdateError::NotFound)?;
@@ -62,7 +74,7 @@ pub fn run(
                 return Err(UpdateError::Stale(user.version));
             }
         }
-        let applied = patch.apply_to(&mut user).map_err(UpdateError::Refused)?;
+        let applied = apply(&mut user).map_err(UpdateError::Refused)?;
         let changed = applied.changed_top_level();
         if !changed.is_empty() {
             db::write_changes(&tx, &mut user, &changed)?;
