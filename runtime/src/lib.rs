@@ -101,7 +101,7 @@
 //! # Features
 //!
 //! - `derive` (default): re-exports `#[derive(SafeUpdate)]`.
-//! - `actix`: actix-web 4 extractors ([`actix`]) for Basic Auth identities and patch bodies.
+//! - `actix`: actix-web 4 extractors (module `actix`) for Basic Auth identities and patch bodies.
 //!
 //! The [`auth`] module (RFC 7617 credentials, identities, argon2id verification) needs no
 //! web framework.
