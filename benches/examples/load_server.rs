@@ -13,19 +13,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::http::header::{self, Header, IfMatch};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use safe_update::actix::{PatchConfig, PatchRejection};
 use safe_update::auth::{hash_password, Authenticator, Identity};
-use safe_update_demo::api::{self, AUDIT_LOG_TARGET};
+use safe_update_demo::api;
 use safe_update_demo::db::Db;
 use safe_update_demo::error::ApiError;
 use safe_update_demo::model::{User, UserPatch};
 use safe_update_demo::server::BODY_LIMIT;
 use safe_update_demo::store::SqliteStore;
 use safe_update_demo::throttle::{Limits, Throttle};
-use safe_update_demo::update::{etag, run_with};
+use safe_update_demo::update::run_with;
 use safe_update_demo::{login, seed};
 
 struct Options {
@@ -111,10 +110,7 @@ async fn update_profile_json(
     patch: web::Json<UserPatch>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = match req.headers().contains_key(header::IF_MATCH) {
-        true => Some(IfMatch::parse(&req).map_err(|_| ApiError::BadIfMatch)?),
-        false => None,
-    };
+    let if_match = api::if_match(&req)?;
     let target = who.name().to_owned();
     let actor = target.clone();
     let patch = patch.into_inner();
@@ -123,17 +119,6 @@ async fn update_profile_json(
         run_with(&db, &target, apply, if_match.as_ref())
     })
     .await??;
-    if !changed.is_empty() {
-        tracing::info!(
-            target: AUDIT_LOG_TARGET,
-            actor = ?actor,
-            user = ?user.username,
-            changed = ?changed,
-            version = user.version,
-            "user updated"
-        );
-    }
-    Ok(HttpResponse::Ok()
-        .insert_header(header::ETag(etag(user.version)))
-        .json(&user))
+    api::audit(&actor, &user, &changed);
+    Ok(api::represent(&user))
 }

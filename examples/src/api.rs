@@ -91,13 +91,26 @@ async fn update(
     patch: SafePatch<UserPatch>,
     req: &HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = match req.headers().contains_key(header::IF_MATCH) {
-        true => Some(IfMatch::parse(req).map_err(|_| ApiError::BadIfMatch)?),
-        false => None,
-    };
+    let if_match = if_match(req)?;
     let actor = patch.identity().name().to_owned();
     let (user, changed) =
         web::block(move || update::run(&db, &target, patch, if_match.as_ref())).await??;
+    audit(&actor, &user, &changed);
+    Ok(represent(&user))
+}
+
+/// The request's `If-Match`, if it has one; 400 when it is not a header value at all.
+pub fn if_match(req: &HttpRequest) -> Result<Option<IfMatch>, ApiError> {
+    if !req.headers().contains_key(header::IF_MATCH) {
+        return Ok(None);
+    }
+    IfMatch::parse(req)
+        .map(Some)
+        .map_err(|_| ApiError::BadIfMatch)
+}
+
+/// Logs a successful update that changed something: who, whom, which columns.
+pub fn audit(actor: &str, user: &User, changed: &[&str]) {
     if !changed.is_empty() {
         tracing::info!(
             target: AUDIT_LOG_TARGET,
@@ -108,11 +121,10 @@ async fn update(
             "user updated"
         );
     }
-    Ok(represent(&user))
 }
 
 /// 200 with the user (never its password hash) and its `ETag`.
-fn represent(user: &User) -> HttpResponse {
+pub fn represent(user: &User) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(header::ETag(etag(user.version)))
         .json(user)
