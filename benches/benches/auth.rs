@@ -9,6 +9,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+#[path = "shared/config.rs"]
+mod config;
 use safe_update::auth::{Authenticator, Credentials, MemoryStore};
 
 const HEADER: &str = "Basic YWxpY2U6Y29ycmVjdCBob3JzZSBiYXR0ZXJ5IHN0YXBsZQ=="; // alice:correct horse battery staple
@@ -54,17 +57,9 @@ fn auth(c: &mut Criterion) {
     group.finish();
 }
 
-fn config() -> Criterion {
-    // The machine is shared and noisy: short runs.
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(50)
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = config::short();
     targets = auth
 }
 criterion_main!(benches);

@@ -5,7 +5,6 @@
 #![allow(missing_docs)]
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use safe_update_benches::{
@@ -13,6 +12,8 @@ use safe_update_benches::{
     ACCEPT_BODY_B, REJECT_BODY,
 };
 
+#[path = "shared/config.rs"]
+mod config;
 #[path = "shared/struct_patch.rs"]
 mod sp;
 
@@ -78,17 +79,9 @@ fn changing(c: &mut Criterion) {
     group.finish();
 }
 
-fn config() -> Criterion {
-    // The machine is shared and noisy: short runs here, callgrind for ratios near 1.
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(50)
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = config::short();
     targets = bodies
 }
 criterion_main!(benches);
