@@ -276,3 +276,32 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    /// `from_json` checks UTF-8 once for the whole body and then reads text: for any bytes in
+    /// a string value (raw, escaped or not UTF-8 at all), it accepts exactly what serde_json's
+    /// own byte reader accepts, with the same value.
+    #[test]
+    fn string_values_read_as_serde_json_reads_bytes(
+        value in prop::collection::vec(
+            prop_oneof![
+                4 => any::<u8>(),
+                1 => Just(b'\\'),
+                1 => prop::sample::select(&b"u0123456789abcdefABCDEFnrt\"/"[..]),
+            ],
+            0..24,
+        ),
+    ) {
+        let mut body = br#"{"name":""#.to_vec();
+        body.extend_from_slice(&value);
+        body.extend_from_slice(br#""}"#);
+        let expected = serde_json::from_slice::<std::collections::BTreeMap<String, String>>(&body);
+        match (from_json::<UserPatch>(&body), expected) {
+            (Ok(patch), Ok(map)) => prop_assert_eq!(patch.name.as_ref(), map.get("name")),
+            (Err(error), Err(_)) => prop_assert_eq!(error.code(), "malformed_json"),
+            (ours, theirs) => prop_assert!(false, "{:?} vs {:?} for {:?}", ours, theirs, body),
+        }
+    }
+}

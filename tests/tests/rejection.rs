@@ -88,6 +88,34 @@ fn malformed_json_is_a_syntax_error() {
 }
 
 #[test]
+fn a_body_that_is_not_utf8_is_malformed_wherever_the_bad_byte_is() {
+    for body in [
+        &b"{\"name\":\"\xff\"}"[..],
+        b"{\"is_admin\":true,\"name\":\"ok\xc3\"}",
+        b"{\"na\xe9me\":\"x\"}",
+        b"{\"name\":\"x\"}\xa0",
+        b"{\"name\":\"\xed\xa0\x80\"}", // an encoded surrogate is not UTF-8
+    ] {
+        let error = from_json::<UserPatch>(body).unwrap_err();
+        assert_eq!(error.code(), "malformed_json", "{body:?}: {error}");
+        assert!(
+            error.malformed().unwrap().contains("not UTF-8"),
+            "{body:?}: {error}"
+        );
+    }
+}
+
+#[test]
+fn text_outside_ascii_is_read_as_serde_json_reads_it() {
+    let body = "{\"name\":\"Zoë \\u00e9\\ud83d\\ude00 😀\"}";
+    let patch: UserPatch = from_json(body.as_bytes()).unwrap();
+    assert_eq!(patch.name.as_deref(), Some("Zoë é😀 😀"));
+    // A lone surrogate escape is not a character.
+    let error = from_json::<UserPatch>(br#"{"name":"\ud800"}"#).unwrap_err();
+    assert_eq!(error.code(), "malformed_json", "{error}");
+}
+
+#[test]
 fn a_wrong_type_names_the_field() {
     let error = from_json::<UserPatch>(br#"{"name":"x","age":"old"}"#).unwrap_err();
     assert_eq!(error.code(), "invalid_fields");
