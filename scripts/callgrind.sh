@@ -2,6 +2,7 @@
 # Instruction counts (valgrind callgrind) per call of each approach of BENCHMARKS.md items 1-2:
 # deterministic, so ratios near 1 can be trusted on a noisy machine.
 #   scripts/callgrind.sh [N]        (default N=20000 calls per approach and body)
+# floor_text is the floor after one UTF-8 check of the whole body (as safe-update reads).
 # Per-call cost = (Ir(N) - Ir(0)) / N, which cancels start-up and the correctness checks.
 # Bodies: accept (the same 12 values every call), changing (two bodies alternated, so every
 # call changes all 12 fields), reject (3 forbidden and 2 unknown keys).
@@ -19,17 +20,18 @@ ir() { # variant body n
         2>&1 >/dev/null | awk '/Collected/ {print $4}'
 }
 
-printf '%-8s %-14s %12s %10s\n' body approach "Ir/call" "vs floor"
+printf '%-8s %-14s %12s %10s %14s\n' body approach "Ir/call" "vs floor" "vs floor_text"
 for body in accept changing reject; do
     declare -A per=()
-    for variant in floor safe_update manual struct_patch; do
+    for variant in floor safe_update manual struct_patch floor_text; do
         zero=$(ir "$variant" "$body" 0)
         full=$(ir "$variant" "$body" "$N")
         per[$variant]=$(( (full - zero) / N ))
     done
-    for variant in floor safe_update manual struct_patch; do
+    for variant in floor safe_update manual struct_patch floor_text; do
         ratio=$(awk -v a="${per[$variant]}" -v b="${per[floor]}" 'BEGIN {printf "%.3f", a / b}')
-        printf '%-8s %-14s %12d %9sx\n' "$body" "$variant" "${per[$variant]}" "$ratio"
+        text=$(awk -v a="${per[$variant]}" -v b="${per[floor_text]}" 'BEGIN {printf "%.3f", a / b}')
+        printf '%-8s %-14s %12d %9sx %13sx\n' "$body" "$variant" "${per[$variant]}" "$ratio" "$text"
     done
     unset per
 done

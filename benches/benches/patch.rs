@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use safe_update_benches::{
-    floor, manual_allowlist, profile, safe_update_path, Profile, Refused, ACCEPT_BODY,
+    floor, floor_text, manual_allowlist, profile, safe_update_path, Profile, Refused, ACCEPT_BODY,
     ACCEPT_BODY_B, REJECT_BODY,
 };
 
@@ -32,6 +32,10 @@ fn bodies(c: &mut Criterion) {
         let mut target = profile();
         group.bench_function(BenchmarkId::from_parameter("floor_serde_derive"), |b| {
             b.iter(|| black_box(floor(black_box(body), &mut target)).is_ok())
+        });
+        let mut target = profile();
+        group.bench_function(BenchmarkId::from_parameter("floor_text"), |b| {
+            b.iter(|| black_box(floor_text(black_box(body), &mut target)).is_ok())
         });
         let mut target = profile();
         group.bench_function(BenchmarkId::from_parameter("manual_allowlist_value"), |b| {
@@ -64,6 +68,9 @@ fn changing(c: &mut Criterion) {
     });
     group.bench_function(BenchmarkId::from_parameter("floor_serde_derive"), |b| {
         run(b, floor)
+    });
+    group.bench_function(BenchmarkId::from_parameter("floor_text"), |b| {
+        run(b, floor_text)
     });
     group.bench_function(BenchmarkId::from_parameter("manual_allowlist_value"), |b| {
         run(b, manual_allowlist)

@@ -1,7 +1,7 @@
 //! Callgrind driver for items 1 and 2: runs one approach `N` times on one body, so that
 //! `valgrind --tool=callgrind` counts instructions without timing noise.
 //!
-//! `callgrind_patch <safe_update|floor|manual|struct_patch> <accept|changing|reject> <N>`;
+//! `callgrind_patch <safe_update|floor|floor_text|manual|struct_patch> <accept|changing|reject> <N>`;
 //! `changing` alternates two bodies so that every apply changes all 12 fields. The cost of
 //! one call is `(Ir(N) - Ir(0)) / N` (scripts/callgrind.sh).
 #![forbid(unsafe_code)]
@@ -9,7 +9,8 @@
 use std::hint::black_box;
 
 use safe_update_benches::{
-    floor, manual_allowlist, profile, safe_update_path, ACCEPT_BODY, ACCEPT_BODY_B, REJECT_BODY,
+    floor, floor_text, manual_allowlist, profile, safe_update_path, ACCEPT_BODY, ACCEPT_BODY_B,
+    REJECT_BODY,
 };
 
 #[path = "../benches/shared/struct_patch.rs"]
@@ -19,7 +20,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, variant, body, n] = args.as_slice() else {
         eprintln!(
-            "usage: callgrind_patch <safe_update|floor|manual|struct_patch> <accept|changing|reject> <N>"
+            "usage: callgrind_patch <safe_update|floor|floor_text|manual|struct_patch> <accept|changing|reject> <N>"
         );
         std::process::exit(2);
     };
@@ -40,6 +41,7 @@ fn main() {
         let accepted = match variant.as_str() {
             "safe_update" => black_box(safe_update_path(black_box(body), &mut target)).is_ok(),
             "floor" => black_box(floor(black_box(body), &mut target)).is_ok(),
+            "floor_text" => black_box(floor_text(black_box(body), &mut target)).is_ok(),
             "manual" => black_box(manual_allowlist(black_box(body), &mut target)).is_ok(),
             "struct_patch" => black_box(sp::struct_patch(black_box(body), &mut sp_target)).is_ok(),
             other => panic!("unknown variant {other}"),
