@@ -9,10 +9,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use safe_update::auth::{Authenticator, Credentials, MemoryStore};
 
 #[path = "shared/config.rs"]
 mod config;
-use safe_update::auth::{Authenticator, Credentials, MemoryStore};
 
 const HEADER: &str = "Basic YWxpY2U6Y29ycmVjdCBob3JzZSBiYXR0ZXJ5IHN0YXBsZQ=="; // alice:correct horse battery staple
 
