@@ -1,15 +1,15 @@
-//! Our view of the input: each field with its policy and wire names, borrowing from syn so
-//! that errors can point at the user's tokens.
+//! Our view of the input: each field with its policy, wire names and shape, borrowing from
+//! syn so that errors can point at the user's tokens.
 
 use syn::ext::IdentExt;
 use syn::{
     Data, DeriveInput, ExprPath, Fields, GenericArgument, Ident, LitStr, PathArguments, Type,
 };
 
-use crate::attr::{self, ContainerAttrs};
+use crate::attr::{self, ContainerAttrs, FieldAttrs};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
-use crate::serde_attr;
+use crate::serde_attr::{self, SerdeField};
 
 /// A struct with named fields that derives `SafeUpdate`.
 pub struct Input<'a> {
@@ -29,20 +29,21 @@ pub struct Field<'a> {
     pub ident: &'a Ident,
     /// Writable (by anyone or by roles) or server-only.
     pub policy: Policy,
+    /// How a document writes the field (for a server-only field, always `Plain`).
+    pub shape: Shape<'a>,
     /// The field's name in a document (after `rename_all` and `rename`).
     pub wire: String,
     /// Other names a document may use: `alias`es, and the Rust name of a server-only field.
     pub aliases: Vec<String>,
-    /// `Option<T>` in the model: `null` clears it (RFC 7396).
-    pub optional: Option<&'a Type>,
-    /// `#[update(nested)]`: the type derives `SafeUpdate` and is merged recursively.
-    pub nested: bool,
     /// `validate = path`.
     pub validate: Option<ExprPath>,
     /// Roles of `allow(role = "...")`: any one of them allows the write.
     pub roles: Vec<LitStr>,
-    /// `#[serde(flatten)]`, which a patch cannot honour.
-    pub flatten: Option<syn::Path>,
+    /// The model's `#[serde(deserialize_with)]` (or `with`) function, which the patch reads
+    /// the field through too.
+    pub read_with: Option<ExprPath>,
+    /// `#[serde(flatten)]` on a server-only field: its keys are those of its type.
+    pub flatten: bool,
 }
 
 /// Who may write a field.
@@ -52,11 +53,40 @@ pub enum Policy {
     ServerOnly,
 }
 
+/// What a document may do to a writable field, decided once here and matched by every
+/// generator (serde's `Style`). Each names the runtime reader (`__private`) that reads it.
+pub enum Shape<'a> {
+    /// `T`: a value replaces the field, `null` is refused. Read by `Plain<T>`, or by
+    /// `With<_>` through the model's `deserialize_with` function.
+    Plain,
+    /// `Option<T>`: a value sets the field, `null` clears it (RFC 7396). Read by
+    /// `Clearable<T>`, or by `WithClearable<_>` through the model's function.
+    Clearable { inner: &'a Type },
+    /// `#[update(nested)] T`: an object is `T`'s patch, merged in; `null` is refused. Read by
+    /// `Nested<T::Patch>`.
+    Nested,
+    /// `#[update(nested)] Option<T>`: an object is `T`'s patch, merged into the current value;
+    /// `null` clears it as `clear` says. Read by `NestedClearable<T::Patch, GUARDED>`.
+    NestedClearable { inner: &'a Type, clear: Clear },
+}
+
+/// Who may clear a nested `Option` field with `null`: clearing erases the sub-model, its
+/// server-only and role-gated fields with it, so it is a write of those fields too.
+pub enum Clear {
+    /// No `clear`: refused when the sub-model has a protected field at any depth
+    /// (`GUARDED = true`), allowed otherwise.
+    Guarded,
+    /// `clear`: anyone who may send the patch.
+    Anyone,
+    /// `clear(role = "...")`: an identity holding one of the roles.
+    Roles(Vec<LitStr>),
+}
+
 impl<'a> Input<'a> {
     /// `None` (with the error recorded) for anything but a struct with named fields.
     pub fn from_syn(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Self> {
         let attrs = attr::container(cx, &input.attrs);
-        let rename_all = serde_attr::rename_all(cx, &input.attrs);
+        let serde = serde_attr::container(cx, &input.attrs);
         let named = match &input.data {
             Data::Struct(data) => match &data.fields {
                 Fields::Named(named) => named,
@@ -81,7 +111,7 @@ impl<'a> Input<'a> {
         let fields = named
             .named
             .iter()
-            .filter_map(|field| Field::from_syn(cx, field, &attrs, rename_all))
+            .filter_map(|field| Field::from_syn(cx, field, &attrs, serde.rename_all))
             .collect();
         Some(Input {
             original: input,
@@ -100,6 +130,12 @@ impl<'a> Input<'a> {
         self.fields
             .iter()
             .filter(|field| field.policy == Policy::ServerOnly)
+    }
+
+    /// Whether some field needs a role: to write it, or to clear it.
+    pub fn is_gated(&self) -> bool {
+        self.writable()
+            .any(|field| !field.roles.is_empty() || field.clear_roles().is_some())
     }
 }
 
@@ -136,43 +172,37 @@ impl<'a> Field<'a> {
                 }
                 Policy::ServerOnly
             };
+        check_policy(cx, &attrs, policy);
+        check_serde(cx, &attrs, &serde, policy);
+        let shape = shape(cx, field, &attrs, policy);
         let rust_name = ident.unraw().to_string();
         let wire = match (&serde.rename, rename_all) {
             (Some(rename), _) => rename.clone(),
             (None, Some(rule)) => rule.apply_to_field(&rust_name),
             (None, None) => rust_name.clone(),
         };
+        let flatten = serde.flatten.is_some();
         let mut aliases = serde.aliases;
         if policy == Policy::ServerOnly && rust_name != wire {
             // No spelling of a server-only field is writable, nor even merely "unknown".
             aliases.push(rust_name);
         }
-        if policy == Policy::ServerOnly {
-            if let Some(nested) = &attrs.nested {
-                cx.error_spanned_by(
-                    nested,
-                    "a server-only field cannot be `nested`: a patch never writes it",
-                );
-            }
-        }
-        if let Some(check) = &attrs.validate {
-            if policy == Policy::ServerOnly {
-                cx.error_spanned_by(check, "a server-only field is never written by a patch, so `validate` has nothing to check");
-            } else if attrs.nested.is_some() {
-                cx.error_spanned_by(check, "`validate` on a `nested` field: validate the nested model with a container validator, `#[update(validate = ...)]` on its struct");
-            }
-        }
+        let read_with = match policy {
+            Policy::Writable => serde.read_with,
+            // Never read by a patch.
+            Policy::ServerOnly => None,
+        };
         Some(Field {
             original: field,
             ident,
             policy,
+            shape,
             wire,
             aliases,
-            optional: option_inner(&field.ty),
-            nested: attrs.nested.is_some(),
             validate: attrs.validate,
             roles: attrs.allow.map(|allow| allow.roles).unwrap_or_default(),
-            flatten: serde.flatten,
+            read_with,
+            flatten,
         })
     }
 
@@ -181,9 +211,138 @@ impl<'a> Field<'a> {
         &self.original.ty
     }
 
-    /// Every name a document may use for this field.
+    /// The sub-model's type of a nested field (`T` of `T` or `Option<T>`).
+    pub fn nested_ty(&self) -> Option<&'a Type> {
+        match self.shape {
+            Shape::Nested => Some(self.ty()),
+            Shape::NestedClearable { inner, .. } => Some(inner),
+            Shape::Plain | Shape::Clearable { .. } => None,
+        }
+    }
+
+    /// The roles of `clear(role = "...")`.
+    pub fn clear_roles(&self) -> Option<&[LitStr]> {
+        match &self.shape {
+            Shape::NestedClearable {
+                clear: Clear::Roles(roles),
+                ..
+            } => Some(roles),
+            _ => None,
+        }
+    }
+
+    /// Every key a document may use for this field; none for a flattened field, whose keys
+    /// are those of its type.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.wire.as_str()).chain(self.aliases.iter().map(String::as_str))
+        let own = (!self.flatten).then_some(self.wire.as_str());
+        own.into_iter()
+            .chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// Checks of one field's `update` attributes against its policy.
+fn check_policy(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy) {
+    if policy == Policy::ServerOnly {
+        if let Some(nested) = &attrs.nested {
+            cx.error_spanned_by(
+                nested,
+                "a server-only field cannot be `nested`: a patch never writes it",
+            );
+        }
+    }
+    if let Some(check) = &attrs.validate {
+        if policy == Policy::ServerOnly {
+            cx.error_spanned_by(
+                check,
+                "a server-only field is never written by a patch, so `validate` has nothing \
+                 to check",
+            );
+        } else if attrs.nested.is_some() {
+            cx.error_spanned_by(
+                check,
+                "`validate` on a `nested` field: validate the nested model with a container \
+                 validator, `#[update(validate = ...)]` on its struct",
+            );
+        }
+    }
+}
+
+/// The verdicts on serde attributes that depend on the field's policy: what the model never
+/// reads (`skip`) or reads in a way a patch cannot (`borrow`, `flatten`) must not be
+/// writable; a server-only field is never read by a patch, so they do not matter there.
+fn check_serde(cx: &mut Ctxt, attrs: &FieldAttrs, serde: &SerdeField, policy: Policy) {
+    if policy == Policy::ServerOnly {
+        return;
+    }
+    if let Some(skip) = &serde.skip {
+        cx.error_spanned_by(
+            skip,
+            format!(
+                "`#[serde({})]` on a writable field: the model never reads this field from a \
+                 document, so a patch must not either; make it `#[update(server_only)]`",
+                crate::attr::path_str(skip)
+            ),
+        );
+    }
+    if let Some(borrow) = &serde.borrow {
+        cx.error_spanned_by(
+            borrow,
+            "`#[serde(borrow)]` on a writable field is not supported: a patch owns its values \
+             so that it outlives the request body; use an owned type such as `String` or \
+             `Cow<'static, str>`",
+        );
+    }
+    if let Some(flatten) = &serde.flatten {
+        cx.error_spanned_by(
+            flatten,
+            "`#[serde(flatten)]` on a writable field is not supported: a patch must know every \
+             key it accepts; use `#[update(nested)]` (its keys then sit under the field's name)",
+        );
+    }
+    if let (Some(nested), Some(_)) = (&attrs.nested, &serde.read_with) {
+        cx.error_spanned_by(
+            nested,
+            "a `nested` field is read as its type's patch, never through \
+             `#[serde(deserialize_with)]` or `with`; remove one of them",
+        );
+    }
+}
+
+/// The field's shape, with the checks of `nested` and `clear`.
+fn shape<'a>(
+    cx: &mut Ctxt,
+    field: &'a syn::Field,
+    attrs: &FieldAttrs,
+    policy: Policy,
+) -> Shape<'a> {
+    let optional = option_inner(&field.ty);
+    let nested = attrs.nested.is_some() && policy == Policy::Writable;
+    if let Some(clear) = &attrs.clear {
+        if !nested {
+            cx.error_spanned_by(
+                &clear.keyword,
+                "`clear` goes with `nested` on an `Option` field, to say who may clear the \
+                 sub-model with `null`; a plain `Option` field is cleared by `null` already",
+            );
+        } else if optional.is_none() {
+            cx.error_spanned_by(
+                &clear.keyword,
+                "`clear` needs an `Option<...>` field: `null` clears only an optional value",
+            );
+        }
+    }
+    match (nested, optional) {
+        (false, None) => Shape::Plain,
+        (false, Some(inner)) => Shape::Clearable { inner },
+        (true, None) => Shape::Nested,
+        (true, Some(inner)) => Shape::NestedClearable {
+            inner,
+            clear: match &attrs.clear {
+                None => Clear::Guarded,
+                Some(clear) if clear.roles.is_empty() => Clear::Anyone,
+                Some(clear) => Clear::Roles(clear.roles.clone()),
+            },
+        },
     }
 }
 

@@ -19,11 +19,21 @@ pub struct FieldAttrs {
     pub nested: Option<Path>,
     /// `validate = path::to::check`.
     pub validate: Option<ExprPath>,
+    /// `clear` or `clear(role = "...")`: who may send `null` for a nested `Option` field.
+    pub clear: Option<ClearAttr>,
 }
 
 /// `allow`, with the roles of `allow(role = "...")`.
 pub struct Allow {
     /// Any one of these roles allows the write; empty means anyone may write.
+    pub roles: Vec<LitStr>,
+}
+
+/// `clear`, with the roles of `clear(role = "...")`.
+pub struct ClearAttr {
+    /// The keyword, for spans.
+    pub keyword: Path,
+    /// Any one of these roles allows clearing; empty means anyone may clear.
     pub roles: Vec<LitStr>,
 }
 
@@ -46,8 +56,8 @@ pub struct ContainerAttrs {
     pub bound: Option<Vec<WherePredicate>>,
 }
 
-const FIELD_KEYS: &str =
-    "expected `allow`, `allow(role = \"...\")`, `server_only`, `nested` or `validate = ...`";
+const FIELD_KEYS: &str = "expected `allow`, `allow(role = \"...\")`, `server_only`, `nested`, \
+     `clear`, `clear(role = \"...\")` or `validate = ...`";
 const CONTAINER_KEYS: &str = "expected `name = \"...\"`, `default = server_only`, \
      `crate = \"...\"`, `validate = ...`, `attr(...)` or `bound = \"...\"`";
 
@@ -57,7 +67,7 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         let parsed = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("allow") {
                 // #[update(allow)] or #[update(allow(role = "admin", role = "support"))]
-                let roles = parse_roles(cx, &meta)?;
+                let roles = parse_roles(cx, &meta, "allow")?;
                 if out.allow.is_some() {
                     cx.error_spanned_by(&meta.path, "duplicate `update` attribute `allow`");
                 } else if out.server_only.is_some() {
@@ -79,6 +89,14 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 // #[update(nested)]
                 no_arguments(cx, &meta)?;
                 set_once(cx, &meta, &mut out.nested, meta.path.clone());
+            } else if meta.path.is_ident("clear") {
+                // #[update(nested, clear)] or #[update(nested, clear(role = "admin"))]
+                let roles = parse_roles(cx, &meta, "clear")?;
+                let clear = ClearAttr {
+                    keyword: meta.path.clone(),
+                    roles,
+                };
+                set_once(cx, &meta, &mut out.clear, clear);
             } else if meta.path.is_ident("validate") {
                 // #[update(validate = path::to::check)]
                 let check: ExprPath = meta.value()?.parse()?;
@@ -209,17 +227,24 @@ fn update_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
     attrs.iter().filter(|attr| attr.path().is_ident("update"))
 }
 
-fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Vec<LitStr>> {
+/// The roles of `keyword(role = "...", ...)`; none for the bare `keyword`.
+fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: &str) -> syn::Result<Vec<LitStr>> {
     let mut roles: Vec<LitStr> = Vec::new();
     if meta.input.peek(Token![=]) {
-        return Err(meta.error("expected `allow` or `allow(role = \"...\")`"));
+        return Err(meta.error(format!(
+            "expected `{keyword}` or `{keyword}(role = \"...\")`"
+        )));
     }
     if !meta.input.peek(syn::token::Paren) {
         return Ok(roles);
     }
     let before = meta.input.fork();
+    // Roles written, valid or not: an empty role is reported once, as empty, not again as
+    // "no role".
+    let mut written = 0;
     meta.parse_nested_meta(|inner| {
         if inner.path.is_ident("role") {
+            written += 1;
             let role: LitStr = inner.value()?.parse()?;
             let name = role.value();
             if name.trim().is_empty() {
@@ -235,18 +260,20 @@ fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Vec<LitStr>
             cx.error_spanned_by(
                 &inner.path,
                 format!(
-                    "unknown `allow` argument `{}`; expected `role = \"...\"`",
+                    "unknown `{keyword}` argument `{}`; expected `role = \"...\"`",
                     path_str(&inner.path)
                 ),
             );
             Ok(())
         }
     })?;
-    if roles.is_empty() {
+    if written == 0 {
         let group: proc_macro2::TokenStream = before.parse()?;
         cx.error_spanned_by(
             group,
-            "`allow(...)` needs at least one `role = \"...\"`; a field anyone may write is `allow`",
+            format!(
+                "`{keyword}(...)` needs at least one `role = \"...\"`; for anyone, write `{keyword}`"
+            ),
         );
     }
     Ok(roles)
@@ -287,7 +314,7 @@ pub fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     Ok(())
 }
 
-fn path_str(path: &Path) -> String {
+pub fn path_str(path: &Path) -> String {
     quote::ToTokens::to_token_stream(path)
         .to_string()
         .replace(' ', "")

@@ -12,6 +12,8 @@ use syn::{GenericParam, Generics, Ident, Lifetime, Type};
 pub struct Mentions {
     pub types: BTreeSet<Ident>,
     pub lifetimes: BTreeSet<Lifetime>,
+    /// `Self` (allowed in a field's type, meaningless outside an impl).
+    pub self_ty: bool,
 }
 
 pub fn mentions<'a>(generics: &Generics, types: impl IntoIterator<Item = &'a Type>) -> Mentions {
@@ -34,6 +36,18 @@ pub fn is_generic(generics: &Generics, ty: &Type) -> bool {
     !mentions(generics, [ty]).types.is_empty()
 }
 
+/// Whether `ty` names a concrete type outside the model's impls: no type parameter, no
+/// lifetime but `'static`, no `Self`.
+pub fn is_concrete(generics: &Generics, ty: &Type) -> bool {
+    let found = mentions(generics, [ty]);
+    found.types.is_empty()
+        && !found.self_ty
+        && found
+            .lifetimes
+            .iter()
+            .all(|lifetime| lifetime.ident == "static")
+}
+
 /// Whether every parameter of `generics` appears in `used`.
 pub fn all_used(generics: &Generics, used: &Mentions) -> bool {
     generics.params.iter().all(|param| match param {
@@ -51,6 +65,9 @@ struct Finder<'p> {
 impl<'ast> Visit<'ast> for Finder<'_> {
     fn visit_path(&mut self, path: &'ast syn::Path) {
         if let Some(first) = path.segments.first() {
+            if first.ident == "Self" {
+                self.mentions.self_ty = true;
+            }
             if self.params.contains(&first.ident) {
                 self.mentions.types.insert(first.ident.clone());
             }

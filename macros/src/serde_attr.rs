@@ -1,61 +1,201 @@
-//! The few `#[serde(...)]` attributes that decide a field's wire names. Everything else in a
-//! `serde` attribute belongs to serde and is skipped without judgement.
+//! Every `#[serde(...)]` attribute gets a verdict: honoured exactly as the model's own
+//! `Deserialize` honours it, accepted because it never changes which keys a patch reads or
+//! how, or refused with what to write instead. The table a user reads is in the runtime
+//! crate's documentation ("Serde attributes"); this file is its implementation. A verdict that
+//! depends on the field's policy (`skip` on a writable field, say) is given in `ast.rs`.
 
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, LitStr};
+use syn::{Attribute, ExprPath, Ident, LitStr, Path};
 
-use crate::attr::skip_value;
+use crate::attr::{path_str, skip_value};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 
-/// The container's `rename_all` (its `deserialize` half when split).
-pub fn rename_all(cx: &mut Ctxt, attrs: &[Attribute]) -> Option<RenameRule> {
-    let mut rule = None;
+/// What the container's `serde` attributes say about reading a document.
+#[derive(Default)]
+pub struct SerdeContainer {
+    /// `rename_all` (its `deserialize` half when split).
+    pub rename_all: Option<RenameRule>,
+}
+
+pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeContainer {
+    let mut out = SerdeContainer::default();
     for_each_meta(cx, attrs, |cx, meta| {
-        if meta.path.is_ident("rename_all") {
-            if let Some(lit) = deserialize_name(meta)? {
-                match RenameRule::from_str(&lit.value()) {
-                    Some(parsed) => rule = Some(parsed),
-                    None => cx.error_spanned_by(
-                        &lit,
-                        format!(
-                            "unknown rename rule `rename_all = {:?}`; expected one of {}",
-                            lit.value(),
-                            RenameRule::expected()
+        let key = path_str(&meta.path);
+        match key.as_str() {
+            // #[serde(rename_all = "...")], #[serde(rename_all(deserialize = "..."))]
+            "rename_all" => {
+                if let Some(lit) = deserialize_names(meta)?.into_iter().next() {
+                    match RenameRule::from_str(&lit.value()) {
+                        Some(parsed) => out.rename_all = Some(parsed),
+                        None => cx.error_spanned_by(
+                            &lit,
+                            format!(
+                                "unknown rename rule `rename_all = {:?}`; expected one of {}",
+                                lit.value(),
+                                RenameRule::expected()
+                            ),
                         ),
-                    ),
+                    }
                 }
             }
-        } else {
-            skip_value(meta)?;
+            // The struct's own name (formats that write it), a document's defaults for missing
+            // fields (a patch leaves a missing field unchanged), unknown keys (a patch always
+            // refuses them), serde's own bounds and paths, serialization, error text.
+            "rename"
+            | "default"
+            | "deny_unknown_fields"
+            | "bound"
+            | "into"
+            | "crate"
+            | "expecting" => skip_value(meta)?,
+            // #[serde(from = "...")], #[serde(try_from = "...")]
+            "from" | "try_from" => {
+                skip_value(meta)?;
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!(
+                        "`#[serde({key})]` is not supported: the model's `Deserialize` builds it \
+                         from a whole document through another type, which a patch of a few \
+                         fields cannot run, so its checks would be bypassed; check the would-be \
+                         result with `#[update(validate = path)]` on the struct, or a field with \
+                         `#[update(allow, validate = path)]`"
+                    ),
+                );
+            }
+            // #[serde(transparent)]
+            "transparent" => cx.error_spanned_by(
+                &meta.path,
+                "`#[serde(transparent)]` is not supported: the model reads as its one field, \
+                 not as an object of named fields; derive `SafeUpdate` on the field's type \
+                 instead",
+            ),
+            // #[serde(remote = "...")]
+            "remote" => {
+                skip_value(meta)?;
+                cx.error_spanned_by(
+                    &meta.path,
+                    "`#[serde(remote = \"...\")]` is not supported: it describes another \
+                     crate's type, whose fields a patch cannot write; derive `SafeUpdate` on a \
+                     struct of your own and convert",
+                );
+            }
+            // #[serde(tag = "...")]
+            "tag" => {
+                skip_value(meta)?;
+                cx.error_spanned_by(
+                    &meta.path,
+                    "`#[serde(tag = \"...\")]` is not supported: the model's documents carry a \
+                     key naming the struct, which a patch would refuse as unknown; remove it, or \
+                     wrap the model in an enum for the tagged representation",
+                );
+            }
+            // Enum-only attributes, which serde refuses on a struct too.
+            "untagged" | "content" | "rename_all_fields" | "field_identifier"
+            | "variant_identifier" => {
+                skip_value(meta)?;
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!(
+                        "`#[serde({key})]` applies to enums, and `SafeUpdate` models are structs"
+                    ),
+                );
+            }
+            _ => {
+                skip_value(meta)?;
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!("unknown serde container attribute `{key}`"),
+                );
+            }
         }
         Ok(())
     });
-    rule
+    out
 }
 
-/// A field's `rename` (deserialize half) and `alias`es, and whether it is `flatten`ed.
+/// What a field's `serde` attributes say about reading it.
 #[derive(Default)]
 pub struct SerdeField {
+    /// The first `deserialize` name of `rename`.
     pub rename: Option<String>,
+    /// `alias`es, and the further `deserialize` names of `rename`.
     pub aliases: Vec<String>,
-    pub flatten: Option<syn::Path>,
+    /// `flatten`.
+    pub flatten: Option<Path>,
+    /// The function of `deserialize_with = "path"`, or `path::deserialize` of `with = "path"`,
+    /// spanned at the user's string.
+    pub read_with: Option<ExprPath>,
+    /// `skip` or `skip_deserializing`: the model never reads the field.
+    pub skip: Option<Path>,
+    /// `borrow`: the model borrows the field from the input.
+    pub borrow: Option<Path>,
 }
 
 pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeField {
     let mut out = SerdeField::default();
-    for_each_meta(cx, attrs, |_, meta| {
-        if meta.path.is_ident("rename") {
-            if let Some(lit) = deserialize_name(meta)? {
-                out.rename = Some(lit.value());
+    for_each_meta(cx, attrs, |cx, meta| {
+        let key = path_str(&meta.path);
+        match key.as_str() {
+            // #[serde(rename = "a")], #[serde(rename(deserialize = "a", deserialize = "b"))]:
+            // serde reads the first name and takes every one as an alias.
+            "rename" => {
+                let mut names = deserialize_names(meta)?.into_iter().map(|lit| lit.value());
+                if let Some(first) = names.next() {
+                    out.rename = Some(first);
+                }
+                out.aliases.extend(names);
             }
-        } else if meta.path.is_ident("alias") {
-            let lit: LitStr = meta.value()?.parse()?;
-            out.aliases.push(lit.value());
-        } else if meta.path.is_ident("flatten") {
-            out.flatten = Some(meta.path.clone());
-        } else {
-            skip_value(meta)?;
+            // #[serde(alias = "a")]
+            "alias" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                out.aliases.push(lit.value());
+            }
+            // #[serde(flatten)]
+            "flatten" => out.flatten = Some(meta.path.clone()),
+            // #[serde(deserialize_with = "path")], #[serde(with = "module")]
+            "deserialize_with" | "with" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                match lit.parse::<ExprPath>() {
+                    Ok(mut path) => {
+                        if key == "with" {
+                            let segment = Ident::new("deserialize", lit.span());
+                            path.path.segments.push(segment.into());
+                        }
+                        if out.read_with.is_some() {
+                            cx.error_spanned_by(
+                                &meta.path,
+                                "a field is read by one function: `with` and \
+                                 `deserialize_with` name one each",
+                            );
+                        }
+                        out.read_with = Some(path);
+                    }
+                    Err(_) => cx.error_spanned_by(
+                        &lit,
+                        format!("`{key}` must be a path, such as \"my_module::read\""),
+                    ),
+                }
+            }
+            // #[serde(skip)], #[serde(skip_deserializing)]
+            "skip" | "skip_deserializing" => out.skip = Some(meta.path.clone()),
+            // #[serde(borrow)], #[serde(borrow = "'a")]
+            "borrow" => {
+                skip_value(meta)?;
+                out.borrow = Some(meta.path.clone());
+            }
+            // A default for a missing field (a patch leaves a missing field unchanged),
+            // serialization only, serde's own bounds, a getter of `remote` (refused).
+            "default"
+            | "skip_serializing"
+            | "skip_serializing_if"
+            | "serialize_with"
+            | "bound"
+            | "getter" => skip_value(meta)?,
+            _ => {
+                skip_value(meta)?;
+                cx.error_spanned_by(&meta.path, format!("unknown serde field attribute `{key}`"));
+            }
         }
         Ok(())
     });
@@ -68,27 +208,28 @@ fn for_each_meta(
     mut each: impl FnMut(&mut Ctxt, &ParseNestedMeta) -> syn::Result<()>,
 ) {
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        let mut errors = Ctxt::default();
-        // A syntax error here is serde's to report; ours would only repeat it.
-        let _ = attr.parse_nested_meta(|meta| each(&mut errors, &meta));
-        if let Err(error) = errors.check() {
+        // Reported even where serde's derive reports it too: a model that does not derive
+        // `Deserialize` has nobody else to tell, and a name we could not read is a key we
+        // would get wrong.
+        if let Err(error) = attr.parse_nested_meta(|meta| each(cx, &meta)) {
             cx.syn_error(error);
         }
     }
 }
 
-/// `key = "name"` or `key(serialize = "...", deserialize = "name")`: the name a document uses.
-fn deserialize_name(meta: &ParseNestedMeta) -> syn::Result<Option<LitStr>> {
+/// `key = "name"` or `key(serialize = "...", deserialize = "name", ...)`: the names a document
+/// may use, in order.
+fn deserialize_names(meta: &ParseNestedMeta) -> syn::Result<Vec<LitStr>> {
     if meta.input.peek(syn::Token![=]) {
-        return Ok(Some(meta.value()?.parse()?));
+        return Ok(vec![meta.value()?.parse()?]);
     }
-    let mut name = None;
+    let mut names = Vec::new();
     meta.parse_nested_meta(|inner| {
         let lit: LitStr = inner.value()?.parse()?;
         if inner.path.is_ident("deserialize") {
-            name = Some(lit);
+            names.push(lit);
         }
         Ok(())
     })?;
-    Ok(name)
+    Ok(names)
 }

@@ -9,7 +9,6 @@ use crate::ctxt::Ctxt;
 
 pub fn check(cx: &mut Ctxt, input: &Input) {
     check_names(cx, input);
-    check_flatten(cx, input);
     check_const_generics(cx, input);
 }
 
@@ -29,17 +28,6 @@ fn check_names(cx: &mut Ctxt, input: &Input) {
             } else {
                 owners.insert(name, field.ident);
             }
-        }
-    }
-}
-
-fn check_flatten(cx: &mut Ctxt, input: &Input) {
-    for field in input.writable() {
-        if let Some(flatten) = &field.flatten {
-            cx.error_spanned_by(
-                flatten,
-                "`#[serde(flatten)]` on a writable field is not supported: a patch must know every key it accepts; use `#[update(nested)]`",
-            );
         }
     }
 }

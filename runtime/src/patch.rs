@@ -29,7 +29,9 @@ pub trait Patch: Default + Sized {
 
     /// Wire names of the fields a client may send (role-gated and nested ones included).
     const WRITABLE: &'static [&'static str];
-    /// Wire names of the server-only fields: sending one is rejected as forbidden.
+    /// Wire names of the server-only fields: sending one is rejected as forbidden. A
+    /// server-only `#[serde(flatten)]` field has no key of its own and is not listed; the keys
+    /// of its type are forbidden when that type derives `SafeUpdate`.
     const SERVER_ONLY: &'static [&'static str];
     /// Role-gated fields: each wire name with the roles, any one of which allows writing it.
     const GATED: &'static [(&'static str, &'static [&'static str])];
@@ -65,6 +67,16 @@ pub trait Patch: Default + Sized {
     #[doc(hidden)]
     /// Rust names of the writable fields, in declaration order: what [`Applied`] reports.
     const __FIELDS: &'static [&'static str];
+
+    #[doc(hidden)]
+    /// Whether the model has a server-only or role-gated field (a role-gated `clear`
+    /// included) at any depth: what clearing the model as a whole would erase.
+    const __PROTECTED: bool;
+
+    #[doc(hidden)]
+    /// Appends to `out` the wire path of every server-only and role-gated field under `path`,
+    /// at any depth (only for the message of a refused `null`).
+    fn __protected(path: Path<'_>, out: &mut Vec<String>);
 
     #[doc(hidden)]
     /// Classifies one key of a document.

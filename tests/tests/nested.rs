@@ -90,15 +90,32 @@ fn nested_gated_fields_are_checked_against_the_same_identity() {
 }
 
 #[test]
-fn null_clears_an_optional_nested_value() {
+fn null_on_a_nested_value_with_protected_fields_is_refused_naming_them() {
+    // `billing` has no `clear`: `null` would erase `verified` (server-only) and `geocode`
+    // (admin only), which no client without those rights may do by any route.
+    let error = from_json::<UserPatch>(br#"{"name":"X","billing":null}"#).unwrap_err();
+    assert_eq!(error.code(), "invalid_fields");
+    assert_eq!(
+        error.invalid()["billing"],
+        "null is not allowed: clearing the field would erase protected fields \
+         (billing.verified, billing.geocode)"
+    );
+    // The same `Some(None)` built in code is refused by `apply_as`, whoever asks.
     let mut target = User {
         billing: Some(address("Basel")),
         ..user()
     };
-    let patch: UserPatch = from_json(br#"{"billing":null}"#).unwrap();
-    let applied = patch.apply_as(&mut target, &safe_update::NoRoles).unwrap();
-    assert_eq!(target.billing, None);
-    assert!(applied.is_changed("billing"));
+    let before = target.clone();
+    let patch = UserPatch {
+        billing: Some(None),
+        ..UserPatch::default()
+    };
+    let error = patch.apply_as(&mut target, &["admin"][..]).unwrap_err();
+    assert!(
+        error.invalid()["billing"].contains("billing.verified"),
+        "{error}"
+    );
+    assert_eq!(target, before);
 }
 
 #[test]
@@ -139,7 +156,14 @@ fn collections_are_replaced_whole() {
 
 #[test]
 fn nested_patches_serialize_as_objects() {
-    let patch: UserPatch = from_json(br#"{"address":{"zip":null},"billing":null}"#).unwrap();
+    let patch = UserPatch {
+        address: Some(AddressPatch {
+            zip: Some(None),
+            ..AddressPatch::default()
+        }),
+        billing: Some(None),
+        ..UserPatch::default()
+    };
     assert_eq!(
         serde_json::to_string(&patch).unwrap(),
         r#"{"address":{"zip":null},"billing":null}"#

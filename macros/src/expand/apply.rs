@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::{de, Gen};
-use crate::ast::Field;
+use crate::ast::{Clear, Field, Policy, Shape};
 
 pub fn expand(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
@@ -14,7 +14,11 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = gen.where_clause(&gen.bounds);
     let writable = gen.input.writable().map(|field| &field.wire);
-    let server_only = gen.input.server_only().map(|field| &field.wire);
+    let server_only = gen
+        .input
+        .server_only()
+        .filter(|field| !field.flatten)
+        .map(|field| &field.wire);
     let gated = gen
         .input
         .writable()
@@ -30,6 +34,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         .writable()
         .map(|field| syn::ext::IdentExt::unraw(field.ident).to_string());
     let is_empty = gen.input.writable().map(is_empty);
+    let protected = protected(gen);
     let key_fn = de::key_fn(gen);
     let field_fn = de::field_fn(gen);
     let check_fn = check_fn(gen);
@@ -60,6 +65,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
                 true #(&& #is_empty)*
             }
 
+            #protected
             #key_fn
             #field_fn
             #check_fn
@@ -110,15 +116,15 @@ fn is_empty(field: &Field) -> TokenStream {
     // Code that names a nested patch carries the field's span, so that a nested type that
     // does not derive `SafeUpdate` is reported at the field, once.
     let span = field.ty().span();
-    match (field.nested, field.optional) {
-        (false, _) => quote!(self.#ident.is_none()),
-        (true, None) => quote_spanned! {span=>
+    match field.shape {
+        Shape::Plain | Shape::Clearable { .. } => quote!(self.#ident.is_none()),
+        Shape::Nested => quote_spanned! {span=>
             match &self.#ident {
                 ::core::option::Option::None => true,
                 ::core::option::Option::Some(__patch) => __patch.is_empty(),
             }
         },
-        (true, Some(_)) => quote_spanned! {span=>
+        Shape::NestedClearable { .. } => quote_spanned! {span=>
             match &self.#ident {
                 ::core::option::Option::None => true,
                 ::core::option::Option::Some(::core::option::Option::None) => false,
@@ -128,23 +134,54 @@ fn is_empty(field: &Field) -> TokenStream {
     }
 }
 
-/// `Ungated` when no field is gated here; nested patches must be `Ungated` too. The bounds
-/// are higher-ranked so that a nested gated patch makes the impl not apply rather than fail.
+/// `__PROTECTED` and `__protected`: what clearing this model as a whole would erase, its
+/// server-only fields, the fields and `clear`s that need a role, and the same of every
+/// sub-model, in declaration order.
+fn protected(gen: &Gen) -> TokenStream {
+    let krate = &gen.krate;
+    let mut own = false;
+    let mut nested_flags = Vec::new();
+    let mut listing = Vec::new();
+    for field in &gen.input.fields {
+        let wire = &field.wire;
+        let needs_role = !field.roles.is_empty() || field.clear_roles().is_some();
+        if field.policy == Policy::ServerOnly || needs_role {
+            own = true;
+            listing.push(quote!(__out.push(__path.join_key(#wire));));
+        }
+        if let Some(nested) = field.nested_ty() {
+            let patch = gen.patch_of(nested);
+            nested_flags.push(quote!(<#patch as #krate::Patch>::__PROTECTED));
+            listing
+                .push(quote!(<#patch as #krate::Patch>::__protected(__path.child(#wire), __out);));
+        }
+    }
+    quote! {
+        const __PROTECTED: bool = #own #(|| #nested_flags)*;
+
+        fn __protected(
+            __path: #krate::__private::Path<'_>,
+            __out: &mut ::std::vec::Vec<::std::string::String>,
+        ) {
+            #(#listing)*
+        }
+    }
+}
+
+/// `Ungated` when no field needs a role, to write it or to clear it; nested patches must be
+/// `Ungated` too. The bounds are higher-ranked so that a nested gated patch makes the impl not
+/// apply rather than fail.
 fn ungated(gen: &Gen) -> Option<TokenStream> {
-    if gen.input.writable().any(|field| !field.roles.is_empty()) {
+    if gen.input.is_gated() {
         return None;
     }
     let krate = &gen.krate;
     let patch = &gen.patch;
     let (impl_generics, ty_generics, _) = gen.input.original.generics.split_for_impl();
-    let nested = gen
-        .input
-        .writable()
-        .filter(|field| field.nested)
-        .map(|field| {
-            let patch = super::spanned_patch_of(krate, field.optional.unwrap_or(field.ty()));
-            quote!(for<'__x> #patch: #krate::Ungated)
-        });
+    let nested = gen.input.writable().filter_map(Field::nested_ty).map(|ty| {
+        let patch = gen.patch_of(ty);
+        quote!(for<'__x> #patch: #krate::Ungated)
+    });
     let mut bounds = gen.bounds.clone();
     bounds.extend(nested.map(|bound| -> syn::WherePredicate { syn::parse_quote!(#bound) }));
     let where_clause = gen.where_clause(&bounds);
@@ -177,6 +214,11 @@ fn check_fn(gen: &Gen) -> TokenStream {
     }
 }
 
+/// `who` holds one of `roles`.
+fn holds_any(roles: &[syn::LitStr]) -> TokenStream {
+    quote!((false #(|| __who.has_role(#roles))*))
+}
+
 fn check_field(gen: &Gen, field: &Field) -> TokenStream {
     let krate = &gen.krate;
     let ident = field.ident;
@@ -192,39 +234,71 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
         }
     });
     let span = field.ty().span();
-    let nested = field.nested.then(|| match field.optional {
-        None => quote_spanned! {span=>
+    let shape = match field.shape {
+        Shape::Plain | Shape::Clearable { .. } => None,
+        Shape::Nested => Some(quote_spanned! {span=>
             if let ::core::option::Option::Some(__patch) = &self.#ident {
                 #krate::Patch::__check(__patch, &__target.#ident, __who, __path.child(#wire), __errors);
             }
-        },
-        Some(_) => quote_spanned! {span=>
-            if let ::core::option::Option::Some(::core::option::Option::Some(__patch)) = &self.#ident {
-                match &__target.#ident {
-                    ::core::option::Option::Some(__current) => {
-                        #krate::Patch::__check(__patch, __current, __who, __path.child(#wire), __errors);
-                    }
-                    ::core::option::Option::None if !#krate::Patch::is_empty(__patch) => {
-                        __errors.__invalid(
-                            __path.join_key(#wire),
-                            ::core::convert::From::from(
-                                "cannot merge an object into a field that is null; an admin or \
-                                 the server sets it first",
-                            ),
-                        );
-                    }
-                    ::core::option::Option::None => {}
+        }),
+        Shape::NestedClearable { inner, ref clear } => {
+            // Who may send `null`; the reader refuses a guarded `null` too, this refuses the
+            // same `Some(None)` in a patch built in code.
+            let clear = match clear {
+                Clear::Anyone => None,
+                Clear::Guarded => {
+                    let patch = gen.patch_of(inner);
+                    Some(quote! {
+                        ::core::option::Option::Some(::core::option::Option::None)
+                            if <#patch as #krate::Patch>::__PROTECTED =>
+                        {
+                            __errors.__invalid(
+                                __path.join_key(#wire),
+                                #krate::__private::would_erase::<#patch>(__path.child(#wire)),
+                            );
+                        }
+                    })
                 }
-            }
-        },
-    });
-    let checks = quote!(#validate #nested);
+                Clear::Roles(roles) => {
+                    let holds = holds_any(roles);
+                    Some(quote! {
+                        ::core::option::Option::Some(::core::option::Option::None) if !#holds => {
+                            __errors.__deny(__path.join_key(#wire), &[#(#roles),*]);
+                        }
+                    })
+                }
+            };
+            Some(quote_spanned! {span=>
+                match &self.#ident {
+                    #clear
+                    ::core::option::Option::Some(::core::option::Option::Some(__patch)) => match &__target.#ident {
+                        ::core::option::Option::Some(__current) => {
+                            #krate::Patch::__check(__patch, __current, __who, __path.child(#wire), __errors);
+                        }
+                        ::core::option::Option::None if !#krate::Patch::is_empty(__patch) => {
+                            __errors.__invalid(
+                                __path.join_key(#wire),
+                                ::core::convert::From::from(
+                                    "cannot merge an object into a field that is null; an admin or \
+                                     the server sets it first",
+                                ),
+                            );
+                        }
+                        ::core::option::Option::None => {}
+                    },
+                    _ => {}
+                }
+            })
+        }
+    };
+    let checks = quote!(#validate #shape);
     if field.roles.is_empty() {
         return checks;
     }
     let roles = &field.roles;
+    let holds = holds_any(roles);
     quote! {
-        if self.#ident.is_some() && !(false #(|| __who.has_role(#roles))*) {
+        if self.#ident.is_some() && !#holds {
             __errors.__deny(__path.join_key(#wire), &[#(#roles),*]);
         } else {
             #checks
@@ -238,20 +312,20 @@ fn write_fn(gen: &Gen) -> TokenStream {
         let ident = field.ident;
         let name = syn::ext::IdentExt::unraw(ident).to_string();
         let span = field.ty().span();
-        match (field.nested, field.optional) {
-            (false, _) => quote! {
+        match field.shape {
+            Shape::Plain | Shape::Clearable { .. } => quote! {
                 if let ::core::option::Option::Some(__value) = self.#ident {
                     let __changed = #krate::__private::replace(&mut __target.#ident, __value);
                     __applied.__leaf(__parent, #index, #name, __changed);
                 }
             },
-            (true, None) => quote_spanned! {span=>
+            Shape::Nested => quote_spanned! {span=>
                 if let ::core::option::Option::Some(__patch) = self.#ident {
                     let __branch = __applied.__branch(__parent, #index, #name);
                     #krate::Patch::__write(__patch, &mut __target.#ident, ::core::option::Option::Some(__branch), __applied);
                 }
             },
-            (true, Some(_)) => quote_spanned! {span=>
+            Shape::NestedClearable { .. } => quote_spanned! {span=>
                 match self.#ident {
                     ::core::option::Option::Some(::core::option::Option::None) => {
                         let __changed = __target.#ident.take().is_some();

@@ -1,13 +1,26 @@
-//! Reading and writing documents: key classification, per-field reads, and the serde impls.
+//! Reading and writing documents: key classification, per-field reads, the serde impls, and
+//! the types that name the model's `deserialize_with` functions.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use super::Gen;
-use crate::ast::Field;
+use crate::ast::{Clear, Field, Shape};
+
+/// The patch's `Deserialize` and `Serialize`, and one type per `deserialize_with` field.
+pub fn expand(gen: &Gen) -> TokenStream {
+    let with_types = gen.input.writable().map(|field| with_type(gen, field));
+    let serde_impls = serde_impls(gen);
+    quote! {
+        #(#with_types)*
+        #serde_impls
+    }
+}
 
 /// `__key`: each spelling of a writable field gives its index; each spelling of a server-only
-/// field is forbidden; anything else is unknown.
+/// field is forbidden, and so is every key of a flattened server-only field's type when that
+/// type derives `SafeUpdate`; anything else is unknown.
 pub fn key_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let fields = gen.input.writable().enumerate().map(|(index, field)| {
@@ -15,23 +28,45 @@ pub fn key_fn(gen: &Gen) -> TokenStream {
         let names = field.names();
         quote!(#(#names)|* => #krate::__private::Key::Field(#index),)
     });
-    let forbidden = gen.input.server_only().map(|field| {
-        let names = field.names();
-        quote!(#(#names)|* => #krate::__private::Key::Forbidden,)
-    });
+    let forbidden = gen
+        .input
+        .server_only()
+        .filter(|field| field.names().next().is_some())
+        .map(|field| {
+            let names = field.names();
+            quote!(#(#names)|* => #krate::__private::Key::Forbidden,)
+        });
+    let flattened: Vec<&syn::Type> = gen
+        .input
+        .server_only()
+        .filter(|field| field.flatten)
+        .map(Field::ty)
+        .collect();
+    let other = if flattened.is_empty() {
+        quote!(#krate::__private::Key::Unknown)
+    } else {
+        quote! {{
+            use #krate::__private::ProbeFallback as _;
+            if false #(|| #krate::__private::Probe::<#flattened>::NEW.flattened_key(__key))* {
+                #krate::__private::Key::Forbidden
+            } else {
+                #krate::__private::Key::Unknown
+            }
+        }}
+    };
     quote! {
         #[inline]
         fn __key(__key: &str) -> #krate::__private::Key {
             match __key {
                 #(#fields)*
                 #(#forbidden)*
-                _ => #krate::__private::Key::Unknown,
+                _ => #other,
             }
         }
     }
 }
 
-/// `__field`: reads the value of one writable field.
+/// `__field`: reads the value of one writable field with the reader of its shape.
 pub fn field_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let serde = quote!(#krate::__private::serde);
@@ -39,10 +74,10 @@ pub fn field_fn(gen: &Gen) -> TokenStream {
         let index = index as u16;
         let ident = field.ident;
         let wire = &field.wire;
-        let read = reader(field);
-        let span = syn::spanned::Spanned::span(field.ty());
+        let reader = reader(gen, field);
+        let span = field.ty().span();
         quote_spanned! {span=>
-            #index => #krate::__private::#read(&mut self.#ident, __map, __collector, __path, #wire),
+            #index => #krate::__private::field::<#reader, __A>(&mut self.#ident, __map, __collector, __path, #wire),
         }
     });
     quote! {
@@ -62,19 +97,76 @@ pub fn field_fn(gen: &Gen) -> TokenStream {
     }
 }
 
-fn reader(field: &Field) -> syn::Ident {
-    let name = match (field.nested, field.optional.is_some()) {
-        (false, false) => "required",
-        (false, true) => "optional",
-        (true, false) => "nested",
-        (true, true) => "nested_optional",
-    };
-    syn::Ident::new(name, proc_macro2::Span::call_site())
+/// The runtime reader of the field's shape (see `Shape` in `ast.rs`).
+fn reader(gen: &Gen, field: &Field) -> TokenStream {
+    let krate = &gen.krate;
+    let ty = field.ty();
+    let with = field.read_with.as_ref().map(|_| {
+        let name = with_type_name(field);
+        let (_, ty_generics, _) = gen.input.original.generics.split_for_impl();
+        quote!(#name #ty_generics)
+    });
+    match (&field.shape, with) {
+        (Shape::Plain, None) => quote!(#krate::__private::Plain<#ty>),
+        (Shape::Plain, Some(with)) => quote!(#krate::__private::With<#with>),
+        (Shape::Clearable { inner }, None) => quote!(#krate::__private::Clearable<#inner>),
+        (Shape::Clearable { .. }, Some(with)) => quote!(#krate::__private::WithClearable<#with>),
+        (Shape::Nested, _) => {
+            let patch = gen.patch_of(ty);
+            quote!(#krate::__private::Nested<#patch>)
+        }
+        (Shape::NestedClearable { inner, clear }, _) => {
+            let patch = gen.patch_of(inner);
+            let guarded = matches!(clear, Clear::Guarded);
+            quote!(#krate::__private::NestedClearable<#patch, #guarded>)
+        }
+    }
+}
+
+fn with_type_name(field: &Field) -> syn::Ident {
+    format_ident!(
+        "__DeserializeWith_{}",
+        syn::ext::IdentExt::unraw(field.ident)
+    )
+}
+
+/// For a field read through the model's `deserialize_with` function: a type naming that
+/// function, generic over the model's parameters since the field's type may use them.
+fn with_type(gen: &Gen, field: &Field) -> Option<TokenStream> {
+    let read_with = field.read_with.as_ref()?;
+    let krate = &gen.krate;
+    let serde = quote!(#krate::__private::serde);
+    let name = with_type_name(field);
+    let generics = &gen.input.original.generics;
+    let (impl_generics, ty_generics, _) = generics.split_for_impl();
+    let mut de_generics = generics.clone();
+    de_generics.params.insert(0, syn::parse_quote!('__de));
+    let (de_impl_generics, _, _) = de_generics.split_for_impl();
+    let where_clause = gen.where_clause(&[]);
+    let marker = super::patch_type::marker_ty(generics);
+    let ty = field.ty();
+    // Spanned at the user's string, so that a function of the wrong type is reported there.
+    let call = quote_spanned!(read_with.span()=> #read_with(__deserializer));
+    Some(quote! {
+        struct #name #impl_generics (#marker) #where_clause;
+
+        #[automatically_derived]
+        impl #de_impl_generics #krate::__private::DeserializeWith<'__de> for #name #ty_generics #where_clause {
+            type Value = #ty;
+
+            #[inline]
+            fn deserialize<__D: #serde::Deserializer<'__de>>(
+                __deserializer: __D,
+            ) -> ::core::result::Result<#ty, __D::Error> {
+                #call
+            }
+        }
+    })
 }
 
 /// `Deserialize` through the runtime (one message for every problem) and `Serialize` of the
 /// present fields only, so that a Rust client can send patches.
-pub fn serde_impls(gen: &Gen) -> TokenStream {
+fn serde_impls(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let serde = quote!(#krate::__private::serde);
     let patch = &gen.patch;

@@ -1,17 +1,28 @@
 //! The generated code. `derive` never fails: errors become `compile_error!`, next to a stub
 //! patch type so the user sees our errors and not a cascade of "cannot find type".
+//!
+//! One generator per file, each called once from `try_expand`:
+//! - `patch_type.rs`: the patch struct (outside the `const _` block, so users can name it);
+//! - `apply.rs`: `SafeUpdate`, `Patch` (its `__key`/`__field` come from `de.rs`), `Ungated`,
+//!   and the inherent `apply`/`apply_as`;
+//! - `de.rs`: `Deserialize` and `Serialize` of the patch, and the types naming the model's
+//!   `deserialize_with` functions;
+//! - `std_impls.rs`: `Default`, `Clone`, `PartialEq`, `Debug`;
+//! - `probe.rs`: the compile-time refusal of `allow` on a field holding a model.
 
 mod apply;
 mod de;
 mod fallback;
 mod patch_type;
+mod probe;
 mod std_impls;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path, WherePredicate};
 
-use crate::ast::{Field, Input};
+use crate::ast::{Field, Input, Shape};
 use crate::bound;
 use crate::ctxt::Ctxt;
 use crate::valid;
@@ -40,14 +51,18 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let gen = Gen::new(&parsed);
     let patch_type = patch_type::expand(&gen);
     let apply = apply::expand(&gen);
+    let serde = de::expand(&gen);
     let std_impls = std_impls::expand(&gen);
+    let probes = probe::expand(&gen);
     Ok(quote! {
         #patch_type
         #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_qualifications)]
+        #[allow(non_upper_case_globals, non_camel_case_types, unused_qualifications)]
         const _: () = {
             #apply
+            #serde
             #std_impls
+            #probes
         };
     })
 }
@@ -103,10 +118,9 @@ impl<'a> Gen<'a> {
         let krate = &self.krate;
         self.input
             .writable()
-            .filter(|field| field.nested)
-            .map(|field| {
-                let nested = field.optional.unwrap_or(field.ty());
-                let span = syn::spanned::Spanned::span(nested);
+            .filter_map(Field::nested_ty)
+            .map(|nested| {
+                let span = nested.span();
                 let krate = respan(krate, span);
                 syn::parse_quote_spanned!(span=> #nested: #krate::SafeUpdate)
             })
@@ -122,12 +136,17 @@ impl<'a> Gen<'a> {
         let mut bounds: Vec<WherePredicate> = Vec::new();
         for field in self.input.writable() {
             let ty = field.ty();
-            if field.nested || !bound::is_generic(generics, ty) {
+            if field.nested_ty().is_some() || !bound::is_generic(generics, ty) {
                 continue;
             }
-            bounds.push(syn::parse_quote!(
-                #ty: #krate::__private::serde::de::DeserializeOwned + ::core::cmp::PartialEq
-            ));
+            bounds.push(if field.read_with.is_some() {
+                // Read by the model's own function, not by the type's `Deserialize`.
+                syn::parse_quote!(#ty: ::core::cmp::PartialEq)
+            } else {
+                syn::parse_quote!(
+                    #ty: #krate::__private::serde::de::DeserializeOwned + ::core::cmp::PartialEq
+                )
+            });
         }
         if self.input.attrs.validate.is_some() && !generics.params.is_empty() {
             let (_, ty_generics, _) = generics.split_for_impl();
@@ -158,32 +177,30 @@ impl<'a> Gen<'a> {
     /// The patch's field for `field`: `Option` of [`Gen::patch_value_ty`].
     pub fn patch_field_ty(&self, field: &Field) -> TokenStream {
         let value = self.patch_value_ty(field);
-        let span = syn::spanned::Spanned::span(field.ty());
-        quote::quote_spanned!(span=> ::core::option::Option<#value>)
+        let span = field.ty().span();
+        quote_spanned!(span=> ::core::option::Option<#value>)
     }
 
-    /// What a present field holds: the value, or the nested patch for `nested`.
+    /// What a present field holds: the value (`None` clears an `Option`), or the nested patch.
     pub fn patch_value_ty(&self, field: &Field) -> TokenStream {
-        let krate = &self.krate;
         let ty = field.ty();
-        match (field.nested, field.optional) {
-            (false, _) => quote!(#ty),
-            (true, None) => spanned_patch_of(krate, ty),
-            (true, Some(inner)) => {
-                let patch = spanned_patch_of(krate, inner);
-                let span = syn::spanned::Spanned::span(ty);
-                quote::quote_spanned!(span=> ::core::option::Option<#patch>)
+        match &field.shape {
+            Shape::Plain | Shape::Clearable { .. } => quote!(#ty),
+            Shape::Nested => self.patch_of(ty),
+            Shape::NestedClearable { inner, .. } => {
+                let patch = self.patch_of(inner);
+                quote_spanned!(ty.span()=> ::core::option::Option<#patch>)
             }
         }
     }
-}
 
-/// `<T as SafeUpdate>::Patch`, spanned at the user's type so that a type that does not derive
-/// `SafeUpdate` is reported at the field.
-pub fn spanned_patch_of(krate: &Path, ty: &syn::Type) -> TokenStream {
-    let span = syn::spanned::Spanned::span(ty);
-    let krate = respan(krate, span);
-    quote::quote_spanned!(span=> <#ty as #krate::SafeUpdate>::Patch)
+    /// `<T as SafeUpdate>::Patch`, spanned at the user's type so that a type that does not
+    /// derive `SafeUpdate` is reported at the field.
+    pub fn patch_of(&self, ty: &syn::Type) -> TokenStream {
+        let span = ty.span();
+        let krate = respan(&self.krate, span);
+        quote_spanned!(span=> <#ty as #krate::SafeUpdate>::Patch)
+    }
 }
 
 /// The crate path with every token at `span`: rustc reports an unsatisfied bound at the trait

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Gen;
+use crate::ast::{Clear, Field, Shape};
 
 pub fn expand(gen: &Gen) -> TokenStream {
     let original = gen.input.original;
@@ -44,24 +45,40 @@ pub fn expand(gen: &Gen) -> TokenStream {
     }
 }
 
-fn field_doc(field: &crate::ast::Field) -> String {
+fn field_doc(field: &Field) -> String {
     let mut doc = format!("New value of `{}` (key {:?})", field.ident, field.wire);
-    if field.nested {
-        doc.push_str(", merged into the current value");
-    }
-    if field.optional.is_some() {
-        doc.push_str("; `Some(None)` clears it");
+    match &field.shape {
+        Shape::Plain => {}
+        Shape::Clearable { .. } => doc.push_str("; `Some(None)` clears it"),
+        Shape::Nested => doc.push_str(", merged into the current value"),
+        Shape::NestedClearable { clear, .. } => {
+            doc.push_str(", merged into the current value; `Some(None)` clears it");
+            match clear {
+                Clear::Guarded => {
+                    doc.push_str(" (refused when the nested model has protected fields)")
+                }
+                Clear::Anyone => {}
+                Clear::Roles(roles) => doc.push_str(&format!(" (role {} only)", role_list(roles))),
+            }
+        }
     }
     if !field.roles.is_empty() {
-        let roles: Vec<String> = field
-            .roles
-            .iter()
-            .map(|role| format!("{:?}", role.value()))
-            .collect();
-        doc.push_str(&format!("; writable only by role {}", roles.join(" or ")));
+        doc.push_str(&format!(
+            "; writable only by role {}",
+            role_list(&field.roles)
+        ));
     }
     doc.push('.');
     doc
+}
+
+/// `"a" or "b"`.
+fn role_list(roles: &[syn::LitStr]) -> String {
+    let roles: Vec<String> = roles
+        .iter()
+        .map(|role| format!("{:?}", role.value()))
+        .collect();
+    roles.join(" or ")
 }
 
 /// `PhantomData` of every generic parameter, for parameters no writable field uses.

@@ -34,7 +34,6 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let names = idents
         .iter()
         .map(|ident| syn::ext::IdentExt::unraw(*ident).to_string());
-    let serde_impls = super::de::serde_impls(gen);
     quote! {
         #[automatically_derived]
         impl #impl_generics ::core::default::Default for #patch #ty_generics #default_where {
@@ -81,6 +80,5 @@ pub fn expand(gen: &Gen) -> TokenStream {
             }
         }
 
-        #serde_impls
     }
 }

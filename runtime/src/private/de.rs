@@ -1,11 +1,12 @@
 //! One pass over any serde deserializer: only a map, every key classified, every problem
 //! recorded with its path, no intermediate `Value` (so a repeated key cannot hide).
+//!
+//! How each field reads its value is in `read.rs`; this file reads the document around them.
 
 use core::fmt;
 use core::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::Deserialize;
 
 use super::Path;
 use crate::{Patch, PatchError};
@@ -35,11 +36,15 @@ impl Collector {
         self.error.get_or_insert_with(Box::default)
     }
 
-    fn invalid(&mut self, path: String, reason: String) {
+    pub(super) fn invalid(&mut self, path: String, reason: String) {
         self.error().invalid.entry(path).or_insert(reason);
     }
 
-    fn aborted_by(&mut self, path: String, reason: String) {
+    pub(super) fn duplicate(&mut self, path: String) {
+        self.error().duplicate.push(path);
+    }
+
+    pub(super) fn aborted_by(&mut self, path: String, reason: String) {
         // A type error aborts the parse and unwinds through every enclosing field: keep the
         // innermost one, which names the field that really is wrong.
         if !self.aborted {
@@ -56,40 +61,20 @@ impl Collector {
 /// Deserializes a patch as serde's `Deserialize` does; every problem becomes one message.
 pub fn deserialize<'de, P: Patch, D: Deserializer<'de>>(deserializer: D) -> Result<P, D::Error> {
     let mut collector = Collector::default();
-    let patch =
-        deserializer.deserialize_map(PatchVisitor::<P>(At::new(&mut collector, Path::ROOT)))?;
+    let patch = deserializer.deserialize_map(PatchVisitor::<P>::new(&mut collector, Path::ROOT))?;
     match collector.into_error() {
         None => Ok(patch),
         Some(error) => Err(de::Error::custom(error)),
     }
 }
 
-/// Deserializes a patch from JSON bytes, its problems as data.
-pub fn from_slice<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
-    // JSON is UTF-8 (RFC 8259, section 8.1). Reading bytes, serde_json checks each string on
-    // its own, tens of instructions per key and per value; one check of the whole body costs
-    // a fraction of that, and lets serde_json read it as text without checking again.
-    match core::str::from_utf8(body) {
-        Ok(text) => from_text(text),
-        Err(error) => Err(not_utf8(&error)),
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn not_utf8(error: &core::str::Utf8Error) -> PatchError {
-    PatchError {
-        malformed: Some(format!("the body is not UTF-8: {error}")),
-        ..PatchError::default()
-    }
-}
-
+/// Reads a patch from JSON text (already known to be UTF-8), its problems as data.
 #[inline]
-fn from_text<P: Patch>(body: &str) -> Result<P, PatchError> {
+pub(crate) fn from_json_str<P: Patch>(body: &str) -> Result<P, PatchError> {
     let mut collector = Collector::default();
     let mut json = serde_json::Deserializer::from_str(body);
     let parsed = (&mut json)
-        .deserialize_map(PatchVisitor::<P>(At::new(&mut collector, Path::ROOT)))
+        .deserialize_map(PatchVisitor::<P>::new(&mut collector, Path::ROOT))
         .and_then(|patch| json.end().map(|()| patch));
     let aborted = collector.aborted;
     let error = collector.into_error();
@@ -109,26 +94,22 @@ fn from_text<P: Patch>(body: &str) -> Result<P, PatchError> {
     }
 }
 
-/// Where the reader is: the problems so far and the path of the object being read. Each
-/// serde role (map visitor, key seed, nested seed) is a newtype of it.
-struct At<'c, 'p, P> {
+/// Reads an object into a patch: the document, or a nested object at `path`.
+pub(super) struct PatchVisitor<'c, 'p, P> {
     collector: &'c mut Collector,
     path: Path<'p>,
     marker: PhantomData<fn() -> P>,
 }
 
-impl<'c, 'p, P> At<'c, 'p, P> {
-    fn new(collector: &'c mut Collector, path: Path<'p>) -> Self {
-        At {
+impl<'c, 'p, P> PatchVisitor<'c, 'p, P> {
+    pub(super) fn new(collector: &'c mut Collector, path: Path<'p>) -> Self {
+        PatchVisitor {
             collector,
             path,
             marker: PhantomData,
         }
     }
 }
-
-/// Reads an object into a patch.
-struct PatchVisitor<'c, 'p, P>(At<'c, 'p, P>);
 
 impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, P> {
     type Value = P;
@@ -142,11 +123,15 @@ impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, P> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<P, A::Error> {
-        let At {
+        let PatchVisitor {
             collector, path, ..
-        } = self.0;
+        } = self;
         let mut patch = P::default();
-        while let Some(key) = map.next_key_seed(KeySeed::<P>(At::new(&mut *collector, path)))? {
+        while let Some(key) = map.next_key_seed(KeySeed::<P> {
+            collector: &mut *collector,
+            path,
+            marker: PhantomData,
+        })? {
             match key {
                 Some(index) => patch.__field(index, &mut map, collector, path)?,
                 None => {
@@ -159,7 +144,11 @@ impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, P> {
 }
 
 /// Reads one key: a field index, or `None` for a key already recorded as a problem.
-struct KeySeed<'c, 'p, P>(At<'c, 'p, P>);
+struct KeySeed<'c, 'p, P> {
+    collector: &'c mut Collector,
+    path: Path<'p>,
+    marker: PhantomData<fn() -> P>,
+}
 
 impl<'de, P: Patch> DeserializeSeed<'de> for KeySeed<'_, '_, P> {
     type Value = Option<u16>;
@@ -181,7 +170,7 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, P> {
         match P::__key(key) {
             Key::Field(index) => Ok(Some(index)),
             refused => {
-                refuse_key(self.0.collector, self.0.path, key, refused);
+                refuse_key(self.collector, self.path, key, refused);
                 Ok(None)
             }
         }
@@ -192,7 +181,7 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, P> {
             Ok(key) => self.visit_str(key),
             Err(_) => {
                 let key = String::from_utf8_lossy(key);
-                refuse_key(self.0.collector, self.0.path, &key, Key::Unknown);
+                refuse_key(self.collector, self.path, &key, Key::Unknown);
                 Ok(None)
             }
         }
@@ -209,201 +198,4 @@ fn refuse_key(collector: &mut Collector, path: Path<'_>, key: &str, refused: Key
         &mut collector.error().unknown
     };
     list.push(path.join_key(key));
-}
-
-/// Reads a required field (`T` in the model): `null` is refused.
-#[inline]
-pub fn required<'de, A, T>(
-    slot: &mut Option<T>,
-    map: &mut A,
-    collector: &mut Collector,
-    path: Path<'_>,
-    name: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
-{
-    let read = read(slot.is_some(), map, collector, path, name, |map, _| {
-        map.next_value::<Option<T>>()
-    })?;
-    refuse_null(read, slot, collector, path, name);
-    Ok(())
-}
-
-/// Reads an optional field (`Option<T>` in the model): `null` clears it.
-#[inline]
-pub fn optional<'de, A, T>(
-    slot: &mut Option<Option<T>>,
-    map: &mut A,
-    collector: &mut Collector,
-    path: Path<'_>,
-    name: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
-{
-    let read = read(slot.is_some(), map, collector, path, name, |map, _| {
-        map.next_value::<Option<T>>()
-    })?;
-    if read.is_some() {
-        *slot = read;
-    }
-    Ok(())
-}
-
-/// Reads a nested patch (`#[update(nested)]` on a `T`): `null` is refused.
-#[inline]
-pub fn nested<'de, A, P>(
-    slot: &mut Option<P>,
-    map: &mut A,
-    collector: &mut Collector,
-    path: Path<'_>,
-    name: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    P: Patch,
-{
-    let read = read(
-        slot.is_some(),
-        map,
-        collector,
-        path,
-        name,
-        |map, collector| map.next_value_seed(NestedSeed::<P>(At::new(collector, path.child(name)))),
-    )?;
-    refuse_null(read, slot, collector, path, name);
-    Ok(())
-}
-
-/// Reads a nested patch of an `Option<T>` field: `null` clears it.
-#[inline]
-pub fn nested_optional<'de, A, P>(
-    slot: &mut Option<Option<P>>,
-    map: &mut A,
-    collector: &mut Collector,
-    path: Path<'_>,
-    name: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    P: Patch,
-{
-    let read = read(
-        slot.is_some(),
-        map,
-        collector,
-        path,
-        name,
-        |map, collector| map.next_value_seed(NestedSeed::<P>(At::new(collector, path.child(name)))),
-    )?;
-    if read.is_some() {
-        *slot = read;
-    }
-    Ok(())
-}
-
-/// Reads one value, `None` for `null`, with what every field shares: a repeated key is
-/// recorded and skipped (the outer `None`), a type error is recorded with the field's path.
-#[inline]
-fn read<'de, A, V>(
-    seen: bool,
-    map: &mut A,
-    collector: &mut Collector,
-    path: Path<'_>,
-    name: &'static str,
-    value: impl FnOnce(&mut A, &mut Collector) -> Result<Option<V>, A::Error>,
-) -> Result<Option<Option<V>>, A::Error>
-where
-    A: MapAccess<'de>,
-{
-    if is_repeat(seen, map, collector, path, name)? {
-        return Ok(None);
-    }
-    match value(map, collector) {
-        Ok(value) => Ok(Some(value)),
-        Err(error) => Err(record(collector, path, name, error)),
-    }
-}
-
-/// Stores a value read for a field that is not optional; `null` is recorded as invalid.
-#[inline]
-fn refuse_null<V>(
-    read: Option<Option<V>>,
-    slot: &mut Option<V>,
-    collector: &mut Collector,
-    path: Path<'_>,
-    name: &'static str,
-) {
-    match read {
-        Some(Some(value)) => *slot = Some(value),
-        Some(None) => collector.invalid(
-            path.join_key(name),
-            "null is not allowed: the field is not optional".to_owned(),
-        ),
-        None => {}
-    }
-}
-
-/// A key seen before is recorded and its value skipped: the first value is kept but the
-/// document is refused, since a repeated key is how one value hides behind another.
-#[inline]
-fn is_repeat<'de, A: MapAccess<'de>>(
-    seen: bool,
-    map: &mut A,
-    collector: &mut Collector,
-    path: Path<'_>,
-    name: &'static str,
-) -> Result<bool, A::Error> {
-    if seen {
-        collector.error().duplicate.push(path.join_key(name));
-        map.next_value::<IgnoredAny>()?;
-    }
-    Ok(seen)
-}
-
-#[cold]
-#[inline(never)]
-fn record<E: fmt::Display>(collector: &mut Collector, path: Path<'_>, name: &str, error: E) -> E {
-    collector.aborted_by(path.join_key(name), error.to_string());
-    error
-}
-
-/// A nested patch or `null`.
-struct NestedSeed<'c, 'p, P>(At<'c, 'p, P>);
-
-impl<'de, P: Patch> DeserializeSeed<'de> for NestedSeed<'_, '_, P> {
-    type Value = Option<P>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
-        deserializer.deserialize_option(self)
-    }
-}
-
-impl<'de, P: Patch> Visitor<'de> for NestedSeed<'_, '_, P> {
-    type Value = Option<P>;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            formatter,
-            "a JSON object with the writable fields of `{}`, or null",
-            P::__MODEL
-        )
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Option<P>, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Option<P>, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
-        deserializer
-            .deserialize_map(PatchVisitor::<P>(self.0))
-            .map(Some)
-    }
 }

@@ -1,17 +1,37 @@
-//! What generated code needs from the runtime. Not public API: no semver guarantee.
+//! What generated code calls. Not public API: no semver guarantee, may change in any release.
 //!
-//! Generated code names everything through this module (`::safe_update::__private::...`),
-//! so that a user needs no direct dependency on serde just to derive.
+//! Generated code names everything through this module (`::safe_update::__private::...`), so
+//! that a user needs no direct dependency on serde just to derive. Which generator of the
+//! derive (`macros/src/expand/`) emits each item:
+//!
+//! | item | emitted by |
+//! |---|---|
+//! | [`deserialize`] | `de.rs`: the patch type's `Deserialize` |
+//! | [`Key`] | `de.rs`: `Patch::__key` |
+//! | [`field`], [`Plain`], [`Clearable`], [`Nested`], [`NestedClearable`], [`With`], [`WithClearable`], [`Collector`] | `de.rs`: `Patch::__field`, one reader per field shape |
+//! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
+//! | [`Path`] | `de.rs` and `apply.rs`: paths of reported fields |
+//! | [`validate`], [`check_whole`], [`would_erase`] | `apply.rs`: `Patch::__check` |
+//! | [`replace`] | `apply.rs`: `Patch::__write` |
+//! | [`Probe`], [`ProbeFallback`] | `probe.rs` (is a field's type a model?) and `de.rs` (keys of a flattened server-only field) |
+//! | [`serde`], [`core`] | every generator, for absolute paths |
 
 mod apply;
 mod de;
 mod path;
+mod probe;
+mod read;
 
 pub use apply::{check_whole, replace, validate};
-pub use de::{
-    deserialize, from_slice, nested, nested_optional, optional, required, Collector, Key,
-};
+pub use de::{deserialize, Collector, Key};
 pub use path::Path;
+pub use probe::{Probe, ProbeFallback};
+pub use read::{
+    field, would_erase, Clearable, DeserializeWith, Nested, NestedClearable, Plain, Read, Reader,
+    With, WithClearable,
+};
+
+pub(crate) use de::from_json_str;
 
 pub use core;
 pub use serde;

@@ -1,0 +1,128 @@
+//! `allow` on a field that holds a model (a type deriving `SafeUpdate`) would read it with
+//! the model's own `Deserialize`, so a client could write the model's server-only and
+//! role-gated fields: refused at compile time.
+//!
+//! A derive cannot see whether a type implements a trait, so the question goes to the
+//! compiler: a `const` assertion on `Probe<T>::IS_MODEL` (runtime `private/probe.rs`) whose
+//! message names the field and the type. Containers are peeled syntactically, so that
+//! `Vec<Address>` and `HashMap<String, Address>` are caught; a type parameter, or a type alias
+//! hiding a model, cannot be checked (stated in the crate documentation).
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{GenericArgument, PathArguments, Type};
+
+use super::Gen;
+use crate::ast::{Field, Shape};
+use crate::bound;
+
+pub fn expand(gen: &Gen) -> TokenStream {
+    let krate = &gen.krate;
+    let generics = &gen.input.original.generics;
+    let mut asserts = Vec::new();
+    for field in gen.input.writable() {
+        let single = match field.shape {
+            Shape::Plain => field.ty(),
+            Shape::Clearable { inner } => inner,
+            // Read as the model's patch: what `nested` is for.
+            Shape::Nested | Shape::NestedClearable { .. } => continue,
+        };
+        let mut held = Vec::new();
+        held_types(field.ty(), &mut held);
+        for ty in held {
+            if !bound::is_concrete(generics, ty) {
+                continue;
+            }
+            let message = message(field, ty, same_type(ty, single));
+            asserts.push(quote_spanned! {ty.span()=>
+                ::core::assert!(!<#krate::__private::Probe<#ty>>::IS_MODEL, #message);
+            });
+        }
+    }
+    if asserts.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        const _: () = {
+            use #krate::__private::ProbeFallback as _;
+            #(#asserts)*
+        };
+    }
+}
+
+/// `ty` and every type it is built from: type arguments, tuple, array and slice elements,
+/// referents.
+fn held_types<'a>(ty: &'a Type, out: &mut Vec<&'a Type>) {
+    match ty {
+        Type::Path(path) => {
+            out.push(ty);
+            for segment in &path.path.segments {
+                if let PathArguments::AngleBracketed(args) = &segment.arguments {
+                    for arg in &args.args {
+                        if let GenericArgument::Type(arg) = arg {
+                            held_types(arg, out);
+                        }
+                    }
+                }
+            }
+        }
+        Type::Tuple(tuple) => tuple.elems.iter().for_each(|elem| held_types(elem, out)),
+        Type::Array(array) => held_types(&array.elem, out),
+        Type::Slice(slice) => held_types(&slice.elem, out),
+        Type::Reference(reference) => held_types(&reference.elem, out),
+        Type::Paren(paren) => held_types(&paren.elem, out),
+        Type::Group(group) => held_types(&group.elem, out),
+        _ => {}
+    }
+}
+
+fn same_type(a: &Type, b: &Type) -> bool {
+    std::ptr::eq(a, b)
+}
+
+fn message(field: &Field, held: &Type, single: bool) -> String {
+    let ident = syn::ext::IdentExt::unraw(field.ident);
+    let held = type_str(held);
+    if single {
+        format!(
+            "field `{ident}` holds `{held}`, which derives `SafeUpdate`: `allow` would read it \
+             with `{held}`'s own `Deserialize`, so a client could write its server-only and \
+             role-gated fields; mark the field `#[update(nested)]` to merge `{held}`'s patch \
+             instead"
+        )
+    } else {
+        let whole = type_str(field.ty());
+        format!(
+            "field `{ident}` holds `{held}` (in `{whole}`), which derives `SafeUpdate`: `allow` \
+             would replace the whole value, each `{held}` read with its own `Deserialize`, so a \
+             client could write the server-only and role-gated fields of every one. \
+             `#[update(nested)]` takes a single `{held}` or `Option<{held}>`: a collection has \
+             no merge patch (RFC 7396 replaces arrays whole). Make the field \
+             `#[update(server_only)]` and change one element at a time through `{held}`'s \
+             patch, or hold a type that does not derive `SafeUpdate`"
+        )
+    }
+}
+
+/// A type as a user writes it: `Vec<Address>`, not `Vec < Address >`.
+fn type_str(ty: &Type) -> String {
+    let mut text = quote!(#ty).to_string();
+    for (from, to) in [
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" ::", "::"),
+        (":: ", "::"),
+        (" ,", ","),
+        ("& ", "&"),
+        (" ;", ";"),
+        ("[ ", "["),
+        (" ]", "]"),
+        ("( ", "("),
+        (" )", ")"),
+    ] {
+        text = text.replace(from, to);
+    }
+    text
+}
