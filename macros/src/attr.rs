@@ -239,6 +239,13 @@ fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: &str) -> syn::Res
         return Ok(roles);
     }
     let before = meta.input.fork();
+    let content;
+    syn::parenthesized!(content in before.fork());
+    if content.is_empty() {
+        let group: proc_macro2::TokenStream = meta.input.parse()?;
+        cx.error_spanned_by(group, needs_a_role(keyword));
+        return Ok(roles);
+    }
     // Roles written, valid or not: an empty role is reported once, as empty, not again as
     // "no role".
     let mut written = 0;
@@ -269,14 +276,13 @@ fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: &str) -> syn::Res
     })?;
     if written == 0 {
         let group: proc_macro2::TokenStream = before.parse()?;
-        cx.error_spanned_by(
-            group,
-            format!(
-                "`{keyword}(...)` needs at least one `role = \"...\"`; for anyone, write `{keyword}`"
-            ),
-        );
+        cx.error_spanned_by(group, needs_a_role(keyword));
     }
     Ok(roles)
+}
+
+fn needs_a_role(keyword: &str) -> String {
+    format!("`{keyword}(...)` needs at least one `role = \"...\"`; for anyone, write `{keyword}`")
 }
 
 fn no_arguments(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<()> {

@@ -31,6 +31,12 @@ struct User {
     address: Address,
     #[update(allow, validate = short)]
     nick: String,
+    /// Clearing it would erase `verified` and `geocode`: refused to everyone.
+    #[update(nested)]
+    billing: Option<Address>,
+    /// Admins may clear it.
+    #[update(nested, clear(role = "admin"))]
+    shipping: Option<Address>,
 }
 
 fn short(nick: &str) -> Result<(), &'static str> {
@@ -54,11 +60,22 @@ fn user() -> User {
             geocode: None,
         },
         nick: "eve".into(),
+        billing: Some(Address {
+            city: "Basel".into(),
+            verified: true,
+            geocode: Some("47,7".into()),
+        }),
+        shipping: Some(Address {
+            city: "Zug".into(),
+            verified: false,
+            geocode: None,
+        }),
     }
 }
 
-const TOP_KEYS: [&str; 9] = [
-    "id", "name", "bio", "is_admin", "credit", "address", "nick", "x", "isAdmin",
+const TOP_KEYS: [&str; 11] = [
+    "id", "name", "bio", "is_admin", "credit", "address", "nick", "x", "isAdmin", "billing",
+    "shipping",
 ];
 const ADDRESS_KEYS: [&str; 4] = ["city", "verified", "geocode", "y"];
 const ROLES: [&str; 3] = ["admin", "support", "user"];
@@ -127,7 +144,7 @@ fn has_forbidden(members: &[(String, Value)]) -> bool {
     members.iter().any(|(key, value)| {
         key == "id"
             || key == "isAdmin"
-            || (key == "address"
+            || (["address", "billing", "shipping"].contains(&key.as_str())
                 && value
                     .as_object()
                     .is_some_and(|inner| inner.contains_key("verified")))
@@ -185,17 +202,54 @@ proptest! {
                     None => prop_assert_eq!(target.credit, before.credit),
                 }
                 let inner = expect("address").and_then(|v| v.as_object().cloned()).unwrap_or_default();
-                match inner.get("city") {
-                    Some(v) => prop_assert_eq!(&json!(target.address.city), v),
-                    None => prop_assert_eq!(&target.address.city, &before.address.city),
-                }
-                match inner.get("geocode") {
-                    Some(v) => { prop_assert!(admin); prop_assert_eq!(&json!(target.address.geocode), v); }
-                    None => prop_assert_eq!(&target.address.geocode, &before.address.geocode),
+                check_address(&inner, &target.address, &before.address, admin)?;
+                // Protected values of an optional sub-model stay, by writing or by clearing:
+                // `billing` can never be cleared, `shipping` by an admin only.
+                for (key, now, was) in [
+                    ("billing", &target.billing, &before.billing),
+                    ("shipping", &target.shipping, &before.shipping),
+                ] {
+                    match expect(key) {
+                        None => prop_assert_eq!(now, was),
+                        Some(Value::Null) => {
+                            prop_assert!(key == "shipping" && admin, "{} cleared: {}", key, text);
+                            prop_assert_eq!(now, &None);
+                        }
+                        Some(Value::Object(inner)) => check_address(
+                            &inner,
+                            now.as_ref().expect("merged, not cleared"),
+                            was.as_ref().expect("the fixture sets it"),
+                            admin,
+                        )?,
+                        Some(other) => prop_assert!(false, "{} accepted {}", key, other),
+                    }
                 }
             }
         }
     }
+}
+
+/// The merge of `inner` into `was` gave `now`: `verified` never changes, `geocode` only for
+/// an admin.
+fn check_address(
+    inner: &serde_json::Map<String, Value>,
+    now: &Address,
+    was: &Address,
+    admin: bool,
+) -> Result<(), TestCaseError> {
+    prop_assert_eq!(now.verified, was.verified);
+    match inner.get("city") {
+        Some(v) => prop_assert_eq!(&json!(now.city), v),
+        None => prop_assert_eq!(&now.city, &was.city),
+    }
+    match inner.get("geocode") {
+        Some(v) => {
+            prop_assert!(admin);
+            prop_assert_eq!(&json!(now.geocode), v);
+        }
+        None => prop_assert_eq!(&now.geocode, &was.geocode),
+    }
+    Ok(())
 }
 
 #[test]
@@ -212,24 +266,32 @@ fn the_generator_reaches_both_outcomes() {
 
 fn typed_patch() -> impl Strategy<Value = UserPatch> {
     use prop::option::of;
-    let address = (of("[a-z]{0,3}"), of(of("[a-z]{0,3}")))
-        .prop_map(|(city, geocode)| AddressPatch { city, geocode });
+    let address = || {
+        (of("[a-z]{0,3}"), of(of("[a-z]{0,3}")))
+            .prop_map(|(city, geocode)| AddressPatch { city, geocode })
+    };
     (
         of("[a-z]{0,4}"),
         of(of("[a-z]{0,3}")),
         of(any::<bool>()),
         of(0u32..10),
-        of(address),
+        of(address()),
         of("[a-z]{0,10}"),
+        of(of(address())),
+        of(of(address())),
     )
-        .prop_map(|(name, bio, is_admin, credit, address, nick)| UserPatch {
-            name,
-            bio,
-            is_admin,
-            credit,
-            address,
-            nick,
-        })
+        .prop_map(
+            |(name, bio, is_admin, credit, address, nick, billing, shipping)| UserPatch {
+                name,
+                bio,
+                is_admin,
+                credit,
+                address,
+                nick,
+                billing,
+                shipping,
+            },
+        )
 }
 
 proptest! {
@@ -246,16 +308,25 @@ proptest! {
         let mut target = before.clone();
         let admin = roles.contains(&"admin");
         let support = roles.contains(&"support");
+        let sets_geocode = |a: &Option<Option<AddressPatch>>| {
+            matches!(a, Some(Some(a)) if a.geocode.is_some())
+        };
         let denied = (patch.is_admin.is_some() && !admin)
             || (patch.credit.is_some() && !(admin || support))
-            || (patch.address.as_ref().is_some_and(|a| a.geocode.is_some()) && !admin);
-        let invalid = patch.nick.as_deref().is_some_and(|nick| short(nick).is_err());
+            || (patch.address.as_ref().is_some_and(|a| a.geocode.is_some()) && !admin)
+            || ((sets_geocode(&patch.billing) || sets_geocode(&patch.shipping)) && !admin)
+            || (matches!(patch.shipping, Some(None)) && !admin);
+        let bad_nick = patch.nick.as_deref().is_some_and(|nick| short(nick).is_err());
+        // `Some(None)` built in code: clearing `billing` would erase its protected fields.
+        let clears_billing = matches!(patch.billing, Some(None));
+        let invalid = bad_nick || clears_billing;
         let roles: Vec<String> = roles.into_iter().map(str::to_owned).collect();
         match patch.clone().apply_as(&mut target, &roles) {
             Err(error) => {
                 prop_assert!(denied || invalid);
                 prop_assert_eq!(!error.denied().is_empty(), denied);
-                prop_assert_eq!(error.invalid().contains_key("nick"), invalid);
+                prop_assert_eq!(error.invalid().contains_key("nick"), bad_nick);
+                prop_assert_eq!(error.invalid().contains_key("billing"), clears_billing);
                 prop_assert_eq!(&target, &before);
             }
             Ok(applied) => {
@@ -266,9 +337,19 @@ proptest! {
                 if let Some(v) = patch.is_admin { expected.is_admin = v; }
                 if let Some(v) = patch.credit { expected.credit = v; }
                 if let Some(v) = patch.nick { expected.nick = v; }
+                let merge = |into: &mut Address, patch: AddressPatch| {
+                    if let Some(v) = patch.city { into.city = v; }
+                    if let Some(v) = patch.geocode { into.geocode = v; }
+                };
                 if let Some(address) = patch.address {
-                    if let Some(v) = address.city { expected.address.city = v; }
-                    if let Some(v) = address.geocode { expected.address.geocode = v; }
+                    merge(&mut expected.address, address);
+                }
+                for (field, change) in [(&mut expected.billing, patch.billing), (&mut expected.shipping, patch.shipping)] {
+                    match change {
+                        Some(Some(address)) => merge(field.as_mut().unwrap(), address),
+                        Some(None) => *field = None,
+                        None => {}
+                    }
                 }
                 prop_assert_eq!(&target, &expected);
                 prop_assert_eq!(applied.has_changes(), target != before);

@@ -35,8 +35,10 @@ pub fn expand(gen: &Gen) -> TokenStream {
                 continue;
             }
             let message = message(field, ty, same_type(ty, single));
+            // One constant each: evaluation stops at the first failed assertion of a constant,
+            // and every offending field must be reported.
             asserts.push(quote_spanned! {ty.span()=>
-                ::core::assert!(!<#krate::__private::Probe<#ty>>::IS_MODEL, #message);
+                const _: () = ::core::assert!(!<#krate::__private::Probe<#ty>>::IS_MODEL, #message);
             });
         }
     }
@@ -44,10 +46,8 @@ pub fn expand(gen: &Gen) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
-        const _: () = {
-            use #krate::__private::ProbeFallback as _;
-            #(#asserts)*
-        };
+        use #krate::__private::ProbeFallback as _;
+        #(#asserts)*
     }
 }
 

@@ -1,0 +1,14 @@
+use safe_update::SafeUpdate;
+
+#[derive(SafeUpdate)]
+pub struct User {
+    #[update(allow)]
+    #[serde(deserialize_with = "read_number")]
+    pub name: String,
+}
+
+fn read_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    serde::Deserialize::deserialize(d)
+}
+
+fn main() {}
