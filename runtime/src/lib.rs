@@ -70,7 +70,9 @@
 //! | `#[update(allow)]` | field | anyone who may send a patch may write it |
 //! | `#[update(allow(role = "a", role = "b"))]` | field | writable by an identity holding any of the roles ([`Roles`]); the patch then has `apply_as` only |
 //! | `#[update(server_only)]` | field | never written by a patch; sending it is refused as forbidden |
-//! | `#[update(nested)]` | field | the field's type derives `SafeUpdate`; its patch is merged recursively |
+//! | `#[update(nested)]` | field | the field's type (`T` or `Option<T>`) derives `SafeUpdate`; its patch is merged recursively |
+//! | `#[update(nested, clear)]` | field | on `Option<T>`: anyone may clear it with `null` (see [Nested models](#nested-models-and-clearing)) |
+//! | `#[update(nested, clear(role = "a"))]` | field | on `Option<T>`: only an identity holding one of the roles may clear it; the patch then has `apply_as` only |
 //! | `#[update(allow, validate = path)]` | field | `fn(&T) -> Result<(), E: Display>` runs before any write |
 //! | `#[update(default = server_only)]` | struct | fields without a policy are server-only (there is no `default = allow`) |
 //! | `#[update(validate = path)]` | struct | `fn(&Model) -> Result<(), E>` checks the would-be result; needs `Model: Clone` and clones the model and the patch once per apply |
@@ -81,13 +83,34 @@
 //!
 //! A field without a policy is a compile error. Serde's `rename_all`, `rename` and `alias`
 //! decide the wire names; every spelling of a server-only field (its Rust name included) is
-//! forbidden.
+//! forbidden. Every other serde attribute is listed [below](#serde-attributes).
 //!
+//! # Nested models and clearing
+//!
+//! A sub-model is only ever written through its own patch: `#[update(nested)]` on a field of
+//! type `T` or `Option<T>` merges an object into the current value (RFC 7396), so the
+//! sub-model's server-only and role-gated fields stay protected, with paths such as
+//! `address.verified`. `allow` on a field that holds a type deriving `SafeUpdate` would read
+//! it with the type's own `Deserialize` and let a client write those fields, so it does not
+//! compile: directly, inside `Option`, `Box`, `Vec`, `VecDeque`, arrays, slices, tuples, map
+//! values and sets, the error names the field and the type. A collection of sub-models has
+//! no merge patch (RFC 7396 replaces arrays whole): make it server-only and change one element
+//! at a time through the element's patch. The check needs a concrete type: a type parameter
+//! (`Vec<T>`) or a type alias hiding a model cannot be checked.
+//!
+//! `null` for a nested `Option<T>` clears it, which erases the sub-model, its protected
+//! fields with it: clearing is a write of those fields. When `T` has a server-only or
+//! role-gated field at any depth, `null` is refused (the error names the paths it would
+//! erase), unless the field says who may clear it: `clear` (anyone) or
+//! `clear(role = "...")`. When `T` has no protected field, `null` clears it.
+//!
+//! # Documents
 //! # Documents
 //!
 //! A patch is read in one pass over any serde deserializer, never through an intermediate
 //! `serde_json::Value`: only an object is accepted (serde's own derive also takes an array),
-//! a repeated key is refused, `null` clears an `Option` field and is refused elsewhere.
+//! a repeated key is refused, `null` clears an `Option` field (a nested one as above) and is
+//! refused elsewhere.
 //! [`from_json`] returns the problems as data ([`PatchError`]); the patch type's own
 //! `Deserialize` folds them into one message.
 //!
@@ -97,6 +120,38 @@
 //! validator) before the first write; on error the target is unchanged and [`ApplyError`]
 //! lists every problem. The cost: one comparison per written field, to tell what changed
 //! ([`Applied`]), which needs `PartialEq` of writable field types only.
+//!
+//! # Serde attributes
+//!
+//! A patch reads each field exactly as the model's own `Deserialize` reads it, or the model
+//! does not compile: every serde attribute is honoured, accepted because it never changes
+//! which keys a patch reads or how, or refused with what to write instead.
+//!
+//! | container attribute | verdict | why |
+//! |---|---|---|
+//! | `rename_all` (or its `deserialize` half) | honoured | the wire names of the fields |
+//! | `rename` | accepted | the struct's own name, never a key |
+//! | `default`, `default = "..."` | accepted | fills fields missing from a whole document; a patch leaves a missing field unchanged |
+//! | `deny_unknown_fields` | accepted | a patch always refuses unknown keys |
+//! | `bound` | accepted | bounds of serde's impls; the patch's are `#[update(bound = "...")]` |
+//! | `into`, `crate`, `expecting` | accepted | serialization, serde's path, an error message |
+//! | `from`, `try_from` | refused | the model's checks run on a whole document through another type, which a patch cannot run; use `#[update(validate = ...)]` |
+//! | `transparent` | refused | the model reads as its one field; derive `SafeUpdate` on that field's type |
+//! | `remote` | refused | another crate's type, whose fields a patch cannot write |
+//! | `tag` | refused | the model's documents carry a key a patch would refuse as unknown |
+//! | `untagged`, `content`, `rename_all_fields`, `field_identifier`, `variant_identifier` | refused | enums only |
+//!
+//! | field attribute | verdict | why |
+//! |---|---|---|
+//! | `rename` (every `deserialize` name), `alias` | honoured | the field's keys |
+//! | `deserialize_with = "f"`, `with = "m"` | honoured on a writable field | the patch reads the value through `f` (`m::deserialize`); for an `Option` field, `null` still clears (RFC 7396) and any other value goes through the function; `null` for any other field is refused |
+//! | `skip`, `skip_deserializing` | refused on a writable field | the model never reads it; make it `server_only` |
+//! | `flatten` | refused on a writable field, honoured on a server-only one | a patch must know every key it accepts (use `nested`); the keys of a flattened server-only type that derives `SafeUpdate` are forbidden, those of any other type (a map) unknown: refused either way |
+//! | `borrow` | refused on a writable field | a patch owns its values |
+//! | `default`, `skip_serializing`, `skip_serializing_if`, `serialize_with`, `bound`, `getter` | accepted | a missing field, serialization, serde's bounds, `remote` |
+//! | anything else | refused | unknown to serde |
+//!
+//! On a server-only field every attribute is accepted: a patch never reads it.
 //!
 //! # Features
 //!
