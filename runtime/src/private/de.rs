@@ -61,7 +61,8 @@ impl Collector {
 /// Deserializes a patch as serde's `Deserialize` does; every problem becomes one message.
 pub fn deserialize<'de, P: Patch, D: Deserializer<'de>>(deserializer: D) -> Result<P, D::Error> {
     let mut collector = Collector::default();
-    let patch = deserializer.deserialize_map(PatchVisitor::<P>::new(&mut collector, Path::ROOT))?;
+    let mut patch = P::default();
+    deserializer.deserialize_map(PatchVisitor::new(&mut patch, &mut collector, Path::ROOT))?;
     match collector.into_error() {
         None => Ok(patch),
         Some(error) => Err(de::Error::custom(error)),
@@ -73,46 +74,52 @@ pub fn deserialize<'de, P: Patch, D: Deserializer<'de>>(deserializer: D) -> Resu
 pub(crate) fn from_json_str<P: Patch>(body: &str) -> Result<P, PatchError> {
     let mut collector = Collector::default();
     let mut json = serde_json::Deserializer::from_str(body);
+    // Filled in place: the patch is moved once, into the result, however deep the reader.
+    let mut patch = P::default();
     let parsed = (&mut json)
-        .deserialize_map(PatchVisitor::<P>::new(&mut collector, Path::ROOT))
-        .and_then(|patch| json.end().map(|()| patch));
+        .deserialize_map(PatchVisitor::new(&mut patch, &mut collector, Path::ROOT))
+        .and_then(|()| json.end());
+    match parsed {
+        Ok(()) if collector.error.is_none() => Ok(patch),
+        parsed => Err(refused(collector, parsed.err())),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn refused(collector: Collector, failure: Option<serde_json::Error>) -> PatchError {
     let aborted = collector.aborted;
-    let error = collector.into_error();
-    match (parsed, error) {
-        (Ok(patch), None) => Ok(patch),
-        (Ok(_), Some(error)) => Err(error),
-        (Err(failure), error) => {
-            let mut error = error.unwrap_or_default();
-            if failure.is_syntax() || failure.is_eof() || failure.is_io() {
-                error.malformed = Some(failure.to_string());
-            } else if !aborted {
-                // Not recorded by a field: the document itself has the wrong shape.
-                error.invalid.insert(String::new(), failure.to_string());
-            }
-            Err(error)
+    let mut error = collector.into_error().unwrap_or_default();
+    if let Some(failure) = failure {
+        if failure.is_syntax() || failure.is_eof() || failure.is_io() {
+            error.malformed = Some(failure.to_string());
+        } else if !aborted {
+            // Not recorded by a field: the document itself has the wrong shape.
+            error.invalid.insert(String::new(), failure.to_string());
         }
     }
+    error
 }
 
 /// Reads an object into a patch: the document, or a nested object at `path`.
-pub(super) struct PatchVisitor<'c, 'p, P> {
+pub(super) struct PatchVisitor<'x, 'c, 'p, P> {
+    patch: &'x mut P,
     collector: &'c mut Collector,
     path: Path<'p>,
-    marker: PhantomData<fn() -> P>,
 }
 
-impl<'c, 'p, P> PatchVisitor<'c, 'p, P> {
-    pub(super) fn new(collector: &'c mut Collector, path: Path<'p>) -> Self {
+impl<'x, 'c, 'p, P> PatchVisitor<'x, 'c, 'p, P> {
+    pub(super) fn new(patch: &'x mut P, collector: &'c mut Collector, path: Path<'p>) -> Self {
         PatchVisitor {
+            patch,
             collector,
             path,
-            marker: PhantomData,
         }
     }
 }
 
-impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, P> {
-    type Value = P;
+impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, '_, P> {
+    type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -122,11 +129,12 @@ impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, P> {
         )
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<P, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let PatchVisitor {
-            collector, path, ..
+            patch,
+            collector,
+            path,
         } = self;
-        let mut patch = P::default();
         while let Some(key) = map.next_key_seed(KeySeed::<P> {
             collector: &mut *collector,
             path,
@@ -139,7 +147,7 @@ impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, P> {
                 }
             }
         }
-        Ok(patch)
+        Ok(())
     }
 }
 

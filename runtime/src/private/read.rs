@@ -37,11 +37,13 @@ pub trait Reader<'de> {
     /// What the patch holds for the field when the document writes it.
     type Value;
 
-    /// Reads the value of the field at `path`: [`Read::Null`] or [`Read::Value`].
+    /// Reads the value of the field `name` of the object at `path`: [`Read::Null`] or
+    /// [`Read::Value`].
     fn read<A: MapAccess<'de>>(
         map: &mut A,
         collector: &mut Collector,
         path: Path<'_>,
+        name: &'static str,
     ) -> Result<Read<Self::Value>, A::Error>;
 
     /// What `null` writes into the field at `path`, or why the field refuses it.
@@ -50,7 +52,7 @@ pub trait Reader<'de> {
 
 /// Reads the value of one writable field into its slot of the patch (called by the generated
 /// `__field`, once per key of the document that names a writable field).
-#[inline]
+#[inline(always)]
 pub fn field<'de, R, A>(
     slot: &mut Option<R::Value>,
     map: &mut A,
@@ -62,33 +64,32 @@ where
     R: Reader<'de>,
     A: MapAccess<'de>,
 {
-    let at = path.child(name);
     let read = if slot.is_some() {
         // The first value is kept but the document is refused: a repeated key is how one
         // value hides behind another.
         map.next_value::<IgnoredAny>()?;
         Read::Repeated
     } else {
-        match R::read(map, collector, at) {
+        match R::read(map, collector, path, name) {
             Ok(read) => read,
-            Err(error) => return Err(record(collector, at, error)),
+            Err(error) => return Err(record(collector, path, name, error)),
         }
     };
     match read {
         Read::Value(value) => *slot = Some(value),
-        Read::Null => match R::null(at) {
+        Read::Null => match R::null(path.child(name)) {
             Ok(cleared) => *slot = Some(cleared),
-            Err(reason) => collector.invalid(at.join(), reason),
+            Err(reason) => collector.invalid(path.join_key(name), reason),
         },
-        Read::Repeated => collector.duplicate(at.join()),
+        Read::Repeated => collector.duplicate(path.join_key(name)),
     }
     Ok(())
 }
 
 #[cold]
 #[inline(never)]
-fn record<E: fmt::Display>(collector: &mut Collector, at: Path<'_>, error: E) -> E {
-    collector.aborted_by(at.join(), error.to_string());
+fn record<E: fmt::Display>(collector: &mut Collector, path: Path<'_>, name: &str, error: E) -> E {
+    collector.aborted_by(path.join_key(name), error.to_string());
     error
 }
 
@@ -109,6 +110,7 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Plain<T> {
         map: &mut A,
         _: &mut Collector,
         _: Path<'_>,
+        _: &'static str,
     ) -> Result<Read<T>, A::Error> {
         map.next_value::<Option<T>>().map(Read::from)
     }
@@ -129,6 +131,7 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Clearable<T> {
         map: &mut A,
         _: &mut Collector,
         _: Path<'_>,
+        _: &'static str,
     ) -> Result<Read<Option<T>>, A::Error> {
         Ok(match map.next_value::<Option<T>>()? {
             Some(value) => Read::Value(Some(value)),
@@ -153,8 +156,9 @@ impl<'de, P: Patch> Reader<'de> for Nested<P> {
         map: &mut A,
         collector: &mut Collector,
         path: Path<'_>,
+        name: &'static str,
     ) -> Result<Read<P>, A::Error> {
-        map.next_value_seed(NestedSeed::<P>::new(collector, path))
+        map.next_value_seed(NestedSeed::<P>::new(collector, path.child(name)))
             .map(Read::from)
     }
 
@@ -176,9 +180,10 @@ impl<'de, P: Patch, const GUARDED: bool> Reader<'de> for NestedClearable<P, GUAR
         map: &mut A,
         collector: &mut Collector,
         path: Path<'_>,
+        name: &'static str,
     ) -> Result<Read<Option<P>>, A::Error> {
         Ok(
-            match map.next_value_seed(NestedSeed::<P>::new(collector, path))? {
+            match map.next_value_seed(NestedSeed::<P>::new(collector, path.child(name)))? {
                 Some(patch) => Read::Value(Some(patch)),
                 None => Read::Null,
             },
@@ -229,6 +234,7 @@ impl<'de, W: DeserializeWith<'de>> Reader<'de> for With<W> {
         map: &mut A,
         _: &mut Collector,
         _: Path<'_>,
+        _: &'static str,
     ) -> Result<Read<W::Value>, A::Error> {
         map.next_value_seed(WithSeed::<W>(PhantomData))
             .map(Read::from)
@@ -254,6 +260,7 @@ where
         map: &mut A,
         _: &mut Collector,
         _: Path<'_>,
+        _: &'static str,
     ) -> Result<Read<Option<T>>, A::Error> {
         map.next_value_seed(WithSeed::<W>(PhantomData))
             .map(Read::from)
@@ -343,8 +350,8 @@ impl<'de, P: Patch> Visitor<'de> for NestedSeed<'_, '_, P> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
-        deserializer
-            .deserialize_map(PatchVisitor::<P>::new(self.collector, self.path))
-            .map(Some)
+        let mut patch = P::default();
+        deserializer.deserialize_map(PatchVisitor::new(&mut patch, self.collector, self.path))?;
+        Ok(Some(patch))
     }
 }
