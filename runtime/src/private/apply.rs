@@ -8,8 +8,9 @@ use crate::{Applied, ApplyError, Patch};
 /// Writes `value` into `slot`; whether the value changed.
 #[inline]
 pub fn replace<T: PartialEq>(slot: &mut T, value: T) -> bool {
-    let old = core::mem::replace(slot, value);
-    old != *slot
+    let changed = *slot != value;
+    *slot = value;
+    changed
 }
 
 /// Runs a field validator (`#[update(allow, validate = check)]`), its error as a message.
