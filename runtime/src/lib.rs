@@ -146,7 +146,7 @@
 //! | `rename` (every `deserialize` name), `alias` | honoured | the field's keys |
 //! | `deserialize_with = "f"`, `with = "m"` | honoured on a writable field | the patch reads the value through `f` (`m::deserialize`); for an `Option` field, `null` still clears (RFC 7396) and any other value goes through the function; `null` for any other field is refused |
 //! | `skip`, `skip_deserializing` | refused on a writable field | the model never reads it; make it `server_only` |
-//! | `flatten` | refused on a writable field, honoured on a server-only one | a patch must know every key it accepts (use `nested`); the keys of a flattened server-only type that derives `SafeUpdate` are forbidden, those of any other type (a map) unknown: refused either way |
+//! | `flatten` | refused on a writable field, honoured on a server-only one | a patch must know every key it accepts (use `nested`); the keys of a flattened server-only type that derives `SafeUpdate` are forbidden, so that an attempt on them is reported and logged as an attempt on protected data, not as a typo; the keys of any other type (a map) cannot be known and are unknown: refused either way |
 //! | `borrow` | refused on a writable field | a patch owns its values |
 //! | `default`, `skip_serializing`, `skip_serializing_if`, `serialize_with`, `bound`, `getter` | accepted | a missing field, serialization, serde's bounds, `remote` |
 //! | anything else | refused | unknown to serde |
