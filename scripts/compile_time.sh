@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Compile time of #[derive(SafeUpdate)] against #[derive(serde::Deserialize)] alone.
 #
-#   scripts/compile_time.sh [STRUCTS] [RUNS]      (default 200 structs, median of 3 runs)
+#   scripts/compile_time.sh [STRUCTS] [RUNS]      (default 200 structs, 5 runs of each)
 #
 # Generates two crates of STRUCTS structs with 12 fields each (every 4th field
 # `#[update(server_only)]`): `ct_safe_update` derives `SafeUpdate`, `ct_serde` derives only
 # `serde::Deserialize`. Dependencies are built once; each measured build is a clean build of
-# the generated crate alone (`cargo clean -p`, then `cargo build`), in dev and release, RUNS
-# times; the median is reported. Also prints the line count of each crate after macro
+# the generated crate alone (`cargo clean -p`, then `cargo build`), in dev and release, the two
+# crates in turn RUNS times; reported: the median wall time of each and the median of the
+# pairwise ratios, of wall time and of CPU time (user + system). Also prints the line count of each crate after macro
 # expansion (`-Zunpretty=expanded`, through RUSTC_BOOTSTRAP on the stable compiler).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STRUCTS="${1:-200}"
-RUNS="${2:-3}"
+RUNS="${2:-5}"
 WORK="$ROOT/target/compile-time"
 export CARGO_TARGET_DIR="$WORK/target"
 mkdir -p "$WORK"
@@ -70,6 +71,13 @@ cd "$WORK"
 
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
 
+# One clean build of CRATE: "wall cpu" seconds (cpu: user + system of cargo and rustc).
+timed_build() { # crate flag
+    cargo clean --quiet $2 -p "$1"
+    /usr/bin/time -f '%e %U %S' -o "$WORK/time.out" cargo build --quiet $2 -p "$1"
+    awk '{printf "%.2f %.2f\n", $1, $2 + $3}' "$WORK/time.out"
+}
+
 declare -A result
 for profile in dev release; do
     flag=""
@@ -78,19 +86,24 @@ for profile in dev release; do
     for crate in ct_serde ct_safe_update; do
         # Alone, so that the dependencies' feature set is the one the timed builds use.
         cargo build --quiet $flag -p "$crate"
-        times=()
-        for run in $(seq "$RUNS"); do
-            cargo clean --quiet $flag -p "$crate"
-            start=$(date +%s.%N)
-            cargo build --quiet $flag -p "$crate"
-            end=$(date +%s.%N)
-            t=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
-            times+=("$t")
-            echo "   $crate run $run: ${t}s"
-        done
-        result[$profile.$crate]=$(printf '%s\n' "${times[@]}" | median)
-        result[$profile.$crate.all]="${times[*]}"
     done
+    # The two crates in turn, so that a drift in the machine's speed reaches both alike; the
+    # ratio is taken pair by pair.
+    walls_serde=(); walls_su=(); cpus_serde=(); cpus_su=(); ratios=(); cpu_ratios=()
+    for run in $(seq "$RUNS"); do
+        read -r wa ca < <(timed_build ct_serde "$flag")
+        read -r wb cb < <(timed_build ct_safe_update "$flag")
+        walls_serde+=("$wa"); walls_su+=("$wb"); cpus_serde+=("$ca"); cpus_su+=("$cb")
+        ratios+=("$(awk -v a="$wa" -v b="$wb" 'BEGIN {printf "%.3f", b / a}')")
+        cpu_ratios+=("$(awk -v a="$ca" -v b="$cb" 'BEGIN {printf "%.3f", b / a}')")
+        echo "   run $run: serde ${wa}s (cpu ${ca}s), SafeUpdate ${wb}s (cpu ${cb}s)"
+    done
+    result[$profile.ct_serde]=$(printf '%s\n' "${walls_serde[@]}" | median)
+    result[$profile.ct_safe_update]=$(printf '%s\n' "${walls_su[@]}" | median)
+    result[$profile.ct_serde.all]="${walls_serde[*]}"
+    result[$profile.ct_safe_update.all]="${walls_su[*]}"
+    result[$profile.ratio]=$(printf '%s\n' "${ratios[@]}" | median)
+    result[$profile.cpu_ratio]=$(printf '%s\n' "${cpu_ratios[@]}" | median)
 done
 
 echo "== expanded line counts"
@@ -102,13 +115,13 @@ for crate in ct_serde ct_safe_update; do
 done
 
 echo
-echo "compile time: $STRUCTS structs x 12 fields, clean build of the generated crate, median of $RUNS"
-printf '%-8s %-22s %-22s %s\n' profile "serde::Deserialize" "SafeUpdate" "ratio"
+echo "compile time: $STRUCTS structs x 12 fields, clean build of the generated crate, $RUNS runs each, in turn"
+printf '%-8s %-26s %-26s %-12s %s\n' profile "serde::Deserialize" "SafeUpdate" "wall ratio" "cpu ratio"
 for profile in dev release; do
     a=${result[$profile.ct_serde]}
     b=${result[$profile.ct_safe_update]}
-    printf '%-8s %-22s %-22s %sx\n' "$profile" "${a}s (${result[$profile.ct_serde.all]})" \
-        "${b}s (${result[$profile.ct_safe_update.all]})" "$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}')"
+    printf '%-8s %-26s %-26s %-12s %s\n' "$profile" "${a}s (${result[$profile.ct_serde.all]})" \
+        "${b}s (${result[$profile.ct_safe_update.all]})" "${result[$profile.ratio]}x" "${result[$profile.cpu_ratio]}x"
 done
 printf '%-8s %-22s %-22s %sx\n' lines "${result[lines.ct_serde]} (src ${result[source.ct_serde]})" \
     "${result[lines.ct_safe_update]} (src ${result[source.ct_safe_update]})" \

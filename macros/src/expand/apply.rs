@@ -159,6 +159,7 @@ fn protected(gen: &Gen) -> TokenStream {
     quote! {
         const __PROTECTED: bool = #own #(|| #nested_flags)*;
 
+        #[inline]
         fn __protected(
             __path: #krate::__private::Path<'_>,
             __out: &mut ::std::vec::Vec<::std::string::String>,

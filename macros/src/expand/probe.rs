@@ -31,7 +31,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         let mut held = Vec::new();
         held_types(field.ty(), &mut held);
         for ty in held {
-            if !bound::is_concrete(generics, ty) {
+            if is_std(ty) || !bound::is_concrete(generics, ty) {
                 continue;
             }
             let message = message(field, ty, same_type(ty, single));
@@ -75,6 +75,65 @@ fn held_types<'a>(ty: &'a Type, out: &mut Vec<&'a Type>) {
         Type::Group(group) => held_types(&group.elem, out),
         _ => {}
     }
+}
+
+/// Standard types, which never derive `SafeUpdate`: no assertion to compile for them (a model
+/// holds dozens of `String`s and integers; only its own types can be sub-models).
+fn is_std(ty: &Type) -> bool {
+    const STD: &[&str] = &[
+        "bool",
+        "char",
+        "str",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "u128",
+        "usize",
+        "i8",
+        "i16",
+        "i32",
+        "i64",
+        "i128",
+        "isize",
+        "f32",
+        "f64",
+        "String",
+        "Vec",
+        "VecDeque",
+        "LinkedList",
+        "BinaryHeap",
+        "HashMap",
+        "BTreeMap",
+        "HashSet",
+        "BTreeSet",
+        "Option",
+        "Box",
+        "Rc",
+        "Arc",
+        "Cow",
+        "Cell",
+        "RefCell",
+        "Result",
+        "PathBuf",
+        "Duration",
+        "SystemTime",
+        "IpAddr",
+        "Ipv4Addr",
+        "Ipv6Addr",
+        "SocketAddr",
+    ];
+    let Type::Path(path) = ty else { return false };
+    let segments = &path.path.segments;
+    let (Some(first), Some(last)) = (segments.first(), segments.last()) else {
+        return false;
+    };
+    path.qself.is_none()
+        && (segments.len() == 1
+            || ["std", "core", "alloc"]
+                .iter()
+                .any(|root| first.ident == root))
+        && STD.iter().any(|name| last.ident == name)
 }
 
 fn same_type(a: &Type, b: &Type) -> bool {
