@@ -13,7 +13,9 @@ use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
 use safe_update::actix::{PatchRejection, SafePatch};
-use safe_update::auth::{Authenticator, Credentials, MemoryStore};
+use safe_update::auth::{
+    Authenticator, Credentials, Limits, MemoryLimiter, MemoryStore, StoredUser,
+};
 use safe_update::SafeUpdate;
 
 #[derive(SafeUpdate)]
@@ -67,12 +69,29 @@ fn refusals_are_logged_with_names_never_values() {
     tracing::subscriber::set_global_default(capture.clone()).unwrap();
     {
         actix_web::rt::System::new().block_on(async {
-            let store = MemoryStore::new()
-                .with_user("bob", "hunter2-secret", ["user"])
-                .unwrap();
-            let auth = Authenticator::builder(store).build().unwrap();
+            let store = Arc::new(
+                MemoryStore::new()
+                    .with_user("bob", "hunter2-secret", ["user"])
+                    .unwrap(),
+            );
+            store.insert(StoredUser::new("carol", "plaintext-secret", ["user"]));
+            let auth = Authenticator::builder(Arc::clone(&store)).build().unwrap();
             let wrong = Credentials::new("bob", "wrong-secret").unwrap();
-            assert!(auth.authenticate(&wrong).is_err());
+            assert!(auth.authenticate(&wrong, None).await.is_err());
+            // carol's stored "hash" is a plaintext: the operator must hear of it.
+            let carol = Credentials::new("carol", "plaintext-secret").unwrap();
+            assert!(auth.authenticate(&carol, None).await.is_err());
+            // A second guess past a limit of one is throttled, and logged.
+            let strict = Authenticator::builder(Arc::clone(&store))
+                .limiter(MemoryLimiter::new(Limits {
+                    per_user_and_client: 1,
+                    ..Limits::default()
+                }))
+                .build()
+                .unwrap();
+            for _ in 0..2 {
+                assert!(strict.authenticate(&wrong, None).await.is_err());
+            }
 
             let app = web_test::init_service(
                 App::new()
@@ -107,13 +126,25 @@ fn refusals_are_logged_with_names_never_values() {
         .iter()
         .filter(|line| line.starts_with("safe_update::security "))
         .collect();
-    assert_eq!(security.len(), 4, "{lines:#?}");
+    assert_eq!(security.len(), 7, "{lines:#?}");
     assert!(security[0].contains(r#"user="bob""#) && security[0].contains("authentication failed"));
-    assert!(security[1].contains(r#"user="bob" fields=["is_admin"] unknown_keys=1"#));
-    assert!(security[2].contains(r#"user="bob" fields=["verified"]"#));
-    assert!(security[3].contains(r#"user="<unknown>" fields=["is_admin"]"#));
+    assert!(
+        security[1].contains(r#"user="carol""#)
+            && security[1].contains("stored password hash is not a usable argon2id PHC string"),
+        "{}",
+        security[1]
+    );
+    assert!(security[2].contains(r#"user="bob""#) && security[2].contains("authentication failed"));
+    assert!(
+        security[3].contains(r#"user="bob""#) && security[3].contains("login throttled"),
+        "{}",
+        security[3]
+    );
+    assert!(security[4].contains(r#"user="bob" fields=["is_admin"] unknown_keys=1"#));
+    assert!(security[5].contains(r#"user="bob" fields=["verified"]"#));
+    assert!(security[6].contains(r#"user="<unknown>" fields=["is_admin"]"#));
     let everything = lines.join("\n");
-    for secret in ["secret", "VALUE-", "hunter2"] {
+    for secret in ["secret", "VALUE-", "hunter2", "plaintext"] {
         assert!(!everything.contains(secret), "{secret} in {everything}");
     }
 }

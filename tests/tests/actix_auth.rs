@@ -8,10 +8,10 @@ use std::time::Duration;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::{header, StatusCode};
 use actix_web::{test, web, App, HttpResponse};
-use safe_update::actix::{RequireRole, Role};
+use safe_update::actix::{ClientAddr, RequireRole, Role};
 use safe_update::auth::{
-    Authenticator, AuthenticatorBuilder, Credentials, Identity, MemoryStore, StoreError,
-    StoredUser, UserStore,
+    Authenticator, AuthenticatorBuilder, Credentials, Identity, Limits, MemoryLimiter, MemoryStore,
+    StoreError, StoredUser, UserStore,
 };
 use serde_json::{json, Value};
 
@@ -33,7 +33,9 @@ fn users() -> Arc<MemoryStore> {
         .unwrap()
         .with_user("bob", "battery staple", ["user"])
         .unwrap();
-    store.insert("slow", StoredUser::new(SLOW_HASH, ["user"]));
+    store.insert(StoredUser::new("slow", SLOW_HASH, ["user"]));
+    // Not a PHC string: the operator's mistake, answered as a wrong password.
+    store.insert(StoredUser::new("broken", "correct horse", ["user"]));
     Arc::new(store)
 }
 
@@ -191,7 +193,7 @@ async fn two_authorization_headers_are_a_bad_request() {
 struct BrokenStore;
 
 impl UserStore for BrokenStore {
-    fn find(&self, _user_id: &str) -> Result<Option<StoredUser>, StoreError> {
+    async fn find(&self, _user_id: &str) -> Result<Option<StoredUser>, StoreError> {
         Err(StoreError::new("disk I/O error at /var/db/users.sqlite"))
     }
 }
@@ -304,4 +306,78 @@ async fn a_request_waits_for_a_slot_without_failing() {
     let (slow, retry_after, status) = race_for_the_only_slot(Duration::from_secs(10)).await;
     assert_eq!(slow, 401);
     assert_eq!((status, retry_after), (200, None));
+}
+
+#[actix_web::test]
+async fn an_unusable_stored_hash_is_answered_as_a_wrong_password() {
+    let app = app!(builder(users()).build().unwrap());
+    let mut answers = Vec::new();
+    for (user, password) in [("broken", "correct horse"), ("bob", "wrong")] {
+        let request = get("/me", Some(&login(user, password))).to_request();
+        let response = test::call_service(&app, request).await;
+        answers.push(answer(response, header::WWW_AUTHENTICATE).await);
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0].0, 401);
+    assert_eq!(answers[0].1.as_deref(), Some(CHALLENGE));
+}
+
+/// Middleware that says where a request came from, as one behind a trusted proxy would.
+async fn from_address(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<actix_web::body::BoxBody>,
+) -> Result<ServiceResponse, actix_web::Error> {
+    use actix_web::HttpMessage;
+    let forwarded = req
+        .headers()
+        .get("x-test-client")
+        .and_then(|value| value.to_str().ok()?.parse().ok());
+    if let Some(addr) = forwarded {
+        req.extensions_mut().insert(ClientAddr(addr));
+    }
+    next.call(req).await
+}
+
+#[actix_web::test]
+async fn past_the_limit_the_answer_is_429_with_retry_after_counted_per_client() {
+    let auth = builder(users())
+        .limiter(MemoryLimiter::new(Limits {
+            per_user_and_client: 2,
+            ..Limits::default()
+        }))
+        .build()
+        .unwrap();
+    let app = test::init_service(
+        App::new()
+            .app_data(auth)
+            .wrap(actix_web::middleware::from_fn(from_address))
+            .configure(routes),
+    )
+    .await;
+    let from = |client: &str, password: &str| {
+        get("/me", Some(&login("bob", password)))
+            .insert_header(("x-test-client", client))
+            .to_request()
+    };
+    for guess in ["one", "two"] {
+        let response = test::call_service(&app, from("203.0.113.9", guess)).await;
+        assert_eq!(response.status(), 401);
+    }
+    let response = test::call_service(&app, from("203.0.113.9", "three")).await;
+    let (status, retry_after, body) = answer(response, header::RETRY_AFTER).await;
+    assert_eq!(status, 429);
+    let seconds: u64 = retry_after.unwrap().parse().unwrap();
+    assert!((59..=60).contains(&seconds), "{seconds}");
+    assert_eq!(
+        body,
+        json!({
+            "error": "too_many_attempts",
+            "message": "too many failed logins; retry later",
+            "retry_after": seconds,
+        })
+    );
+    // The limiter counted under the client's address, not the connection's: bob from
+    // another address is not throttled.
+    let response = test::call_service(&app, from("198.51.100.7", "battery staple")).await;
+    assert_eq!(response.status(), 200);
 }

@@ -1,13 +1,14 @@
 //! The authenticator: argon2id PHC hashes, the dummy hash for unknown users, the verified
-//! cache (hits, misses, invalidation, expiry, coalescing), the cap on concurrent argon2 runs,
-//! store failures and unusable hashes.
+//! cache (hits, misses, invalidation, expiry, coalescing), the login limiter under concurrent
+//! attack, the cap on concurrent argon2 runs, store failures and unusable hashes.
 
-use std::sync::{Arc, Barrier};
-use std::thread;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use safe_update::auth::{
-    hash_password, AuthError, Authenticator, BuildError, Credentials, Identity, MemoryStore,
+    hash_password, Attempt, AuthError, Authenticator, AuthenticatorBuilder, BuildError,
+    Credentials, Identity, Limiter, Limits, MemoryLimiter, MemoryStore, NoLimit, Outcome,
     StoreError, StoredUser, UserStore,
 };
 use safe_update::{from_json, SafeUpdate};
@@ -22,6 +23,15 @@ fn store() -> Arc<MemoryStore> {
             .with_user("alice", "correct horse", ["user", "admin"])
             .unwrap(),
     )
+}
+
+/// The builder with no login limit: these tests count argon2 runs, not attempts.
+fn unlimited(store: impl UserStore) -> AuthenticatorBuilder {
+    Authenticator::builder(store).limiter(NoLimit)
+}
+
+async fn check(auth: &Authenticator, user: &str, password: &str) -> Result<Identity, AuthError> {
+    auth.authenticate(&credentials(user, password), None).await
 }
 
 /// A PHC string with the OWASP memory cost but 40 passes (~20 times the work of a normal
@@ -39,24 +49,22 @@ fn new_passwords_are_hashed_with_argon2id_and_owasp_parameters() {
     assert_ne!(first, second, "each hash has its own salt");
 }
 
-#[test]
-fn good_credentials_give_the_stored_roles() {
-    let auth = Authenticator::builder(store()).build().unwrap();
-    let who = auth
-        .authenticate(&credentials("alice", "correct horse"))
-        .unwrap();
+#[tokio::test]
+async fn good_credentials_give_the_stored_roles() {
+    let auth = unlimited(store()).build().unwrap();
+    let who = check(&auth, "alice", "correct horse").await.unwrap();
     assert_eq!(who, Identity::new("alice", ["user", "admin"]));
     assert_eq!(auth.hash_checks(), 1);
 }
 
-#[test]
-fn wrong_password_and_unknown_user_are_one_error_and_the_same_work() {
-    let auth = Authenticator::builder(store()).build().unwrap();
-    let wrong = auth.authenticate(&credentials("alice", "battery staple"));
+#[tokio::test]
+async fn wrong_password_and_unknown_user_are_one_error_and_the_same_work() {
+    let auth = unlimited(store()).build().unwrap();
+    let wrong = check(&auth, "alice", "battery staple").await;
     assert!(matches!(wrong, Err(AuthError::BadCredentials)));
     assert_eq!(auth.hash_checks(), 1);
     // The unknown user is checked against the dummy hash: one argon2 run all the same.
-    let unknown = auth.authenticate(&credentials("mallory", "correct horse"));
+    let unknown = check(&auth, "mallory", "correct horse").await;
     assert!(matches!(unknown, Err(AuthError::BadCredentials)));
     assert_eq!(auth.hash_checks(), 2);
     assert_eq!(
@@ -65,134 +73,344 @@ fn wrong_password_and_unknown_user_are_one_error_and_the_same_work() {
     );
 }
 
-#[test]
-fn a_success_is_cached_a_failure_is_not() {
-    let auth = Authenticator::builder(store()).build().unwrap();
-    let good = credentials("alice", "correct horse");
+#[tokio::test]
+async fn a_success_is_cached_a_failure_is_not() {
+    let auth = unlimited(store()).build().unwrap();
     for _ in 0..3 {
-        auth.authenticate(&good).unwrap();
+        check(&auth, "alice", "correct horse").await.unwrap();
     }
     assert_eq!(auth.hash_checks(), 1);
     for _ in 0..2 {
-        assert!(auth
-            .authenticate(&credentials("alice", "correct horsE"))
-            .is_err());
+        assert!(check(&auth, "alice", "correct horsE").await.is_err());
     }
     assert_eq!(auth.hash_checks(), 3);
 }
 
-#[test]
-fn a_password_change_invalidates_the_cache_and_role_changes_apply_at_once() {
+#[tokio::test]
+async fn a_password_change_invalidates_the_cache_and_role_changes_apply_at_once() {
     let users = store();
-    let auth = Authenticator::builder(Arc::clone(&users)).build().unwrap();
-    let old = credentials("alice", "correct horse");
-    auth.authenticate(&old).unwrap();
+    let auth = unlimited(Arc::clone(&users)).build().unwrap();
+    check(&auth, "alice", "correct horse").await.unwrap();
 
     users.add_user("alice", "new password", ["user"]).unwrap();
     assert!(matches!(
-        auth.authenticate(&old),
+        check(&auth, "alice", "correct horse").await,
         Err(AuthError::BadCredentials)
     ));
-    let who = auth
-        .authenticate(&credentials("alice", "new password"))
-        .unwrap();
+    let who = check(&auth, "alice", "new password").await.unwrap();
     assert_eq!(who.roles(), ["user"]);
     assert_eq!(auth.hash_checks(), 3);
 
     users.remove("alice");
-    assert!(auth
-        .authenticate(&credentials("alice", "new password"))
-        .is_err());
+    assert!(check(&auth, "alice", "new password").await.is_err());
 }
 
-#[test]
-fn cached_successes_expire() {
-    let auth = Authenticator::builder(store())
+#[tokio::test]
+async fn cached_successes_expire() {
+    let auth = unlimited(store())
         .cache_ttl(Duration::from_millis(500))
         .build()
         .unwrap();
-    let good = credentials("alice", "correct horse");
-    auth.authenticate(&good).unwrap();
-    auth.authenticate(&good).unwrap();
+    check(&auth, "alice", "correct horse").await.unwrap();
+    check(&auth, "alice", "correct horse").await.unwrap();
     assert_eq!(auth.hash_checks(), 1);
-    thread::sleep(Duration::from_millis(700));
-    auth.authenticate(&good).unwrap();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    check(&auth, "alice", "correct horse").await.unwrap();
     assert_eq!(auth.hash_checks(), 2);
 }
 
-#[test]
-fn the_cache_can_be_disabled() {
-    let auth = Authenticator::builder(store())
+#[tokio::test]
+async fn the_cache_can_be_disabled() {
+    let auth = unlimited(store())
         .cache_ttl(Duration::ZERO)
         .build()
         .unwrap();
-    let good = credentials("alice", "correct horse");
-    auth.authenticate(&good).unwrap();
-    auth.authenticate(&good).unwrap();
+    check(&auth, "alice", "correct horse").await.unwrap();
+    check(&auth, "alice", "correct horse").await.unwrap();
     assert_eq!(auth.hash_checks(), 2);
 }
 
-#[test]
-fn concurrent_misses_for_the_same_credentials_run_argon2_once() {
-    let auth = Authenticator::builder(store()).build().unwrap();
-    let start = Arc::new(Barrier::new(8));
-    let workers: Vec<_> = (0..8)
-        .map(|_| {
-            let (auth, start) = (auth.clone(), Arc::clone(&start));
-            thread::spawn(move || {
-                start.wait();
-                auth.authenticate(&credentials("alice", "correct horse"))
-                    .map(|who| who.name().to_owned())
+/// `count` identical requests at once; their results in order.
+async fn burst(
+    auth: &Authenticator,
+    count: usize,
+    user: impl Fn(usize) -> String,
+    password: impl Fn(usize) -> String,
+    client: Option<IpAddr>,
+) -> Vec<Result<Identity, AuthError>> {
+    let tasks: Vec<_> = (0..count)
+        .map(|index| {
+            let (auth, credentials) = (auth.clone(), credentials(&user(index), &password(index)));
+            tokio::spawn(async move { auth.authenticate(&credentials, client).await })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.unwrap());
+    }
+    results
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identical_concurrent_checks_share_one_argon2_run_whoever_the_user_is() {
+    let auth = unlimited(store()).build().unwrap();
+    let right = burst(
+        &auth,
+        8,
+        |_| "alice".into(),
+        |_| "correct horse".into(),
+        None,
+    )
+    .await;
+    assert!(right.iter().all(|r| r.as_ref().unwrap().name() == "alice"));
+    assert_eq!(auth.hash_checks(), 1);
+    // A wrong password and an unknown user take the same path: one run for the burst, the
+    // same answer for each request. Were the unknown user not shared, its burst would cost 8.
+    for user in ["alice", "mallory"] {
+        let before = auth.hash_checks();
+        let refused = burst(&auth, 8, |_| user.into(), |_| "guess".into(), None).await;
+        assert!(
+            refused
+                .iter()
+                .all(|r| matches!(r, Err(AuthError::BadCredentials))),
+            "{user}: {refused:?}"
+        );
+        assert_eq!(auth.hash_checks() - before, 1, "{user}");
+    }
+}
+
+fn limited(limits: Limits) -> Authenticator {
+    Authenticator::builder(store())
+        .limiter(MemoryLimiter::new(limits))
+        .build()
+        .unwrap()
+}
+
+const ATTACKER: [u8; 4] = [203, 0, 113, 66];
+const VICTIM: [u8; 4] = [198, 51, 100, 7];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_concurrent_burst_of_guesses_gets_at_most_the_limit_checked() {
+    let auth = limited(Limits::default());
+    // 64 different wrong passwords for alice at once, from one address.
+    let results = burst(
+        &auth,
+        64,
+        |_| "alice".into(),
+        |index| format!("guess {index}"),
+        Some(ATTACKER.into()),
+    )
+    .await;
+    let checked = results
+        .iter()
+        .filter(|r| matches!(r, Err(AuthError::BadCredentials)))
+        .count();
+    let throttled = results
+        .iter()
+        .filter(|r| matches!(r, Err(AuthError::Throttled { .. })))
+        .count();
+    assert_eq!((checked, throttled), (5, 59), "{results:?}");
+    assert_eq!(auth.hash_checks(), 5);
+    let Err(AuthError::Throttled { retry_after }) = &results[63] else {
+        panic!("{:?}", results[63])
+    };
+    assert!(*retry_after > Duration::from_secs(55), "{retry_after:?}");
+    // alice from her own address is not locked out by the attack.
+    let alice = Some(VICTIM.into());
+    auth.authenticate(&credentials("alice", "correct horse"), alice)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_per_address_limit_holds_for_a_burst_over_many_names() {
+    let auth = limited(Limits::default());
+    let results = burst(
+        &auth,
+        64,
+        |index| format!("user{index}"),
+        |_| "guess".into(),
+        Some(ATTACKER.into()),
+    )
+    .await;
+    let checked = results
+        .iter()
+        .filter(|r| matches!(r, Err(AuthError::BadCredentials)))
+        .count();
+    assert_eq!(checked, 20);
+    assert_eq!(auth.hash_checks(), 20);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_per_name_total_stops_a_campaign_over_many_addresses() {
+    let auth = limited(Limits {
+        per_user: 10,
+        ..Limits::default()
+    });
+    let tasks: Vec<_> = (0..40u8)
+        .map(|last| {
+            let auth = auth.clone();
+            let client = Some(IpAddr::from([203, 0, 113, last]));
+            tokio::spawn(async move {
+                let guess = credentials("alice", &format!("guess {last}"));
+                auth.authenticate(&guess, client).await
             })
         })
         .collect();
-    for worker in workers {
-        assert_eq!(worker.join().unwrap().unwrap(), "alice");
+    let mut checked = 0;
+    for task in tasks {
+        checked += usize::from(matches!(
+            task.await.unwrap(),
+            Err(AuthError::BadCredentials)
+        ));
     }
-    assert_eq!(auth.hash_checks(), 1);
+    assert_eq!(checked, 10);
+    // Now alice herself is locked out too, for the window: the documented price.
+    let alice = auth
+        .authenticate(&credentials("alice", "correct horse"), Some(VICTIM.into()))
+        .await;
+    assert!(
+        matches!(alice, Err(AuthError::Throttled { .. })),
+        "{alice:?}"
+    );
 }
 
-#[test]
-fn when_every_slot_is_taken_an_uncached_check_is_refused_at_once() {
+/// A store that matches names whatever their case, and spells them its own way.
+struct CaseInsensitive(MemoryStore);
+
+impl UserStore for CaseInsensitive {
+    async fn find(&self, user_id: &str) -> Result<Option<StoredUser>, StoreError> {
+        self.0.find(&user_id.to_lowercase()).await
+    }
+}
+
+#[tokio::test]
+async fn the_identity_and_the_limiter_use_the_stores_spelling() {
+    let store = CaseInsensitive(
+        MemoryStore::new()
+            .with_user("alice", "correct horse", ["user"])
+            .unwrap(),
+    );
+    let auth = Authenticator::builder(store)
+        .limiter(MemoryLimiter::new(Limits {
+            per_user_and_client: 3,
+            ..Limits::default()
+        }))
+        .build()
+        .unwrap();
+    let who = check(&auth, "ALICE", "correct horse").await.unwrap();
+    assert_eq!(who.name(), "alice");
+    // Three guesses under three spellings use up alice's one counter.
+    for spelling in ["Alice", "aLice", "alIce"] {
+        let guess = check(&auth, spelling, "guess").await;
+        assert!(matches!(guess, Err(AuthError::BadCredentials)), "{guess:?}");
+    }
+    let fourth = check(&auth, "alicE", "another guess").await;
+    assert!(
+        matches!(fourth, Err(AuthError::Throttled { .. })),
+        "{fourth:?}"
+    );
+}
+
+/// Records what the authenticator tells a limiter, and allows everything.
+#[derive(Clone, Default)]
+struct Recording(Arc<Mutex<Vec<String>>>);
+
+impl Limiter for Recording {
+    async fn reserve(&self, attempt: Attempt<'_>) -> Result<(), Duration> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("reserve {}", attempt.user));
+        Ok(())
+    }
+
+    async fn settle(&self, attempt: Attempt<'_>, outcome: Outcome) {
+        let event = format!("settle {} {outcome:?}", attempt.user);
+        self.0.lock().unwrap().push(event);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_started_check_runs_to_its_end_and_is_settled_when_its_request_is_dropped() {
     let users = store();
-    users.insert("slow", StoredUser::new(SLOW_HASH, ["user"]));
+    users.insert(StoredUser::new("slow", SLOW_HASH, ["user"]));
+    let recording = Recording::default();
+    let auth = Authenticator::builder(users)
+        .limiter(recording.clone())
+        .build()
+        .unwrap();
+    let request = {
+        let auth = auth.clone();
+        tokio::spawn(async move { check(&auth, "slow", "anything").await })
+    };
+    // The check has started (argon2 is running), then the client goes away.
+    while auth.hash_checks() == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    request.abort();
+    assert!(request.await.unwrap_err().is_cancelled());
+    // The check goes on without its request and settles as a failure.
+    let settled = ["reserve slow", "settle slow Failed"];
+    for _ in 0..500 {
+        if recording.0.lock().unwrap().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(*recording.0.lock().unwrap(), settled);
+    // A cached success is not a check: nothing to count.
+    check(&auth, "alice", "correct horse").await.unwrap();
+    check(&auth, "alice", "correct horse").await.unwrap();
+    assert_eq!(
+        recording.0.lock().unwrap()[2..],
+        ["reserve alice", "settle alice Succeeded"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_no_slot_comes_free_in_time_the_check_is_busy_and_not_counted() {
+    let users = store();
+    users.insert(StoredUser::new("slow", SLOW_HASH, ["user"]));
     let auth = Authenticator::builder(Arc::clone(&users))
         .max_concurrent_verifications(1)
+        .slot_wait(Duration::from_millis(20))
+        .limiter(MemoryLimiter::new(Limits {
+            per_user_and_client: 1,
+            ..Limits::default()
+        }))
         .build()
         .unwrap();
     let slow = {
         let auth = auth.clone();
-        thread::spawn(move || auth.authenticate(&credentials("slow", "anything")))
+        tokio::spawn(async move { check(&auth, "slow", "anything").await })
     };
     // The count goes up once the slow check holds the slot and argon2 has started.
     while auth.hash_checks() == 0 {
-        thread::sleep(Duration::from_millis(1));
+        tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    let refused = auth.authenticate(&credentials("alice", "correct horse"));
+    let refused = check(&auth, "alice", "correct horse").await;
     assert!(matches!(refused, Err(AuthError::Busy)), "{refused:?}");
     assert!(matches!(
-        slow.join().unwrap(),
+        slow.await.unwrap(),
         Err(AuthError::BadCredentials)
     ));
-    // The slot is free again.
-    auth.authenticate(&credentials("alice", "correct horse"))
-        .unwrap();
+    // The busy attempt was given back: alice's one allowed attempt is still there.
+    check(&auth, "alice", "correct horse").await.unwrap();
 }
 
 struct BrokenStore;
 
 impl UserStore for BrokenStore {
-    fn find(&self, _user_id: &str) -> Result<Option<StoredUser>, StoreError> {
+    async fn find(&self, _user_id: &str) -> Result<Option<StoredUser>, StoreError> {
         Err(StoreError::new("disk I/O error"))
     }
 }
 
-#[test]
-fn a_store_failure_is_not_a_wrong_password() {
+#[tokio::test]
+async fn a_store_failure_is_not_a_wrong_password() {
     let auth = Authenticator::builder(BrokenStore).build().unwrap();
-    let error = auth
-        .authenticate(&credentials("alice", "correct horse"))
-        .unwrap_err();
+    let error = check(&auth, "alice", "correct horse").await.unwrap_err();
     assert!(matches!(error, AuthError::Store(_)), "{error:?}");
     assert_eq!(error.to_string(), "user store failed: disk I/O error");
     let source = std::error::Error::source(&error).unwrap();
@@ -200,22 +418,29 @@ fn a_store_failure_is_not_a_wrong_password() {
     assert_eq!(auth.hash_checks(), 0);
 }
 
-#[test]
-fn an_unusable_stored_hash_is_a_server_fault() {
+#[tokio::test]
+async fn an_unusable_stored_hash_costs_a_check_and_counts_as_a_failure() {
     let users = store();
-    users.insert("plain", StoredUser::new("correct horse", ["user"]));
+    users.insert(StoredUser::new("plain", "correct horse", ["user"]));
     let bcrypt = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW";
-    users.insert("legacy", StoredUser::new(bcrypt, ["user"]));
-    let auth = Authenticator::builder(users).build().unwrap();
+    users.insert(StoredUser::new("legacy", bcrypt, ["user"]));
+    let auth = Authenticator::builder(users)
+        .limiter(MemoryLimiter::new(Limits {
+            per_user_and_client: 1,
+            ..Limits::default()
+        }))
+        .build()
+        .unwrap();
     for user in ["plain", "legacy"] {
-        let error = auth
-            .authenticate(&credentials(user, "correct horse"))
-            .unwrap_err();
+        let error = check(&auth, user, "correct horse").await.unwrap_err();
         assert!(
             matches!(error, AuthError::BadStoredHash),
             "{user}: {error:?}"
         );
+        let again = check(&auth, user, "correct horse").await.unwrap_err();
+        assert!(matches!(again, AuthError::Throttled { .. }), "{again:?}");
     }
+    assert_eq!(auth.hash_checks(), 2, "the dummy hash's work, once each");
 }
 
 #[test]
@@ -235,16 +460,13 @@ fn a_realm_with_control_characters_is_refused() {
     );
 }
 
-#[test]
-fn nothing_secret_is_shown_by_debug() {
+#[tokio::test]
+async fn nothing_secret_is_shown_by_debug() {
     let users = store();
-    let hash = users.find("alice").unwrap().unwrap().password_hash;
+    let alice = users.find("alice").await.unwrap().unwrap();
     let auth = Authenticator::builder(Arc::clone(&users)).build().unwrap();
-    let shown = format!(
-        "{auth:?} {:?} {users:?}",
-        users.find("alice").unwrap().unwrap()
-    );
-    assert!(!shown.contains(&hash), "{shown}");
+    let shown = format!("{auth:?} {alice:?} {users:?}");
+    assert!(!shown.contains(&alice.password_hash), "{shown}");
     assert!(
         shown.contains("alice") && shown.contains("realm"),
         "{shown}"
@@ -259,15 +481,13 @@ struct Account {
     is_admin: bool,
 }
 
-#[test]
-fn the_identity_answers_role_gated_fields() {
+#[tokio::test]
+async fn the_identity_answers_role_gated_fields() {
     let users = store();
     users.add_user("bob", "hunter22", ["user"]).unwrap();
     let auth = Authenticator::builder(users).build().unwrap();
-    let alice = auth
-        .authenticate(&credentials("alice", "correct horse"))
-        .unwrap();
-    let bob = auth.authenticate(&credentials("bob", "hunter22")).unwrap();
+    let alice = check(&auth, "alice", "correct horse").await.unwrap();
+    let bob = check(&auth, "bob", "hunter22").await.unwrap();
 
     let mut account = Account {
         display_name: "Bob".into(),

@@ -1,14 +1,32 @@
-//! Authenticating a request: once per request, off the executor, within the verification cap.
+//! Authenticating a request: once per request, however many extractors ask.
 
+use std::net::IpAddr;
 use std::rc::Rc;
 
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::rt::time::timeout;
 use actix_web::{web, HttpMessage, HttpRequest};
 use tokio::sync::OnceCell;
 
 use super::{AuthFailure, AuthRejection};
-use crate::auth::{AuthError, Authenticator, Credentials, Identity, SECURITY_LOG_TARGET};
+use crate::auth::{Authenticator, Credentials, Identity};
+
+/// The client's address as the application determined it, put in the request's extensions by a
+/// middleware: the address login throttling counts under. Without it, the peer address of the
+/// connection is used.
+///
+/// Behind a reverse proxy every request comes from the proxy's address; a middleware that
+/// trusts `Forwarded` or `X-Forwarded-For` from that proxy (and from nowhere else) sets this.
+///
+/// ```
+/// use actix_web::{dev::ServiceRequest, HttpMessage};
+/// use safe_update::actix::ClientAddr;
+///
+/// fn behind_trusted_proxy(req: &ServiceRequest, forwarded_for: std::net::IpAddr) {
+///     req.extensions_mut().insert(ClientAddr(forwarded_for));
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub IpAddr);
 
 /// The outcome of the request's authentication, shared by all of its extractors: actix polls
 /// a handler's extractors together, and each that needs the identity must wait for the same
@@ -25,10 +43,10 @@ struct Shared(Rc<OnceCell<Result<Identity, AuthRejection>>>);
 /// [`AuthFailure::Auth(AuthError::BadCredentials)`](AuthFailure::Auth). However many times
 /// it is called for one request, the credentials are verified once.
 ///
-/// The store lookup and argon2 run on actix's blocking pool. When every verification slot is
-/// taken, the request waits for one up to the authenticator's
-/// [`slot_wait`](crate::auth::AuthenticatorBuilder::slot_wait) without holding a thread,
-/// then gets 503.
+/// The store lookup runs as the store does (an async store on the worker, a
+/// [`Blocking`](crate::auth::Blocking) one on tokio's blocking pool) and argon2 on tokio's
+/// blocking pool; the login limiter counts under the [`ClientAddr`] in the request's
+/// extensions, or the connection's peer address.
 ///
 /// ```
 /// use actix_web::{HttpRequest, HttpResponse};
@@ -56,7 +74,12 @@ async fn run(req: &HttpRequest) -> Result<Identity, AuthRejection> {
     };
     let reject = |failure| AuthRejection::new(failure, Some(auth.challenge()));
     let credentials = credentials(req).map_err(reject)?;
-    verify(auth.clone(), credentials)
+    let client = req
+        .extensions()
+        .get::<ClientAddr>()
+        .map(|addr| addr.0)
+        .or_else(|| req.peer_addr().map(|addr| addr.ip()));
+    auth.authenticate(&credentials, client)
         .await
         .map_err(|error| reject(AuthFailure::Auth(error)))
 }
@@ -77,34 +100,4 @@ fn credentials(req: &HttpRequest) -> Result<Credentials, AuthFailure> {
         return Err(AuthFailure::DuplicateAuthorization);
     }
     Credentials::from_header_bytes(value.as_bytes()).map_err(AuthFailure::Malformed)
-}
-
-async fn verify(auth: Authenticator, credentials: Credentials) -> Result<Identity, AuthError> {
-    // First without a slot: a cache hit needs none, and most requests are cache hits.
-    let worker = auth.clone();
-    let (credentials, first) = web::block(move || {
-        let outcome = worker.authenticate(&credentials);
-        (credentials, outcome)
-    })
-    .await
-    .map_err(|_| AuthError::Busy)?;
-    if !matches!(first, Err(AuthError::Busy)) {
-        return first;
-    }
-    // Wait here, as a parked future, rather than on a blocking thread: a flood of wrong
-    // passwords then costs queue entries, not threads or argon2's 19 MiB each.
-    let slot = match timeout(auth.slot_wait(), auth.slots().acquire_owned()).await {
-        Ok(Ok(slot)) => slot,
-        _ => {
-            tracing::warn!(
-                target: SECURITY_LOG_TARGET,
-                user = ?credentials.user_id(),
-                "authentication refused: no verification slot came free in time"
-            );
-            return Err(AuthError::Busy);
-        }
-    };
-    web::block(move || auth.authenticate_in_slot(&credentials, slot))
-        .await
-        .map_err(|_| AuthError::Busy)?
 }

@@ -9,8 +9,9 @@
 //! - [`SafePatch<P>`](SafePatch): the identity and a patch body, read only after
 //!   authentication (415, 413, 400, 422; 403 when applied with gated fields).
 //!
-//! Credentials are verified once per request however many extractors ask, on the blocking
-//! pool, with at most a fixed number of argon2 runs at once. Refusals of server-only or
+//! Credentials are verified once per request however many extractors ask, argon2 on tokio's
+//! blocking pool, with at most a fixed number of argon2 runs at once and every check counted
+//! by the authenticator's login limiter (429 past its limits). Refusals of server-only or
 //! role-gated fields are logged under [`SECURITY_LOG_TARGET`](crate::auth::SECURITY_LOG_TARGET).
 //!
 //! ```
@@ -62,7 +63,7 @@ mod identity;
 mod patch;
 mod response;
 
-pub use authenticate::authenticate;
+pub use authenticate::{authenticate, ClientAddr};
 pub use config::PatchConfig;
 pub use identity::{RequireRole, Role};
 pub use patch::SafePatch;

@@ -19,11 +19,12 @@ pub const ACCEPTED_PATCH_TYPES: &str = "application/merge-patch+json, applicatio
 ///
 /// | failure | status |
 /// |---|---|
-/// | no `Authorization` header, malformed credentials, unknown user or wrong password | 401 with `WWW-Authenticate: Basic realm="...", charset="UTF-8"` |
+/// | no `Authorization` header, malformed credentials, unknown user, wrong password, unusable stored hash | 401 with `WWW-Authenticate: Basic realm="...", charset="UTF-8"` |
+/// | the login limiter refused the check | 429 with `Retry-After` (seconds) and `retry_after` in the body |
 /// | two `Authorization` headers | 400 |
 /// | every verification slot busy | 503 with `Retry-After: 1` |
 /// | the user store failed | 503 |
-/// | no [`Authenticator`](crate::auth::Authenticator) in the app data, unusable stored hash | 500 |
+/// | no [`Authenticator`](crate::auth::Authenticator) in the app data | 500 |
 ///
 /// The body is `{"error":"<code>","message":"..."}` and never says whether the user exists.
 ///
@@ -91,10 +92,15 @@ impl AuthRejection {
             AuthFailure::MissingCredentials => "missing_credentials",
             AuthFailure::DuplicateAuthorization => "duplicate_authorization",
             AuthFailure::Malformed(_) => "malformed_credentials",
-            AuthFailure::Auth(AuthError::BadCredentials) => "invalid_credentials",
+            // An unusable stored hash is the operator's fault, logged as such; the client
+            // hears exactly what a wrong password gets.
+            AuthFailure::Auth(AuthError::BadCredentials | AuthError::BadStoredHash) => {
+                "invalid_credentials"
+            }
+            AuthFailure::Auth(AuthError::Throttled { .. }) => "too_many_attempts",
             AuthFailure::Auth(AuthError::Busy) => "authentication_busy",
             AuthFailure::Auth(AuthError::Store(_)) => "authentication_unavailable",
-            AuthFailure::Auth(_) | AuthFailure::NotConfigured => "authentication_error",
+            AuthFailure::NotConfigured => "authentication_error",
         }
     }
 }
@@ -108,8 +114,11 @@ impl fmt::Display for AuthRejection {
                 f.write_str("more than one Authorization header")
             }
             AuthFailure::Malformed(error) => error.fmt(f),
-            AuthFailure::Auth(AuthError::BadCredentials) => {
+            AuthFailure::Auth(AuthError::BadCredentials | AuthError::BadStoredHash) => {
                 f.write_str("unknown user or wrong password")
+            }
+            AuthFailure::Auth(AuthError::Throttled { .. }) => {
+                f.write_str("too many failed logins; retry later")
             }
             AuthFailure::Auth(AuthError::Busy) => {
                 f.write_str("too many logins at once; retry shortly")
@@ -117,9 +126,7 @@ impl fmt::Display for AuthRejection {
             AuthFailure::Auth(AuthError::Store(_)) => {
                 f.write_str("authentication is unavailable; retry later")
             }
-            AuthFailure::Auth(_) | AuthFailure::NotConfigured => {
-                f.write_str("authentication failed on the server")
-            }
+            AuthFailure::NotConfigured => f.write_str("authentication failed on the server"),
         }
     }
 }
@@ -131,12 +138,15 @@ impl ResponseError for AuthRejection {
         match &self.failure {
             AuthFailure::MissingCredentials
             | AuthFailure::Malformed(_)
-            | AuthFailure::Auth(AuthError::BadCredentials) => StatusCode::UNAUTHORIZED,
+            | AuthFailure::Auth(AuthError::BadCredentials | AuthError::BadStoredHash) => {
+                StatusCode::UNAUTHORIZED
+            }
+            AuthFailure::Auth(AuthError::Throttled { .. }) => StatusCode::TOO_MANY_REQUESTS,
             AuthFailure::DuplicateAuthorization => StatusCode::BAD_REQUEST,
             AuthFailure::Auth(AuthError::Busy | AuthError::Store(_)) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            AuthFailure::Auth(_) | AuthFailure::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
+            AuthFailure::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -153,13 +163,21 @@ impl ResponseError for AuthRejection {
                 response.insert_header((WWW_AUTHENTICATE, value));
             }
         }
-        if matches!(self.failure, AuthFailure::Auth(AuthError::Busy)) {
-            response.insert_header((RETRY_AFTER, HeaderValue::from_static("1")));
+        let mut body = json!({ "error": self.code(), "message": self.to_string() });
+        match &self.failure {
+            AuthFailure::Auth(AuthError::Busy) => {
+                response.insert_header((RETRY_AFTER, HeaderValue::from_static("1")));
+            }
+            AuthFailure::Auth(AuthError::Throttled { retry_after }) => {
+                // Whole seconds, rounded up, at least one.
+                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                let seconds = seconds.max(1);
+                response.insert_header((RETRY_AFTER, seconds));
+                body["retry_after"] = seconds.into();
+            }
+            _ => {}
         }
-        json_body(
-            response,
-            json!({ "error": self.code(), "message": self.to_string() }),
-        )
+        json_body(response, body)
     }
 }
 

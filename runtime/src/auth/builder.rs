@@ -10,9 +10,11 @@ use tokio::sync::Semaphore;
 
 use super::cache::VerifiedCache;
 use super::challenge::{basic_challenge, is_valid_realm};
+use super::limiter::DynLimiter;
 use super::password::owasp_argon2;
+use super::store::DynStore;
 use super::verifier::{BlockPool, Inner};
-use super::{hash_password, Authenticator, HashError, UserStore};
+use super::{hash_password, Authenticator, HashError, Limiter, MemoryLimiter};
 
 // A remembered success outlives neither a revoked password nor a day; the cache crate also
 // refuses lifetimes of centuries.
@@ -24,18 +26,22 @@ const MAX_CACHE_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 /// use std::time::Duration;
 /// use safe_update::auth::{Authenticator, MemoryStore};
 ///
+/// use safe_update::auth::{Limits, MemoryLimiter};
+///
 /// let auth = Authenticator::builder(MemoryStore::new())
 ///     .realm("staff")                                  // default "api"
 ///     .cache_ttl(Duration::from_secs(30))              // default 60 s; zero disables the cache
 ///     .cache_capacity(1_000)                           // default 10 000 entries
 ///     .max_concurrent_verifications(2)                 // default: the number of CPUs
 ///     .slot_wait(Duration::from_secs(2))               // default 5 s
-///     .build()
+///     .limiter(MemoryLimiter::new(Limits { per_user_and_client: 3, ..Limits::default() }))
+///     .build()                                         // default limiter: MemoryLimiter::default()
 ///     .unwrap();
 /// assert_eq!(auth.realm(), "staff");
 /// ```
 pub struct AuthenticatorBuilder {
-    store: Box<dyn UserStore>,
+    store: Box<dyn DynStore>,
+    limiter: Box<dyn DynLimiter>,
     realm: String,
     cache_ttl: Duration,
     cache_capacity: u64,
@@ -44,9 +50,10 @@ pub struct AuthenticatorBuilder {
 }
 
 impl AuthenticatorBuilder {
-    pub(crate) fn new(store: Box<dyn UserStore>) -> Self {
+    pub(crate) fn new(store: Box<dyn DynStore>) -> Self {
         AuthenticatorBuilder {
             store,
+            limiter: Box::new(MemoryLimiter::default()),
             realm: "api".to_owned(),
             cache_ttl: Duration::from_secs(60),
             cache_capacity: 10_000,
@@ -80,9 +87,19 @@ impl AuthenticatorBuilder {
         self
     }
 
-    /// How long the actix extractor waits for a free verification slot before answering 503.
+    /// How long a check waits for a free verification slot before giving up with
+    /// [`AuthError::Busy`](super::AuthError::Busy) (HTTP 503). The wait parks a future, not a
+    /// thread.
     pub fn slot_wait(mut self, wait: Duration) -> Self {
         self.slot_wait = wait;
+        self
+    }
+
+    /// What counts password checks and refuses them past a limit; by default
+    /// [`MemoryLimiter::default()`] (see [`Limits`](super::Limits)). Several instances of a
+    /// service share one limiter over their database; [`NoLimit`](super::NoLimit) turns it off.
+    pub fn limiter(mut self, limiter: impl Limiter) -> Self {
+        self.limiter = Box::new(limiter);
         self
     }
 
@@ -103,6 +120,7 @@ impl AuthenticatorBuilder {
         };
         Ok(Authenticator::from_inner(Inner {
             store: self.store,
+            limiter: self.limiter,
             blocks: BlockPool::new(owasp_argon2()?.params().block_count(), self.max_concurrent),
             dummy_hash,
             cache,

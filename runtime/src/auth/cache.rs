@@ -1,10 +1,12 @@
-//! Verified-credentials cache: lets a busy client skip argon2 for a short while.
+//! Verified-credentials cache: lets a busy client skip argon2 for a short while, and makes
+//! concurrent identical requests share one check.
 
+use std::future::Future;
 use std::time::Duration;
 
 use hmac::digest::Key;
 use hmac::{Hmac, Mac};
-use moka::sync::Cache;
+use moka::future::Cache;
 use rand_core::{OsRng, RngCore};
 use sha2::Sha256;
 use zeroize::Zeroize;
@@ -14,7 +16,7 @@ use super::{AuthError, HashError};
 type HmacSha256 = Hmac<Sha256>;
 
 /// Successful verifications only, keyed by HMAC-SHA256 (per-process random key) of the
-/// user-id, the password and the stored hash.
+/// user name, the password and the stored hash.
 ///
 /// The stored hash in the key means a password change (a new hash) misses every old entry
 /// by itself; the random key means a memory dump holds no password-equivalent value to test
@@ -42,27 +44,29 @@ impl VerifiedCache {
     }
 
     /// The cache key of one verification.
-    pub(crate) fn key(&self, user_id: &str, password: &str, stored_hash: &str) -> [u8; 32] {
+    pub(crate) fn key(&self, user: &str, password: &str, stored_hash: &str) -> [u8; 32] {
         let mut mac = self.mac.clone();
         // Length prefixes: ("ab", "c") and ("a", "bc") must not share a key.
-        for part in [user_id, password, stored_hash] {
+        for part in [user, password, stored_hash] {
             mac.update(&(part.len() as u64).to_le_bytes());
             mac.update(part.as_bytes());
         }
         mac.finalize().into_bytes().into()
     }
 
-    /// `Ok` if `key` was verified recently; else runs `verify` and remembers a success.
+    /// `Ok` if `key` was verified recently; else awaits `verify` and remembers a success.
     ///
-    /// Concurrent callers with the same key wait for one `verify` and share its result, so
-    /// a client firing ten requests at once costs one argon2 run, not ten.
-    pub(crate) fn verified_or(
+    /// Concurrent callers with the same key await one `verify` and share its result, a
+    /// failure included (which is not remembered): ten identical requests at once cost one
+    /// argon2 run, whether the user exists or not.
+    pub(crate) async fn verified_or(
         &self,
         key: [u8; 32],
-        verify: impl FnOnce() -> Result<(), AuthError>,
+        verify: impl Future<Output = Result<(), AuthError>>,
     ) -> Result<(), AuthError> {
         self.entries
             .try_get_with(key, verify)
+            .await
             .map_err(|shared| (*shared).clone())
     }
 }

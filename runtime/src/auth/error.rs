@@ -1,6 +1,7 @@
 //! Why an authentication did not produce an identity.
 
 use std::fmt;
+use std::time::Duration;
 
 use super::StoreError;
 
@@ -12,25 +13,38 @@ use super::StoreError;
 /// ```
 /// use safe_update::auth::{AuthError, Authenticator, Credentials, MemoryStore};
 ///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// let auth = Authenticator::builder(MemoryStore::new()).build().unwrap();
-/// let status = match auth.authenticate(&Credentials::new("nobody", "guess").unwrap()) {
+/// let guess = Credentials::new("nobody", "guess").unwrap();
+/// let status = match auth.authenticate(&guess, None).await {
 ///     Ok(_) => 200,
-///     Err(AuthError::BadCredentials) => 401,
+///     // An unusable stored hash is the operator's to fix; the client hears "wrong password".
+///     Err(AuthError::BadCredentials | AuthError::BadStoredHash) => 401,
+///     Err(AuthError::Throttled { .. }) => 429,
 ///     Err(AuthError::Busy | AuthError::Store(_)) => 503,
 ///     Err(_) => 500,
 /// };
 /// assert_eq!(status, 401);
+/// # });
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AuthError {
     /// Unknown user or wrong password (HTTP 401).
     BadCredentials,
-    /// Every verification slot is taken: too many password checks at once (HTTP 503).
+    /// The [`Limiter`](super::Limiter) refused to check another password for this user or
+    /// client now (HTTP 429 with `Retry-After`).
+    Throttled {
+        /// How long until a check may run again.
+        retry_after: Duration,
+    },
+    /// No verification slot came free in time: too many password checks at once (HTTP 503).
     Busy,
     /// The user store failed (HTTP 503).
     Store(StoreError),
-    /// The stored hash is not a PHC string argon2 can verify: a server-side fault (HTTP 500).
+    /// The user's stored hash is not an argon2id PHC string: logged for the operator as a
+    /// security event naming the user, answered to the client exactly as a wrong password
+    /// (HTTP 401), after the same work.
     BadStoredHash,
 }
 
@@ -38,6 +52,11 @@ impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AuthError::BadCredentials => f.write_str("unknown user or wrong password"),
+            AuthError::Throttled { retry_after } => write!(
+                f,
+                "too many login attempts; retry in {} s",
+                retry_after.as_secs_f64().ceil()
+            ),
             AuthError::Busy => f.write_str("too many password verifications at once"),
             AuthError::Store(error) => error.fmt(f),
             AuthError::BadStoredHash => f.write_str("the stored password hash is unusable"),

@@ -40,7 +40,8 @@ impl Identity {
         }
     }
 
-    /// The user name, as the client gave it and the store accepted it.
+    /// The user name as the store spells it ([`StoredUser::name`](super::StoredUser::name)),
+    /// whatever spelling the client sent.
     pub fn name(&self) -> &str {
         &self.name
     }

@@ -12,10 +12,12 @@ use super::{hash_password, HashError, StoreError, StoredUser, UserStore};
 /// ```
 /// use safe_update::auth::{MemoryStore, UserStore};
 ///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let store = MemoryStore::new().with_user("alice", "s3cret", ["admin"]).unwrap();
-/// assert_eq!(store.find("alice").unwrap().unwrap().roles, ["admin"]);
+/// assert_eq!(store.find("alice").await.unwrap().unwrap().roles, ["admin"]);
 /// assert!(store.remove("alice"));
-/// assert!(store.find("alice").unwrap().is_none());
+/// assert!(store.find("alice").await.unwrap().is_none());
+/// # });
 /// ```
 #[derive(Default)]
 pub struct MemoryStore {
@@ -44,14 +46,14 @@ impl MemoryStore {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        let user = StoredUser::new(hash_password(password)?, roles);
-        self.insert(name, user);
+        let user = StoredUser::new(name, hash_password(password)?, roles);
+        self.insert(user);
         Ok(())
     }
 
-    /// Adds or replaces a user with an already hashed password.
-    pub fn insert(&self, name: &str, user: StoredUser) {
-        self.write().insert(name.to_owned(), user);
+    /// Adds or replaces a user with an already hashed password, under its name.
+    pub fn insert(&self, user: StoredUser) {
+        self.write().insert(user.name.clone(), user);
     }
 
     /// Removes a user; whether it was there.
@@ -71,7 +73,8 @@ impl MemoryStore {
 }
 
 impl UserStore for MemoryStore {
-    fn find(&self, user_id: &str) -> Result<Option<StoredUser>, StoreError> {
+    // A map lookup: it never blocks long enough to need the blocking pool.
+    async fn find(&self, user_id: &str) -> Result<Option<StoredUser>, StoreError> {
         Ok(self.read().get(user_id).cloned())
     }
 }

@@ -6,30 +6,34 @@
 //!
 //! - [`Credentials`] parses an `Authorization: Basic` header value strictly, and keeps the
 //!   [`Password`] out of logs and wipes it on drop.
-//! - A [`UserStore`] gives a user's argon2 PHC hash and roles ([`MemoryStore`] for tests and
-//!   small apps); [`hash_password`] makes the hash of a new password.
-//! - The [`Authenticator`] verifies credentials against the store (argon2id, a dummy hash
-//!   for unknown users, a cache of recent successes, a cap on concurrent argon2 runs) and
-//!   returns an [`Identity`], which implements [`Roles`](crate::Roles) for `apply_as`.
+//! - A [`UserStore`] gives a user's name, argon2 PHC hash and roles ([`MemoryStore`] for tests
+//!   and small apps; a blocking store is wrapped in [`Blocking`]); [`hash_password`] makes the
+//!   hash of a new password.
+//! - The [`Authenticator`] verifies credentials against the store (argon2id on tokio's
+//!   blocking pool, a dummy hash for unknown users, a [`Limiter`] that counts every check
+//!   before it runs, a cache of recent successes, a cap on concurrent argon2 runs) and returns
+//!   an [`Identity`], which implements [`Roles`](crate::Roles) for `apply_as`.
 //!
 //! ```
 //! use safe_update::auth::{Authenticator, Credentials, MemoryStore};
 //! use safe_update::Roles;
 //!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! let store = MemoryStore::new()
 //!     .with_user("Aladdin", "open sesame", ["user"])
 //!     .unwrap();
 //! let auth = Authenticator::builder(store).build().unwrap();
 //!
 //! let credentials = Credentials::parse("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==").unwrap();
-//! let who = auth.authenticate(&credentials).unwrap();
+//! let who = auth.authenticate(&credentials, None).await.unwrap();
 //! assert_eq!(who.name(), "Aladdin");
 //! assert!(who.has_role("user") && !who.has_role("admin"));
 //!
 //! // A second check within the cache's lifetime skips argon2.
 //! let checks = auth.hash_checks();
-//! auth.authenticate(&credentials).unwrap();
+//! auth.authenticate(&credentials, None).await.unwrap();
 //! assert_eq!(auth.hash_checks(), checks);
+//! # });
 //! ```
 
 mod builder;
@@ -38,6 +42,7 @@ mod challenge;
 mod credentials;
 mod error;
 mod identity;
+mod limiter;
 mod memory;
 mod password;
 mod store;
@@ -47,11 +52,12 @@ pub use builder::{AuthenticatorBuilder, BuildError};
 pub use credentials::{Credentials, CredentialsError};
 pub use error::AuthError;
 pub use identity::{Identity, MissingRole};
+pub use limiter::{Attempt, Limiter, Limits, MemoryLimiter, NoLimit, Outcome};
 pub use memory::MemoryStore;
 pub use password::{
     hash_password, HashError, Password, ARGON2_M_COST, ARGON2_P_COST, ARGON2_T_COST,
 };
-pub use store::{StoreError, StoredUser, UserStore};
+pub use store::{Blocking, BlockingUserStore, StoreError, StoredUser, UserStore};
 pub use verifier::Authenticator;
 
 /// The `tracing` target of security events: failed authentications, missing roles, and

@@ -1,17 +1,21 @@
-//! Checking credentials against the user store: argon2id, a dummy hash, the cache, the cap.
+//! Checking credentials against the user store: one path for every check (known user, unknown
+//! user, unusable stored hash), counted by the limiter, capped, shared, and off the executor.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use argon2::password_hash::{Output, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version, ARGON2ID_IDENT};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Semaphore;
 
 use super::cache::VerifiedCache;
+use super::limiter::DynLimiter;
+use super::store::DynStore;
 use super::{
-    AuthError, AuthenticatorBuilder, Credentials, Identity, Password, UserStore,
+    Attempt, AuthError, AuthenticatorBuilder, Credentials, Identity, Outcome, Password, UserStore,
     SECURITY_LOG_TARGET,
 };
 
@@ -19,26 +23,39 @@ use super::{
 /// authentication. Cheap to clone (one `Arc`); build it once at start-up with
 /// [`Authenticator::builder`].
 ///
-/// For each attempt it asks the store for the user's PHC hash and roles, then checks the
-/// password with argon2id. An unknown user is checked against a dummy hash made at start-up,
-/// so the answer takes as long as for a wrong password. Successes are cached (keyed by an
-/// HMAC of user, password and stored hash) so that a busy client skips argon2, and at most
-/// [`max_concurrent_verifications`](AuthenticatorBuilder::max_concurrent_verifications)
-/// argon2 runs (19 MiB each) happen at once.
+/// For each attempt it asks the store for the user, then checks the password with argon2id on
+/// tokio's blocking pool. Every check takes the same path, whoever the user is:
+///
+/// - an unknown user's password is checked against a dummy hash made at start-up, and a user
+///   whose stored hash cannot be used is checked against it too (and logged for the operator),
+///   so the answer and the time it takes never say which it was;
+/// - the [`Limiter`](super::Limiter) counts the check before argon2 runs
+///   ([`MemoryLimiter`](super::MemoryLimiter) by default);
+/// - concurrent identical requests share one check, and successes are remembered for a short
+///   while (keyed by an HMAC of user, password and stored hash), so a busy client skips argon2;
+/// - at most [`max_concurrent_verifications`](AuthenticatorBuilder::max_concurrent_verifications)
+///   argon2 runs (19 MiB each) happen at once; a check waits up to
+///   [`slot_wait`](AuthenticatorBuilder::slot_wait) for one, then gives up with
+///   [`AuthError::Busy`].
+///
+/// A check, once started, runs to its end (and is counted) even if the request that started it
+/// is dropped.
 ///
 /// ```
 /// use safe_update::auth::{AuthError, Authenticator, Credentials, MemoryStore};
 ///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// let store = MemoryStore::new().with_user("alice", "s3cret", ["admin"]).unwrap();
 /// let auth = Authenticator::builder(store).realm("staff").build().unwrap();
 ///
-/// let alice = auth.authenticate(&Credentials::new("alice", "s3cret").unwrap()).unwrap();
+/// let alice = auth.authenticate(&Credentials::new("alice", "s3cret").unwrap(), None).await.unwrap();
 /// assert_eq!((alice.name(), alice.roles()), ("alice", &["admin".to_string()][..]));
 ///
-/// let wrong = auth.authenticate(&Credentials::new("alice", "guess").unwrap());
+/// let wrong = auth.authenticate(&Credentials::new("alice", "guess").unwrap(), None).await;
 /// assert!(matches!(wrong, Err(AuthError::BadCredentials)));
-/// let unknown = auth.authenticate(&Credentials::new("mallory", "guess").unwrap());
+/// let unknown = auth.authenticate(&Credentials::new("mallory", "guess").unwrap(), None).await;
 /// assert!(matches!(unknown, Err(AuthError::BadCredentials)));
+/// # });
 /// ```
 #[derive(Clone)]
 pub struct Authenticator {
@@ -46,7 +63,8 @@ pub struct Authenticator {
 }
 
 pub(crate) struct Inner {
-    pub(crate) store: Box<dyn UserStore>,
+    pub(crate) store: Box<dyn DynStore>,
+    pub(crate) limiter: Box<dyn DynLimiter>,
     pub(crate) blocks: BlockPool,
     pub(crate) dummy_hash: String,
     pub(crate) cache: Option<VerifiedCache>,
@@ -72,24 +90,49 @@ impl Authenticator {
         }
     }
 
-    /// Verifies `credentials`; blocks for the store lookup and, unless cached, ~20 ms of
-    /// argon2. Call it from a blocking thread, not from an async executor.
+    /// Verifies `credentials` sent from `client` (the address the limiter counts under, when
+    /// the web layer knows it). Needs a tokio runtime: argon2 runs on its blocking pool.
     ///
-    /// When every verification slot is taken, an uncached check fails at once with
-    /// [`AuthError::Busy`] (the actix extractor waits for a slot instead). Failures are
-    /// logged as security events (user-id only) under [`SECURITY_LOG_TARGET`].
-    pub fn authenticate(&self, credentials: &Credentials) -> Result<Identity, AuthError> {
-        self.authenticate_with(credentials, None)
-    }
-
-    /// [`authenticate`](Self::authenticate) for a caller that already holds a slot.
-    #[cfg(feature = "actix")]
-    pub(crate) fn authenticate_in_slot(
+    /// Failures are logged as security events (user name only) under
+    /// [`SECURITY_LOG_TARGET`].
+    ///
+    /// # Errors
+    ///
+    /// [`AuthError::BadCredentials`] for an unknown user or a wrong password (one error, so
+    /// that no caller can tell a client which), [`AuthError::Throttled`] when the limiter
+    /// refuses the check, [`AuthError::Busy`] when no verification slot came free in time,
+    /// [`AuthError::Store`] when the store failed, [`AuthError::BadStoredHash`] when the user's
+    /// stored hash cannot be used (answer it as a wrong password; it is logged for the operator).
+    pub async fn authenticate(
         &self,
         credentials: &Credentials,
-        slot: OwnedSemaphorePermit,
+        client: Option<IpAddr>,
     ) -> Result<Identity, AuthError> {
-        self.authenticate_with(credentials, Some(slot))
+        let user_id = credentials.user_id();
+        let stored = match self.inner.store.find(user_id).await {
+            Ok(stored) => stored,
+            Err(error) => {
+                tracing::error!(user = ?user_id, %error, "authentication impossible: user store failed");
+                return Err(AuthError::Store(error));
+            }
+        };
+        let password = credentials.password();
+        let check = match &stored {
+            Some(user) => Check::new(self, &user.name, &user.password_hash, password, client),
+            None => Check::new(self, user_id, &self.inner.dummy_hash, password, client),
+        };
+        let verdict = match &self.inner.cache {
+            // Successes are kept; a failure only reaches the requests waiting on the same
+            // check, for a known user and an unknown one alike.
+            Some(cache) => cache.verified_or(check.cache_key(cache), check.run()).await,
+            None => check.run().await,
+        };
+        match (verdict, stored) {
+            (Ok(()), Some(user)) => Ok(Identity::new(user.name, user.roles)),
+            // The dummy hash's password is random and never shown: unreachable in practice.
+            (Ok(()), None) | (Err(AuthError::BadCredentials), _) => Err(self.failed(user_id)),
+            (Err(error), _) => Err(error),
+        }
     }
 
     /// The realm of the `WWW-Authenticate` challenge.
@@ -108,131 +151,171 @@ impl Authenticator {
         &self.inner.challenge
     }
 
-    /// How many argon2 verifications have run (cache misses and unknown users): a metric, and
-    /// how tests see the cache at work.
+    /// How many argon2 verifications have run (cache misses, unknown users, unusable hashes):
+    /// a metric, and how tests see the cache at work.
     pub fn hash_checks(&self) -> u64 {
         self.inner.hash_checks.load(Ordering::Relaxed)
-    }
-
-    /// The semaphore of verification slots, for callers that wait for one asynchronously.
-    #[cfg(feature = "actix")]
-    pub(crate) fn slots(&self) -> Arc<Semaphore> {
-        Arc::clone(&self.inner.slots)
-    }
-
-    /// How long a request may wait for a verification slot.
-    #[cfg(feature = "actix")]
-    pub(crate) fn slot_wait(&self) -> Duration {
-        self.inner.slot_wait
-    }
-
-    fn authenticate_with(
-        &self,
-        credentials: &Credentials,
-        slot: Option<OwnedSemaphorePermit>,
-    ) -> Result<Identity, AuthError> {
-        let user_id = credentials.user_id();
-        let password = credentials.password();
-        let stored = match self.inner.store.find(user_id) {
-            Ok(stored) => stored,
-            Err(error) => {
-                tracing::error!(user = ?user_id, %error, "authentication impossible: user store failed");
-                return Err(AuthError::Store(error));
-            }
-        };
-        let Some(stored) = stored else {
-            // Same work as a wrong password, so the time taken does not say the user is unknown.
-            let _slot = self.take_slot(slot)?;
-            let _ = self.check(password, &self.inner.dummy_hash);
-            return Err(self.failed(user_id));
-        };
-        let hash = stored.password_hash.as_str();
-        let verify = move || -> Result<(), AuthError> {
-            let _slot = self.take_slot(slot)?;
-            if self.check(password, hash)? {
-                Ok(())
-            } else {
-                Err(AuthError::BadCredentials)
-            }
-        };
-        let verified = match &self.inner.cache {
-            Some(cache) => cache.verified_or(cache.key(user_id, password.expose(), hash), verify),
-            None => verify(),
-        };
-        match verified {
-            Ok(()) => Ok(Identity::new(user_id, stored.roles)),
-            Err(AuthError::BadCredentials) => Err(self.failed(user_id)),
-            Err(AuthError::BadStoredHash) => {
-                tracing::error!(user = ?user_id, "authentication impossible: stored password hash is not a usable PHC string");
-                Err(AuthError::BadStoredHash)
-            }
-            Err(error) => Err(error),
-        }
-    }
-
-    /// The caller's slot, or a free one, or `Busy`.
-    fn take_slot(
-        &self,
-        held: Option<OwnedSemaphorePermit>,
-    ) -> Result<OwnedSemaphorePermit, AuthError> {
-        match held {
-            Some(slot) => Ok(slot),
-            None => Arc::clone(&self.inner.slots)
-                .try_acquire_owned()
-                .map_err(|_| AuthError::Busy),
-        }
-    }
-
-    /// One argon2 verification: whether `password` matches the PHC string `phc`.
-    ///
-    /// Hashes into pooled memory rather than through `PasswordVerifier`, which allocates (and
-    /// frees) 19 MiB per call: on varying threads that fragments glibc's heap until the process
-    /// holds gigabytes. The result is compared with the stored output in constant time.
-    fn check(&self, password: &Password, phc: &str) -> Result<bool, AuthError> {
-        let hash = PasswordHash::new(phc).map_err(|_| AuthError::BadStoredHash)?;
-        // Only argon2id is accepted: a stored argon2d or argon2i hash is a misconfiguration
-        // (weaker against side channels or GPUs), not something to verify quietly.
-        if hash.algorithm != ARGON2ID_IDENT {
-            return Err(AuthError::BadStoredHash);
-        }
-        // A PHC string without salt or output cannot match any password: the store is broken.
-        let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
-            return Err(AuthError::BadStoredHash);
-        };
-        let version = match hash.version {
-            Some(version) => Version::try_from(version).map_err(|_| AuthError::BadStoredHash)?,
-            None => Version::default(),
-        };
-        // Parameters (including the output length) come from the stored hash, so hashes made
-        // with other costs keep working.
-        let params = Params::try_from(&hash).map_err(|_| AuthError::BadStoredHash)?;
-        let mut salt_buf = [0u8; Salt::MAX_LENGTH];
-        let salt = salt
-            .decode_b64(&mut salt_buf)
-            .map_err(|_| AuthError::BadStoredHash)?;
-        let argon2 = Argon2::new(Algorithm::Argon2id, version, params);
-        let mut out = [0u8; Output::MAX_LENGTH];
-        let out = &mut out[..expected.len()];
-        let mut blocks = self.inner.blocks.take(argon2.params().block_count());
-        self.inner.hash_checks.fetch_add(1, Ordering::Relaxed);
-        argon2
-            .hash_password_into_with_memory(
-                password.expose().as_bytes(),
-                salt,
-                out,
-                &mut *blocks.buffer,
-            )
-            .map_err(|_| AuthError::BadStoredHash)?;
-        let computed = Output::new(out).map_err(|_| AuthError::BadStoredHash)?;
-        // `Output`'s equality is constant time: the comparison says nothing about how much of
-        // the output matched.
-        Ok(computed == expected)
     }
 
     fn failed(&self, user_id: &str) -> AuthError {
         tracing::warn!(target: SECURITY_LOG_TARGET, user = ?user_id, "authentication failed");
         AuthError::BadCredentials
     }
+}
+
+/// One password check, owning what it needs so that it can finish on its own task.
+struct Check {
+    inner: Arc<Inner>,
+    user: String,
+    hash: String,
+    // One copy of the plaintext (wiped on drop), shared with the blocking task.
+    password: Arc<Password>,
+    client: Option<IpAddr>,
+}
+
+impl Check {
+    fn new(
+        auth: &Authenticator,
+        user: &str,
+        hash: &str,
+        password: &Password,
+        client: Option<IpAddr>,
+    ) -> Self {
+        Check {
+            inner: Arc::clone(&auth.inner),
+            user: user.to_owned(),
+            hash: hash.to_owned(),
+            password: Arc::new(Password::new(password.expose())),
+            client,
+        }
+    }
+
+    fn cache_key(&self, cache: &VerifiedCache) -> [u8; 32] {
+        cache.key(&self.user, self.password.expose(), &self.hash)
+    }
+
+    /// Counts, waits for a slot, verifies, settles: on a task of its own, so that a dropped
+    /// request neither leaves a counted attempt unsettled nor cancels a check others wait on.
+    async fn run(self) -> Result<(), AuthError> {
+        tokio::spawn(self.counted())
+            .await
+            .unwrap_or(Err(AuthError::Busy))
+    }
+
+    async fn counted(self) -> Result<(), AuthError> {
+        let attempt = Attempt {
+            user: &self.user,
+            client: self.client,
+        };
+        let limiter = &self.inner.limiter;
+        if let Err(retry_after) = limiter.reserve(attempt).await {
+            tracing::warn!(
+                target: SECURITY_LOG_TARGET,
+                user = ?self.user,
+                client = ?self.client,
+                "login throttled: too many attempts"
+            );
+            return Err(AuthError::Throttled { retry_after });
+        }
+        let verdict = self.verify().await;
+        let outcome = match &verdict {
+            Ok(()) => Outcome::Succeeded,
+            Err(AuthError::Busy) => Outcome::NotChecked,
+            Err(_) => Outcome::Failed,
+        };
+        limiter.settle(attempt, outcome).await;
+        verdict
+    }
+
+    async fn verify(&self) -> Result<(), AuthError> {
+        let inner = &self.inner;
+        let slot =
+            tokio::time::timeout(inner.slot_wait, Arc::clone(&inner.slots).acquire_owned()).await;
+        let Ok(Ok(slot)) = slot else {
+            tracing::warn!(
+                target: SECURITY_LOG_TARGET,
+                user = ?self.user,
+                "authentication refused: no verification slot came free in time"
+            );
+            return Err(AuthError::Busy);
+        };
+        let inner = Arc::clone(&self.inner);
+        let password = Arc::clone(&self.password);
+        let hash = self.hash.clone();
+        let checked = tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            match check(&inner, &password, &hash) {
+                // An unusable stored hash gets the dummy's work, so the answer takes as long as
+                // for a wrong password.
+                Err(AuthError::BadStoredHash) => {
+                    let _ = check(&inner, &password, &inner.dummy_hash);
+                    Err(AuthError::BadStoredHash)
+                }
+                checked => checked,
+            }
+        })
+        .await
+        .unwrap_or(Err(AuthError::Busy));
+        match checked {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AuthError::BadCredentials),
+            Err(AuthError::BadStoredHash) => {
+                tracing::error!(
+                    target: SECURITY_LOG_TARGET,
+                    user = ?self.user,
+                    "login refused: the stored password hash is not a usable argon2id PHC string; set a new password"
+                );
+                Err(AuthError::BadStoredHash)
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// One argon2 verification: whether `password` matches the PHC string `phc`.
+///
+/// Hashes into pooled memory rather than through `PasswordVerifier`, which allocates (and
+/// frees) 19 MiB per call: on varying threads that fragments glibc's heap until the process
+/// holds gigabytes. The result is compared with the stored output in constant time.
+fn check(inner: &Inner, password: &Password, phc: &str) -> Result<bool, AuthError> {
+    let hash = PasswordHash::new(phc).map_err(|_| AuthError::BadStoredHash)?;
+    // Only argon2id is accepted: a stored argon2d or argon2i hash is a misconfiguration
+    // (weaker against side channels or GPUs), not something to verify quietly.
+    if hash.algorithm != ARGON2ID_IDENT {
+        return Err(AuthError::BadStoredHash);
+    }
+    // A PHC string without salt or output cannot match any password: the store is broken.
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+        return Err(AuthError::BadStoredHash);
+    };
+    let version = match hash.version {
+        Some(version) => Version::try_from(version).map_err(|_| AuthError::BadStoredHash)?,
+        None => Version::default(),
+    };
+    // Parameters (including the output length) come from the stored hash, so hashes made
+    // with other costs keep working.
+    let params = Params::try_from(&hash).map_err(|_| AuthError::BadStoredHash)?;
+    let mut salt_buf = [0u8; Salt::MAX_LENGTH];
+    let salt = salt
+        .decode_b64(&mut salt_buf)
+        .map_err(|_| AuthError::BadStoredHash)?;
+    let argon2 = Argon2::new(Algorithm::Argon2id, version, params);
+    let mut out = [0u8; Output::MAX_LENGTH];
+    let out = &mut out[..expected.len()];
+    let mut blocks = inner.blocks.take(argon2.params().block_count());
+    inner.hash_checks.fetch_add(1, Ordering::Relaxed);
+    argon2
+        .hash_password_into_with_memory(
+            password.expose().as_bytes(),
+            salt,
+            out,
+            &mut *blocks.buffer,
+        )
+        .map_err(|_| AuthError::BadStoredHash)?;
+    let computed = Output::new(out).map_err(|_| AuthError::BadStoredHash)?;
+    // `Output`'s equality is constant time: the comparison says nothing about how much of
+    // the output matched.
+    Ok(computed == expected)
 }
 
 /// argon2 working memory kept between verifications, one buffer per verification slot.
@@ -321,19 +404,25 @@ mod tests {
     use argon2::{Algorithm, Argon2, Params, Version};
 
     use super::*;
-    use crate::auth::{hash_password, MemoryStore, StoredUser, ARGON2_M_COST};
+    use crate::auth::{hash_password, MemoryStore, NoLimit, StoredUser, ARGON2_M_COST};
 
-    /// An authenticator without a cache, so every check runs argon2 on the pooled path.
+    /// An authenticator without a cache or a limit, so every check runs argon2 on the pooled
+    /// path.
     fn uncached(store: MemoryStore) -> Authenticator {
         Authenticator::builder(store)
             .cache_ttl(Duration::ZERO)
             .max_concurrent_verifications(2)
+            .limiter(NoLimit)
             .build()
             .unwrap()
     }
 
     fn check(auth: &Authenticator, user: &str, password: &str) -> Result<Identity, AuthError> {
-        auth.authenticate(&Credentials::new(user, password).unwrap())
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(auth.authenticate(&Credentials::new(user, password).unwrap(), None))
     }
 
     /// The sizes of the buffers waiting in the pool.
@@ -355,15 +444,16 @@ mod tests {
     #[test]
     fn pooled_verification_accepts_the_right_password_only() {
         let users = MemoryStore::new();
-        users.insert(
+        users.insert(StoredUser::new(
             "owasp",
-            StoredUser::new(hash_password("right").unwrap(), ["u"]),
-        );
+            hash_password("right").unwrap(),
+            ["u"],
+        ));
         // Cheaper than the pooled buffers (uses a part of one) and costlier (gets its own).
         let small = argon2_hash(Algorithm::Argon2id, 8192, "right");
-        users.insert("small", StoredUser::new(small, ["u"]));
+        users.insert(StoredUser::new("small", small, ["u"]));
         let large = argon2_hash(Algorithm::Argon2id, 2 * ARGON2_M_COST, "right");
-        users.insert("large", StoredUser::new(large, ["u"]));
+        users.insert(StoredUser::new("large", large, ["u"]));
         let auth = uncached(users);
         assert!(pooled(&auth).is_empty(), "buffers are made on first use");
         for user in ["owasp", "small", "large"] {
@@ -381,14 +471,14 @@ mod tests {
     }
 
     #[test]
-    fn only_argon2id_hashes_are_verified() {
+    fn only_argon2id_hashes_are_verified_and_an_unusable_one_costs_a_dummy_check() {
         let users = MemoryStore::new();
         for (user, algorithm) in [("i", Algorithm::Argon2i), ("d", Algorithm::Argon2d)] {
             let hash = argon2_hash(algorithm, 8192, "right");
-            users.insert(user, StoredUser::new(hash, ["u"]));
+            users.insert(StoredUser::new(user, hash, ["u"]));
         }
         let no_output = "$argon2id$v=19$m=8192,t=1,p=1$c2FsdHNhbHRzYWx0";
-        users.insert("no-output", StoredUser::new(no_output, ["u"]));
+        users.insert(StoredUser::new("no-output", no_output, ["u"]));
         let auth = uncached(users);
         for user in ["i", "d", "no-output"] {
             let error = check(&auth, user, "right").unwrap_err();
@@ -397,6 +487,7 @@ mod tests {
                 "{user}: {error:?}"
             );
         }
-        assert_eq!(auth.hash_checks(), 0);
+        // Each refusal ran the dummy hash, as a wrong password runs the stored one.
+        assert_eq!(auth.hash_checks(), 3);
     }
 }
