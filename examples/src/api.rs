@@ -1,6 +1,6 @@
 //! The routes: health, the caller's profile, and any user for admins.
 
-use actix_web::http::header::{self, Header, IfMatch};
+use actix_web::http::header::{self, IfMatch};
 use actix_web::{web, HttpRequest, HttpResponse};
 use safe_update::actix::{RequireRole, Role, SafePatch};
 use safe_update::auth::Identity;
@@ -9,7 +9,8 @@ use serde_json::json;
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::model::{User, UserPatch, ADMIN};
-use crate::update::{self, etag};
+use crate::precondition;
+use crate::update::{self, etag, Sender};
 
 /// The `tracing` target of the audit log: one event per update that changed something.
 pub const AUDIT_LOG_TARGET: &str = "safe_update_demo::audit";
@@ -57,7 +58,7 @@ async fn update_profile(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let target = patch.identity().name().to_owned();
-    update(db, target, patch, &req).await
+    update(db, target, false, patch, &req).await
 }
 
 /// Any user, for admins.
@@ -77,7 +78,7 @@ async fn update_user(
     username: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    update(db, username.into_inner(), patch, &req).await
+    update(db, username.into_inner(), true, patch, &req).await
 }
 
 async fn read(db: web::Data<Db>, username: String) -> Result<HttpResponse, ApiError> {
@@ -88,25 +89,30 @@ async fn read(db: web::Data<Db>, username: String) -> Result<HttpResponse, ApiEr
 async fn update(
     db: web::Data<Db>,
     target: String,
+    needs_admin: bool,
     patch: SafePatch<UserPatch>,
     req: &HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match(req)?;
     let actor = patch.identity().name().to_owned();
-    let (user, changed) =
-        web::block(move || update::run(&db, &target, patch, if_match.as_ref())).await??;
+    let (user, changed) = {
+        let actor = actor.clone();
+        web::block(move || {
+            let sender = Sender {
+                name: &actor,
+                needs_admin,
+            };
+            update::run(&db, sender, &target, patch, if_match.as_ref())
+        })
+        .await??
+    };
     audit(&actor, &user, &changed);
     Ok(represent(&user))
 }
 
-/// The request's `If-Match`, if it has one; 400 when it is not a header value at all.
+/// The request's `If-Match`, if it has one; 400 when it is not `*` or a list of entity tags.
 pub fn if_match(req: &HttpRequest) -> Result<Option<IfMatch>, ApiError> {
-    if !req.headers().contains_key(header::IF_MATCH) {
-        return Ok(None);
-    }
-    IfMatch::parse(req)
-        .map(Some)
-        .map_err(|_| ApiError::BadIfMatch)
+    precondition::if_match(req).map_err(|()| ApiError::BadIfMatch)
 }
 
 /// Logs a successful update that changed something: who, whom, which columns.

@@ -1,11 +1,11 @@
 //! Command line: serve (the default), `add-user`, `set-password`.
 
 use std::io::BufRead;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
-use safe_update::auth::{hash_password, Password};
+use safe_update::auth::{hash_password, Credentials, CredentialsError, Password};
 use zeroize::Zeroizing;
 
 use crate::db::{self, Db};
@@ -21,6 +21,10 @@ pub struct Cli {
     /// Address to listen on; port 0 picks a free port (the bound address is printed).
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub listen: SocketAddr,
+    /// A reverse proxy whose `Forwarded` / `X-Forwarded-For` names the client the login
+    /// limiter counts under (repeat for several); without it, only the peer address counts.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<IpAddr>,
     /// Administrative command; without one, the server runs.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -49,21 +53,40 @@ pub enum Command {
 /// Shortest password the CLI accepts, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
-/// Reads one line from standard input as a password, without its line ending.
-pub fn read_password() -> Result<Password, String> {
+/// Reads one line from standard input as the password of `username`, without its line
+/// ending; refused unless a client could send it: Basic Auth cannot carry a control
+/// character, and a header has a size limit.
+pub fn read_password(username: &str) -> Result<Password, String> {
     let mut line = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .map_err(|error| format!("cannot read the password from standard input: {error}"))?;
     let password = line.strip_suffix('\n').unwrap_or(&line);
-    let password = Password::new(password.strip_suffix('\r').unwrap_or(password));
-    if password.expose().chars().count() < MIN_PASSWORD_CHARS {
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    check_password(username, password)?;
+    Ok(Password::new(password))
+}
+
+/// Whether `password` is one `username` could log in with, as the CLI requires.
+pub fn check_password(username: &str, password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!(
             "the password (one line on standard input) needs at least {MIN_PASSWORD_CHARS} characters"
         ));
     }
-    Ok(password)
+    match Credentials::new(username, password) {
+        Ok(_) => Ok(()),
+        Err(CredentialsError::ControlCharacter) => Err(
+            "the password contains a control character, which Basic Auth cannot carry: nobody could log in with it"
+                .to_owned(),
+        ),
+        Err(CredentialsError::TooLong) => Err(format!(
+            "the password is too long to fit an Authorization header ({} bytes of Base64 at most)",
+            Credentials::MAX_TOKEN_LEN
+        )),
+        Err(error) => Err(format!("no client could log in with this password: {error}")),
+    }
 }
 
 /// Runs an administrative command against the database at `path`.
@@ -74,7 +97,7 @@ pub fn run(path: &Path, command: Command) -> Result<(), String> {
         Command::SetPassword { username } => (username, false),
     };
     model::username(username)?;
-    let password = read_password()?;
+    let password = read_password(username)?;
     let hash = hash_password(password.expose()).map_err(|error| error.to_string())?;
     let written = db
         .write(|conn| match command {

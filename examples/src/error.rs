@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde_json::json;
 
+use crate::model::ADMIN;
 use crate::update::{etag, UpdateError};
 
 /// An error of a handler of this crate.
@@ -46,7 +47,12 @@ impl fmt::Display for ApiError {
             ApiError::NotFound | ApiError::Update(UpdateError::NotFound) => {
                 f.write_str("no such user")
             }
-            ApiError::BadIfMatch => f.write_str("If-Match must be `*` or a list of entity tags"),
+            ApiError::BadIfMatch => f.write_str(
+                "If-Match must be `*` or a list of quoted entity tags, such as \"v2\"",
+            ),
+            ApiError::Update(UpdateError::RoleRevoked) => {
+                f.write_str("this action requires the role \"admin\"")
+            }
             ApiError::Update(UpdateError::Stale(version)) => write!(
                 f,
                 "If-Match does not match the current version (ETag {})",
@@ -66,6 +72,7 @@ impl ApiError {
             ApiError::NotFound | ApiError::Update(UpdateError::NotFound) => "not_found",
             ApiError::BadIfMatch => "malformed_if_match",
             ApiError::Update(UpdateError::Stale(_)) => "precondition_failed",
+            ApiError::Update(UpdateError::RoleRevoked) => "role_required",
             ApiError::Update(UpdateError::Refused(rejection)) => rejection.code(),
             ApiError::Update(UpdateError::Db(_)) | ApiError::Unavailable(_) => "unavailable",
         }
@@ -78,6 +85,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound | ApiError::Update(UpdateError::NotFound) => StatusCode::NOT_FOUND,
             ApiError::BadIfMatch => StatusCode::BAD_REQUEST,
             ApiError::Update(UpdateError::Stale(_)) => StatusCode::PRECONDITION_FAILED,
+            ApiError::Update(UpdateError::RoleRevoked) => StatusCode::FORBIDDEN,
             ApiError::Update(UpdateError::Refused(rejection)) => rejection.status_code(),
             ApiError::Update(UpdateError::Db(error)) if !is_busy(error) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -105,6 +113,9 @@ impl ResponseError for ApiError {
             ApiError::Update(UpdateError::Db(_)) | ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "1"));
                 json!({"error": self.code(), "message": self.to_string()})
+            }
+            ApiError::Update(UpdateError::RoleRevoked) => {
+                json!({"error": self.code(), "message": self.to_string(), "roles": [ADMIN]})
             }
             _ => json!({"error": self.code(), "message": self.to_string()}),
         };

@@ -4,12 +4,12 @@
 
 pub mod api;
 pub mod cli;
+pub mod client;
 pub mod db;
 pub mod error;
-pub mod login;
 pub mod model;
+pub mod precondition;
 pub mod seed;
 pub mod server;
 pub mod store;
-pub mod throttle;
 pub mod update;

@@ -14,7 +14,13 @@ fn main() -> ExitCode {
         .init();
     let result = match cli.command {
         Some(command) => safe_update_demo::cli::run(&cli.db, command),
-        None => safe_update_demo::server::run(&cli.db, cli.listen),
+        None => {
+            let options = safe_update_demo::server::Options {
+                trusted_proxies: cli.trusted_proxies,
+                ..Default::default()
+            };
+            safe_update_demo::server::run(&cli.db, cli.listen, options)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

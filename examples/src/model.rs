@@ -1,5 +1,7 @@
 //! The one model of the demo: a user, and who may write which of its fields.
 
+use std::fmt;
+
 use safe_update::SafeUpdate;
 use serde::Serialize;
 
@@ -7,7 +9,8 @@ use serde::Serialize;
 ///
 /// The derive generates [`UserPatch`], which holds only `display_name`, `email`, `bio` and
 /// (for role `admin`) `is_admin`; a client that sends any other field is refused by name.
-#[derive(Debug, Clone, Serialize, SafeUpdate)]
+/// `Debug` leaves the password hash out, so that no log line carries it.
+#[derive(Clone, Serialize, SafeUpdate)]
 pub struct User {
     /// Row id.
     #[update(server_only)]
@@ -40,6 +43,23 @@ pub struct User {
     /// Time of the last change, RFC 3339 UTC.
     #[update(server_only)]
     pub updated_at: String,
+}
+
+impl fmt::Debug for User {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("display_name", &self.display_name)
+            .field("email", &self.email)
+            .field("bio", &self.bio)
+            .field("is_admin", &self.is_admin)
+            .field("password_hash", &"[redacted]")
+            .field("version", &self.version)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
 }
 
 /// The role name that `is_admin` grants.
@@ -124,6 +144,26 @@ mod tests {
         assert!(username("alice").is_ok());
         assert!(username("Alice").is_err());
         assert!(username("a:b").is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_password_hash() {
+        let user = User {
+            id: 1,
+            username: "alice".into(),
+            display_name: "Alice".into(),
+            email: "alice@example.org".into(),
+            bio: None,
+            is_admin: false,
+            password_hash: "$argon2id$v=19$secret-hash".into(),
+            version: 1,
+            created_at: "2026-01-01T00:00:00.000Z".into(),
+            updated_at: "2026-01-01T00:00:00.000Z".into(),
+        };
+        let shown = format!("{user:?}");
+        assert!(!shown.contains("secret-hash") && !shown.contains("argon2"), "{shown}");
+        assert!(shown.contains(r#"password_hash: "[redacted]""#), "{shown}");
+        assert!(shown.contains("alice@example.org"), "{shown}");
     }
 
     #[test]

@@ -1,42 +1,54 @@
 //! Start-up: open and seed the database, build the authenticator, bind, print, serve.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 
 use actix_web::middleware::from_fn;
 use actix_web::{web, HttpResponse, HttpServer};
 use safe_update::actix::PatchConfig;
-use safe_update::auth::{hash_password, Authenticator};
+use safe_update::auth::{hash_password, Authenticator, Blocking, Limits, MemoryLimiter};
 use serde_json::json;
 
+use crate::client::{client_addr, TrustedProxies};
 use crate::db::Db;
 use crate::store::SqliteStore;
-use crate::throttle::{Limits, Throttle};
-use crate::{api, login, seed};
+use crate::{api, seed};
 
 /// The largest patch body accepted; a profile update is a few hundred bytes.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-/// What every worker shares: the database, the authenticator over it, the login throttle.
+/// What the server is started with, beyond its database.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// How many password checks the login limiter allows.
+    pub limits: Limits,
+    /// Reverse proxies whose forwarding headers name the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// What every worker shares: the database, the authenticator over it (with its login
+/// limiter), the trusted proxies.
 #[derive(Clone)]
 pub struct State {
     db: web::Data<Db>,
     auth: Authenticator,
-    throttle: web::Data<Throttle>,
+    proxies: web::Data<TrustedProxies>,
 }
 
 impl State {
     /// The shared state over an open database.
-    pub fn new(db: Arc<Db>, limits: Limits) -> Result<State, String> {
-        let auth = Authenticator::builder(SqliteStore::new(Arc::clone(&db)))
+    pub fn new(db: Arc<Db>, options: Options) -> Result<State, String> {
+        let store = Blocking::new(SqliteStore::new(Arc::clone(&db)));
+        let auth = Authenticator::builder(store)
             .realm("safe-update demo")
+            .limiter(MemoryLimiter::new(options.limits))
             .build()
             .map_err(|error| error.to_string())?;
         Ok(State {
             db: web::Data::from(db),
             auth,
-            throttle: web::Data::new(Throttle::new(limits)),
+            proxies: web::Data::new(TrustedProxies(options.trusted_proxies)),
         })
     }
 
@@ -48,10 +60,10 @@ impl State {
                 .app_data(state.auth.clone())
                 .app_data(PatchConfig::default().limit(BODY_LIMIT))
                 .app_data(state.db.clone())
-                .app_data(state.throttle.clone())
+                .app_data(state.proxies.clone())
                 .service(
                     web::scope("")
-                        .wrap(from_fn(login::throttle_logins))
+                        .wrap(from_fn(client_addr))
                         .configure(api::routes)
                         .default_service(web::to(not_found)),
                 );
@@ -60,7 +72,7 @@ impl State {
 }
 
 /// Runs the server on `listen` over the database at `path` until interrupted.
-pub fn run(path: &Path, listen: SocketAddr) -> Result<(), String> {
+pub fn run(path: &Path, listen: SocketAddr, options: Options) -> Result<(), String> {
     let opened = Db::open(path).map_err(|error| format!("cannot open {}: {error}", path.display()));
     let db = Arc::new(opened?);
     let hash = |password: &str| hash_password(password).map_err(|error| error.to_string());
@@ -68,7 +80,7 @@ pub fn run(path: &Path, listen: SocketAddr) -> Result<(), String> {
         let role = if is_admin { " (role admin)" } else { "" };
         println!("created user {name}{role} with password: {password}");
     }
-    let app = State::new(db, Limits::default())?.app();
+    let app = State::new(db, options)?.app();
     actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || actix_web::App::new().configure(app.clone()))
             .bind(listen)

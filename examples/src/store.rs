@@ -1,8 +1,9 @@
-//! The authenticator's [`UserStore`] over the `users` table: hash and roles, fresh each time.
+//! The authenticator's user store over the `users` table: name, hash and roles, fresh each
+//! time.
 
 use std::sync::Arc;
 
-use safe_update::auth::{StoreError, StoredUser, UserStore};
+use safe_update::auth::{BlockingUserStore, StoreError, StoredUser};
 
 use crate::db::{self, Db};
 use crate::model::ADMIN;
@@ -10,7 +11,8 @@ use crate::model::ADMIN;
 /// Users as the authenticator sees them: `is_admin` in the row is role `admin`.
 ///
 /// Asked on every request (cached verifications included), so a promotion, a demotion or a
-/// new password from the CLI applies to the next request.
+/// new password from the CLI applies to the next request. SQLite blocks: the authenticator
+/// runs it on tokio's blocking pool (`Blocking`).
 pub struct SqliteStore {
     db: Arc<Db>,
 }
@@ -22,7 +24,7 @@ impl SqliteStore {
     }
 }
 
-impl UserStore for SqliteStore {
+impl BlockingUserStore for SqliteStore {
     fn find(&self, user_id: &str) -> Result<Option<StoredUser>, StoreError> {
         let user = self
             .db
@@ -30,7 +32,7 @@ impl UserStore for SqliteStore {
             .map_err(StoreError::new)?;
         Ok(user.map(|user| {
             let roles = if user.is_admin { vec![ADMIN] } else { vec![] };
-            StoredUser::new(user.password_hash, roles)
+            StoredUser::new(user.username, user.password_hash, roles)
         }))
     }
 }

@@ -44,6 +44,8 @@ pub struct Field<'a> {
     pub read_with: Option<ExprPath>,
     /// `#[serde(flatten)]` on a server-only field: its keys are those of its type.
     pub flatten: bool,
+    /// `redact`: the patch's `Debug` hides the value.
+    pub redact: bool,
 }
 
 /// Who may write a field.
@@ -203,6 +205,7 @@ impl<'a> Field<'a> {
             roles: attrs.allow.map(|allow| allow.roles).unwrap_or_default(),
             read_with,
             flatten,
+            redact: attrs.redact.is_some(),
         })
     }
 
@@ -249,6 +252,13 @@ fn check_policy(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy) {
                 "a server-only field cannot be `nested`: a patch never writes it",
             );
         }
+    }
+    if let (Some(redact), Policy::ServerOnly) = (&attrs.redact, policy) {
+        cx.error_spanned_by(
+            redact,
+            "a server-only field is not a member of the patch, so its `Debug` never shows it: \
+             `redact` has nothing to hide",
+        );
     }
     if let Some(check) = &attrs.validate {
         if policy == Policy::ServerOnly {

@@ -21,6 +21,8 @@ pub struct FieldAttrs {
     pub validate: Option<ExprPath>,
     /// `clear` or `clear(role = "...")`: who may send `null` for a nested `Option` field.
     pub clear: Option<ClearAttr>,
+    /// The `redact` keyword: the patch's `Debug` shows `[redacted]` for the field's value.
+    pub redact: Option<Path>,
 }
 
 /// `allow`, with the roles of `allow(role = "...")`.
@@ -57,7 +59,7 @@ pub struct ContainerAttrs {
 }
 
 const FIELD_KEYS: &str = "expected `allow`, `allow(role = \"...\")`, `server_only`, `nested`, \
-     `clear`, `clear(role = \"...\")` or `validate = ...`";
+     `clear`, `clear(role = \"...\")`, `validate = ...` or `redact`";
 const CONTAINER_KEYS: &str = "expected `name = \"...\"`, `default = server_only`, \
      `crate = \"...\"`, `validate = ...`, `attr(...)` or `bound = \"...\"`";
 
@@ -101,6 +103,10 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 // #[update(validate = path::to::check)]
                 let check: ExprPath = meta.value()?.parse()?;
                 set_once(cx, &meta, &mut out.validate, check);
+            } else if meta.path.is_ident("redact") {
+                // #[update(allow, redact)]
+                no_arguments(cx, &meta)?;
+                set_once(cx, &meta, &mut out.redact, meta.path.clone());
             } else if meta.path.is_ident("role") {
                 skip_value(&meta)?;
                 cx.error_spanned_by(

@@ -74,6 +74,7 @@
 //! | `#[update(nested, clear)]` | field | on `Option<T>`: anyone may clear it with `null` (see [Nested models](#nested-models-and-clearing)) |
 //! | `#[update(nested, clear(role = "a"))]` | field | on `Option<T>`: only an identity holding one of the roles may clear it; the patch then has `apply_as` only |
 //! | `#[update(allow, validate = path)]` | field | `fn(&T) -> Result<(), E: Display>` runs before any write |
+//! | `#[update(allow, redact)]` | field | the patch's `Debug` shows `[redacted]` for the value (a secret a client sends) |
 //! | `#[update(default = server_only)]` | struct | fields without a policy are server-only (there is no `default = allow`) |
 //! | `#[update(validate = path)]` | struct | `fn(&Model) -> Result<(), E>` checks the would-be result; needs `Model: Clone` and clones the model and the patch once per apply |
 //! | `#[update(name = "...")]` | struct | the patch type's name (default: `{Model}Patch`) |

@@ -30,10 +30,24 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let clone_where = bounded(quote!(::core::clone::Clone));
     let debug_where = bounded(quote!(::core::fmt::Debug));
     let eq_where = bounded(quote!(::core::cmp::PartialEq));
+    let debug_fields = gen.input.writable().map(|field| {
+        let ident = field.ident;
+        let name = syn::ext::IdentExt::unraw(ident).to_string();
+        if field.redact {
+            quote! {
+                if self.#ident.is_some() {
+                    __debug.field(#name, &::core::format_args!("[redacted]"));
+                }
+            }
+        } else {
+            quote! {
+                if let ::core::option::Option::Some(__value) = &self.#ident {
+                    __debug.field(#name, __value);
+                }
+            }
+        }
+    });
     let name = patch.to_string();
-    let names = idents
-        .iter()
-        .map(|ident| syn::ext::IdentExt::unraw(*ident).to_string());
     quote! {
         #[automatically_derived]
         impl #impl_generics ::core::default::Default for #patch #ty_generics #default_where {
@@ -65,17 +79,14 @@ pub fn expand(gen: &Gen) -> TokenStream {
             }
         }
 
-        /// Shows the fields the patch writes, and no others.
+        /// Shows the fields the patch writes, and no others; a `redact` field's value as
+        /// `[redacted]`.
         #[automatically_derived]
         impl #impl_generics ::core::fmt::Debug for #patch #ty_generics #debug_where {
             #[inline]
             fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 let mut __debug = __formatter.debug_struct(#name);
-                #(
-                    if let ::core::option::Option::Some(__value) = &self.#idents {
-                        __debug.field(#names, __value);
-                    }
-                )*
+                #(#debug_fields)*
                 __debug.finish()
             }
         }

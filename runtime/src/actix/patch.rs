@@ -9,7 +9,7 @@ use actix_web::{mime, FromRequest, HttpMessage, HttpRequest};
 
 use super::{audit, authenticate, LocalBoxFuture, PatchConfig, PatchRejection};
 use crate::auth::Identity;
-use crate::{from_json, Applied, Patch};
+use crate::{from_json, Applied, Patch, Roles};
 
 /// A patch body and the verified identity that sent it.
 ///
@@ -73,6 +73,22 @@ impl<P: Patch> SafePatch<P> {
     pub fn apply_to(self, target: &mut P::Target) -> Result<Applied, PatchRejection> {
         let SafePatch { identity, patch } = self;
         patch.apply_as(target, &identity).map_err(|error| {
+            audit::refused_apply(Some(identity.name()), &error);
+            PatchRejection::Refused(error)
+        })
+    }
+
+    /// As [`apply_to`](Self::apply_to), with `roles` in place of the roles the sender
+    /// authenticated with: for an application that reads them again at the moment of the
+    /// write, inside the transaction, so that a sender demoted while its request was on the
+    /// way cannot still write a gated field. A refusal is logged under the sender's name.
+    pub fn apply_with_roles<R: Roles + ?Sized>(
+        self,
+        target: &mut P::Target,
+        roles: &R,
+    ) -> Result<Applied, PatchRejection> {
+        let SafePatch { identity, patch } = self;
+        patch.apply_as(target, roles).map_err(|error| {
             audit::refused_apply(Some(identity.name()), &error);
             PatchRejection::Refused(error)
         })
