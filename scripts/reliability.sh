@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reliability checks of the demo and the library (BENCHMARKS.md, "Reliability").
 #
-#   scripts/reliability.sh --short   lost-update and crash checks only, dev build, ~1 minute
+#   scripts/reliability.sh --short   lost-update, crash and burst checks, dev build, ~1 minute
 #                                    (what .ci/run calls)
 #   scripts/reliability.sh           the long version: release build, 16 clients x 200
 #                                    updates, crash after 1000 acknowledged updates, the
@@ -19,8 +19,13 @@
 #   crash        the same load, SIGKILL to the server mid-way; PRAGMA integrity_check on
 #                the database; restart; every update acknowledged with 2xx before the kill
 #                must be there.
+#   burst        64 concurrent wrong passwords for alice from one address: exactly 5 are
+#                checked (401), the rest refused by the login limiter (429)
+#                (scripts/login_burst.py).
 #   timing       median time to refuse an unknown user against a known user's wrong
-#                password: the ratio must be within 1 +- 0.10 (long only).
+#                password, one at a time without cache, and in bursts of 20 identical
+#                concurrent requests with the cache: each ratio within 1 +- 0.10, every
+#                answer 401 (long only).
 #   fuzz         cargo fuzz on the Basic Auth header parser and on patch deserialization
 #                and apply: no panic, no write of a server-only or role-gated field (long).
 # Everything targets 127.0.0.1 only, on ports the kernel picks; every step is bounded in
@@ -128,13 +133,22 @@ stop_server "$SERVER_PID"
 detail="$(grep -h '^SIGKILL' "$WORK/crash.txt" | head -1); integrity_check: $integrity; $(tail -1 "$WORK/verify.txt")${detail:+; $detail}"
 if $crash_ok; then result crash pass "$detail"; else result crash fail "$detail"; fi
 
+echo "== burst: 64 concurrent wrong passwords for one user from one address"
+start_server burst "$DEMO" "$WORK/burst.db"
+if out=$(python3 "$ROOT/scripts/login_burst.py" --port "$SERVER_PORT" --user alice --count 64 --limit 5); then
+    result burst pass "$out"
+else
+    result burst fail "$out"
+fi
+stop_server "$SERVER_PID"
+
 if [ "$MODE" = long ]; then
-    echo "== timing: unknown user against wrong password"
+    echo "== timing: unknown user against wrong password, sequential and in concurrent bursts"
     cargo build --quiet --release -p safe-update-benches --example timing_check
-    if out=$("$ROOT/target/release/examples/timing_check" 41 0.10); then
-        result timing pass "$out"
+    if out=$("$ROOT/target/release/examples/timing_check" 41 0.10 20); then
+        result timing pass "$(echo "$out" | tr '\n' ' ')"
     else
-        result timing fail "$out"
+        result timing fail "$(echo "$out" | tr '\n' ' ')"
     fi
 
     echo "== fuzz: ${FUZZ_SECONDS}s per target"

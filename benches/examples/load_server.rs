@@ -5,7 +5,9 @@
 //! `load_server --db PATH [--listen 127.0.0.1:0] [--handler safe|json] [--cache on|off]`
 //!
 //! Like the demo it seeds `alice` and `admin` on an empty database, prints their passwords
-//! and `listening on http://ADDR`, and logs (INFO, audit events included) to stderr.
+//! and `listening on http://ADDR`, and logs (INFO, audit events included) to stderr. With the
+//! cache off every request is a password check, which the demo's login limiter would stop after
+//! five: that variant runs without a limit (`NoLimit`), to measure argon2's cost alone.
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
@@ -16,16 +18,16 @@ use std::time::Duration;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use safe_update::actix::{PatchConfig, PatchRejection};
-use safe_update::auth::{hash_password, Authenticator, Identity};
+use safe_update::auth::{hash_password, Authenticator, Blocking, Identity, NoLimit};
 use safe_update_demo::api;
+use safe_update_demo::client::{client_addr, TrustedProxies};
 use safe_update_demo::db::Db;
 use safe_update_demo::error::ApiError;
-use safe_update_demo::model::{User, UserPatch};
+use safe_update_demo::model::UserPatch;
+use safe_update_demo::seed;
 use safe_update_demo::server::BODY_LIMIT;
 use safe_update_demo::store::SqliteStore;
-use safe_update_demo::throttle::{Limits, Throttle};
-use safe_update_demo::update::run_with;
-use safe_update_demo::{login, seed};
+use safe_update_demo::update::{run_with, Sender};
 
 struct Options {
     db: PathBuf,
@@ -70,14 +72,14 @@ fn main() -> Result<(), String> {
     for (name, _, password) in seed::seed(&db, hash)? {
         println!("created user {name} with password: {password}");
     }
-    let mut builder =
-        Authenticator::builder(SqliteStore::new(Arc::clone(&db))).realm("safe-update demo");
+    let store = Blocking::new(SqliteStore::new(Arc::clone(&db)));
+    let mut builder = Authenticator::builder(store).realm("safe-update demo");
     if !options.cache {
-        builder = builder.cache_ttl(Duration::ZERO);
+        builder = builder.cache_ttl(Duration::ZERO).limiter(NoLimit);
     }
     let auth = builder.build().map_err(|error| error.to_string())?;
     let db = web::Data::from(db);
-    let throttle = web::Data::new(Throttle::new(Limits::default()));
+    let proxies = web::Data::new(TrustedProxies::default());
     let json_handler = options.json_handler;
     actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || {
@@ -86,8 +88,8 @@ fn main() -> Result<(), String> {
                 .app_data(PatchConfig::default().limit(BODY_LIMIT))
                 .app_data(web::JsonConfig::default().limit(BODY_LIMIT))
                 .app_data(db.clone())
-                .app_data(throttle.clone())
-                .wrap(from_fn(login::throttle_logins));
+                .app_data(proxies.clone())
+                .wrap(from_fn(client_addr));
             if json_handler {
                 app.route("/profile", web::patch().to(update_profile_json))
             } else {
@@ -115,8 +117,13 @@ async fn update_profile_json(
     let actor = target.clone();
     let patch = patch.into_inner();
     let (user, changed) = web::block(move || {
-        let apply = |user: &mut User| patch.apply_as(user, &who).map_err(PatchRejection::from);
-        run_with(&db, &target, apply, if_match.as_ref())
+        let sender = Sender {
+            name: who.name(),
+            needs_admin: false,
+        };
+        let apply =
+            |user: &mut _, roles: &_| patch.apply_as(user, roles).map_err(PatchRejection::from);
+        run_with(&db, sender, &target, apply, if_match.as_ref())
     })
     .await??;
     api::audit(&actor, &user, &changed);

@@ -112,7 +112,7 @@ async fn update(
 
 /// The request's `If-Match`, if it has one; 400 when it is not `*` or a list of entity tags.
 pub fn if_match(req: &HttpRequest) -> Result<Option<IfMatch>, ApiError> {
-    precondition::if_match(req).map_err(|()| ApiError::BadIfMatch)
+    precondition::if_match(req).map_err(|_| ApiError::BadIfMatch)
 }
 
 /// Logs a successful update that changed something: who, whom, which columns.

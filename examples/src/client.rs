@@ -95,7 +95,12 @@ fn node_addr(value: &str) -> Option<IpAddr> {
     match value.parse() {
         Ok(addr) => Some(addr),
         // IPv4 with a port.
-        Err(_) => value.rsplit_once(':')?.0.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::from),
+        Err(_) => value
+            .rsplit_once(':')?
+            .0
+            .parse::<std::net::Ipv4Addr>()
+            .ok()
+            .map(IpAddr::from),
     }
 }
 
@@ -133,36 +138,57 @@ mod tests {
 
     #[test]
     fn headers_of_an_untrusted_peer_are_ignored() {
-        let spoofed = [("x-forwarded-for", "198.51.100.1"), ("forwarded", "for=198.51.100.2")];
+        let spoofed = [
+            ("x-forwarded-for", "198.51.100.1"),
+            ("forwarded", "for=198.51.100.2"),
+        ];
         assert_eq!(client(&[], PROXY, &spoofed), IpAddr::from(PROXY));
-        assert_eq!(client(&[PROXY], [203, 0, 113, 5], &spoofed), IpAddr::from([203, 0, 113, 5]));
+        assert_eq!(
+            client(&[PROXY], [203, 0, 113, 5], &spoofed),
+            IpAddr::from([203, 0, 113, 5])
+        );
     }
 
     #[test]
     fn a_trusted_proxy_names_the_client_from_the_right() {
         // The client wrote "1.2.3.4" itself; the proxy appended the address it saw.
         let xff = [("x-forwarded-for", "1.2.3.4, 203.0.113.9")];
-        assert_eq!(client(&[PROXY], PROXY, &xff), IpAddr::from([203, 0, 113, 9]));
+        assert_eq!(
+            client(&[PROXY], PROXY, &xff),
+            IpAddr::from([203, 0, 113, 9])
+        );
         let forwarded = [(
             "forwarded",
             r#"for=1.2.3.4, for="203.0.113.9:4711";proto=https"#,
         )];
-        assert_eq!(client(&[PROXY], PROXY, &forwarded), IpAddr::from([203, 0, 113, 9]));
+        assert_eq!(
+            client(&[PROXY], PROXY, &forwarded),
+            IpAddr::from([203, 0, 113, 9])
+        );
         let ipv6 = [("forwarded", r#"For="[2001:db8:cafe::17]:4711""#)];
         assert_eq!(
             client(&[PROXY], PROXY, &ipv6),
             "2001:db8:cafe::17".parse::<IpAddr>().unwrap()
         );
         // Forwarded wins over X-Forwarded-For.
-        let both = [("x-forwarded-for", "198.51.100.1"), ("forwarded", "for=203.0.113.9")];
-        assert_eq!(client(&[PROXY], PROXY, &both), IpAddr::from([203, 0, 113, 9]));
+        let both = [
+            ("x-forwarded-for", "198.51.100.1"),
+            ("forwarded", "for=203.0.113.9"),
+        ];
+        assert_eq!(
+            client(&[PROXY], PROXY, &both),
+            IpAddr::from([203, 0, 113, 9])
+        );
     }
 
     #[test]
     fn a_chain_of_trusted_proxies_is_walked_and_an_unknown_hop_stops_the_walk() {
         let second = [10, 0, 0, 2];
         let chain = [("x-forwarded-for", "203.0.113.9, 10.0.0.2")];
-        assert_eq!(client(&[PROXY, second], PROXY, &chain), IpAddr::from([203, 0, 113, 9]));
+        assert_eq!(
+            client(&[PROXY, second], PROXY, &chain),
+            IpAddr::from([203, 0, 113, 9])
+        );
         let hidden = [("forwarded", "for=203.0.113.9, for=unknown")];
         assert_eq!(client(&[PROXY], PROXY, &hidden), IpAddr::from(PROXY));
         let none = [("x-forwarded-for", "")];

@@ -47,9 +47,9 @@ impl fmt::Display for ApiError {
             ApiError::NotFound | ApiError::Update(UpdateError::NotFound) => {
                 f.write_str("no such user")
             }
-            ApiError::BadIfMatch => f.write_str(
-                "If-Match must be `*` or a list of quoted entity tags, such as \"v2\"",
-            ),
+            ApiError::BadIfMatch => {
+                f.write_str("If-Match must be `*` or a list of quoted entity tags, such as \"v2\"")
+            }
             ApiError::Update(UpdateError::RoleRevoked) => {
                 f.write_str("this action requires the role \"admin\"")
             }

@@ -161,7 +161,10 @@ mod tests {
             updated_at: "2026-01-01T00:00:00.000Z".into(),
         };
         let shown = format!("{user:?}");
-        assert!(!shown.contains("secret-hash") && !shown.contains("argon2"), "{shown}");
+        assert!(
+            !shown.contains("secret-hash") && !shown.contains("argon2"),
+            "{shown}"
+        );
         assert!(shown.contains(r#"password_hash: "[redacted]""#), "{shown}");
         assert!(shown.contains("alice@example.org"), "{shown}");
     }

@@ -4,9 +4,12 @@
 use actix_web::http::header::{self, EntityTag, IfMatch};
 use actix_web::HttpRequest;
 
-/// The request's `If-Match` (every field line of it), `Ok(None)` when it has none, `Err(())`
-/// when a line is not `*` or a comma-separated list of entity tags.
-pub fn if_match(req: &HttpRequest) -> Result<Option<IfMatch>, ()> {
+/// An `If-Match` that is not `*` or a list of entity tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MalformedIfMatch;
+
+/// The request's `If-Match` (every field line of it), `Ok(None)` when it has none.
+pub fn if_match(req: &HttpRequest) -> Result<Option<IfMatch>, MalformedIfMatch> {
     let mut lines = req.headers().get_all(header::IF_MATCH).peekable();
     if lines.peek().is_none() {
         return Ok(None);
@@ -14,7 +17,7 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<IfMatch>, ()> {
     let mut tags = Vec::new();
     let mut any = false;
     for line in lines {
-        let line = line.to_str().map_err(|_| ())?;
+        let line = line.to_str().map_err(|_| MalformedIfMatch)?;
         if line.trim() == "*" {
             any = true;
         } else {
@@ -25,13 +28,13 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<IfMatch>, ()> {
     match (any, tags.is_empty()) {
         (true, true) => Ok(Some(IfMatch::Any)),
         (false, false) => Ok(Some(IfMatch::Items(tags))),
-        _ => Err(()),
+        _ => Err(MalformedIfMatch),
     }
 }
 
 /// `#entity-tag`: comma-separated, optional white space, empty elements ignored (RFC 9110,
 /// section 5.6.1), at least one tag.
-fn parse_list(line: &str) -> Result<Vec<EntityTag>, ()> {
+fn parse_list(line: &str) -> Result<Vec<EntityTag>, MalformedIfMatch> {
     let mut tags = Vec::new();
     let mut rest = line.trim_matches([' ', '\t']);
     while !rest.is_empty() {
@@ -43,29 +46,29 @@ fn parse_list(line: &str) -> Result<Vec<EntityTag>, ()> {
         tags.push(tag);
         rest = after.trim_start_matches([' ', '\t']);
         if !rest.is_empty() {
-            rest = rest.strip_prefix(',').ok_or(())?;
+            rest = rest.strip_prefix(',').ok_or(MalformedIfMatch)?;
             rest = rest.trim_start_matches([' ', '\t']);
         }
     }
     if tags.is_empty() {
-        Err(())
+        Err(MalformedIfMatch)
     } else {
         Ok(tags)
     }
 }
 
 /// `[W/] DQUOTE *etagc DQUOTE`, etagc = %x21 / %x23-7E / obs-text; the rest of the input.
-fn parse_tag(input: &str) -> Result<(EntityTag, &str), ()> {
+fn parse_tag(input: &str) -> Result<(EntityTag, &str), MalformedIfMatch> {
     let (weak, quoted) = match input.strip_prefix("W/") {
         Some(rest) => (true, rest),
         None => (false, input),
     };
-    let body = quoted.strip_prefix('"').ok_or(())?;
-    let end = body.find('"').ok_or(())?;
+    let body = quoted.strip_prefix('"').ok_or(MalformedIfMatch)?;
+    let end = body.find('"').ok_or(MalformedIfMatch)?;
     let tag = &body[..end];
     let etagc = |byte: u8| byte == 0x21 || (0x23..=0x7e).contains(&byte) || byte >= 0x80;
     if !tag.bytes().all(etagc) {
-        return Err(());
+        return Err(MalformedIfMatch);
     }
     Ok((EntityTag::new(weak, tag.to_owned()), &body[end + 1..]))
 }
@@ -76,7 +79,7 @@ mod tests {
 
     use super::*;
 
-    fn parse(values: &[&str]) -> Result<Option<IfMatch>, ()> {
+    fn parse(values: &[&str]) -> Result<Option<IfMatch>, MalformedIfMatch> {
         let mut req = TestRequest::default();
         for value in values {
             req = req.append_header((header::IF_MATCH, *value));
@@ -99,7 +102,9 @@ mod tests {
         );
         assert_eq!(
             parse(&[r#""""#]),
-            Ok(Some(IfMatch::Items(vec![EntityTag::new_strong(String::new())])))
+            Ok(Some(IfMatch::Items(vec![EntityTag::new_strong(
+                String::new()
+            )])))
         );
     }
 
@@ -118,8 +123,8 @@ mod tests {
             "",
             "*, \"v1\"",
         ] {
-            assert_eq!(parse(&[bad]), Err(()), "{bad:?}");
+            assert_eq!(parse(&[bad]), Err(MalformedIfMatch), "{bad:?}");
         }
-        assert_eq!(parse(&["*", "\"v1\""]), Err(()));
+        assert_eq!(parse(&["*", "\"v1\""]), Err(MalformedIfMatch));
     }
 }

@@ -34,7 +34,8 @@ fn if_match_and_concurrent_updates() {
         assert_eq!(refused.status, 412, "{stale}: {refused:?}");
         assert_eq!(refused.etag.as_deref(), Some("\"v2\""));
     }
-    // An entity tag must be quoted: an unquoted one matches nothing.
+    // An entity tag must be quoted: an unquoted one is a malformed header (400), not a
+    // stale version (412), which would send the client to re-read for nothing.
     let garbled = [("If-Match", "v2")];
     let refused = server.send(
         "PATCH",
@@ -43,7 +44,9 @@ fn if_match_and_concurrent_updates() {
         &garbled,
         body(r#"{"bio":"b"}"#),
     );
-    assert_eq!(refused.status, 412, "{refused:?}");
+    assert_eq!(refused.status, 400, "{refused:?}");
+    assert_eq!(refused.json["error"], "malformed_if_match");
+    assert_eq!(server.get("/profile", alice).json["bio"], "a");
     let any = server.send(
         "PATCH",
         "/profile",

@@ -8,8 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{test, App};
 use safe_update::auth::{hash_password, Credentials};
 use safe_update_demo::db::{self, Db};
-use safe_update_demo::server::State;
-use safe_update_demo::throttle::Limits;
+use safe_update_demo::server::{Options, State};
 
 #[actix_web::test]
 async fn health_unknown_routes_methods_and_malformed_preconditions() {
@@ -19,7 +18,7 @@ async fn health_unknown_routes_methods_and_malformed_preconditions() {
     db.with(|conn| db::insert_user(conn, "alice", false, &hash))
         .unwrap()
         .unwrap();
-    let state = State::new(db, Limits::default()).unwrap();
+    let state = State::new(db, Options::default()).unwrap();
     let app = test::init_service(App::new().configure(state.app())).await;
     let login = Credentials::new("alice", "alice's password")
         .unwrap()
@@ -59,6 +58,22 @@ async fn health_unknown_routes_methods_and_malformed_preconditions() {
     let body: serde_json::Value = test::read_body_json(garbled).await;
     assert_eq!(body["error"], "malformed_if_match");
 
+    // Nor is an unquoted tag: `v1` is not an entity tag (RFC 9110), and answering 412 would
+    // tell the client its version is stale when its header is wrong.
+    for value in ["v1", "W/v1", "\"v1\" \"v2\""] {
+        let unquoted = test::TestRequest::patch()
+            .uri("/profile")
+            .insert_header((AUTHORIZATION, login.as_str()))
+            .insert_header((CONTENT_TYPE, "application/json"))
+            .insert_header((IF_MATCH, value))
+            .set_payload(r#"{"bio":"x"}"#)
+            .to_request();
+        let unquoted = test::call_service(&app, unquoted).await;
+        assert_eq!(unquoted.status(), StatusCode::BAD_REQUEST, "{value}");
+        let body: serde_json::Value = test::read_body_json(unquoted).await;
+        assert_eq!(body["error"], "malformed_if_match", "{value}");
+    }
+
     let profile = test::TestRequest::get()
         .uri("/profile")
         .insert_header((AUTHORIZATION, login.as_str()))
@@ -68,4 +83,62 @@ async fn health_unknown_routes_methods_and_malformed_preconditions() {
         (profile["bio"].is_null(), &profile["version"]),
         (true, &1.into())
     );
+}
+
+/// An admin demoted between authenticating and writing: the transaction reads the roles again.
+#[actix_web::test]
+async fn roles_are_those_of_the_moment_of_the_write() {
+    use safe_update::from_json;
+    use safe_update_demo::model::UserPatch;
+    use safe_update_demo::update::{self, Sender, UpdateError};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("demo.db")).unwrap();
+    let hash = hash_password("a password").unwrap();
+    for (name, admin) in [("boss", true), ("alice", false)] {
+        db.with(|conn| db::insert_user(conn, name, admin, &hash))
+            .unwrap()
+            .unwrap();
+    }
+    // The request authenticated while boss was an admin; then another admin demotes boss.
+    db.with(|conn| conn.execute("UPDATE users SET is_admin = 0 WHERE username = 'boss'", []))
+        .unwrap();
+    let promote = || from_json::<UserPatch>(br#"{"is_admin":true}"#).unwrap();
+    let apply = |patch: UserPatch| {
+        move |user: &mut _, roles: &_| {
+            patch
+                .apply_as(user, roles)
+                .map_err(safe_update::actix::PatchRejection::from)
+        }
+    };
+    // The admin route: refused before anything is read or written.
+    let admin_route = Sender {
+        name: "boss",
+        needs_admin: true,
+    };
+    let refused = update::run_with(&db, admin_route, "alice", apply(promote()), None);
+    assert!(
+        matches!(refused, Err(UpdateError::RoleRevoked)),
+        "{refused:?}"
+    );
+    // Its own profile: the gated field is judged on the roles of now.
+    let own = Sender {
+        name: "boss",
+        needs_admin: false,
+    };
+    let refused = update::run_with(&db, own, "boss", apply(promote()), None);
+    let Err(UpdateError::Refused(rejection)) = refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(rejection.code(), "role_required");
+    let boss = db
+        .with(|conn| db::user_by_name(conn, "boss"))
+        .unwrap()
+        .unwrap();
+    let alice = db
+        .with(|conn| db::user_by_name(conn, "alice"))
+        .unwrap()
+        .unwrap();
+    assert!(!boss.is_admin && !alice.is_admin);
+    assert_eq!((boss.version, alice.version), (1, 1));
 }

@@ -80,10 +80,30 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users() {
             "a long password\n",
             "no user",
         ),
+        // Passwords no client could send: the account would exist and never log in.
+        (
+            &["add-user", "--username", "erin"][..],
+            "tab\tinside password\n",
+            "control character",
+        ),
+        (
+            &["set-password", "--username", "bob"][..],
+            "bell\u{7} in the password\n",
+            "control character",
+        ),
     ] {
         let (ok, stderr) = cli(&db, args, stdin);
         assert!(!ok && stderr.contains(why), "{args:?}: {stderr}");
     }
+    let huge = format!("{}\n", "p".repeat(4000));
+    let (ok, stderr) = cli(&db, &["add-user", "--username", "frank"], &huge);
+    assert!(!ok && stderr.contains("too long"), "{stderr}");
+    assert_eq!(
+        server
+            .get("/profile", ("erin", "tab\tinside password"))
+            .status,
+        401
+    );
     let (ok, stderr) = cli(
         &db,
         &["set-password", "--username", "bob"],

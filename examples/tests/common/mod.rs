@@ -52,10 +52,16 @@ pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
 impl Server {
     /// Starts the server on `db` and waits for its `listening on` line.
     pub fn start(db: &Path) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    /// [`Server::start`] with more command-line arguments.
+    pub fn start_with(db: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_safe-update-demo"))
             .arg("--db")
             .arg(db)
             .args(["--listen", "127.0.0.1:0"])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
