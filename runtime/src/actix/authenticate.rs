@@ -38,10 +38,9 @@ struct Shared(Rc<OnceCell<Result<Identity, AuthRejection>>>);
 /// (as itself or in `web::Data`).
 ///
 /// The extractors ([`Identity`], [`RequireRole`](super::RequireRole),
-/// [`SafePatch`](super::SafePatch)) call this; call it yourself to wrap authentication in a
-/// check of your own, such as a throttle that counts
-/// [`AuthFailure::Auth(AuthError::BadCredentials)`](AuthFailure::Auth). However many times
-/// it is called for one request, the credentials are verified once.
+/// [`SafePatch`](super::SafePatch)) call this; call it yourself where an extractor does not
+/// fit, in a middleware say. However many times it is called for one request, the credentials
+/// are verified once.
 ///
 /// The store lookup runs as the store does (an async store on the worker, a
 /// [`Blocking`](crate::auth::Blocking) one on tokio's blocking pool) and argon2 on tokio's

@@ -48,7 +48,7 @@ pub struct AuthRejection {
 /// use safe_update::actix::{AuthFailure, AuthRejection};
 /// use safe_update::auth::AuthError;
 ///
-/// /// Whether a rejection counts as a failed login (for a throttle, say).
+/// /// Whether a rejection says the credentials were wrong (for a metric, say).
 /// fn is_failed_login(rejection: &AuthRejection) -> bool {
 ///     matches!(rejection.failure(), AuthFailure::Auth(AuthError::BadCredentials))
 /// }
@@ -80,8 +80,7 @@ impl AuthRejection {
         }
     }
 
-    /// Why the request was refused: for example, a throttle counts
-    /// `AuthFailure::Auth(AuthError::BadCredentials)` as a failed login.
+    /// Why the request was refused.
     pub fn failure(&self) -> &AuthFailure {
         &self.failure
     }
