@@ -8,8 +8,10 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 /// A client document that is not a valid patch, from [`from_json`](crate::from_json).
 ///
 /// Every forbidden, unknown and repeated key of the document is listed (with its path, such
-/// as `address.verified`), not only the first. A value of the wrong type stops the parse, so
-/// at most one type error is reported, under [`invalid`](PatchError::invalid).
+/// as `address.verified`), and every value of the wrong type under
+/// [`invalid`](PatchError::invalid), whatever order they come in: a type error does not hide
+/// the keys after it. (Through the patch type's own `Deserialize`, over a format other than
+/// JSON, the first type error ends the document.)
 ///
 /// Serialized, it is the body a web layer can answer with:
 /// `{"error":"forbidden_fields","message":"...","forbidden":["isAdmin"],"unknown":[],"duplicate":[],"invalid":{}}`.

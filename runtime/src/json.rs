@@ -6,8 +6,9 @@ use crate::{Patch, PatchError};
 ///
 /// Only a JSON object is accepted. Every key naming a server-only field (by any of its serde
 /// spellings) is listed as forbidden, every other unknown key as unknown, every repeated key
-/// as duplicate; a wrong type or a `null` for a non-optional field is listed as invalid with
-/// its reason. Trailing characters after the object are a syntax error, and so is a body that is
+/// as duplicate; every wrong type or `null` for a non-optional field is listed as invalid with
+/// its reason. A value of the wrong type hides nothing after it: a refused document is read
+/// a second time, each value on its own (only a refused document pays for that). Trailing characters after the object are a syntax error, and so is a body that is
 /// not UTF-8 (RFC 8259, section 8.1).
 ///
 /// ```

@@ -125,10 +125,44 @@ fn a_wrong_type_names_the_field() {
 }
 
 #[test]
-fn forbidden_keys_before_a_type_error_are_still_reported() {
-    let error = from_json::<UserPatch>(br#"{"is_admin":true,"age":"x"}"#).unwrap_err();
-    assert_eq!(error.forbidden(), ["is_admin"]);
-    assert!(error.invalid().contains_key("age"));
+fn a_type_error_hides_no_forbidden_key_before_or_after_it() {
+    // Both orders: an attacker who puts a type error first must not hide `is_admin` (or the
+    // attempt on it from the security log).
+    for body in [
+        &br#"{"is_admin":true,"age":"x"}"#[..],
+        &br#"{"age":"x","is_admin":true}"#[..],
+    ] {
+        let error = from_json::<UserPatch>(body).unwrap_err();
+        assert_eq!(error.forbidden(), ["is_admin"], "{error}");
+        assert_eq!(
+            error.invalid().keys().collect::<Vec<_>>(),
+            ["age"],
+            "{error}"
+        );
+        assert_eq!(error.code(), "forbidden_fields");
+    }
+}
+
+#[test]
+fn every_problem_after_a_type_error_is_listed() {
+    let body = br#"{"age":"x","id":1,"name":5,"role":"root","name":"y","age":2,"is_admin":true}"#;
+    let error = from_json::<UserPatch>(body).unwrap_err();
+    assert_eq!(error.forbidden(), ["id", "is_admin"]);
+    assert_eq!(error.unknown(), ["role"]);
+    // A key whose first value was refused is still a repeated key the second time.
+    assert_eq!(error.duplicate(), ["name", "age"]);
+    // Every value of the wrong type, not only the first.
+    assert_eq!(error.invalid().keys().collect::<Vec<_>>(), ["age", "name"]);
+    assert!(
+        error.invalid()["name"].contains("invalid type: integer `5`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_syntax_error_after_a_type_error_is_still_malformed() {
+    let error = from_json::<UserPatch>(br#"{"age":"x","is_admin":true,"#).unwrap_err();
+    assert_eq!(error.code(), "malformed_json", "{error}");
 }
 
 #[test]

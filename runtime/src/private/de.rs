@@ -27,8 +27,10 @@ pub enum Key {
 pub struct Collector {
     // Made on the first problem: a good document costs neither its construction nor its drop.
     error: Option<Box<PatchError>>,
-    // Set once a type error has aborted the parse.
-    aborted: bool,
+    // Set once a type error has aborted the parse (in the scan, the current value).
+    pub(super) aborted: bool,
+    // Reading in the scan of `rescan.rs`: nested objects are read by its visitor too.
+    pub(super) scanning: bool,
 }
 
 impl Collector {
@@ -38,6 +40,10 @@ impl Collector {
 
     pub(super) fn invalid(&mut self, path: String, reason: String) {
         self.error().invalid.entry(path).or_insert(reason);
+    }
+
+    pub(super) fn malformed(&mut self, reason: String) {
+        self.error().malformed.get_or_insert(reason);
     }
 
     pub(super) fn duplicate(&mut self, path: String) {
@@ -81,17 +87,29 @@ pub(crate) fn from_json_str<P: Patch>(body: &str) -> Result<P, PatchError> {
         .and_then(|()| json.end());
     match parsed {
         Ok(()) if collector.error.is_none() => Ok(patch),
-        parsed => Err(refused(collector, parsed.err())),
+        parsed => Err(refused::<P>(body, collector, parsed.err())),
     }
 }
 
 #[cold]
 #[inline(never)]
-fn refused(collector: Collector, failure: Option<serde_json::Error>) -> PatchError {
-    let aborted = collector.aborted;
+fn refused<P: Patch>(
+    body: &str,
+    mut collector: Collector,
+    mut failure: Option<serde_json::Error>,
+) -> PatchError {
+    let syntax =
+        |failure: &serde_json::Error| failure.is_syntax() || failure.is_eof() || failure.is_io();
+    if collector.aborted && !failure.as_ref().is_some_and(syntax) {
+        // A value of the wrong type stopped the parse: read the document again, each value
+        // on its own, so that nothing after it goes unreported.
+        collector = Collector::default();
+        failure = super::rescan::rescan::<P>(body, &mut collector).err();
+    }
+    let aborted = collector.aborted || collector.scanning;
     let mut error = collector.into_error().unwrap_or_default();
     if let Some(failure) = failure {
-        if failure.is_syntax() || failure.is_eof() || failure.is_io() {
+        if syntax(&failure) {
             error.malformed = Some(failure.to_string());
         } else if !aborted {
             // Not recorded by a field: the document itself has the wrong shape.
@@ -150,10 +168,16 @@ impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, '_, P> {
 
 /// Reads one key: a field index, or `None` for a key already recorded as a problem. One
 /// word: where to record a refused key.
-struct KeySeed<'a, 'c, 'p, P>(
+pub(super) struct KeySeed<'a, 'c, 'p, P>(
     &'a mut (&'c mut Collector, Path<'p>),
     PhantomData<fn() -> P>,
 );
+
+impl<'a, 'c, 'p, P> KeySeed<'a, 'c, 'p, P> {
+    pub(super) fn new(at: &'a mut (&'c mut Collector, Path<'p>)) -> Self {
+        KeySeed(at, PhantomData)
+    }
+}
 
 impl<'de, P: Patch> DeserializeSeed<'de> for KeySeed<'_, '_, '_, P> {
     type Value = Option<u16>;

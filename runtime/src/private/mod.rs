@@ -21,6 +21,7 @@ mod de;
 mod path;
 mod probe;
 mod read;
+mod rescan;
 
 pub use apply::{check_whole, replace, validate};
 pub use de::{deserialize, Collector, Key};

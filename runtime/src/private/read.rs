@@ -9,6 +9,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde::Deserialize;
 
 use super::de::{Collector, PatchVisitor};
+use super::rescan::ScanVisitor;
 use super::Path;
 use crate::Patch;
 
@@ -351,7 +352,13 @@ impl<'de, P: Patch> Visitor<'de> for NestedSeed<'_, '_, P> {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
         let mut patch = P::default();
-        deserializer.deserialize_map(PatchVisitor::new(&mut patch, self.collector, self.path))?;
+        if self.collector.scanning {
+            let visitor = ScanVisitor::new(&mut patch, self.collector, self.path);
+            deserializer.deserialize_map(visitor)?;
+        } else {
+            let visitor = PatchVisitor::new(&mut patch, self.collector, self.path);
+            deserializer.deserialize_map(visitor)?;
+        }
         Ok(Some(patch))
     }
 }
