@@ -100,9 +100,14 @@ fn refused<P: Patch>(
 ) -> PatchError {
     let syntax =
         |failure: &serde_json::Error| failure.is_syntax() || failure.is_eof() || failure.is_io();
-    if collector.aborted && !failure.as_ref().is_some_and(syntax) {
-        // A value of the wrong type stopped the parse: read the document again, each value
-        // on its own, so that nothing after it goes unreported.
+    // A value of the wrong type stopped the parse, or a refused value left its field empty
+    // (so that a repeat of its key went unnoticed): read the document again, each value on
+    // its own and every key's first value remembered, so that nothing goes unreported.
+    let refused_value = collector
+        .error
+        .as_ref()
+        .is_some_and(|error| !error.invalid.is_empty());
+    if (collector.aborted || refused_value) && !failure.as_ref().is_some_and(syntax) {
         collector = Collector::default();
         failure = super::rescan::rescan::<P>(body, &mut collector).err();
     }
