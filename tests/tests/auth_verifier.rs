@@ -9,7 +9,7 @@ use std::time::Duration;
 use safe_update::auth::{
     hash_password, Attempt, AuthError, Authenticator, AuthenticatorBuilder, BuildError,
     Credentials, Identity, Limiter, Limits, MemoryLimiter, MemoryStore, NoLimit, Outcome,
-    StoreError, StoredUser, UserStore,
+    StoreError, StoredUser, UserStore, ARGON2_M_COST, ARGON2_T_COST,
 };
 use safe_update::{from_json, SafeUpdate};
 
@@ -62,10 +62,14 @@ async fn wrong_password_and_unknown_user_are_one_error_and_the_same_work() {
     let auth = unlimited(store()).build().unwrap();
     let wrong = check(&auth, "alice", "battery staple").await;
     assert!(matches!(wrong, Err(AuthError::BadCredentials)));
-    assert_eq!(auth.hash_checks(), 1);
-    // The unknown user is checked against the dummy hash: one argon2 run all the same.
+    // One finished argon2 run with the stored hash's costs (OWASP: 19 MiB, two passes).
+    let one_check = u64::from(ARGON2_M_COST) * u64::from(ARGON2_T_COST);
+    assert_eq!(auth.hash_work(), one_check);
+    // The unknown user is checked against the dummy hash, made with the same costs: the
+    // same work, not a cheaper shortcut.
     let unknown = check(&auth, "mallory", "correct horse").await;
     assert!(matches!(unknown, Err(AuthError::BadCredentials)));
+    assert_eq!(auth.hash_work(), 2 * one_check);
     assert_eq!(auth.hash_checks(), 2);
     assert_eq!(
         AuthError::BadCredentials.to_string(),
@@ -440,7 +444,13 @@ async fn an_unusable_stored_hash_costs_a_check_and_counts_as_a_failure() {
         let again = check(&auth, user, "correct horse").await.unwrap_err();
         assert!(matches!(again, AuthError::Throttled { .. }), "{again:?}");
     }
-    assert_eq!(auth.hash_checks(), 2, "the dummy hash's work, once each");
+    assert_eq!(auth.hash_checks(), 2, "the dummy hash's check, once each");
+    let one_check = u64::from(ARGON2_M_COST) * u64::from(ARGON2_T_COST);
+    assert_eq!(
+        auth.hash_work(),
+        2 * one_check,
+        "as much work as a wrong password"
+    );
 }
 
 #[test]

@@ -103,6 +103,11 @@ fn roles_are_exact() {
     let mut target = account();
     let patch: AccountPatch = from_json(br#"{"isAdmin":true}"#).unwrap();
     let roles = vec!["Admin".to_owned(), "admin ".to_owned()];
-    assert!(patch.apply_as(&mut target, &roles).is_err());
+    let error = patch.apply_as(&mut target, &roles).unwrap_err();
+    assert_eq!(error.code(), "role_required");
+    assert_eq!(error.denied().len(), 1);
+    assert_eq!(error.denied()[0].field, "isAdmin");
+    assert_eq!(error.denied()[0].roles, ["admin"]);
+    assert!(error.invalid().is_empty());
     assert!(!target.is_admin);
 }

@@ -223,3 +223,26 @@ pub struct Response {
     /// `WWW-Authenticate` header.
     pub challenge: Option<String>,
 }
+
+impl Response {
+    /// The machine-readable code of a refusal.
+    pub fn code(&self) -> &str {
+        self.json["error"].as_str().unwrap_or("")
+    }
+
+    /// What a refusal lists under `member`: the keys of an object, the items of an array (a
+    /// `denied` item by its `field`).
+    pub fn listed(&self, member: &str) -> Vec<String> {
+        match &self.json[member] {
+            serde_json::Value::Object(map) => map.keys().cloned().collect(),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|item| match item {
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other["field"].as_str().unwrap_or("?").to_owned(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}

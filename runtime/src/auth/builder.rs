@@ -132,6 +132,7 @@ impl AuthenticatorBuilder {
             challenge: basic_challenge(&self.realm),
             realm: self.realm,
             hash_checks: AtomicU64::new(0),
+            hash_work: AtomicU64::new(0),
         }))
     }
 }

@@ -76,6 +76,7 @@ pub(crate) struct Inner {
     pub(crate) realm: String,
     pub(crate) challenge: String,
     pub(crate) hash_checks: AtomicU64,
+    pub(crate) hash_work: AtomicU64,
 }
 
 impl Authenticator {
@@ -151,10 +152,17 @@ impl Authenticator {
         &self.inner.challenge
     }
 
-    /// How many argon2 verifications have run (cache misses, unknown users, unusable hashes):
-    /// a metric, and how tests see the cache at work.
+    /// How many argon2 verifications have started (cache misses, unknown users, unusable
+    /// hashes): a metric, and how tests see the cache at work.
     pub fn hash_checks(&self) -> u64 {
         self.inner.hash_checks.load(Ordering::Relaxed)
+    }
+
+    /// The argon2 work of the verifications finished so far: the sum of memory cost (KiB)
+    /// times passes of each. A metric, and how a test sees that refusing an unknown user
+    /// costs what refusing a wrong password does.
+    pub fn hash_work(&self) -> u64 {
+        self.inner.hash_work.load(Ordering::Relaxed)
     }
 
     fn failed(&self, user_id: &str) -> AuthError {
@@ -312,6 +320,8 @@ fn check(inner: &Inner, password: &Password, phc: &str) -> Result<bool, AuthErro
             &mut *blocks.buffer,
         )
         .map_err(|_| AuthError::BadStoredHash)?;
+    let work = u64::from(argon2.params().m_cost()) * u64::from(argon2.params().t_cost());
+    inner.hash_work.fetch_add(work, Ordering::Relaxed);
     let computed = Output::new(out).map_err(|_| AuthError::BadStoredHash)?;
     // `Output`'s equality is constant time: the comparison says nothing about how much of
     // the output matched.

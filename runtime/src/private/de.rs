@@ -27,8 +27,8 @@ pub enum Key {
 pub struct Collector {
     // Made on the first problem: a good document costs neither its construction nor its drop.
     error: Option<Box<PatchError>>,
-    // Set once a type error has aborted the parse (in the scan, the current value).
-    pub(super) aborted: bool,
+    // Where an error aborted the parse (in the scan, the current value), once one has.
+    pub(super) aborted_at: Option<String>,
     // Reading in the scan of `rescan.rs`: nested objects are read by its visitor too.
     pub(super) scanning: bool,
 }
@@ -53,10 +53,20 @@ impl Collector {
     pub(super) fn aborted_by(&mut self, path: String, reason: String) {
         // A type error aborts the parse and unwinds through every enclosing field: keep the
         // innermost one, which names the field that really is wrong.
-        if !self.aborted {
-            self.aborted = true;
-            self.invalid(path, reason);
+        if self.aborted_at.is_none() {
+            self.invalid(path.clone(), without_position(reason));
+            self.aborted_at = Some(path);
         }
+    }
+
+    /// The error that aborted the parse was a syntax error, not the value's fault: it is no
+    /// invalid value, and the document is malformed; `context` says where, if the message
+    /// cannot.
+    pub(super) fn abort_was_syntax(&mut self, reason: String) {
+        if let (Some(path), Some(error)) = (self.aborted_at.take(), self.error.as_mut()) {
+            error.invalid.remove(&path);
+        }
+        self.malformed(reason);
     }
 
     fn into_error(self) -> Option<PatchError> {
@@ -107,21 +117,36 @@ fn refused<P: Patch>(
         .error
         .as_ref()
         .is_some_and(|error| !error.invalid.is_empty());
-    if (collector.aborted || refused_value) && !failure.as_ref().is_some_and(syntax) {
+    let aborted = collector.aborted_at.is_some();
+    if (aborted || refused_value) && !failure.as_ref().is_some_and(syntax) {
         collector = Collector::default();
         failure = super::rescan::rescan::<P>(body, &mut collector).err();
     }
-    let aborted = collector.aborted || collector.scanning;
+    let recorded_by_a_field = aborted || collector.scanning;
+    if let Some(failure) = failure.as_ref().filter(|failure| syntax(failure)) {
+        collector.abort_was_syntax(failure.to_string());
+    }
     let mut error = collector.into_error().unwrap_or_default();
     if let Some(failure) = failure {
-        if syntax(&failure) {
-            error.malformed = Some(failure.to_string());
-        } else if !aborted {
+        if !syntax(&failure) && !recorded_by_a_field {
             // Not recorded by a field: the document itself has the wrong shape.
             error.invalid.insert(String::new(), failure.to_string());
         }
     }
     error
+}
+
+/// A field's error without serde_json's `at line 1 column 42`: the path names the field, and
+/// in the second pass the position would be within the value, not the document.
+pub(super) fn without_position(mut message: String) -> String {
+    if let Some(at) = message.rfind(" at line ") {
+        let numbers = message[at + " at line ".len()..].split_once(" column ");
+        let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+        if numbers.is_some_and(|(line, column)| digits(line) && digits(column)) {
+            message.truncate(at);
+        }
+    }
+    message
 }
 
 /// Reads an object into a patch: the document, or a nested object at `path`.

@@ -79,12 +79,14 @@ impl<'de, P: Patch> Visitor<'de> for ScanVisitor<'_, '_, '_, P> {
                 continue;
             }
             *slot = true;
-            collector.aborted = false;
+            collector.aborted_at = None;
             // The reader records the value's error with its path; it ends this value only,
             // unless the value is not JSON at all (a lone surrogate escape, say).
             if let Err(error) = patch.__field(index, &mut OneValue(Some(raw)), collector, path) {
                 if error.is_syntax() || error.is_eof() {
-                    collector.malformed(error.to_string());
+                    let at = path.join_key(P::WRITABLE[usize::from(index)]);
+                    let reason = super::de::without_position(error.to_string());
+                    collector.abort_was_syntax(format!("{reason} in the value of `{at}`"));
                 }
             }
         }
