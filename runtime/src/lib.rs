@@ -108,8 +108,10 @@
 //! # Documents
 //! # Documents
 //!
-//! A patch is read in one pass over any serde deserializer, never through an intermediate
-//! `serde_json::Value`: only an object is accepted (serde's own derive also takes an array),
+//! A patch is read in one pass over any self-describing serde deserializer that can say
+//! `null` (JSON text, a `serde_json::Value`, serde's map deserializers over such values),
+//! never through an intermediate `serde_json::Value`: only an object is accepted (serde's own
+//! derive also takes an array),
 //! a repeated key is refused, `null` clears an `Option` field (a nested one as above) and is
 //! refused elsewhere.
 //! [`from_json`] returns the problems as data ([`PatchError`]); the patch type's own

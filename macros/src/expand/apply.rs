@@ -40,11 +40,6 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let check_fn = check_fn(gen);
     let write_fn = write_fn(gen);
     let ungated = ungated(gen);
-    let apply_doc = format!(
-        "Writes this patch into `target`. Available when no field of the patch, nested ones \
-         included, is role-gated; otherwise use [`apply_as`]({patch}::apply_as).\n\n\
-         # Errors\n\nA validator refused a value; `target` is unchanged."
-    );
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::SafeUpdate for #model #ty_generics #where_clause {
@@ -74,6 +69,22 @@ pub fn expand(gen: &Gen) -> TokenStream {
 
         #ungated
 
+    }
+}
+
+/// The inherent `apply`, `apply_as` and `is_empty` of the patch type.
+pub fn inherent(gen: &Gen) -> TokenStream {
+    let krate = &gen.krate;
+    let (model, patch) = (gen.model, &gen.patch);
+    let generics = &gen.input.original.generics;
+    let (impl_generics, ty_generics, _) = generics.split_for_impl();
+    let where_clause = gen.where_clause(&gen.bounds);
+    let apply_doc = format!(
+        "Writes this patch into `target`. Available when no field of the patch, nested ones \
+         included, is role-gated; otherwise use [`apply_as`]({patch}::apply_as).\n\n\
+         # Errors\n\nA validator refused a value; `target` is unchanged."
+    );
+    quote! {
         #[automatically_derived]
         impl #impl_generics #patch #ty_generics #where_clause {
             #[doc = #apply_doc]
@@ -187,7 +198,10 @@ fn ungated(gen: &Gen) -> Option<TokenStream> {
     bounds.extend(nested.map(|bound| -> syn::WherePredicate { syn::parse_quote!(#bound) }));
     let where_clause = gen.where_clause(&bounds);
     Some(quote! {
+        // Not recommended: when a nested patch is gated, the error must say that this patch
+        // cannot be applied without an identity, not explain this impl's bounds.
         #[automatically_derived]
+        #[diagnostic::do_not_recommend]
         impl #impl_generics #krate::Ungated for #patch #ty_generics #where_clause {}
     })
 }
@@ -195,9 +209,25 @@ fn ungated(gen: &Gen) -> Option<TokenStream> {
 fn check_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let fields = gen.input.writable().map(|field| check_field(gen, field));
+    // The would-be result: a copy of the target with this patch written into it. This copy
+    // is the whole cost of a container validator, paid only by models that declare one. The
+    // clones are spanned at the user's validator, where a model without `Clone` is reported.
     let whole = gen.input.attrs.validate.as_ref().map(|check| {
-        quote_spanned! {check.span()=>
-            #krate::__private::check_whole(self, __target, #check, __path, __errors);
+        let span = check.span();
+        let candidate = quote_spanned!(span=> ::core::clone::Clone::clone(__target));
+        let patch = quote_spanned!(span=> ::core::clone::Clone::clone(self));
+        let call = quote_spanned!(span=> #check(&__candidate));
+        quote! {
+            let mut __candidate: Self::Target = #candidate;
+            #krate::Patch::__write(
+                #patch,
+                &mut __candidate,
+                ::core::option::Option::None,
+                &mut #krate::Applied::__new(<Self as #krate::Patch>::__FIELDS),
+            );
+            if let ::core::result::Result::Err(__reason) = #call {
+                __errors.__invalid(__path.join(), ::std::string::ToString::to_string(&__reason));
+            }
         }
     });
     quote! {
@@ -224,12 +254,17 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
     let krate = &gen.krate;
     let ident = field.ident;
     let wire = &field.wire;
+    // The user's function called directly, spanned at its name: a function of the wrong type
+    // is reported there, against the user's own definition.
     let validate = field.validate.as_ref().map(|check| {
-        let call = quote_spanned!(check.span()=> #krate::__private::validate(#check, __value));
+        let call = quote_spanned!(check.span()=> #check(__value));
         quote! {
             if let ::core::option::Option::Some(__value) = &self.#ident {
                 if let ::core::result::Result::Err(__reason) = #call {
-                    __errors.__invalid(__path.join_key(#wire), __reason);
+                    __errors.__invalid(
+                        __path.join_key(#wire),
+                        ::std::string::ToString::to_string(&__reason),
+                    );
                 }
             }
         }

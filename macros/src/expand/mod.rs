@@ -4,7 +4,8 @@
 //! One generator per file, each called once from `try_expand`:
 //! - `patch_type.rs`: the patch struct (outside the `const _` block, so users can name it);
 //! - `apply.rs`: `SafeUpdate`, `Patch` (its `__key`/`__field` come from `de.rs`), `Ungated`,
-//!   and the inherent `apply`/`apply_as`;
+//!   and the inherent `apply`/`apply_as` (outside the block too, so that an error names
+//!   `UserPatch::apply`, not an anonymous scope);
 //! - `de.rs`: `Deserialize` and `Serialize` of the patch, and the types naming the model's
 //!   `deserialize_with` functions;
 //! - `std_impls.rs`: `Default`, `Clone`, `PartialEq`, `Debug`;
@@ -50,12 +51,14 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     };
     let gen = Gen::new(&parsed);
     let patch_type = patch_type::expand(&gen);
+    let inherent = apply::inherent(&gen);
     let apply = apply::expand(&gen);
     let serde = de::expand(&gen);
     let std_impls = std_impls::expand(&gen);
     let probes = probe::expand(&gen);
     Ok(quote! {
         #patch_type
+        #inherent
         #[doc(hidden)]
         #[allow(non_upper_case_globals, non_camel_case_types, unused_qualifications)]
         const _: () = {
@@ -116,13 +119,16 @@ impl<'a> Gen<'a> {
 
     fn nested_bounds(&self) -> Vec<WherePredicate> {
         let krate = &self.krate;
+        // Higher-ranked, so that a concrete type is not a "trivial bound" (an error that points
+        // at an unstable feature): a type that does not derive `SafeUpdate` then makes no impl
+        // fail, and is reported once, at the field, where the patch names its patch type.
         self.input
             .writable()
             .filter_map(Field::nested_ty)
             .map(|nested| {
                 let span = nested.span();
                 let krate = respan(krate, span);
-                syn::parse_quote_spanned!(span=> #nested: #krate::SafeUpdate)
+                syn::parse_quote_spanned!(span=> for<'__nested> #nested: #krate::SafeUpdate)
             })
             .collect()
     }
@@ -155,6 +161,35 @@ impl<'a> Gen<'a> {
             bounds.push(syn::parse_quote!(#patch #ty_generics: ::core::clone::Clone));
         }
         bounds
+    }
+
+    /// The patch struct's where clause: the model's, and `Nested: SafeUpdate` for a nested
+    /// type that mentions a parameter (its patch type is named in a field). A concrete nested
+    /// type needs no bound here: the field itself reports one that does not derive
+    /// `SafeUpdate`, once.
+    pub fn struct_where_clause(&self) -> TokenStream {
+        let krate = &self.krate;
+        let generics = &self.input.original.generics;
+        let own = generics
+            .where_clause
+            .iter()
+            .flat_map(|clause| clause.predicates.iter().cloned());
+        let nested = self
+            .input
+            .writable()
+            .filter_map(Field::nested_ty)
+            .filter(|nested| bound::is_generic(generics, nested))
+            .map(|nested| -> WherePredicate {
+                let span = nested.span();
+                let krate = respan(krate, span);
+                syn::parse_quote_spanned!(span=> #nested: #krate::SafeUpdate)
+            });
+        let all: Vec<WherePredicate> = own.chain(nested).collect();
+        if all.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(where #(#all,)*)
+        }
     }
 
     /// The model's where clause, the nested bounds, and `extra`.

@@ -1,6 +1,7 @@
 //! `allow` on a field that holds a model (a type deriving `SafeUpdate`) would read it with
 //! the model's own `Deserialize`, so a client could write the model's server-only and
-//! role-gated fields: refused at compile time.
+//! role-gated fields: refused at compile time. So is an `Option` behind a type alias, which
+//! the derive would not recognise as clearable.
 //!
 //! A derive cannot see whether a type implements a trait, so the question goes to the
 //! compiler: a `const` assertion on `Probe<T>::IS_MODEL` (runtime `private/probe.rs`) whose
@@ -22,6 +23,21 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let generics = &gen.input.original.generics;
     let mut asserts = Vec::new();
     for field in gen.input.writable() {
+        if let Shape::Plain = field.shape {
+            let ty = field.ty();
+            if !is_std(ty) && bound::is_concrete(generics, ty) {
+                let message = format!(
+                    "field `{}` is an `Option` behind the name `{}`: `null` clears an `Option` \
+                     field, which the derive recognises by its written type; write \
+                     `Option<...>` in the field's type",
+                    syn::ext::IdentExt::unraw(field.ident),
+                    type_str(ty)
+                );
+                asserts.push(quote_spanned! {ty.span()=>
+                    const _: () = ::core::assert!(!<#krate::__private::Probe<#ty>>::IS_OPTION, #message);
+                });
+            }
+        }
         let single = match field.shape {
             Shape::Plain => field.ty(),
             Shape::Clearable { inner } => inner,

@@ -1,4 +1,4 @@
-//! One pass over any serde deserializer: only a map, every key classified, every problem
+//! One pass over a self-describing serde deserializer: only a map, every key classified, every problem
 //! recorded with its path, no intermediate `Value` (so a repeated key cannot hide).
 //!
 //! How each field reads its value is in `read.rs`; this file reads the document around them.

@@ -11,7 +11,7 @@
 //! | [`field`], [`Plain`], [`Clearable`], [`Nested`], [`NestedClearable`], [`With`], [`WithClearable`], [`Collector`] | `de.rs`: `Patch::__field`, one reader per field shape |
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
 //! | [`Path`] | `de.rs` and `apply.rs`: paths of reported fields |
-//! | [`validate`], [`check_whole`], [`would_erase`] | `apply.rs`: `Patch::__check` |
+//! | [`would_erase`] | `apply.rs`: `Patch::__check` |
 //! | [`replace`] | `apply.rs`: `Patch::__write` |
 //! | [`Probe`], [`ProbeFallback`] | `probe.rs` (is a field's type a model?) and `de.rs` (keys of a flattened server-only field) |
 //! | [`serde`], [`core`] | every generator, for absolute paths |
@@ -23,7 +23,7 @@ mod probe;
 mod read;
 mod rescan;
 
-pub use apply::{check_whole, replace, validate};
+pub use apply::replace;
 pub use de::{deserialize, Collector, Key};
 pub use path::Path;
 pub use probe::{Probe, ProbeFallback};

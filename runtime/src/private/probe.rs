@@ -32,10 +32,19 @@ impl<T: SafeUpdate> Probe<T> {
     }
 }
 
+impl<T> Probe<Option<T>> {
+    /// `T` is an `Option` (emitted by the derive's `expand/probe.rs` for a field whose type is
+    /// not written `Option<...>`: an alias would hide that `null` clears it).
+    pub const IS_OPTION: bool = true;
+}
+
 /// The answers for a type that does not derive `SafeUpdate` (or that is a type parameter).
 pub trait ProbeFallback {
     /// `T` does not derive `SafeUpdate`.
     const IS_MODEL: bool = false;
+
+    /// `T` is not an `Option`.
+    const IS_OPTION: bool = false;
 
     /// The keys of a type that does not derive `SafeUpdate` are unknown to the patch.
     #[inline]

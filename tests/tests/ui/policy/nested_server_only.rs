@@ -1,0 +1,15 @@
+use safe_update::SafeUpdate;
+
+#[derive(SafeUpdate)]
+pub struct Address {
+    #[update(allow)]
+    pub city: String,
+}
+
+#[derive(SafeUpdate)]
+pub struct User {
+    #[update(nested, server_only)]
+    pub address: Address,
+}
+
+fn main() {}
