@@ -169,3 +169,57 @@ fn nested_patches_serialize_as_objects() {
         r#"{"address":{"zip":null},"billing":null}"#
     );
 }
+
+#[test]
+fn a_repeated_key_inside_a_nested_object_is_listed_with_its_path() {
+    let error =
+        from_json::<UserPatch>(br#"{"address":{"city":"A","zip":"1","city":"B"}}"#).unwrap_err();
+    assert_eq!(error.duplicate(), ["address.city"]);
+    assert_eq!(error.code(), "duplicate_fields");
+}
+
+/// A nested model with a container validator of its own.
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+#[update(validate = range_in_order)]
+struct Range {
+    #[update(allow)]
+    low: u32,
+    #[update(allow)]
+    high: u32,
+}
+
+fn range_in_order(range: &Range) -> Result<(), &'static str> {
+    if range.low <= range.high {
+        Ok(())
+    } else {
+        Err("low must not exceed high")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+struct Booking {
+    #[update(allow)]
+    title: String,
+    #[update(nested)]
+    nights: Range,
+}
+
+#[test]
+fn a_nested_container_validator_sees_the_nested_would_be_result() {
+    let mut booking = Booking {
+        title: "Trip".into(),
+        nights: Range { low: 2, high: 4 },
+    };
+    let before = booking.clone();
+    // Each value alone is fine; together they are not: refused under the nested path.
+    let patch: BookingPatch = from_json(br#"{"title":"X","nights":{"low":5}}"#).unwrap();
+    let error = patch.apply(&mut booking).unwrap_err();
+    assert_eq!(
+        error.invalid().iter().collect::<Vec<_>>(),
+        [(&"nights".to_owned(), &"low must not exceed high".to_owned())]
+    );
+    assert_eq!(booking, before);
+    let patch: BookingPatch = from_json(br#"{"nights":{"low":3,"high":9}}"#).unwrap();
+    patch.apply(&mut booking).unwrap();
+    assert_eq!(booking.nights, Range { low: 3, high: 9 });
+}

@@ -42,6 +42,12 @@ pub fn cli(db: &Path, args: &[&str], stdin: &str) -> (bool, String) {
     (output.status.success(), stderr)
 }
 
+/// The `Authorization` value of Basic credentials.
+pub fn basic((user, password): (&str, &str)) -> String {
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {token}")
+}
+
 /// A fresh temporary directory and the database path inside it.
 pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -144,10 +150,8 @@ impl Server {
         let mut request = ureq::http::Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base));
-        if let Some((user, password)) = auth {
-            let token =
-                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-            request = request.header("Authorization", format!("Basic {token}"));
+        if let Some(auth) = auth {
+            request = request.header("Authorization", basic(auth));
         }
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -180,6 +184,32 @@ impl Server {
             retry_after,
             challenge,
         }
+    }
+
+    /// Sends a request; every response header as (lower-case name, value).
+    pub fn send_raw_headers(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Option<(&str, &str)>,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Vec<(String, String)> {
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base));
+        if let Some(auth) = auth {
+            request = request.header("Authorization", basic(auth));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = self.agent.run(request.body(body).unwrap()).unwrap();
+        response
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap().to_owned()))
+            .collect()
     }
 
     /// `GET path` as `user`.

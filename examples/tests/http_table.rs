@@ -1,0 +1,307 @@
+//! Every answer of the README's HTTP table, checked as documented: status, the headers it
+//! names, the body members it shows. Plus the body limit for a chunked body, which has no
+//! `Content-Length` to refuse it by.
+//!
+//! The real binary on `127.0.0.1:0` (see `common`).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use common::{temp_db, Server};
+
+const JSON: &str = "application/json";
+
+#[test]
+fn every_answer_of_the_readme_table() {
+    let (_dir, db) = temp_db();
+    let server = Server::start(&db);
+    let (alice, password) = server.login("alice");
+    let a = (alice.as_str(), password.as_str());
+    let (admin, admin_password) = server.login("admin");
+    let admin = (admin.as_str(), admin_password.as_str());
+    let send =
+        |method: &str, path: &str, who, headers: &[(&str, &str)], body: Option<(&str, &str)>| {
+            server.send(
+                method,
+                path,
+                who,
+                headers,
+                body.map(|(t, b)| (t, b.as_bytes())),
+            )
+        };
+
+    let health = send("GET", "/healthz", None, &[], None);
+    assert_eq!(
+        (health.status, &health.json),
+        (200, &serde_json::json!({"status":"ok"}))
+    );
+
+    let profile = send("GET", "/profile", Some(a), &[], None);
+    assert_eq!(
+        (profile.status, profile.etag.as_deref()),
+        (200, Some("\"v1\""))
+    );
+    for member in [
+        "id",
+        "username",
+        "display_name",
+        "email",
+        "bio",
+        "is_admin",
+        "version",
+    ] {
+        assert!(profile.json.get(member).is_some(), "{member}: {profile:?}");
+    }
+    assert_eq!(
+        (&profile.json["username"], &profile.json["version"]),
+        (&"alice".into(), &1.into())
+    );
+    assert!(profile.json.get("password_hash").is_none());
+
+    let wrong = send("GET", "/profile", Some(("alice", "wrong")), &[], None);
+    assert_eq!(wrong.status, 401);
+    assert_eq!(
+        wrong.challenge.as_deref(),
+        Some(r#"Basic realm="safe-update demo", charset="UTF-8""#)
+    );
+    assert_eq!(wrong.code(), "invalid_credentials");
+
+    let merge = (
+        "application/merge-patch+json",
+        r#"{"display_name":"Alice A.","bio":"hello"}"#,
+    );
+    let updated = send("PATCH", "/profile", Some(a), &[], Some(merge));
+    assert_eq!(
+        (updated.status, updated.etag.as_deref()),
+        (200, Some("\"v2\""))
+    );
+    assert_eq!(
+        (&updated.json["display_name"], &updated.json["bio"]),
+        (&"Alice A.".into(), &"hello".into())
+    );
+
+    let gated = send(
+        "PATCH",
+        "/profile",
+        Some(a),
+        &[],
+        Some((JSON, r#"{"is_admin":true}"#)),
+    );
+    assert_eq!((gated.status, gated.code()), (403, "role_required"));
+    assert_eq!(
+        gated.json["message"],
+        "field `is_admin` requires role \"admin\""
+    );
+    assert_eq!(
+        gated.json["denied"],
+        serde_json::json!([{"field":"is_admin","roles":["admin"]}])
+    );
+
+    let forbidden = send(
+        "PATCH",
+        "/profile",
+        Some(a),
+        &[],
+        Some((
+            JSON,
+            r#"{"bio":"x","password_hash":"x","version":99,"role":"admin"}"#,
+        )),
+    );
+    assert_eq!(
+        (forbidden.status, forbidden.code()),
+        (422, "forbidden_fields")
+    );
+    assert_eq!(forbidden.listed("forbidden"), ["password_hash", "version"]);
+    assert_eq!(forbidden.listed("unknown"), ["role"]);
+
+    let invalid = send(
+        "PATCH",
+        "/profile",
+        Some(a),
+        &[],
+        Some((JSON, r#"{"display_name":"","email":"nope"}"#)),
+    );
+    assert_eq!((invalid.status, invalid.code()), (422, "invalid_fields"));
+    assert_eq!(
+        invalid.json["invalid"],
+        serde_json::json!({
+            "display_name": "must be 1 to 64 characters without control characters",
+            "email": "must be an address like name@example.org",
+        })
+    );
+
+    let stale = send(
+        "PUT",
+        "/profile",
+        Some(a),
+        &[("If-Match", "\"v1\"")],
+        Some((JSON, r#"{"bio":null}"#)),
+    );
+    assert_eq!((stale.status, stale.code()), (412, "precondition_failed"));
+    assert_eq!(stale.json["version"], 2);
+    let current = send(
+        "PUT",
+        "/profile",
+        Some(a),
+        &[("If-Match", "\"v2\"")],
+        Some((JSON, r#"{"bio":null}"#)),
+    );
+    assert_eq!(
+        (current.status, current.etag.as_deref()),
+        (200, Some("\"v3\""))
+    );
+
+    let unquoted = send(
+        "PATCH",
+        "/profile",
+        Some(a),
+        &[("If-Match", "v3")],
+        Some((JSON, r#"{"bio":"x"}"#)),
+    );
+    assert_eq!(
+        (unquoted.status, unquoted.code()),
+        (400, "malformed_if_match")
+    );
+
+    let text = send(
+        "PATCH",
+        "/profile",
+        Some(a),
+        &[],
+        Some(("text/plain", "{}")),
+    );
+    assert_eq!(text.status, 415);
+    let accept_patch = server
+        .send_raw_headers(
+            "PATCH",
+            "/profile",
+            Some(a),
+            &[("Content-Type", "text/plain")],
+            b"{}",
+        )
+        .into_iter()
+        .find(|(name, _)| name == "accept-patch")
+        .map(|(_, value)| value);
+    assert_eq!(
+        accept_patch.as_deref(),
+        Some("application/merge-patch+json, application/json")
+    );
+
+    let huge = format!(r#"{{"bio":"{}"}}"#, "x".repeat(17 * 1024));
+    let too_large = send("PATCH", "/profile", Some(a), &[], Some((JSON, &huge)));
+    assert_eq!(
+        (too_large.status, too_large.code()),
+        (413, "payload_too_large")
+    );
+    assert_eq!(too_large.json["limit"], 16384);
+    let truncated = send(
+        "PATCH",
+        "/profile",
+        Some(a),
+        &[],
+        Some((JSON, r#"{"bio":"#)),
+    );
+    assert_eq!(
+        (truncated.status, truncated.code()),
+        (400, "malformed_json")
+    );
+
+    let not_admin = send("GET", "/users/admin", Some(a), &[], None);
+    assert_eq!((not_admin.status, not_admin.code()), (403, "role_required"));
+    assert_eq!(
+        not_admin.json["message"],
+        "this action requires the role \"admin\""
+    );
+    assert_eq!(not_admin.json["roles"], serde_json::json!(["admin"]));
+
+    let nobody = send("GET", "/users/nobody", Some(admin), &[], None);
+    assert_eq!((nobody.status, nobody.code()), (404, "not_found"));
+    assert_eq!(nobody.json["message"], "no such user");
+
+    let promoted = send(
+        "PATCH",
+        "/users/alice",
+        Some(admin),
+        &[],
+        Some((JSON, r#"{"is_admin":true}"#)),
+    );
+    assert_eq!(
+        (promoted.status, &promoted.json["is_admin"]),
+        (200, &true.into())
+    );
+
+    // A sixth wrong password for one name from one address within a minute (one was sent
+    // above, for the 401 row).
+    for _ in 0..4 {
+        assert_eq!(
+            send("GET", "/profile", Some(("alice", "guess")), &[], None).status,
+            401
+        );
+    }
+    let throttled = send("GET", "/profile", Some(("alice", "guess")), &[], None);
+    assert_eq!(
+        (throttled.status, throttled.code()),
+        (429, "too_many_attempts")
+    );
+    assert_eq!(throttled.retry_after.as_deref(), Some("60"));
+    assert_eq!(throttled.json["retry_after"], 60);
+    assert_eq!(
+        throttled.json["message"],
+        "too many failed logins; retry later"
+    );
+
+    // Nothing the refusals sent was written.
+    let stored = send("GET", "/profile", Some(a), &[], None);
+    assert_eq!(
+        (&stored.json["bio"], &stored.json["version"]),
+        (&serde_json::Value::Null, &4.into())
+    );
+}
+
+/// Sends a chunked PATCH (no `Content-Length`) of `size` body bytes; the status line.
+fn chunked(server: &Server, auth: (&str, &str), size: usize) -> String {
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let token = common::basic(auth);
+    let head = format!(
+        "PATCH /profile HTTP/1.1\r\nHost: {address}\r\nAuthorization: {token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let body = format!(r#"{{"bio":"{}"}}"#, "x".repeat(size.saturating_sub(10)));
+    for chunk in body.as_bytes().chunks(1000) {
+        // The server may answer and close before the whole body is sent.
+        if stream
+            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .is_err()
+            || stream.write_all(chunk).is_err()
+            || stream.write_all(b"\r\n").is_err()
+        {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
+    let (_dir, db) = temp_db();
+    let server = Server::start(&db);
+    let (alice, password) = server.login("alice");
+    let a = (alice.as_str(), password.as_str());
+    assert_eq!(chunked(&server, a, 900), "HTTP/1.1 200 OK");
+    assert_eq!(
+        chunked(&server, a, 64 * 1024),
+        "HTTP/1.1 413 Payload Too Large"
+    );
+    let stored = server.get("/profile", a);
+    assert_eq!(stored.json["version"], 2, "only the small body was written");
+}
