@@ -7,6 +7,9 @@ mod common;
 
 use common::{temp_db, Server};
 
+/// A body, and its refusal: status, code, the member that lists the keys, the keys.
+type Refusal<'a> = (&'a [u8], u16, &'a str, &'a str, &'a [&'a str]);
+
 #[test]
 fn self_update_forbidden_and_gated_fields() {
     let (_dir, db) = temp_db();
@@ -28,7 +31,7 @@ fn self_update_forbidden_and_gated_fields() {
 
     // Server-only fields, unknown fields, bad values, gated fields: refused with every
     // offending key listed, nothing changed. (status, code, the member that lists them, what)
-    let cases: [(&[u8], u16, &str, &str, &[&str]); 18] = [
+    let cases: [Refusal; 18] = [
         (
             br#"{"bio":"x","password_hash":"$argon2id$..."}"#,
             422,
