@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Reliability checks of the demo and the library (BENCHMARKS.md, "Reliability").
 #
-#   scripts/reliability.sh --short   lost-update, crash and burst checks, dev build, ~1 minute
-#                                    (what .ci/run calls)
+#   scripts/reliability.sh --short   every check, small: dev build of the demo, 16 clients x
+#                                    50 updates, 21 timing rounds (tolerance 0.15), 5 s of
+#                                    fuzzing per target
+#                                    (what .ci/run calls; about 2 minutes after the builds)
 #   scripts/reliability.sh           the long version: release build, 16 clients x 200
 #                                    updates, crash after 1000 acknowledged updates, the
 #                                    timing check and both fuzz targets (FUZZ_SECONDS each,
@@ -18,16 +20,21 @@
 #                shows the lost-update check can fail.
 #   crash        the same load, SIGKILL to the server mid-way; PRAGMA integrity_check on
 #                the database; restart; every update acknowledged with 2xx before the kill
-#                must be there.
+#                must be there (the stored version counts them, each client's newest token
+#                is present); the same check must fail on a copy taken halfway. SIGKILL kills
+#                the process, not the machine: the OS page cache survives it, so this shows
+#                that acknowledged writes were handed to the OS, not that they reached the
+#                disk; that is what `synchronous=FULL` is for (tested in examples/tests/db.rs).
 #   burst        64 concurrent wrong passwords for alice from one address: exactly 5 are
 #                checked (401), the rest refused by the login limiter (429)
 #                (scripts/login_burst.py).
 #   timing       median time to refuse an unknown user against a known user's wrong
 #                password, one at a time without cache, and in bursts of 20 identical
 #                concurrent requests with the cache: each ratio within 1 +- 0.10, every
-#                answer 401 (long only).
+#                answer 401.
 #   fuzz         cargo fuzz on the Basic Auth header parser and on patch deserialization
-#                and apply: no panic, no write of a server-only or role-gated field (long).
+#                and apply: no panic, no write of a server-only or role-gated field (needs a
+#                nightly toolchain; skipped, and said so, without one).
 # Everything targets 127.0.0.1 only, on ports the kernel picks; every step is bounded in
 # count and time. Exit status 0 only if every check passed; the last line is the summary.
 set -euo pipefail
@@ -49,7 +56,7 @@ else
     cargo build --quiet --release -p safe-update-demo --bin safe-update-demo
     DEMO="$ROOT/target/release/safe-update-demo"
 fi
-FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+if [ "$MODE" = short ]; then FUZZ_SECONDS="${FUZZ_SECONDS:-5}"; else FUZZ_SECONDS="${FUZZ_SECONDS:-60}"; fi
 PASSED=0
 FAILED=0
 SKIPPED=0
@@ -81,12 +88,15 @@ stop_server "$SERVER_PID"
 
 echo "== checker self-test: the same load without If-Match must be caught losing updates"
 start_server selftest "$DEMO" "$WORK/selftest.db"
-if client load --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
+client load --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
     --clients "$CLIENTS" --updates 10 --deadline "$DEADLINE" --without-if-match \
-    --acked "$WORK/selftest.json" >"$WORK/selftest.txt" 2>&1; then
-    result self-test fail "no lost update detected without If-Match: the check is blind"
+    --acked "$WORK/selftest.json" >"$WORK/selftest.txt" 2>&1 || true
+# Only lost updates count: a checker failing for another reason (a crash, a timeout) is blind.
+lost=$(grep -c '^VIOLATION: lost update\|^VIOLATION: acknowledged .* missing' "$WORK/selftest.txt" || true)
+if [ "$lost" -ge 1 ]; then
+    result self-test pass "without If-Match: $lost lost updates detected, as expected"
 else
-    result self-test pass "without If-Match: $(grep -c VIOLATION "$WORK/selftest.txt") violations detected, as expected"
+    result self-test fail "no lost update detected without If-Match: the check is blind ($(tail -1 "$WORK/selftest.txt"))"
 fi
 stop_server "$SERVER_PID"
 
@@ -95,11 +105,12 @@ DB="$WORK/crash.db"
 start_server crash "$DEMO" "$DB"
 PID="$SERVER_PID"
 crash_ok=true
+control=""
 detail=""
 if ! client load --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
     --clients "$CLIENTS" --updates "$CRASH_UPDATES" --deadline "$DEADLINE" \
     --kill-pid "$PID" --kill-after "$KILL_AFTER" --acked "$WORK/crash.json" \
-    >"$WORK/crash.txt" 2>&1; then
+    --db "$DB" --snapshot "$WORK/before-kill.db" >"$WORK/crash.txt" 2>&1; then
     crash_ok=false
     grep VIOLATION "$WORK/crash.txt" | head -5 >&2 || true
     detail="load: $(tail -1 "$WORK/crash.txt")"
@@ -130,7 +141,22 @@ else
     grep VIOLATION "$WORK/verify.txt" | head -5 >&2 || true
 fi
 stop_server "$SERVER_PID"
-detail="$(grep -h '^SIGKILL' "$WORK/crash.txt" | head -1); integrity_check: $integrity; $(tail -1 "$WORK/verify.txt")${detail:+; $detail}"
+# The check must fail on a database that lacks acknowledged writes: the copy taken halfway.
+if [ -f "$WORK/before-kill.db" ]; then
+    start_server crash-snapshot "$DEMO" "$WORK/before-kill.db"
+    if client verify --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
+        --acked "$WORK/crash.json" >"$WORK/verify-snapshot.txt" 2>&1; then
+        crash_ok=false
+        detail="$detail; the check passed on a copy taken before the kill: it is blind"
+    else
+        control="on the copy taken halfway: $(grep -c VIOLATION "$WORK/verify-snapshot.txt") problems found, as expected"
+    fi
+    stop_server "$SERVER_PID"
+else
+    crash_ok=false
+    detail="$detail; no snapshot was taken"
+fi
+detail="$(grep -h '^SIGKILL' "$WORK/crash.txt" | head -1); integrity_check: $integrity; $(tail -1 "$WORK/verify.txt")${control:+; $control}${detail:+; $detail}"
 if $crash_ok; then result crash pass "$detail"; else result crash fail "$detail"; fi
 
 echo "== burst: 64 concurrent wrong passwords for one user from one address"
@@ -142,38 +168,47 @@ else
 fi
 stop_server "$SERVER_PID"
 
-if [ "$MODE" = long ]; then
-    echo "== timing: unknown user against wrong password, sequential and in concurrent bursts"
+echo "== timing: unknown user against wrong password, sequential and in concurrent bursts"
+# argon2 is optimised in every profile (the workspace's dev profile builds dependencies with
+# opt-level 3), so the short run reuses the test build instead of a release one.
+# The short run's tolerance is wider: fewer rounds on a shared machine give noisier medians.
+if [ "$MODE" = short ]; then
+    TIMING_ROUNDS=21 TIMING_TOLERANCE=0.15
+    cargo build --quiet -p safe-update-benches --example timing_check
+    TIMING="$ROOT/target/debug/examples/timing_check"
+else
+    TIMING_ROUNDS=41 TIMING_TOLERANCE=0.10
     cargo build --quiet --release -p safe-update-benches --example timing_check
-    if out=$("$ROOT/target/release/examples/timing_check" 41 0.10 20); then
-        result timing pass "$(echo "$out" | tr '\n' ' ')"
-    else
-        result timing fail "$(echo "$out" | tr '\n' ' ')"
-    fi
+    TIMING="$ROOT/target/release/examples/timing_check"
+fi
+if out=$("$TIMING" "$TIMING_ROUNDS" "$TIMING_TOLERANCE" 20); then
+    result timing pass "$(echo "$out" | tr '\n' ' ')"
+else
+    result timing fail "$(echo "$out" | tr '\n' ' ')"
+fi
 
-    echo "== fuzz: ${FUZZ_SECONDS}s per target"
-    if ! cargo +nightly --version >/dev/null 2>&1; then
-        result fuzz skip "no nightly toolchain (cargo fuzz needs one)"
-    else
-        command -v cargo-fuzz >/dev/null || cargo install --quiet --locked cargo-fuzz
-        for target in basic_auth_header patch_json; do
-            corpus="$ROOT/benches/fuzz/corpus/$target"
-            mkdir -p "$corpus"
-            dict=()
-            [ -f "$ROOT/benches/fuzz/$target.dict" ] && dict=("-dict=$ROOT/benches/fuzz/$target.dict")
-            if cargo +nightly fuzz run --fuzz-dir benches/fuzz -O "$target" "$corpus" \
-                "$ROOT/benches/fuzz/seeds/$target" -- -max_total_time="$FUZZ_SECONDS" \
-                -print_final_stats=1 "${dict[@]}" >"$WORK/fuzz.$target.log" 2>&1; then
-                runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$WORK/fuzz.$target.log")
-                what="no panic, no forbidden write"
-                [ "$target" = basic_auth_header ] && what="no panic, every accepted header round-trips"
-                result "fuzz:$target" pass "$runs executions in ${FUZZ_SECONDS}s, $what"
-            else
-                grep -E "panicked|ERROR|SUMMARY" "$WORK/fuzz.$target.log" | head -5 >&2 || true
-                result "fuzz:$target" fail "crash: see benches/fuzz/artifacts/$target"
-            fi
-        done
-    fi
+echo "== fuzz: ${FUZZ_SECONDS}s per target"
+if ! cargo +nightly --version >/dev/null 2>&1; then
+    result fuzz skip "no nightly toolchain (cargo fuzz needs one)"
+else
+    command -v cargo-fuzz >/dev/null || cargo install --quiet --locked cargo-fuzz
+    for target in basic_auth_header patch_json; do
+        corpus="$ROOT/benches/fuzz/corpus/$target"
+        mkdir -p "$corpus"
+        dict=()
+        [ -f "$ROOT/benches/fuzz/$target.dict" ] && dict=("-dict=$ROOT/benches/fuzz/$target.dict")
+        if cargo +nightly fuzz run --fuzz-dir benches/fuzz -O "$target" "$corpus" \
+            "$ROOT/benches/fuzz/seeds/$target" -- -max_total_time="$FUZZ_SECONDS" \
+            -print_final_stats=1 "${dict[@]}" >"$WORK/fuzz.$target.log" 2>&1; then
+            runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$WORK/fuzz.$target.log")
+            what="no panic, no forbidden write"
+            [ "$target" = basic_auth_header ] && what="no panic, every accepted header round-trips"
+            result "fuzz:$target" pass "$runs executions in ${FUZZ_SECONDS}s, $what"
+        else
+            grep -E "panicked|ERROR|SUMMARY" "$WORK/fuzz.$target.log" | head -5 >&2 || true
+            result "fuzz:$target" fail "crash: see benches/fuzz/artifacts/$target"
+        fi
+    done
 fi
 
 echo

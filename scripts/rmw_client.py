@@ -11,7 +11,12 @@ other client's token went backwards. With --kill-pid/--kill-after, the server is
 once that many updates have been acknowledged, and the clients stop at their first
 connection error. The acknowledged counts are written to --acked as JSON.
 
-`verify`: after a restart, checks that every acknowledged token (from --acked) is present.
+`verify`: after a restart, checks that every acknowledged update (from --acked) is there: the
+stored `version` counts every committed change of the bio (each acknowledged update changes
+it), so it must be 1 + the acknowledged updates, plus at most the updates still in flight at
+the kill; and each client's newest acknowledged token must be in the bio. With --snapshot, the
+load also copies the database (SQLite's backup API, a consistent copy) halfway to the kill, so
+that scripts/reliability.sh can show this check failing on a database that lacks writes.
 
 Only 127.0.0.1 is targeted; every loop is bounded in count and by --deadline seconds.
 Exit status: 0 when no violation was seen, 1 otherwise.
@@ -24,6 +29,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -55,6 +61,10 @@ class Server:
         return http.client.HTTPConnection(self.host, self.port, timeout=10)
 
     def get(self, conn):
+        bio, etag, _ = self.get_document(conn)
+        return bio, etag
+
+    def get_document(self, conn):
         conn.request("GET", "/profile", headers={"Authorization": self.auth})
         response = conn.getresponse()
         body = response.read()
@@ -63,7 +73,7 @@ class Server:
         document = json.loads(body)
         if "bio" not in document and isinstance(document.get("user"), dict):
             document = document["user"]
-        return document.get("bio"), response.getheader("ETag")
+        return document.get("bio"), response.getheader("ETag"), document.get("version")
 
     def patch(self, conn, bio, etag):
         body = json.dumps({"bio": bio}).encode()
@@ -88,6 +98,7 @@ class Load:
         self.errors = 0
         self.total_acked = 0
         self.killed = threading.Event()
+        self.snapshot_taken = False
         self.deadline = time.monotonic() + args.deadline
 
     def violation(self, message):
@@ -104,6 +115,19 @@ class Load:
                 and not self.killed.is_set()
                 and self.total_acked >= self.args.kill_after
             )
+        snapshot = (
+            self.args.snapshot
+            and not self.snapshot_taken
+            and self.total_acked >= max(1, self.args.kill_after // 2)
+        )
+        if snapshot:
+            self.snapshot_taken = True
+            source = sqlite3.connect(self.args.db)
+            target = sqlite3.connect(self.args.snapshot)
+            source.backup(target)
+            target.close()
+            source.close()
+            print(f"snapshot of {self.args.db} taken after {self.total_acked} acknowledged updates")
         if kill:
             self.killed.set()
             os.kill(self.args.kill_pid, signal.SIGKILL)
@@ -182,11 +206,16 @@ class Load:
 def final_check(server, acked, in_flight):
     conn = server.connect()
     try:
-        bio, _ = server.get(conn)
+        bio, _, version = server.get_document(conn)
     finally:
         conn.close()
     counters = parse_bio(bio)
     problems = []
+    # Every acknowledged update changed the bio, so bumped the version once; an update in
+    # flight at the kill may have committed without its answer arriving.
+    low, high = 1 + sum(acked), 1 + sum(acked) + sum(1 for flag in in_flight if flag)
+    if not (isinstance(version, int) and low <= version <= high):
+        problems.append(f"version {version}, expected {low}" + (f" to {high}" if high > low else ""))
     for client, count in enumerate(acked):
         present = counters.get(client, 0)
         if present < count:
@@ -210,6 +239,8 @@ def main():
     parser.add_argument("--kill-pid", type=int, default=0)
     parser.add_argument("--kill-after", type=int, default=0)
     parser.add_argument("--acked", required=True, help="JSON file of acknowledged counts")
+    parser.add_argument("--db", help="the server's database file (for --snapshot)")
+    parser.add_argument("--snapshot", help="copy the database here halfway to the kill")
     parser.add_argument(
         "--without-if-match",
         action="store_true",
@@ -225,8 +256,8 @@ def main():
         for problem in problems:
             print(f"VIOLATION: {problem}", file=sys.stderr)
         print(
-            f"verify: {sum(saved['acked'])} acknowledged updates checked after restart, "
-            f"{len(problems)} missing; bio {length} characters"
+            f"verify: version and {sum(saved['acked'])} acknowledged updates checked after "
+            f"restart, {len(problems)} problems; bio {length} characters"
         )
         return 1 if problems else 0
 

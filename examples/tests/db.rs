@@ -104,3 +104,19 @@ fn the_writer_rolls_back_a_transaction_left_open() {
         .write(|conn| db::set_password(conn, "alice", "$new"))
         .unwrap());
 }
+
+#[test]
+fn every_connection_commits_with_full_sync() {
+    // SIGKILL (scripts/reliability.sh) leaves the OS page cache intact, so it cannot show that
+    // a commit reached the disk; `synchronous=FULL` on every connection is what makes it so.
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("demo.db")).unwrap();
+    let full = 2;
+    let reader: i64 = db
+        .with(|conn| conn.query_row("PRAGMA synchronous", [], |row| row.get(0)))
+        .unwrap();
+    let writer: i64 = db
+        .write(|conn| conn.query_row("PRAGMA synchronous", [], |row| row.get(0)))
+        .unwrap();
+    assert_eq!((reader, writer), (full, full));
+}
