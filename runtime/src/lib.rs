@@ -164,16 +164,27 @@
 //! The [`auth`] module (RFC 7617 credentials, identities, argon2id verification) needs no
 //! web framework.
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
 mod applied;
+#[cfg(feature = "auth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 pub mod auth;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod error;
+#[cfg(feature = "form")]
+mod form;
 mod json;
 mod patch;
 mod roles;
+#[cfg(any(feature = "actix", feature = "axum"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "actix", feature = "axum"))))]
+pub mod web;
 
 #[doc(hidden)]
 #[path = "private/mod.rs"]
@@ -181,12 +192,16 @@ pub mod __private;
 
 pub use applied::{Applied, FieldPath};
 pub use error::{ApplyError, DeniedField, PatchError};
+#[cfg(feature = "form")]
+#[cfg_attr(docsrs, doc(cfg(feature = "form")))]
+pub use form::from_form;
 pub use json::from_json;
 pub use patch::{Patch, SafeUpdate, Ungated};
 pub use roles::{NoRoles, Roles};
 
 /// Derives the patch type of a model: see the [crate documentation](crate).
 #[cfg(feature = "derive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "derive")))]
 pub use safe_update_macros::SafeUpdate;
 
 // The README's examples are compiled and run as doctests, so they cannot drift from the API.

@@ -1,32 +1,13 @@
 //! Authenticating a request: once per request, however many extractors ask.
 
-use std::net::IpAddr;
 use std::rc::Rc;
 
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{web, HttpMessage, HttpRequest};
 use tokio::sync::OnceCell;
 
-use super::{AuthFailure, AuthRejection};
-use crate::auth::{Authenticator, Credentials, Identity};
-
-/// The client's address as the application determined it, put in the request's extensions by a
-/// middleware: the address login throttling counts under. Without it, the peer address of the
-/// connection is used.
-///
-/// Behind a reverse proxy every request comes from the proxy's address; a middleware that
-/// trusts `Forwarded` or `X-Forwarded-For` from that proxy (and from nowhere else) sets this.
-///
-/// ```
-/// use actix_web::{dev::ServiceRequest, HttpMessage};
-/// use safe_update::actix::ClientAddr;
-///
-/// fn behind_trusted_proxy(req: &ServiceRequest, forwarded_for: std::net::IpAddr) {
-///     req.extensions_mut().insert(ClientAddr(forwarded_for));
-/// }
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientAddr(pub IpAddr);
+use crate::auth::{Authenticator, Identity};
+use crate::web::{credentials, AuthFailure, AuthRejection, ClientAddr};
 
 /// The outcome of the request's authentication, shared by all of its extractors: actix polls
 /// a handler's extractors together, and each that needs the identity must wait for the same
@@ -72,7 +53,11 @@ async fn run(req: &HttpRequest) -> Result<Identity, AuthRejection> {
         return Err(AuthRejection::new(AuthFailure::NotConfigured, None));
     };
     let reject = |failure| AuthRejection::new(failure, Some(auth.challenge()));
-    let credentials = credentials(req).map_err(reject)?;
+    let values = req
+        .headers()
+        .get_all(AUTHORIZATION)
+        .map(|value| value.as_bytes());
+    let credentials = credentials(values).map_err(reject)?;
     let client = req
         .extensions()
         .get::<ClientAddr>()
@@ -88,15 +73,4 @@ fn authenticator(req: &HttpRequest) -> Option<&Authenticator> {
         req.app_data::<web::Data<Authenticator>>()
             .map(|data| data.get_ref())
     })
-}
-
-fn credentials(req: &HttpRequest) -> Result<Credentials, AuthFailure> {
-    let mut values = req.headers().get_all(AUTHORIZATION);
-    let Some(value) = values.next() else {
-        return Err(AuthFailure::MissingCredentials);
-    };
-    if values.next().is_some() {
-        return Err(AuthFailure::DuplicateAuthorization);
-    }
-    Credentials::from_header_bytes(value.as_bytes()).map_err(AuthFailure::Malformed)
 }

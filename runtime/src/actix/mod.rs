@@ -1,13 +1,18 @@
-//! actix-web 4 adapters: the authenticated identity and patch bodies as extractors.
+//! actix-web 4 adapters: the authenticated identity and patch bodies as extractors, every
+//! refusal an RFC 9457 problem.
 //!
-//! The [`auth`](crate::auth) module does the work; this one turns its answers into HTTP.
-//! Put one [`Authenticator`](crate::auth::Authenticator) in the app data (as itself or in
-//! `web::Data`), optionally a [`PatchConfig`], and take from handlers:
+//! The [`auth`](crate::auth) module verifies, the [`web`](crate::web) module holds what both
+//! adapters share; this one plugs them into actix. Put one
+//! [`Authenticator`](crate::auth::Authenticator) in the app data (as itself or in
+//! `web::Data`) for the Basic Auth extractors, optionally a [`PatchConfig`] (per app, resource
+//! or route), and take from handlers:
 //!
-//! - [`Identity`](crate::auth::Identity): the verified sender (401, 400, 503 otherwise);
+//! - [`Identity`](crate::auth::Identity): the verified sender (401, 400, 429, 503 otherwise);
 //! - [`RequireRole<R>`](RequireRole): an identity holding a role (403 otherwise);
 //! - [`SafePatch<P>`](SafePatch): the identity and a patch body, read only after
-//!   authentication (415, 413, 400, 422; 403 when applied with gated fields).
+//!   authentication (415, 413, 400, 422; 403 when applied with gated fields);
+//! - [`MergePatch<P>`](MergePatch): a patch body alone, for an application that authenticates
+//!   its own way.
 //!
 //! Credentials are verified once per request however many extractors ask, argon2 on tokio's
 //! blocking pool, with at most a fixed number of argon2 runs at once and every check counted
@@ -16,8 +21,8 @@
 //!
 //! ```
 //! use actix_web::{http::StatusCode, test, web, App, HttpResponse};
-//! use safe_update::actix::{PatchRejection, SafePatch};
 //! use safe_update::auth::{Authenticator, Credentials, MemoryStore};
+//! use safe_update::web::{PatchRejection, SafePatch};
 //! use safe_update::SafeUpdate;
 //!
 //! #[derive(SafeUpdate)]
@@ -53,21 +58,21 @@
 //! assert_eq!(ok.status(), StatusCode::OK);
 //! let refused = test::call_service(&app, send(r#"{"is_admin":true}"#)).await;
 //! assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+//! assert_eq!(refused.headers()["content-type"], "application/problem+json");
 //! # });
 //! ```
 
-mod audit;
 mod authenticate;
-mod config;
 mod identity;
 mod patch;
 mod response;
 
-pub use authenticate::{authenticate, ClientAddr};
-pub use config::PatchConfig;
-pub use identity::{RequireRole, Role};
-pub use patch::SafePatch;
-pub use response::{AuthFailure, AuthRejection, PatchRejection, ACCEPTED_PATCH_TYPES};
+pub use crate::web::{
+    AuthFailure, AuthRejection, ClientAddr, MergePatch, PatchConfig, PatchRejection, RequireRole,
+    Role, SafePatch,
+};
+pub use authenticate::authenticate;
+pub use response::respond;
 
 /// The future of an extractor that awaits something (actix runs each request on one thread).
 type LocalBoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;

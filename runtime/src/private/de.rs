@@ -42,6 +42,19 @@ impl Collector {
         self.error().invalid.entry(path).or_insert(reason);
     }
 
+    /// Records a key that names no writable field (kept out of line: the accepting path must
+    /// stay small enough to inline).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn refuse_key(&mut self, path: Path<'_>, key: &str, refused: Key) {
+        let list = if refused == Key::Forbidden {
+            &mut self.error().forbidden
+        } else {
+            &mut self.error().unknown
+        };
+        list.push(path.join_key(key));
+    }
+
     pub(super) fn malformed(&mut self, reason: String) {
         self.error().malformed.get_or_insert(reason);
     }
@@ -69,7 +82,7 @@ impl Collector {
         self.malformed(reason);
     }
 
-    fn into_error(self) -> Option<PatchError> {
+    pub(super) fn into_error(self) -> Option<PatchError> {
         self.error.map(|error| *error)
     }
 }
@@ -231,7 +244,7 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, '_, P> {
         match P::__key(key) {
             Key::Field(index) => Ok(Some(index)),
             refused => {
-                refuse_key(self.0 .0, self.0 .1, key, refused);
+                self.0 .0.refuse_key(self.0 .1, key, refused);
                 Ok(None)
             }
         }
@@ -242,21 +255,9 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, '_, P> {
             Ok(key) => self.visit_str(key),
             Err(_) => {
                 let key = String::from_utf8_lossy(key);
-                refuse_key(self.0 .0, self.0 .1, &key, Key::Unknown);
+                self.0 .0.refuse_key(self.0 .1, &key, Key::Unknown);
                 Ok(None)
             }
         }
     }
-}
-
-// Kept out of line: the accepting path must stay small enough to inline.
-#[cold]
-#[inline(never)]
-fn refuse_key(collector: &mut Collector, path: Path<'_>, key: &str, refused: Key) {
-    let list = if refused == Key::Forbidden {
-        &mut collector.error().forbidden
-    } else {
-        &mut collector.error().unknown
-    };
-    list.push(path.join_key(key));
 }

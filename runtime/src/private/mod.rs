@@ -18,6 +18,8 @@
 
 mod apply;
 mod de;
+#[cfg(feature = "form")]
+mod form;
 mod path;
 mod probe;
 mod read;
@@ -33,6 +35,8 @@ pub use read::{
 };
 
 pub(crate) use de::from_json_str;
+#[cfg(feature = "form")]
+pub(crate) use form::from_form_pairs;
 
 pub use core;
 pub use serde;

@@ -1,0 +1,73 @@
+//! Authenticating a request: once per request, however many extractors ask.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRef};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::auth::{Authenticator, Identity};
+use crate::web::{credentials, AuthFailure, AuthRejection, ClientAddr};
+
+/// The outcome of the request's authentication, kept in its extensions for the next extractor.
+#[derive(Clone)]
+struct Outcome(Result<Identity, AuthRejection>);
+
+/// Authenticates the request's Basic credentials with the [`Authenticator`] of the state.
+///
+/// The extractors ([`Identity`], [`RequireRole`](super::RequireRole),
+/// [`SafePatch`](super::SafePatch)) call this; call it yourself where an extractor does not
+/// fit, in a middleware say. However many times it is called for one request, the credentials
+/// are verified once.
+///
+/// ```
+/// use axum::http::request::Parts;
+/// use safe_update::auth::Authenticator;
+/// use safe_update::web::AuthRejection;
+///
+/// async fn who(parts: &mut Parts, auth: &Authenticator) -> Result<String, AuthRejection> {
+///     Ok(safe_update::axum::authenticate(parts, auth).await?.name().to_owned())
+/// }
+/// ```
+pub async fn authenticate(
+    parts: &mut Parts,
+    auth: &Authenticator,
+) -> Result<Identity, AuthRejection> {
+    if let Some(Outcome(outcome)) = parts.extensions.get::<Outcome>() {
+        return outcome.clone();
+    }
+    let outcome = run(parts, auth).await;
+    parts.extensions.insert(Outcome(outcome.clone()));
+    outcome
+}
+
+async fn run(parts: &Parts, auth: &Authenticator) -> Result<Identity, AuthRejection> {
+    let reject = |failure| AuthRejection::new(failure, Some(auth.challenge()));
+    let values = parts
+        .headers
+        .get_all(AUTHORIZATION)
+        .iter()
+        .map(|value| value.as_bytes());
+    let credentials = credentials(values).map_err(reject)?;
+    let client = parts
+        .extensions
+        .get::<ClientAddr>()
+        .map(|addr| addr.0)
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip())
+        });
+    auth.authenticate(&credentials, client)
+        .await
+        .map_err(|error| reject(AuthFailure::Auth(error)))
+}
+
+/// The authenticator of the state.
+pub(super) fn authenticator<S>(state: &S) -> Authenticator
+where
+    Authenticator: FromRef<S>,
+{
+    Authenticator::from_ref(state)
+}

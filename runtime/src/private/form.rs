@@ -1,0 +1,233 @@
+//! Reading a form body into a patch: each pair through the patch's own key classification and
+//! field readers, each value from a deserializer of its own (so one wrong value stops only
+//! itself), every key's first value remembered (so a repeat is listed).
+
+use std::borrow::Cow;
+
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
+use serde::forward_to_deserialize_any;
+
+use super::de::{Collector, Key};
+use super::Path;
+use crate::{Patch, PatchError};
+
+/// Reads `pairs` into a patch (called by `from_form`).
+pub(crate) fn from_form_pairs<'a, P: Patch>(
+    pairs: impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+) -> Result<P, PatchError> {
+    let mut collector = Collector::default();
+    collector.scanning = true;
+    let mut patch = P::default();
+    let mut seen = vec![false; P::WRITABLE.len()];
+    for (key, value) in pairs {
+        let index = match P::__key(&key) {
+            Key::Field(index) => index,
+            refused => {
+                collector.refuse_key(Path::ROOT, &key, refused);
+                continue;
+            }
+        };
+        let slot = &mut seen[usize::from(index)];
+        if *slot {
+            collector.duplicate(key.into_owned());
+            continue;
+        }
+        *slot = true;
+        collector.aborted_at = None;
+        // The reader records the value's error with its path; it ends this value only.
+        let _ = patch.__field(
+            index,
+            &mut OneValue(Some(value)),
+            &mut collector,
+            Path::ROOT,
+        );
+    }
+    match collector.into_error() {
+        None => Ok(patch),
+        Some(mut error) => {
+            // A form says "no value" with an empty value, where JSON says null.
+            for reason in error.invalid.values_mut() {
+                if let Some(rest) = reason.strip_prefix("null is not allowed") {
+                    *reason = format!("an empty value is not allowed{rest}");
+                }
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Why a form value cannot be read as a field's type.
+#[derive(Debug)]
+pub(crate) struct FormError(String);
+
+impl std::fmt::Display for FormError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FormError {}
+
+impl de::Error for FormError {
+    fn custom<T: std::fmt::Display>(message: T) -> Self {
+        FormError(message.to_string())
+    }
+}
+
+/// The value of one pair, to the field's reader.
+struct OneValue<'a>(Option<Cow<'a, str>>);
+
+impl<'de, 'a> MapAccess<'de> for OneValue<'a> {
+    type Error = FormError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        _: K,
+    ) -> Result<Option<K::Value>, FormError> {
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, FormError> {
+        let value = self
+            .0
+            .take()
+            .ok_or_else(|| FormError("a value is read once".to_owned()))?;
+        seed.deserialize(FormValue(value))
+    }
+}
+
+/// One form value: text, read as the asking type reads text; empty is "no value".
+struct FormValue<'a>(Cow<'a, str>);
+
+impl FormValue<'_> {
+    fn parse<T: std::str::FromStr>(&self, what: &str) -> Result<T, FormError> {
+        self.0
+            .parse()
+            .map_err(|_| FormError(format!("invalid value: {:?}, expected {what}", self.0)))
+    }
+}
+
+macro_rules! parse_as {
+    ($($method:ident => $visit:ident: $ty:ty, $what:literal;)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FormError> {
+                visitor.$visit(self.parse::<$ty>($what)?)
+            }
+        )*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for FormValue<'_> {
+    type Error = FormError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FormError> {
+        visitor.visit_string(self.0.into_owned())
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FormError> {
+        if self.0.is_empty() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FormError> {
+        match &*self.0 {
+            "true" => visitor.visit_bool(true),
+            "false" => visitor.visit_bool(false),
+            other => Err(FormError(format!(
+                "invalid value: {other:?}, expected `true` or `false`"
+            ))),
+        }
+    }
+
+    parse_as! {
+        deserialize_i8 => visit_i8: i8, "an integer";
+        deserialize_i16 => visit_i16: i16, "an integer";
+        deserialize_i32 => visit_i32: i32, "an integer";
+        deserialize_i64 => visit_i64: i64, "an integer";
+        deserialize_i128 => visit_i128: i128, "an integer";
+        deserialize_u8 => visit_u8: u8, "a non-negative integer";
+        deserialize_u16 => visit_u16: u16, "a non-negative integer";
+        deserialize_u32 => visit_u32: u32, "a non-negative integer";
+        deserialize_u64 => visit_u64: u64, "a non-negative integer";
+        deserialize_u128 => visit_u128: u128, "a non-negative integer";
+        deserialize_f32 => visit_f32: f32, "a number";
+        deserialize_f64 => visit_f64: f64, "a number";
+        deserialize_char => visit_char: char, "one character";
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FormError> {
+        if self.0.is_empty() {
+            visitor.visit_unit()
+        } else {
+            Err(FormError(format!(
+                "invalid value: {:?}, expected nothing",
+                self.0
+            )))
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, FormError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, FormError> {
+        // A unit variant, by its name.
+        visitor.visit_enum(self.0.into_owned().into_deserializer())
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, FormError> {
+        Err(not_text("a list"))
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, FormError> {
+        Err(not_text("an object"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, FormError> {
+        Err(not_text("an object"))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        _visitor: V,
+    ) -> Result<V::Value, FormError> {
+        Err(not_text("a list"))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        _visitor: V,
+    ) -> Result<V::Value, FormError> {
+        Err(not_text("a list"))
+    }
+
+    forward_to_deserialize_any! {
+        str string bytes byte_buf unit_struct identifier ignored_any
+    }
+}
+
+fn not_text(what: &str) -> FormError {
+    FormError(format!(
+        "a form value is text and cannot be {what}: this field is written with JSON"
+    ))
+}

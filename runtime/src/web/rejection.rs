@@ -1,0 +1,331 @@
+//! Every refusal of the adapters, each kind declared once: its status, code, title, detail,
+//! members and headers, in one `problem` method per kind. The adapters only render it.
+
+use std::fmt;
+
+use super::{audit, Problem};
+use crate::auth::{AuthError, CredentialsError, MissingRole};
+use crate::{ApplyError, PatchError};
+
+/// A request refused before it reached the handler because it is not authenticated.
+///
+/// | failure | status | code |
+/// |---|---|---|
+/// | no `Authorization` header | 401 with `WWW-Authenticate: Basic realm="...", charset="UTF-8"` | `missing_credentials` |
+/// | malformed credentials | 401 with the challenge | `malformed_credentials` |
+/// | unknown user, wrong password, unusable stored hash | 401 with the challenge | `invalid_credentials` |
+/// | the login limiter refused the check | 429 with `Retry-After` (and `retry_after`) | `too_many_attempts` |
+/// | two `Authorization` headers | 400 | `duplicate_authorization` |
+/// | no verification slot came free in time | 503 with `Retry-After: 1` | `authentication_busy` |
+/// | the user store failed | 503 | `authentication_unavailable` |
+/// | no [`Authenticator`](crate::auth::Authenticator) configured | 500 | `authentication_error` |
+///
+/// The answer is a [`Problem`] and never says whether the user exists.
+///
+/// ```
+/// use safe_update::web::{AuthFailure, AuthRejection};
+///
+/// let rejection = AuthRejection::new(AuthFailure::MissingCredentials, Some(r#"Basic realm="api""#));
+/// let problem = rejection.problem();
+/// assert_eq!((problem.status(), problem.code()), (401, "missing_credentials"));
+/// assert_eq!(problem.headers(), [("www-authenticate", r#"Basic realm="api""#.to_owned())]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct AuthRejection {
+    failure: AuthFailure,
+    challenge: Option<String>,
+}
+
+/// Why a request is not authenticated: the reason inside an [`AuthRejection`].
+///
+/// ```
+/// use safe_update::auth::AuthError;
+/// use safe_update::web::{AuthFailure, AuthRejection};
+///
+/// /// Whether a rejection says the credentials were wrong (for a metric, say).
+/// fn is_failed_login(rejection: &AuthRejection) -> bool {
+///     matches!(rejection.failure(), AuthFailure::Auth(AuthError::BadCredentials))
+/// }
+/// let rejection = AuthRejection::new(AuthFailure::Auth(AuthError::BadCredentials), None);
+/// assert!(is_failed_login(&rejection));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum AuthFailure {
+    /// No `Authorization` header (401).
+    MissingCredentials,
+    /// More than one `Authorization` header (400): which one counts would be a guess.
+    DuplicateAuthorization,
+    /// The header is not usable Basic credentials (401).
+    Malformed(CredentialsError),
+    /// The authenticator refused or could not verify the credentials (401, 429, 503).
+    Auth(AuthError),
+    /// No [`Authenticator`](crate::auth::Authenticator) is configured (500).
+    NotConfigured,
+}
+
+impl AuthRejection {
+    /// A rejection; `challenge` is the `WWW-Authenticate` value sent with a 401
+    /// ([`Authenticator::challenge`](crate::auth::Authenticator::challenge)).
+    pub fn new(failure: AuthFailure, challenge: Option<&str>) -> Self {
+        AuthRejection {
+            failure,
+            challenge: challenge.map(str::to_owned),
+        }
+    }
+
+    /// Why the request was refused.
+    pub fn failure(&self) -> &AuthFailure {
+        &self.failure
+    }
+
+    /// The answer: the table above.
+    pub fn problem(&self) -> Problem {
+        let challenged = |problem: Problem| match &self.challenge {
+            Some(challenge) => problem.with_header("www-authenticate", challenge.clone()),
+            None => problem,
+        };
+        // What the client reads: nothing about the store or the server's configuration.
+        match &self.failure {
+            AuthFailure::MissingCredentials => challenged(Problem::new(
+                401,
+                "missing_credentials",
+                "Authentication required",
+                "send Basic credentials in the Authorization header",
+            )),
+            AuthFailure::Malformed(error) => challenged(Problem::new(
+                401,
+                "malformed_credentials",
+                "Malformed credentials",
+                error.to_string(),
+            )),
+            // An unusable stored hash is the operator's fault, logged as such; the client hears
+            // exactly what a wrong password gets.
+            AuthFailure::Auth(AuthError::BadCredentials | AuthError::BadStoredHash) => {
+                challenged(Problem::new(
+                    401,
+                    "invalid_credentials",
+                    "Invalid credentials",
+                    "unknown user or wrong password",
+                ))
+            }
+            AuthFailure::DuplicateAuthorization => Problem::new(
+                400,
+                "duplicate_authorization",
+                "More than one Authorization header",
+                "send one Authorization header",
+            ),
+            AuthFailure::Auth(AuthError::Throttled { retry_after }) => {
+                // Whole seconds, rounded up, at least one.
+                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                let seconds = seconds.max(1);
+                Problem::new(
+                    429,
+                    "too_many_attempts",
+                    "Too many failed logins",
+                    "too many failed logins; retry later",
+                )
+                .with("retry_after", seconds)
+                .with_header("retry-after", seconds.to_string())
+            }
+            AuthFailure::Auth(AuthError::Busy) => Problem::new(
+                503,
+                "authentication_busy",
+                "Too many logins at once",
+                "too many logins at once; retry shortly",
+            )
+            .with_header("retry-after", "1"),
+            AuthFailure::Auth(AuthError::Store(_)) => Problem::new(
+                503,
+                "authentication_unavailable",
+                "Authentication unavailable",
+                "authentication is unavailable; retry later",
+            ),
+            AuthFailure::NotConfigured => Problem::new(
+                500,
+                "authentication_error",
+                "Authentication failed on the server",
+                "authentication failed on the server",
+            ),
+        }
+    }
+}
+
+impl fmt::Display for AuthRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.problem().detail())
+    }
+}
+
+impl std::error::Error for AuthRejection {}
+
+impl MissingRole {
+    /// The answer: 403 `role_required`, with the role under `roles`.
+    pub fn problem(&self) -> Problem {
+        Problem::new(403, "role_required", "Role required", self.to_string())
+            .with("roles", [self.role()])
+    }
+}
+
+/// The media types a patch body may have, as sent in `Accept-Patch` (RFC 5789).
+pub const JSON_PATCH_TYPES: &[&str] = &["application/merge-patch+json", "application/json"];
+
+/// The same, on a route that accepts forms too ([`PatchConfig::accept_form`](super::PatchConfig::accept_form)).
+pub const JSON_AND_FORM_PATCH_TYPES: &[&str] = &[
+    "application/merge-patch+json",
+    "application/json",
+    "application/x-www-form-urlencoded",
+];
+
+/// A patch request refused: by its body (media type, size, document) or when applied.
+///
+/// | rejection | status | code | members |
+/// |---|---|---|---|
+/// | `Content-Type` not accepted | 415 with `Accept-Patch` | `unsupported_media_type` | `accepted` |
+/// | body over [`PatchConfig`](super::PatchConfig)'s limit | 413 | `payload_too_large` | `limit` |
+/// | body not readable | 400 | `unreadable_body` | |
+/// | body not JSON | 400 | `malformed_json` | |
+/// | server-only, unknown, repeated or invalid fields | 422 | `forbidden_fields`, `unknown_fields`, `duplicate_fields`, `invalid_fields` | `forbidden`, `unknown`, `duplicate`, `invalid` |
+/// | role-gated fields the sender may not write | 403 | `role_required` | `denied`, `invalid` |
+/// | values refused by validators | 422 | `invalid_fields` | `denied`, `invalid` |
+///
+/// Handlers `?` both error types into it; a refusal of server-only or role-gated fields is
+/// logged as a security event (with the user name when the adapter knows it).
+///
+/// ```
+/// use safe_update::web::PatchRejection;
+/// use safe_update::SafeUpdate;
+///
+/// #[derive(SafeUpdate)]
+/// struct User { #[update(allow)] name: String, #[update(server_only)] is_admin: bool }
+///
+/// fn parse(body: &[u8]) -> Result<UserPatch, PatchRejection> {
+///     Ok(safe_update::from_json(body)?)
+/// }
+///
+/// let problem = parse(br#"{"is_admin":true}"#).unwrap_err().problem();
+/// assert_eq!((problem.status(), problem.code()), (422, "forbidden_fields"));
+/// assert_eq!(problem.member("forbidden"), Some(&serde_json::json!(["is_admin"])));
+/// assert_eq!(parse(b"{").unwrap_err().problem().status(), 400);
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PatchRejection {
+    /// The body's media type is not one of `accepted` (or names a charset other than UTF-8).
+    UnsupportedMediaType {
+        /// The media types the route accepts.
+        accepted: &'static [&'static str],
+    },
+    /// The body is longer than `limit` bytes.
+    TooLarge {
+        /// The configured limit, in bytes.
+        limit: usize,
+    },
+    /// The body could not be read (the client broke off, a malformed chunk).
+    Unreadable,
+    /// The body is not an acceptable patch document.
+    Document(PatchError),
+    /// The patch may not be applied by its sender.
+    Refused(ApplyError),
+}
+
+impl PatchRejection {
+    /// The machine-readable code.
+    pub fn code(&self) -> &'static str {
+        self.problem().code()
+    }
+
+    /// The answer: the table above.
+    pub fn problem(&self) -> Problem {
+        match self {
+            PatchRejection::UnsupportedMediaType { accepted } => Problem::new(
+                415,
+                "unsupported_media_type",
+                "Unsupported media type",
+                format!("a patch must be sent as one of: {}", accepted.join(", ")),
+            )
+            .with("accepted", accepted)
+            .with_header("accept-patch", accepted.join(", ")),
+            PatchRejection::TooLarge { limit } => Problem::new(
+                413,
+                "payload_too_large",
+                "Payload too large",
+                format!("the patch is larger than {limit} bytes"),
+            )
+            .with("limit", limit),
+            PatchRejection::Unreadable => Problem::new(
+                400,
+                "unreadable_body",
+                "Unreadable body",
+                "the request body could not be read",
+            ),
+            PatchRejection::Document(error) => match error.malformed() {
+                Some(reason) => Problem::new(400, "malformed_json", "Malformed JSON", reason),
+                None => {
+                    let title = match error.code() {
+                        "forbidden_fields" => "Server-only fields in the document",
+                        "unknown_fields" => "Unknown fields in the document",
+                        "duplicate_fields" => "Repeated fields in the document",
+                        _ => "Invalid values in the document",
+                    };
+                    Problem::new(422, error.code(), title, error.to_string())
+                        .with("forbidden", error.forbidden())
+                        .with("unknown", error.unknown())
+                        .with("duplicate", error.duplicate())
+                        .with("invalid", error.invalid())
+                }
+            },
+            PatchRejection::Refused(error) => {
+                let (status, title) = if error.denied().is_empty() {
+                    (422, "Invalid values")
+                } else {
+                    (403, "Role required for fields")
+                };
+                Problem::new(status, error.code(), title, error.to_string())
+                    .with("denied", error.denied())
+                    .with("invalid", error.invalid())
+            }
+        }
+    }
+
+    /// A refused document, logged as a security event for `user` when it names server-only
+    /// fields: what the adapters call, so that the log is written in one place.
+    pub(crate) fn document(error: PatchError, user: Option<&str>) -> Self {
+        audit::refused_document(user, &error);
+        PatchRejection::Document(error)
+    }
+
+    /// A refused apply, logged for `user` when it names role-gated fields.
+    pub(crate) fn refused(error: ApplyError, user: Option<&str>) -> Self {
+        audit::refused_apply(user, &error);
+        PatchRejection::Refused(error)
+    }
+}
+
+impl From<PatchError> for PatchRejection {
+    fn from(error: PatchError) -> Self {
+        PatchRejection::document(error, None)
+    }
+}
+
+impl From<ApplyError> for PatchRejection {
+    fn from(error: ApplyError) -> Self {
+        PatchRejection::refused(error, None)
+    }
+}
+
+impl fmt::Display for PatchRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.problem().detail())
+    }
+}
+
+impl std::error::Error for PatchRejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PatchRejection::Document(error) => Some(error),
+            PatchRejection::Refused(error) => Some(error),
+            _ => None,
+        }
+    }
+}
