@@ -1,11 +1,11 @@
-//! The demo's own errors as JSON responses: `{"error": CODE, "message": TEXT, ...}`.
+//! The demo's own errors as RFC 9457 problems, like the library's refusals.
 
 use std::fmt;
 
-use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use serde_json::json;
+use safe_update::actix::respond;
+use safe_update::web::Problem;
 
 use crate::model::ADMIN;
 use crate::update::{etag, UpdateError};
@@ -67,33 +67,52 @@ impl fmt::Display for ApiError {
 }
 
 impl ApiError {
-    fn code(&self) -> &'static str {
+    /// The answer, in the one format of every refusal (RFC 9457); the patch refusals are the
+    /// library's own.
+    pub fn problem(&self) -> Problem {
         match self {
-            ApiError::NotFound | ApiError::Update(UpdateError::NotFound) => "not_found",
-            ApiError::BadIfMatch => "malformed_if_match",
-            ApiError::Update(UpdateError::Stale(_)) => "precondition_failed",
-            ApiError::Update(UpdateError::RoleRevoked) => "role_required",
-            ApiError::Update(UpdateError::Refused(rejection)) => rejection.code(),
-            ApiError::Update(UpdateError::Db(_)) | ApiError::Unavailable(_) => "unavailable",
+            ApiError::NotFound | ApiError::Update(UpdateError::NotFound) => {
+                Problem::new(404, "not_found", "Not found", self.to_string())
+            }
+            ApiError::BadIfMatch => Problem::new(
+                400,
+                "malformed_if_match",
+                "Malformed If-Match",
+                self.to_string(),
+            ),
+            ApiError::Update(UpdateError::Stale(version)) => Problem::new(
+                412,
+                "precondition_failed",
+                "Precondition failed",
+                self.to_string(),
+            )
+            .with("version", version)
+            .with_header("etag", etag(*version).to_string()),
+            ApiError::Update(UpdateError::RoleRevoked) => {
+                Problem::new(403, "role_required", "Role required", self.to_string())
+                    .with("roles", [ADMIN])
+            }
+            ApiError::Update(UpdateError::Refused(rejection)) => rejection.problem(),
+            ApiError::Update(UpdateError::Db(error)) if !is_busy(error) => Problem::new(
+                500,
+                "database_error",
+                "Database error",
+                "the database failed; the update was not written",
+            ),
+            ApiError::Update(UpdateError::Db(_)) | ApiError::Unavailable(_) => Problem::new(
+                503,
+                "unavailable",
+                "Unavailable",
+                self.to_string(),
+            )
+            .with_header("retry-after", "1"),
         }
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::NotFound | ApiError::Update(UpdateError::NotFound) => StatusCode::NOT_FOUND,
-            ApiError::BadIfMatch => StatusCode::BAD_REQUEST,
-            ApiError::Update(UpdateError::Stale(_)) => StatusCode::PRECONDITION_FAILED,
-            ApiError::Update(UpdateError::RoleRevoked) => StatusCode::FORBIDDEN,
-            ApiError::Update(UpdateError::Refused(rejection)) => rejection.status_code(),
-            ApiError::Update(UpdateError::Db(error)) if !is_busy(error) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            ApiError::Update(UpdateError::Db(_)) | ApiError::Unavailable(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
-        }
+        StatusCode::from_u16(self.problem().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -102,24 +121,7 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(error) => tracing::error!(%error, "blocking pool failed"),
             _ => {}
         }
-        let mut response = HttpResponse::build(self.status_code());
-        let body = match self {
-            // The library's own response: every denied field and invalid value.
-            ApiError::Update(UpdateError::Refused(rejection)) => return rejection.error_response(),
-            ApiError::Update(UpdateError::Stale(version)) => {
-                response.insert_header(header::ETag(etag(*version)));
-                json!({"error": self.code(), "message": self.to_string(), "version": version})
-            }
-            ApiError::Update(UpdateError::Db(_)) | ApiError::Unavailable(_) => {
-                response.insert_header((header::RETRY_AFTER, "1"));
-                json!({"error": self.code(), "message": self.to_string()})
-            }
-            ApiError::Update(UpdateError::RoleRevoked) => {
-                json!({"error": self.code(), "message": self.to_string(), "roles": [ADMIN]})
-            }
-            _ => json!({"error": self.code(), "message": self.to_string()}),
-        };
-        response.json(body)
+        respond(&self.problem())
     }
 }
 

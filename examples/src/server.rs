@@ -8,7 +8,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, HttpResponse, HttpServer};
 use safe_update::actix::PatchConfig;
 use safe_update::auth::{hash_password, Authenticator, Blocking, Limits, MemoryLimiter};
-use serde_json::json;
+use safe_update::web::Problem;
 
 use crate::client::{client_addr, TrustedProxies};
 use crate::db::Db;
@@ -94,7 +94,7 @@ pub fn run(path: &Path, listen: SocketAddr, options: Options) -> Result<(), Stri
     })
 }
 
-/// Unknown routes: a JSON 404 like every other error.
+/// Unknown routes: a 404 problem like every other error.
 async fn not_found() -> HttpResponse {
-    HttpResponse::NotFound().json(json!({ "error": "not_found", "message": "no such route" }))
+    safe_update::actix::respond(&Problem::new(404, "not_found", "Not found", "no such route"))
 }

@@ -22,7 +22,7 @@ fn admin_routes_and_the_gated_field() {
     // The role is checked before the body: a non-admin learns nothing about the document.
     let denied = server.patch("/users/admin", alice, r#"{"password_hash":"x"}"#);
     assert_eq!(
-        (denied.status, &denied.json["error"]),
+        (denied.status, &denied.json["code"]),
         (403, &"role_required".into())
     );
     assert_eq!(server.get("/users/nobody", admin).status, 404);

@@ -45,7 +45,7 @@ fn if_match_and_concurrent_updates() {
         body(r#"{"bio":"b"}"#),
     );
     assert_eq!(refused.status, 400, "{refused:?}");
-    assert_eq!(refused.json["error"], "malformed_if_match");
+    assert_eq!(refused.json["code"], "malformed_if_match");
     assert_eq!(server.get("/profile", alice).json["bio"], "a");
     let any = server.send(
         "PATCH",

@@ -92,7 +92,7 @@ fn every_answer_of_the_readme_table() {
     );
     assert_eq!((gated.status, gated.code()), (403, "role_required"));
     assert_eq!(
-        gated.json["message"],
+        gated.json["detail"],
         "field `is_admin` requires role \"admin\""
     );
     assert_eq!(
@@ -212,14 +212,14 @@ fn every_answer_of_the_readme_table() {
     let not_admin = send("GET", "/users/admin", Some(a), &[], None);
     assert_eq!((not_admin.status, not_admin.code()), (403, "role_required"));
     assert_eq!(
-        not_admin.json["message"],
+        not_admin.json["detail"],
         "this action requires the role \"admin\""
     );
     assert_eq!(not_admin.json["roles"], serde_json::json!(["admin"]));
 
     let nobody = send("GET", "/users/nobody", Some(admin), &[], None);
     assert_eq!((nobody.status, nobody.code()), (404, "not_found"));
-    assert_eq!(nobody.json["message"], "no such user");
+    assert_eq!(nobody.json["detail"], "no such user");
 
     let promoted = send(
         "PATCH",
@@ -249,7 +249,7 @@ fn every_answer_of_the_readme_table() {
     assert_eq!(throttled.retry_after.as_deref(), Some("60"));
     assert_eq!(throttled.json["retry_after"], 60);
     assert_eq!(
-        throttled.json["message"],
+        throttled.json["detail"],
         "too many failed logins; retry later"
     );
 

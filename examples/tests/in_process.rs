@@ -34,7 +34,7 @@ async fn health_unknown_routes_methods_and_malformed_preconditions() {
     let missing = test::call_service(&app, missing).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let body: serde_json::Value = test::read_body_json(missing).await;
-    assert_eq!(body["error"], "not_found");
+    assert_eq!(body["code"], "not_found");
 
     let delete = test::TestRequest::delete()
         .uri("/profile")
@@ -56,7 +56,7 @@ async fn health_unknown_routes_methods_and_malformed_preconditions() {
     let garbled = test::call_service(&app, garbled).await;
     assert_eq!(garbled.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = test::read_body_json(garbled).await;
-    assert_eq!(body["error"], "malformed_if_match");
+    assert_eq!(body["code"], "malformed_if_match");
 
     // Nor is an unquoted tag: `v1` is not an entity tag (RFC 9110), and answering 412 would
     // tell the client its version is stale when its header is wrong.
@@ -71,7 +71,7 @@ async fn health_unknown_routes_methods_and_malformed_preconditions() {
         let unquoted = test::call_service(&app, unquoted).await;
         assert_eq!(unquoted.status(), StatusCode::BAD_REQUEST, "{value}");
         let body: serde_json::Value = test::read_body_json(unquoted).await;
-        assert_eq!(body["error"], "malformed_if_match", "{value}");
+        assert_eq!(body["code"], "malformed_if_match", "{value}");
     }
 
     let profile = test::TestRequest::get()

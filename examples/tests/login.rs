@@ -52,7 +52,7 @@ fn logins_challenges_and_throttling() {
     assert_eq!(throttled.status, 429, "{throttled:?}");
     let wait: u64 = throttled.retry_after.unwrap().parse().unwrap();
     assert!((55..=60).contains(&wait), "{wait}");
-    assert_eq!(throttled.json["error"], "too_many_attempts");
+    assert_eq!(throttled.json["code"], "too_many_attempts");
     assert!(server.log_contains(r#"login throttled"#));
     assert!(server.logs().contains(r#"user="admin""#));
     // alice, from the same address, is not locked out by the admin's name; her password was

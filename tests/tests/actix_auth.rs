@@ -86,6 +86,17 @@ fn get(path: &str, authorization: Option<&str>) -> test::TestRequest {
     }
 }
 
+/// An RFC 9457 problem document with no extension member.
+fn problem(status: u16, code: &str, title: &str, detail: &str) -> Value {
+    json!({
+        "type": format!("tag:safe-update,2026:problem/{code}"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    })
+}
+
 /// Status, a header's value and the JSON body of a response.
 async fn answer(
     response: ServiceResponse,
@@ -116,14 +127,19 @@ async fn missing_credentials_are_challenged() {
     let response = test::call_service(&app, get("/me", None).to_request()).await;
     assert_eq!(
         response.headers().get(header::CONTENT_TYPE).unwrap(),
-        "application/json"
+        "application/problem+json"
     );
     let (status, challenge, body) = answer(response, header::WWW_AUTHENTICATE).await;
     assert_eq!(status, 401);
     assert_eq!(challenge.as_deref(), Some(CHALLENGE));
     assert_eq!(
         body,
-        json!({"error": "missing_credentials", "message": "authentication required"})
+        problem(
+            401,
+            "missing_credentials",
+            "Authentication required",
+            "send Basic credentials in the Authorization header"
+        )
     );
 }
 
@@ -142,7 +158,12 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
     assert_eq!(challenge.as_deref(), Some(CHALLENGE));
     assert_eq!(
         *body,
-        json!({"error": "invalid_credentials", "message": "unknown user or wrong password"})
+        problem(
+            401,
+            "invalid_credentials",
+            "Invalid credentials",
+            "unknown user or wrong password"
+        )
     );
 }
 
@@ -159,7 +180,7 @@ async fn malformed_credentials_are_challenged() {
         let (status, challenge, body) = answer(response, header::WWW_AUTHENTICATE).await;
         assert_eq!(status, 401, "{value}");
         assert_eq!(challenge.as_deref(), Some(CHALLENGE), "{value}");
-        assert_eq!(body["error"], "malformed_credentials", "{value}");
+        assert_eq!(body["code"], "malformed_credentials", "{value}");
     }
     // A header value that is not even visible ASCII.
     let request = test::TestRequest::get()
@@ -187,7 +208,7 @@ async fn two_authorization_headers_are_a_bad_request() {
     .await;
     assert_eq!(status, 400);
     assert_eq!(challenge, None);
-    assert_eq!(body["error"], "duplicate_authorization");
+    assert_eq!(body["code"], "duplicate_authorization");
 }
 
 struct BrokenStore;
@@ -209,7 +230,7 @@ async fn a_store_failure_is_503_and_tells_the_client_nothing() {
     .await;
     assert_eq!(status, 503);
     assert_eq!(challenge, None);
-    assert_eq!(body["error"], "authentication_unavailable");
+    assert_eq!(body["code"], "authentication_unavailable");
     assert!(!body.to_string().contains("sqlite"), "{body}");
 }
 
@@ -223,7 +244,7 @@ async fn without_an_authenticator_every_request_is_a_500() {
     )
     .await;
     assert_eq!(status, 500);
-    assert_eq!(body["error"], "authentication_error");
+    assert_eq!(body["code"], "authentication_error");
 }
 
 #[actix_web::test]
@@ -244,8 +265,11 @@ async fn a_missing_role_is_403_with_a_json_body() {
     assert_eq!(
         body,
         json!({
-            "error": "role_required",
-            "message": "this action requires the role \"admin\"",
+            "type": "tag:safe-update,2026:problem/role_required",
+            "title": "Role required",
+            "status": 403,
+            "code": "role_required",
+            "detail": "this action requires the role \"admin\"",
             "roles": ["admin"],
         })
     );
@@ -371,8 +395,11 @@ async fn past_the_limit_the_answer_is_429_with_retry_after_counted_per_client() 
     assert_eq!(
         body,
         json!({
-            "error": "too_many_attempts",
-            "message": "too many failed logins; retry later",
+            "type": "tag:safe-update,2026:problem/too_many_attempts",
+            "title": "Too many failed logins",
+            "status": 429,
+            "code": "too_many_attempts",
+            "detail": "too many failed logins; retry later",
             "retry_after": seconds,
         })
     );

@@ -182,7 +182,7 @@ async fn any_other_media_type_is_415_with_accept_patch() {
         );
         let (status, body) = answer(response).await;
         assert_eq!(status, 415, "{content_type}");
-        assert_eq!(body["error"], "unsupported_media_type");
+        assert_eq!(body["code"], "unsupported_media_type");
         assert_eq!(
             body["accepted"],
             json!(["application/merge-patch+json", "application/json"])
@@ -205,7 +205,7 @@ async fn a_body_over_the_limit_is_413() {
     let (status, reply) =
         answer(test::call_service(&app, bob_patches(&body).to_request()).await).await;
     assert_eq!(status, 413);
-    assert_eq!(reply["error"], "payload_too_large");
+    assert_eq!(reply["code"], "payload_too_large");
     assert_eq!(reply["limit"], 32);
     assert_eq!(*profiles.lock().unwrap(), bob());
 
@@ -234,7 +234,7 @@ async fn malformed_json_is_400() {
         let (status, reply) =
             answer(test::call_service(&app, bob_patches(body).to_request()).await).await;
         assert_eq!(status, 400, "{body:?}");
-        assert_eq!(reply["error"], "malformed_json", "{body:?}");
+        assert_eq!(reply["code"], "malformed_json", "{body:?}");
     }
 }
 
@@ -244,7 +244,7 @@ async fn server_only_fields_are_422_and_nothing_is_written() {
     let request = bob_patches(r#"{"bio":"hi","is_admin":true}"#).to_request();
     let (status, body) = answer(test::call_service(&app, request).await).await;
     assert_eq!(status, 422);
-    assert_eq!(body["error"], "forbidden_fields");
+    assert_eq!(body["code"], "forbidden_fields");
     assert_eq!(body["forbidden"], json!(["is_admin"]));
     assert_eq!(body["unknown"], json!([]));
     assert_eq!(body["invalid"], json!({}));
@@ -256,18 +256,18 @@ async fn unknown_and_invalid_fields_are_422() {
     let (app, profiles) = app!();
     let request = bob_patches(r#"{"bio":"hi","role":"root"}"#).to_request();
     let (status, body) = answer(test::call_service(&app, request).await).await;
-    assert_eq!((status, &body["error"]), (422, &json!("unknown_fields")));
+    assert_eq!((status, &body["code"]), (422, &json!("unknown_fields")));
     assert_eq!(body["unknown"], json!(["role"]));
 
     let request = bob_patches(r#"{"display_name":5}"#).to_request();
     let (status, body) = answer(test::call_service(&app, request).await).await;
-    assert_eq!((status, &body["error"]), (422, &json!("invalid_fields")));
+    assert_eq!((status, &body["code"]), (422, &json!("invalid_fields")));
     assert!(body["invalid"]["display_name"].is_string(), "{body}");
 
     // A value the model's validator refuses: 422 from apply, with the reason.
     let request = bob_patches(r#"{"bio":"this is far too long a bio"}"#).to_request();
     let (status, body) = answer(test::call_service(&app, request).await).await;
-    assert_eq!((status, &body["error"]), (422, &json!("invalid_fields")));
+    assert_eq!((status, &body["code"]), (422, &json!("invalid_fields")));
     assert_eq!(body["invalid"][""], "bio is longer than 20 characters");
     assert_eq!(*profiles.lock().unwrap(), bob());
 }
@@ -278,7 +278,7 @@ async fn a_gated_field_without_the_role_is_403() {
     let request = bob_patches(r#"{"bio":"hi","verified":true}"#).to_request();
     let (status, body) = answer(test::call_service(&app, request).await).await;
     assert_eq!(status, 403);
-    assert_eq!(body["error"], "role_required");
+    assert_eq!(body["code"], "role_required");
     assert_eq!(
         body["denied"],
         json!([{ "field": "verified", "roles": ["admin"] }])
@@ -304,7 +304,7 @@ async fn apply_errors_convert_with_question_mark() {
         .uri("/by-hand")
         .to_request();
     let (status, body) = answer(test::call_service(&app, request).await).await;
-    assert_eq!((status, &body["error"]), (403, &json!("role_required")));
+    assert_eq!((status, &body["code"]), (403, &json!("role_required")));
     let request = bob_patches(r#"{"bio":"hi"}"#).uri("/by-hand").to_request();
     assert_eq!(test::call_service(&app, request).await.status(), 204);
     assert_eq!(profiles.lock().unwrap().bio.as_deref(), Some("hi"));
@@ -323,7 +323,7 @@ async fn authentication_comes_before_the_body() {
     assert!(response.headers().contains_key(header::WWW_AUTHENTICATE));
     let (status, body) = answer(response).await;
     assert_eq!(
-        (status, &body["error"]),
+        (status, &body["code"]),
         (401, &json!("missing_credentials"))
     );
 
@@ -335,7 +335,7 @@ async fn authentication_comes_before_the_body() {
     );
     let (status, body) = answer(test::call_service(&app, wrong_password.to_request()).await).await;
     assert_eq!(
-        (status, &body["error"]),
+        (status, &body["code"]),
         (401, &json!("invalid_credentials"))
     );
     assert_eq!(*profiles.lock().unwrap(), bob());

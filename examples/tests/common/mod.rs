@@ -257,7 +257,7 @@ pub struct Response {
 impl Response {
     /// The machine-readable code of a refusal.
     pub fn code(&self) -> &str {
-        self.json["error"].as_str().unwrap_or("")
+        self.json["code"].as_str().unwrap_or("")
     }
 
     /// What a refusal lists under `member`: the keys of an object, the items of an array (a
