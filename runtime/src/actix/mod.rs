@@ -58,7 +58,7 @@
 //! assert_eq!(ok.status(), StatusCode::OK);
 //! let refused = test::call_service(&app, send(r#"{"is_admin":true}"#)).await;
 //! assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-//! assert_eq!(refused.headers()["content-type"], "application/problem+json");
+//! assert_eq!(refused.headers().get("content-type").unwrap(), "application/problem+json");
 //! # });
 //! ```
 
