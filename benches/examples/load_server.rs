@@ -15,19 +15,19 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::http::header::IF_MATCH;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use safe_update::actix::{PatchConfig, PatchRejection};
-use safe_update::auth::{hash_password, Authenticator, Blocking, Identity, NoLimit};
-use safe_update_demo::api;
-use safe_update_demo::client::{client_addr, TrustedProxies};
+use safe_update::actix::PatchRejection;
+use safe_update::auth::{Authenticator, Blocking, Identity, NoLimit};
+use safe_update_demo::actix_app::{self, client_addr};
+use safe_update_demo::api::{self, BODY_LIMIT};
 use safe_update_demo::db::Db;
 use safe_update_demo::error::ApiError;
-use safe_update_demo::model::UserPatch;
-use safe_update_demo::seed;
-use safe_update_demo::server::BODY_LIMIT;
+use safe_update_demo::model::{User, UserPatch};
+use safe_update_demo::server::{self, Shared};
 use safe_update_demo::store::SqliteStore;
-use safe_update_demo::update::{run_with, Sender};
+use safe_update_demo::update::Sender;
 
 struct Options {
     db: PathBuf,
@@ -67,39 +67,45 @@ fn main() -> Result<(), String> {
         .with_writer(std::io::stderr)
         .with_max_level(tracing::Level::INFO)
         .init();
-    let db = Arc::new(Db::open(&options.db).map_err(|error| error.to_string())?);
-    let hash = |password: &str| hash_password(password).map_err(|error| error.to_string());
-    for (name, _, password) in seed::seed(&db, hash)? {
-        println!("created user {name} with password: {password}");
-    }
+    let db = server::open(&options.db)?;
     let store = Blocking::new(SqliteStore::new(Arc::clone(&db)));
     let mut builder = Authenticator::builder(store).realm("safe-update demo");
     if !options.cache {
         builder = builder.cache_ttl(Duration::ZERO).limiter(NoLimit);
     }
     let auth = builder.build().map_err(|error| error.to_string())?;
-    let db = web::Data::from(db);
-    let proxies = web::Data::new(TrustedProxies::default());
+    let shared = Shared {
+        db,
+        auth,
+        proxies: Arc::default(),
+    };
+    let app = actix_app::configure(&shared);
     let json_handler = options.json_handler;
     actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || {
-            let app = App::new()
-                .app_data(auth.clone())
-                .app_data(PatchConfig::default().limit(BODY_LIMIT))
-                .app_data(web::JsonConfig::default().limit(BODY_LIMIT))
-                .app_data(db.clone())
-                .app_data(proxies.clone())
-                .wrap(from_fn(client_addr));
-            if json_handler {
-                app.route("/profile", web::patch().to(update_profile_json))
-            } else {
-                app.configure(api::routes)
-            }
+            let shared = shared.clone();
+            let app = app.clone();
+            App::new().configure(move |config| {
+                if !json_handler {
+                    return app(config);
+                }
+                // The demo's app with its `PATCH /profile` handler swapped for the baseline.
+                config
+                    .app_data(shared.auth.clone())
+                    .app_data(web::Data::from(Arc::clone(&shared.db)))
+                    .app_data(web::Data::from(Arc::clone(&shared.proxies)))
+                    .app_data(web::JsonConfig::default().limit(BODY_LIMIT))
+                    .service(
+                        web::scope("")
+                            .wrap(from_fn(client_addr))
+                            .route("/profile", web::patch().to(update_profile_json)),
+                    );
+            })
         })
         .bind(options.listen)
         .map_err(|error| format!("cannot listen on {}: {error}", options.listen))?;
         for addr in server.addrs() {
-            println!("listening on http://{addr}");
+            server::announce(addr, &options.db);
         }
         server.run().await.map_err(|error| error.to_string())
     })
@@ -112,20 +118,19 @@ async fn update_profile_json(
     patch: web::Json<UserPatch>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = api::if_match(&req)?;
-    let target = who.name().to_owned();
-    let actor = target.clone();
+    let if_match = req.headers().get_all(IF_MATCH);
+    let if_match = api::if_match(if_match.map(|value| value.as_bytes()))?;
     let patch = patch.into_inner();
-    let (user, changed) = web::block(move || {
+    let user = web::block(move || {
         let sender = Sender {
             name: who.name(),
             needs_admin: false,
         };
-        let apply =
-            |user: &mut _, roles: &_| patch.apply_as(user, roles).map_err(PatchRejection::from);
-        run_with(&db, sender, &target, apply, if_match.as_ref())
+        let apply = |user: &mut User, roles: &User| {
+            patch.apply_as(user, roles).map_err(PatchRejection::from)
+        };
+        api::update(&db, sender, who.name(), apply, if_match.as_ref())
     })
     .await??;
-    api::audit(&actor, &user, &changed);
-    Ok(api::represent(&user))
+    Ok(actix_app::represent(&user))
 }

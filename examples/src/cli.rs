@@ -3,6 +3,7 @@
 use std::io::BufRead;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use safe_update::auth::{hash_password, Credentials, CredentialsError, Password};
@@ -10,10 +11,41 @@ use zeroize::Zeroizing;
 
 use crate::db::{self, Db};
 use crate::model;
+use crate::server::Options;
+
+/// How a binary serves: `actix_app::run` or `axum_app::run`.
+pub type Serve = fn(&Path, SocketAddr, Options) -> Result<(), String>;
+
+/// The `main` of both binaries: parses the command line, then serves with `serve` or runs the
+/// administrative command.
+pub fn main(serve: Serve) -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::INFO)
+        .init();
+    let result = match cli.command {
+        Some(command) => run(&cli.db, command),
+        None => {
+            let options = Options {
+                trusted_proxies: cli.trusted_proxies,
+                ..Default::default()
+            };
+            serve(&cli.db, cli.listen, options)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// Demo server of safe-update: a profile API over SQLite and HTTP Basic Auth.
 #[derive(Debug, Parser)]
-#[command(name = "safe-update-demo", version)]
+#[command(version)]
 pub struct Cli {
     /// SQLite database file; created and migrated when missing.
     #[arg(long, global = true, default_value = "demo.db", value_name = "PATH")]

@@ -3,31 +3,30 @@
 
 use std::net::IpAddr;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::HeaderMap;
-use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage};
-use safe_update::actix::ClientAddr;
-
 /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` is believed. Empty by default: a
 /// client could otherwise name any address and escape its own throttle.
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(pub Vec<IpAddr>);
 
 impl TrustedProxies {
-    /// The client behind `peer`: `peer` itself unless it is a trusted proxy; then the nearest
-    /// address in the forwarding chain that is not a trusted proxy, read from the right of
-    /// `Forwarded` (RFC 7239) or, without it, of `X-Forwarded-For`. A hop that names no address
+    /// The client behind `peer`, given the request's `Forwarded` and `X-Forwarded-For` field
+    /// lines: `peer` itself unless it is a trusted proxy; then the nearest address in the
+    /// forwarding chain that is not a trusted proxy, read from the right of `Forwarded`
+    /// (RFC 7239) or, without it, of `X-Forwarded-For`. A hop that names no address
     /// (`unknown`, an obfuscated name, garbage) ends the walk at the last trusted proxy, so
     /// the client is never taken from a part of the header a client could have written.
-    pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    pub fn client<'a>(
+        &self,
+        peer: IpAddr,
+        forwarded: impl IntoIterator<Item = &'a [u8]>,
+        x_forwarded_for: impl IntoIterator<Item = &'a [u8]>,
+    ) -> IpAddr {
         if !self.0.contains(&peer) {
             return peer;
         }
-        let hops = match forwarded_for(headers) {
+        let hops = match forwarded_for(forwarded) {
             Some(hops) => hops,
-            None => x_forwarded_for(headers),
+            None => x_forwarded_for_hops(x_forwarded_for),
         };
         let mut client = peer;
         for hop in hops.iter().rev() {
@@ -45,28 +44,14 @@ impl TrustedProxies {
     }
 }
 
-/// Middleware (for `middleware::from_fn`): puts the client's address in the request's
-/// extensions, where the authenticator's limiter takes it from.
-pub async fn client_addr(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let proxies = req.app_data::<web::Data<TrustedProxies>>().cloned();
-    if let (Some(proxies), Some(peer)) = (proxies, req.peer_addr()) {
-        let client = proxies.client(peer.ip(), req.headers());
-        req.extensions_mut().insert(ClientAddr(client));
-    }
-    next.call(req).await
-}
-
 /// The `for=` of every element of every `Forwarded` line, in order; `None` when there is no
 /// `Forwarded` header.
-fn forwarded_for(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
-    let mut lines = headers.get_all("forwarded").peekable();
+fn forwarded_for<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Option<Vec<Option<IpAddr>>> {
+    let mut lines = lines.into_iter().peekable();
     lines.peek()?;
     let mut hops = Vec::new();
     for line in lines {
-        let Ok(line) = line.to_str() else {
+        let Ok(line) = std::str::from_utf8(line) else {
             hops.push(None);
             continue;
         };
@@ -104,11 +89,12 @@ fn node_addr(value: &str) -> Option<IpAddr> {
     }
 }
 
-fn x_forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
-    headers
-        .get_all("x-forwarded-for")
+fn x_forwarded_for_hops<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Vec<Option<IpAddr>> {
+    lines
+        .into_iter()
         .flat_map(|line| {
-            let line = line.to_str().unwrap_or(",");
+            // A line that is not text is one hop naming nothing: it stops the walk.
+            let line = std::str::from_utf8(line).unwrap_or(",");
             line.split(',')
                 .map(|hop| hop.trim().parse().ok())
                 .collect::<Vec<_>>()
@@ -118,22 +104,17 @@ fn x_forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
 
 #[cfg(test)]
 mod tests {
-    use actix_web::http::header::{HeaderName, HeaderValue};
-
     use super::*;
 
     const PROXY: [u8; 4] = [10, 0, 0, 1];
 
     fn client(trusted: &[[u8; 4]], peer: [u8; 4], headers: &[(&str, &str)]) -> IpAddr {
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.append(
-                HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                HeaderValue::from_str(value).unwrap(),
-            );
-        }
+        let lines = |wanted: &str| {
+            let named = headers.iter().filter(move |(name, _)| *name == wanted);
+            named.map(|(_, value)| value.as_bytes()).collect::<Vec<_>>()
+        };
         let proxies = TrustedProxies(trusted.iter().map(|&ip| IpAddr::from(ip)).collect());
-        proxies.client(peer.into(), &map)
+        proxies.client(peer.into(), lines("forwarded"), lines("x-forwarded-for"))
     }
 
     #[test]

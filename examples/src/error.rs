@@ -2,23 +2,31 @@
 
 use std::fmt;
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
-use safe_update::actix::respond;
 use safe_update::web::Problem;
 
 use crate::model::ADMIN;
-use crate::update::{etag, UpdateError};
+use crate::precondition::etag;
+use crate::update::UpdateError;
 
 /// An error of a handler of this crate.
 #[derive(Debug)]
 pub enum ApiError {
     /// The named user does not exist.
     NotFound,
+    /// No route has this path.
+    NoRoute,
+    /// The route has no such method; it has those of `Allow`.
+    MethodNotAllowed {
+        /// The route's methods, as the `Allow` header lists them.
+        allow: &'static str,
+    },
     /// The `If-Match` header is not a list of entity tags.
     BadIfMatch,
     /// An update, refused before anything was written.
     Update(UpdateError),
+    /// A form post from another site's page (cross-site request forgery: the browser would
+    /// have added the user's Basic credentials by itself).
+    CrossSite,
     /// The database failed or the blocking pool is gone.
     Unavailable(String),
 }
@@ -35,17 +43,15 @@ impl From<rusqlite::Error> for ApiError {
     }
 }
 
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(error: actix_web::error::BlockingError) -> Self {
-        ApiError::Unavailable(error.to_string())
-    }
-}
-
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ApiError::NotFound | ApiError::Update(UpdateError::NotFound) => {
                 f.write_str("no such user")
+            }
+            ApiError::NoRoute => f.write_str("no such route"),
+            ApiError::MethodNotAllowed { allow } => {
+                write!(f, "this route takes only the methods {allow}")
             }
             ApiError::BadIfMatch => {
                 f.write_str("If-Match must be `*` or a list of quoted entity tags, such as \"v2\"")
@@ -53,6 +59,9 @@ impl fmt::Display for ApiError {
             ApiError::Update(UpdateError::RoleRevoked) => {
                 f.write_str("this action requires the role \"admin\"")
             }
+            ApiError::CrossSite => f.write_str(
+                "a form may be posted only from this server's own pages (Origin and Sec-Fetch-Site say otherwise)",
+            ),
             ApiError::Update(UpdateError::Stale(version)) => write!(
                 f,
                 "If-Match does not match the current version (ETag {})",
@@ -74,6 +83,14 @@ impl ApiError {
             ApiError::NotFound | ApiError::Update(UpdateError::NotFound) => {
                 Problem::new(404, "not_found", "Not found", self.to_string())
             }
+            ApiError::NoRoute => Problem::new(404, "not_found", "Not found", self.to_string()),
+            ApiError::MethodNotAllowed { allow } => Problem::new(
+                405,
+                "method_not_allowed",
+                "Method not allowed",
+                self.to_string(),
+            )
+            .with_header("allow", *allow),
             ApiError::BadIfMatch => Problem::new(
                 400,
                 "malformed_if_match",
@@ -87,11 +104,17 @@ impl ApiError {
                 self.to_string(),
             )
             .with("version", version)
-            .with_header("etag", etag(*version).to_string()),
+            .with_header("etag", etag(*version)),
             ApiError::Update(UpdateError::RoleRevoked) => {
                 Problem::new(403, "role_required", "Role required", self.to_string())
                     .with("roles", [ADMIN])
             }
+            ApiError::CrossSite => Problem::new(
+                403,
+                "cross_site_request",
+                "Cross-site request refused",
+                self.to_string(),
+            ),
             ApiError::Update(UpdateError::Refused(rejection)) => rejection.problem(),
             ApiError::Update(UpdateError::Db(error)) if !is_busy(error) => Problem::new(
                 500,
@@ -99,29 +122,25 @@ impl ApiError {
                 "Database error",
                 "the database failed; the update was not written",
             ),
-            ApiError::Update(UpdateError::Db(_)) | ApiError::Unavailable(_) => Problem::new(
-                503,
-                "unavailable",
-                "Unavailable",
-                self.to_string(),
-            )
-            .with_header("retry-after", "1"),
+            ApiError::Update(UpdateError::Db(_)) | ApiError::Unavailable(_) => {
+                Problem::new(503, "unavailable", "Unavailable", self.to_string())
+                    .with_header("retry-after", "1")
+            }
         }
     }
-}
 
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        StatusCode::from_u16(self.problem().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-    }
-
-    fn error_response(&self) -> HttpResponse {
+    /// Logs what the operator must know (the database failed), then gives the problem.
+    pub fn logged_problem(&self) -> Problem {
         match self {
             ApiError::Update(UpdateError::Db(error)) => tracing::error!(%error, "database failed"),
             ApiError::Unavailable(error) => tracing::error!(%error, "blocking pool failed"),
+            ApiError::CrossSite => tracing::warn!(
+                target: safe_update::auth::SECURITY_LOG_TARGET,
+                "refused: a form posted from another site"
+            ),
             _ => {}
         }
-        respond(&self.problem())
+        self.problem()
     }
 }
 

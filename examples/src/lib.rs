@@ -2,12 +2,15 @@
 //! a client can write only the fields the model allows it to (no mass assignment).
 #![forbid(unsafe_code)]
 
+pub mod actix_app;
 pub mod api;
+pub mod axum_app;
 pub mod cli;
 pub mod client;
 pub mod db;
 pub mod error;
 pub mod model;
+pub mod origin;
 pub mod precondition;
 pub mod seed;
 pub mod server;

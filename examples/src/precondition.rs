@@ -1,23 +1,59 @@
 //! `If-Match` (RFC 9110, section 13.1.1), read strictly: `*` or a list of entity tags. Anything
-//! else is a client error (400), never a silent mismatch (412) or a silent match.
+//! else is a client error (400), never a silent mismatch (412) or a silent match. Framework
+//! free: both servers hand it their header values.
 
-use actix_web::http::header::{self, EntityTag, IfMatch};
-use actix_web::HttpRequest;
+/// The strong `ETag` of a user's representation at `version`: `"v7"`, quoted.
+pub fn etag(version: u64) -> String {
+    format!("\"v{version}\"")
+}
+
+/// An entity tag of `If-Match`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityTag {
+    /// `W/"..."`: weak tags never match in `If-Match` (strong comparison).
+    pub weak: bool,
+    /// The opaque tag, without quotes.
+    pub tag: String,
+}
+
+/// A request's `If-Match`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// `*`: any current representation.
+    Any,
+    /// A list of entity tags.
+    Tags(Vec<EntityTag>),
+}
+
+impl IfMatch {
+    /// Whether it allows writing over `version` (strong comparison, RFC 9110 8.8.3.2).
+    pub fn matches(&self, version: u64) -> bool {
+        match self {
+            IfMatch::Any => true,
+            IfMatch::Tags(tags) => {
+                let current = format!("v{version}");
+                tags.iter().any(|tag| !tag.weak && tag.tag == current)
+            }
+        }
+    }
+}
 
 /// An `If-Match` that is not `*` or a list of entity tags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MalformedIfMatch;
 
-/// The request's `If-Match` (every field line of it), `Ok(None)` when it has none.
-pub fn if_match(req: &HttpRequest) -> Result<Option<IfMatch>, MalformedIfMatch> {
-    let mut lines = req.headers().get_all(header::IF_MATCH).peekable();
+/// The `If-Match` of a request from its field lines, `Ok(None)` when it has none.
+pub fn if_match<'a>(
+    lines: impl Iterator<Item = &'a [u8]>,
+) -> Result<Option<IfMatch>, MalformedIfMatch> {
+    let mut lines = lines.peekable();
     if lines.peek().is_none() {
         return Ok(None);
     }
     let mut tags = Vec::new();
     let mut any = false;
     for line in lines {
-        let line = line.to_str().map_err(|_| MalformedIfMatch)?;
+        let line = std::str::from_utf8(line).map_err(|_| MalformedIfMatch)?;
         if line.trim() == "*" {
             any = true;
         } else {
@@ -27,7 +63,7 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<IfMatch>, MalformedIfMatch> 
     // `*` is a field value on its own; mixed with tags the header means nothing sensible.
     match (any, tags.is_empty()) {
         (true, true) => Ok(Some(IfMatch::Any)),
-        (false, false) => Ok(Some(IfMatch::Items(tags))),
+        (false, false) => Ok(Some(IfMatch::Tags(tags))),
         _ => Err(MalformedIfMatch),
     }
 }
@@ -70,42 +106,50 @@ fn parse_tag(input: &str) -> Result<(EntityTag, &str), MalformedIfMatch> {
     if !tag.bytes().all(etagc) {
         return Err(MalformedIfMatch);
     }
-    Ok((EntityTag::new(weak, tag.to_owned()), &body[end + 1..]))
+    let tag = EntityTag {
+        weak,
+        tag: tag.to_owned(),
+    };
+    Ok((tag, &body[end + 1..]))
 }
 
 #[cfg(test)]
 mod tests {
-    use actix_web::test::TestRequest;
-
     use super::*;
 
     fn parse(values: &[&str]) -> Result<Option<IfMatch>, MalformedIfMatch> {
-        let mut req = TestRequest::default();
-        for value in values {
-            req = req.append_header((header::IF_MATCH, *value));
+        if_match(values.iter().map(|value| value.as_bytes()))
+    }
+
+    fn strong(tag: &str) -> EntityTag {
+        EntityTag {
+            weak: false,
+            tag: tag.to_owned(),
         }
-        if_match(&req.to_http_request())
     }
 
     #[test]
     fn entity_tag_lists_and_star() {
         assert_eq!(parse(&[]), Ok(None));
         assert_eq!(parse(&["*"]), Ok(Some(IfMatch::Any)));
+        let tags = parse(&[r#""v1", W/"v2" ,,"v3""#, r#""v4""#])
+            .unwrap()
+            .unwrap();
         assert_eq!(
-            parse(&[r#""v1", W/"v2" ,,"v3""#, r#""v4""#]),
-            Ok(Some(IfMatch::Items(vec![
-                EntityTag::new_strong("v1".into()),
-                EntityTag::new_weak("v2".into()),
-                EntityTag::new_strong("v3".into()),
-                EntityTag::new_strong("v4".into()),
-            ])))
+            tags,
+            IfMatch::Tags(vec![
+                strong("v1"),
+                EntityTag {
+                    weak: true,
+                    tag: "v2".to_owned()
+                },
+                strong("v3"),
+                strong("v4"),
+            ])
         );
-        assert_eq!(
-            parse(&[r#""""#]),
-            Ok(Some(IfMatch::Items(vec![EntityTag::new_strong(
-                String::new()
-            )])))
-        );
+        assert!(tags.matches(3) && tags.matches(1) && !tags.matches(2));
+        assert_eq!(parse(&[r#""""#]), Ok(Some(IfMatch::Tags(vec![strong("")]))));
+        assert_eq!(etag(7), "\"v7\"");
     }
 
     #[test]
@@ -126,5 +170,9 @@ mod tests {
             assert_eq!(parse(&[bad]), Err(MalformedIfMatch), "{bad:?}");
         }
         assert_eq!(parse(&["*", "\"v1\""]), Err(MalformedIfMatch));
+        assert_eq!(
+            if_match([&b"\"v1\xff\""[..]].into_iter()),
+            Err(MalformedIfMatch)
+        );
     }
 }

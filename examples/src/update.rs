@@ -10,14 +10,14 @@
 //! request was on its way (authenticated with the old roles) cannot still write `is_admin`,
 //! nor another user's profile.
 
-use actix_web::http::header::{EntityTag, IfMatch};
 use rusqlite::TransactionBehavior;
-use safe_update::actix::{PatchRejection, SafePatch};
 use safe_update::auth::SECURITY_LOG_TARGET;
+use safe_update::web::PatchRejection;
 use safe_update::Applied;
 
 use crate::db::{self, Db};
-use crate::model::{User, UserPatch, ADMIN};
+use crate::model::{User, ADMIN};
+use crate::precondition::IfMatch;
 
 /// Why an update was not written; nothing was.
 #[derive(Debug)]
@@ -41,19 +41,6 @@ impl From<rusqlite::Error> for UpdateError {
     }
 }
 
-/// The strong `ETag` of a user's representation at `version`: `"v7"`.
-pub fn etag(version: u64) -> EntityTag {
-    EntityTag::new_strong(format!("v{version}"))
-}
-
-/// Whether `If-Match` allows writing over `version` (strong comparison, RFC 9110 13.1.1).
-pub fn matches(if_match: &IfMatch, version: u64) -> bool {
-    match if_match {
-        IfMatch::Any => true,
-        IfMatch::Items(tags) => tags.iter().any(|tag| tag.strong_eq(&etag(version))),
-    }
-}
-
 /// Who asks for an update, and what the route requires of them.
 #[derive(Debug, Clone, Copy)]
 pub struct Sender<'a> {
@@ -63,31 +50,14 @@ pub struct Sender<'a> {
     pub needs_admin: bool,
 }
 
-/// Applies `patch` for `sender` to the user called `target` in one `BEGIN IMMEDIATE`
-/// transaction; blocking.
+/// Applies a patch for `sender` to the user called `target` in one `BEGIN IMMEDIATE`
+/// transaction; blocking. `apply` applies it given the sender's roles of this moment
+/// (`SafePatch::apply_with_roles`, or `apply_as` for the load benchmark's `web::Json`
+/// baseline, which must pay for exactly the same transaction).
 ///
 /// Returns the user as stored and the columns that changed (none: nothing written, `version`
 /// kept).
 pub fn run(
-    db: &Db,
-    sender: Sender<'_>,
-    target: &str,
-    patch: SafePatch<UserPatch>,
-    if_match: Option<&IfMatch>,
-) -> Result<(User, Vec<&'static str>), UpdateError> {
-    run_with(
-        db,
-        sender,
-        target,
-        |user, roles| patch.apply_with_roles(user, roles),
-        if_match,
-    )
-}
-
-/// [`run`] with any way of applying the patch (given the sender's roles of this moment): the
-/// load benchmark's `web::Json` baseline calls `apply_as` itself, and must pay for exactly the
-/// same transaction.
-pub fn run_with(
     db: &Db,
     sender: Sender<'_>,
     target: &str,
@@ -115,7 +85,7 @@ pub fn run_with(
             db::user_by_name(&tx, target)?.ok_or(UpdateError::NotFound)?
         };
         if let Some(if_match) = if_match {
-            if !matches(if_match, user.version) {
+            if !if_match.matches(user.version) {
                 return Err(UpdateError::Stale(user.version));
             }
         }

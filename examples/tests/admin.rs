@@ -3,14 +3,14 @@
 //! The real binary on `127.0.0.1:0` with a database file in a temporary directory, and a real
 //! HTTP client (see `common`).
 
+#[macro_use]
 mod common;
 
-use common::{temp_db, Server};
+use common::{temp_db, Binary, Server};
 
-#[test]
-fn admin_routes_and_the_gated_field() {
+fn admin_routes_and_the_gated_field(bin: Binary) {
     let (_dir, db) = temp_db();
-    let server = Server::start(&db);
+    let server = Server::start(bin, &db);
     let (name, password) = server.login("alice");
     let alice = (name.as_str(), password.as_str());
     let (name, password) = server.login("admin");
@@ -48,3 +48,5 @@ fn admin_routes_and_the_gated_field() {
     assert_eq!(own.json["is_admin"], true);
     assert_eq!(server.get("/users/admin", alice).status, 200);
 }
+
+both_servers!(admin_routes_and_the_gated_field);

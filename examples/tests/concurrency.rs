@@ -3,14 +3,14 @@
 //! The real binary on `127.0.0.1:0` with a database file in a temporary directory, and a real
 //! HTTP client (see `common`).
 
+#[macro_use]
 mod common;
 
-use common::{temp_db, Server};
+use common::{temp_db, Binary, Server};
 
-#[test]
-fn if_match_and_concurrent_updates() {
+fn if_match_and_concurrent_updates(bin: Binary) {
     let (_dir, db) = temp_db();
-    let server = Server::start(&db);
+    let server = Server::start(bin, &db);
     let (name, password) = server.login("alice");
     let alice = (name.as_str(), password.as_str());
     let body = |json: &'static str| Some(("application/json", json.as_bytes()));
@@ -102,3 +102,5 @@ fn if_match_and_concurrent_updates() {
         "{statuses:?}"
     );
 }
+
+both_servers!(if_match_and_concurrent_updates);

@@ -4,20 +4,20 @@
 //!
 //! The real binary on `127.0.0.1:0` (see `common`).
 
+#[macro_use]
 mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{temp_db, Server};
+use common::{temp_db, Binary, Server};
 
 const JSON: &str = "application/json";
 
-#[test]
-fn every_answer_of_the_readme_table() {
+fn every_answer_of_the_readme_table(bin: Binary) {
     let (_dir, db) = temp_db();
-    let server = Server::start(&db);
+    let server = Server::start(bin, &db);
     let (alice, password) = server.login("alice");
     let a = (alice.as_str(), password.as_str());
     let (admin, admin_password) = server.login("admin");
@@ -291,10 +291,9 @@ fn chunked(server: &Server, auth: (&str, &str), size: usize) -> String {
     answer.lines().next().unwrap_or_default().to_owned()
 }
 
-#[test]
-fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
+fn a_chunked_body_is_held_to_the_limit_while_it_streams(bin: Binary) {
     let (_dir, db) = temp_db();
-    let server = Server::start(&db);
+    let server = Server::start(bin, &db);
     let (alice, password) = server.login("alice");
     let a = (alice.as_str(), password.as_str());
     assert_eq!(chunked(&server, a, 900), "HTTP/1.1 200 OK");
@@ -305,3 +304,8 @@ fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
     let stored = server.get("/profile", a);
     assert_eq!(stored.json["version"], 2, "only the small body was written");
 }
+
+both_servers!(
+    every_answer_of_the_readme_table,
+    a_chunked_body_is_held_to_the_limit_while_it_streams
+);

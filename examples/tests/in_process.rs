@@ -7,8 +7,9 @@ use actix_web::http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, IF_MATCH
 use actix_web::http::StatusCode;
 use actix_web::{test, App};
 use safe_update::auth::{hash_password, Credentials};
+use safe_update_demo::actix_app;
 use safe_update_demo::db::{self, Db};
-use safe_update_demo::server::{Options, State};
+use safe_update_demo::server::{Options, Shared};
 
 #[actix_web::test]
 async fn health_unknown_routes_methods_and_malformed_preconditions() {
@@ -18,8 +19,8 @@ async fn health_unknown_routes_methods_and_malformed_preconditions() {
     db.with(|conn| db::insert_user(conn, "alice", false, &hash))
         .unwrap()
         .unwrap();
-    let state = State::new(db, Options::default()).unwrap();
-    let app = test::init_service(App::new().configure(state.app())).await;
+    let shared = Shared::new(db, Options::default()).unwrap();
+    let app = test::init_service(App::new().configure(actix_app::configure(&shared))).await;
     let login = Credentials::new("alice", "alice's password")
         .unwrap()
         .to_header_value();
@@ -116,7 +117,7 @@ async fn roles_are_those_of_the_moment_of_the_write() {
         name: "boss",
         needs_admin: true,
     };
-    let refused = update::run_with(&db, admin_route, "alice", apply(promote()), None);
+    let refused = update::run(&db, admin_route, "alice", apply(promote()), None);
     assert!(
         matches!(refused, Err(UpdateError::RoleRevoked)),
         "{refused:?}"
@@ -126,7 +127,7 @@ async fn roles_are_those_of_the_moment_of_the_write() {
         name: "boss",
         needs_admin: false,
     };
-    let refused = update::run_with(&db, own, "boss", apply(promote()), None);
+    let refused = update::run(&db, own, "boss", apply(promote()), None);
     let Err(UpdateError::Refused(rejection)) = refused else {
         panic!("{refused:?}")
     };

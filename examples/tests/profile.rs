@@ -3,17 +3,17 @@
 //! The real binary on `127.0.0.1:0` with a database file in a temporary directory, and a real
 //! HTTP client (see `common`).
 
+#[macro_use]
 mod common;
 
-use common::{temp_db, Server};
+use common::{temp_db, Binary, Server};
 
 /// A body, and its refusal: status, code, the member that lists the keys, the keys.
 type Refusal<'a> = (&'a [u8], u16, &'a str, &'a str, &'a [&'a str]);
 
-#[test]
-fn self_update_forbidden_and_gated_fields() {
+fn self_update_forbidden_and_gated_fields(bin: Binary) {
     let (_dir, db) = temp_db();
-    let server = Server::start(&db);
+    let server = Server::start(bin, &db);
     let (name, password) = server.login("alice");
     let alice = (name.as_str(), password.as_str());
 
@@ -203,3 +203,5 @@ fn self_update_forbidden_and_gated_fields() {
     assert_eq!(too_large.status, 413, "{}", too_large.text);
     assert_eq!(server.get("/profile", alice).json["version"], 3);
 }
+
+both_servers!(self_update_forbidden_and_gated_fields);

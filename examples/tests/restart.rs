@@ -3,14 +3,14 @@
 //! The real binary on `127.0.0.1:0` with a database file in a temporary directory, and a real
 //! HTTP client (see `common`).
 
+#[macro_use]
 mod common;
 
-use common::{cli, temp_db, Server};
+use common::{cli, temp_db, Binary, Server};
 
-#[test]
-fn data_survives_kill_and_restart_and_the_cli_adds_users() {
+fn data_survives_kill_and_restart_and_the_cli_adds_users(bin: Binary) {
     let (_dir, db) = temp_db();
-    let server = Server::start(&db);
+    let server = Server::start(bin, &db);
     assert_eq!(server.seeded.len(), 2);
     let (name, password) = server.login("alice");
     let alice = (name.as_str(), password.as_str());
@@ -22,7 +22,7 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users() {
     );
     drop(server); // SIGKILL
 
-    let server = Server::start(&db);
+    let server = Server::start(bin, &db);
     assert!(
         server.seeded.is_empty(),
         "users are seeded only into an empty database"
@@ -35,6 +35,7 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users() {
 
     // The CLI writes to the same file while the server runs.
     let (ok, stderr) = cli(
+        bin,
         &db,
         &["add-user", "--username", "bob"],
         "correct horse battery\n",
@@ -47,6 +48,7 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users() {
         "{bob:?}"
     );
     let (ok, stderr) = cli(
+        bin,
         &db,
         &["add-user", "--username", "carol", "--admin"],
         "another good one\r\n",
@@ -92,11 +94,11 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users() {
             "control character",
         ),
     ] {
-        let (ok, stderr) = cli(&db, args, stdin);
+        let (ok, stderr) = cli(bin, &db, args, stdin);
         assert!(!ok && stderr.contains(why), "{args:?}: {stderr}");
     }
     let huge = format!("{}\n", "p".repeat(4000));
-    let (ok, stderr) = cli(&db, &["add-user", "--username", "frank"], &huge);
+    let (ok, stderr) = cli(bin, &db, &["add-user", "--username", "frank"], &huge);
     assert!(!ok && stderr.contains("too long"), "{stderr}");
     assert_eq!(
         server
@@ -105,6 +107,7 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users() {
         401
     );
     let (ok, stderr) = cli(
+        bin,
         &db,
         &["set-password", "--username", "bob"],
         "a new password\n",
@@ -115,3 +118,5 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users() {
         200
     );
 }
+
+both_servers!(data_survives_kill_and_restart_and_the_cli_adds_users);

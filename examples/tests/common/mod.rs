@@ -1,5 +1,5 @@
-//! Runs the real binary on `127.0.0.1:0` with a database file in a temporary directory, and
-//! talks to it over HTTP.
+//! Runs a real binary (the actix or the axum server) on `127.0.0.1:0` with a database file in
+//! a temporary directory, and talks to it over HTTP.
 
 #![allow(dead_code)]
 
@@ -13,6 +13,48 @@ use std::time::Duration;
 
 use base64::Engine;
 
+/// Which server binary: both have the same command line, routes and answers, and every
+/// end-to-end test runs against each ([`both_servers!`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binary {
+    /// `safe-update-demo`.
+    Actix,
+    /// `safe-update-demo-axum`.
+    Axum,
+}
+
+impl Binary {
+    fn path(self) -> &'static str {
+        match self {
+            Binary::Actix => env!("CARGO_BIN_EXE_safe-update-demo"),
+            Binary::Axum => env!("CARGO_BIN_EXE_safe-update-demo-axum"),
+        }
+    }
+}
+
+/// For each test function named (taking a [`Binary`]), a test `actix::NAME` and a test
+/// `axum::NAME`.
+macro_rules! both_servers {
+    ($($test:ident),* $(,)?) => {
+        mod actix {
+            $(
+                #[test]
+                fn $test() {
+                    super::$test(super::common::Binary::Actix)
+                }
+            )*
+        }
+        mod axum {
+            $(
+                #[test]
+                fn $test() {
+                    super::$test(super::common::Binary::Axum)
+                }
+            )*
+        }
+    };
+}
+
 /// A running server: killed with SIGKILL when dropped.
 pub struct Server {
     child: Child,
@@ -25,8 +67,8 @@ pub struct Server {
 }
 
 /// Runs the binary with `args` after `--db PATH`, feeding `stdin`; returns (success, stderr).
-pub fn cli(db: &Path, args: &[&str], stdin: &str) -> (bool, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_safe-update-demo"))
+pub fn cli(bin: Binary, db: &Path, args: &[&str], stdin: &str) -> (bool, String) {
+    let mut child = Command::new(bin.path())
         .arg("--db")
         .arg(db)
         .args(args)
@@ -57,13 +99,13 @@ pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
 
 impl Server {
     /// Starts the server on `db` and waits for its `listening on` line.
-    pub fn start(db: &Path) -> Server {
-        Server::start_with(db, &[])
+    pub fn start(bin: Binary, db: &Path) -> Server {
+        Server::start_with(bin, db, &[])
     }
 
     /// [`Server::start`] with more command-line arguments.
-    pub fn start_with(db: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_safe-update-demo"))
+    pub fn start_with(bin: Binary, db: &Path, args: &[&str]) -> Server {
+        let mut child = Command::new(bin.path())
             .arg("--db")
             .arg(db)
             .args(["--listen", "127.0.0.1:0"])

@@ -1,0 +1,217 @@
+//! The demo served by actix-web (`safe-update-demo`): routing and extraction only; what the
+//! routes do is in [`api`](crate::api).
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap, ETAG};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{guard, web, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError};
+use safe_update::actix::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
+use safe_update::auth::Identity;
+
+use crate::api::{self, Admin, BODY_LIMIT};
+use crate::client::TrustedProxies;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::model::{User, UserPatch};
+use crate::origin;
+use crate::precondition::etag;
+use crate::server::{self, Options, Shared};
+use crate::update::Sender;
+
+/// The whole application, for `App::new().configure(configure(&shared))`.
+pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
+    let auth = shared.auth.clone();
+    let db = web::Data::from(shared.db.clone());
+    let proxies = web::Data::from(shared.proxies.clone());
+    move |config| {
+        let json = PatchConfig::default().limit(BODY_LIMIT);
+        config
+            .app_data(auth.clone())
+            .app_data(json)
+            .app_data(db.clone())
+            .app_data(proxies.clone())
+            // A name that does not decode (`%FF`) names no user.
+            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
+            .service(
+                web::scope("")
+                    .wrap(from_fn(client_addr))
+                    .service(
+                        web::resource(api::HEALTHZ)
+                            .route(get_or_head().to(healthz))
+                            .default_service(not_allowed(api::HEALTHZ_ALLOW)),
+                    )
+                    // POST takes HTML forms too: a resource of its own, for its own config.
+                    .service(
+                        web::resource(api::PROFILE)
+                            .guard(guard::Post())
+                            .app_data(json.accept_form())
+                            .post(post_profile),
+                    )
+                    .service(
+                        web::resource(api::PROFILE)
+                            .route(get_or_head().to(get_profile))
+                            .patch(update_profile)
+                            // The seed's clients use PUT: same rules, still a merge patch.
+                            .put(update_profile)
+                            .default_service(not_allowed(api::PROFILE_ALLOW)),
+                    )
+                    .service(
+                        web::resource(api::USER)
+                            .route(get_or_head().to(get_user))
+                            .patch(update_user)
+                            .put(update_user)
+                            .default_service(not_allowed(api::USER_ALLOW)),
+                    )
+                    .default_service(web::to(|| async { ApiError::NoRoute.error_response() })),
+            );
+    }
+}
+
+/// Runs the server on `listen` over the database at `path` until interrupted.
+pub fn run(path: &Path, listen: SocketAddr, options: Options) -> Result<(), String> {
+    let shared = Shared::new(server::open(path)?, options)?;
+    let app = configure(&shared);
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || actix_web::App::new().configure(app.clone()))
+            .bind(listen)
+            .map_err(|error| format!("cannot listen on {listen}: {error}"))?;
+        for addr in server.addrs() {
+            server::announce(addr, path);
+        }
+        server.run().await.map_err(|error| error.to_string())
+    })
+}
+
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+fn not_allowed(allow: &'static str) -> actix_web::Route {
+    web::route().to(move || async move { ApiError::MethodNotAllowed { allow }.error_response() })
+}
+
+/// Middleware: puts the client's address in the request's extensions, where the
+/// authenticator's limiter takes it from.
+pub async fn client_addr(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let proxies = req.app_data::<web::Data<TrustedProxies>>().cloned();
+    if let (Some(proxies), Some(peer)) = (proxies, req.peer_addr()) {
+        let lines = |name| req.headers().get_all(name).map(|value| value.as_bytes());
+        let client = proxies.client(peer.ip(), lines("forwarded"), lines("x-forwarded-for"));
+        req.extensions_mut().insert(ClientAddr(client));
+    }
+    next.call(req).await
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(api::health())
+}
+
+async fn get_profile(db: web::Data<Db>, who: Identity) -> Result<HttpResponse, ApiError> {
+    read(db, who.name().to_owned()).await
+}
+
+async fn update_profile(
+    db: web::Data<Db>,
+    patch: SafePatch<UserPatch>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let target = patch.identity().name().to_owned();
+    update(db, target, false, patch, req.headers()).await
+}
+
+/// An HTML form's post (or JSON): refused when another site's page sent it.
+async fn post_profile(
+    db: web::Data<Db>,
+    patch: SafePatch<UserPatch>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let header = |name| req.headers().get(name).map(|value| value.as_bytes());
+    if !origin::same_origin(
+        header(header::HOST),
+        header(header::ORIGIN),
+        header(header::HeaderName::from_static("sec-fetch-site")),
+    ) {
+        return Err(ApiError::CrossSite);
+    }
+    let target = patch.identity().name().to_owned();
+    update(db, target, false, patch, req.headers()).await
+}
+
+async fn get_user(
+    db: web::Data<Db>,
+    _admin: RequireRole<Admin>,
+    username: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    read(db, username.into_inner()).await
+}
+
+/// The role is checked before the body is looked at.
+async fn update_user(
+    db: web::Data<Db>,
+    _admin: RequireRole<Admin>,
+    patch: SafePatch<UserPatch>,
+    username: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    update(db, username.into_inner(), true, patch, req.headers()).await
+}
+
+async fn read(db: web::Data<Db>, username: String) -> Result<HttpResponse, ApiError> {
+    let user = web::block(move || api::read(&db, &username)).await??;
+    Ok(represent(&user))
+}
+
+async fn update(
+    db: web::Data<Db>,
+    target: String,
+    needs_admin: bool,
+    patch: SafePatch<UserPatch>,
+    headers: &HeaderMap,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = headers
+        .get_all(header::IF_MATCH)
+        .map(|value| value.as_bytes());
+    let if_match = api::if_match(if_match)?;
+    let user = web::block(move || {
+        let actor = patch.identity().name().to_owned();
+        let sender = Sender {
+            name: &actor,
+            needs_admin,
+        };
+        let apply = |user: &mut User, roles: &User| patch.apply_with_roles(user, roles);
+        api::update(&db, sender, &target, apply, if_match.as_ref())
+    })
+    .await??;
+    Ok(represent(&user))
+}
+
+/// 200 with the user (never its password hash) and its `ETag`.
+pub fn represent(user: &User) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((ETAG, etag(user.version)))
+        .json(user)
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        ApiError::Unavailable(error.to_string())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.problem().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        respond(&self.logged_problem())
+    }
+}

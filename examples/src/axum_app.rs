@@ -1,0 +1,196 @@
+//! The demo served by axum (`safe-update-demo-axum`): routing and extraction only; what the
+//! routes do is in [`api`](crate::api), as for the actix server, and the answers are the same.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{ConnectInfo, FromRef, Path as UrlPath, Request, State};
+use axum::handler::Handler;
+use axum::http::header::{self, HeaderMap, ETAG};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, MethodRouter};
+use axum::{Extension, Json, Router};
+use safe_update::auth::{Authenticator, Identity};
+use safe_update::axum::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
+
+use crate::api::{self, Admin, BODY_LIMIT};
+use crate::error::ApiError;
+use crate::model::{User, UserPatch};
+use crate::origin;
+use crate::precondition::etag;
+use crate::server::{self, Options, Shared};
+use crate::update::Sender;
+
+impl FromRef<Shared> for Authenticator {
+    fn from_ref(shared: &Shared) -> Authenticator {
+        shared.auth.clone()
+    }
+}
+
+/// The whole application. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`:
+/// the login limiter counts per client address.
+pub fn router(shared: Shared) -> Router {
+    let json = PatchConfig::default().limit(BODY_LIMIT);
+    let healthz = get(healthz);
+    let profile = get(get_profile)
+        .patch(update_profile)
+        // The seed's clients use PUT: same rules, still a merge patch.
+        .put(update_profile)
+        // POST takes HTML forms too; its config replaces the router's for it alone.
+        .post(post_profile.layer(Extension(json.accept_form())));
+    let user = get(get_user).patch(update_user).put(update_user);
+    Router::new()
+        .route(api::HEALTHZ, not_allowed(healthz, api::HEALTHZ_ALLOW))
+        .route(api::PROFILE, not_allowed(profile, api::PROFILE_ALLOW))
+        .route(api::USER, not_allowed(user, api::USER_ALLOW))
+        .fallback(|| async { ApiError::NoRoute })
+        .layer(Extension(json))
+        .layer(middleware::from_fn_with_state(shared.clone(), client_addr))
+        .with_state(shared)
+}
+
+/// Runs the server on `listen` over the database at `path` until interrupted.
+pub fn run(path: &Path, listen: SocketAddr, options: Options) -> Result<(), String> {
+    let shared = Shared::new(server::open(path)?, options)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start the runtime: {error}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|error| format!("cannot listen on {listen}: {error}"))?;
+        let addr = listener.local_addr().map_err(|error| error.to_string())?;
+        server::announce(addr, path);
+        let app = router(shared).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
+            .await
+            .map_err(|error| error.to_string())
+    })
+}
+
+/// Other methods get a 405 problem (with the route's `Allow`, as the actix server lists it).
+fn not_allowed(route: MethodRouter<Shared>, allow: &'static str) -> MethodRouter<Shared> {
+    route.fallback(move || async move { ApiError::MethodNotAllowed { allow } })
+}
+
+/// Middleware: puts the client's address in the request's extensions, where the
+/// authenticator's limiter takes it from.
+async fn client_addr(State(shared): State<Shared>, mut req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>();
+    if let Some(ConnectInfo(peer)) = peer.copied() {
+        let headers = req.headers();
+        let lines = |name| headers.get_all(name).iter().map(|value| value.as_bytes());
+        let client = shared
+            .proxies
+            .client(peer.ip(), lines("forwarded"), lines("x-forwarded-for"));
+        req.extensions_mut().insert(ClientAddr(client));
+    }
+    next.run(req).await
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(api::health())
+}
+
+async fn get_profile(State(shared): State<Shared>, who: Identity) -> Result<Response, ApiError> {
+    read(shared, who.name().to_owned()).await
+}
+
+async fn update_profile(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    patch: SafePatch<UserPatch>,
+) -> Result<Response, ApiError> {
+    let target = patch.identity().name().to_owned();
+    update(shared, target, false, patch, &headers).await
+}
+
+/// An HTML form's post (or JSON): refused when another site's page sent it.
+async fn post_profile(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    patch: SafePatch<UserPatch>,
+) -> Result<Response, ApiError> {
+    let header = |name| headers.get(name).map(|value| value.as_bytes());
+    if !origin::same_origin(
+        header(header::HOST),
+        header(header::ORIGIN),
+        header(header::HeaderName::from_static("sec-fetch-site")),
+    ) {
+        return Err(ApiError::CrossSite);
+    }
+    let target = patch.identity().name().to_owned();
+    update(shared, target, false, patch, &headers).await
+}
+
+async fn get_user(
+    State(shared): State<Shared>,
+    _admin: RequireRole<Admin>,
+    username: Result<UrlPath<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    // A name that does not decode (`%FF`) names no user, as actix-web answers.
+    let UrlPath(username) = username.map_err(|_| ApiError::NotFound)?;
+    read(shared, username).await
+}
+
+/// The role is checked before the body is looked at.
+async fn update_user(
+    State(shared): State<Shared>,
+    _admin: RequireRole<Admin>,
+    username: Result<UrlPath<String>, PathRejection>,
+    headers: HeaderMap,
+    patch: SafePatch<UserPatch>,
+) -> Result<Response, ApiError> {
+    let UrlPath(username) = username.map_err(|_| ApiError::NotFound)?;
+    update(shared, username, true, patch, &headers).await
+}
+
+async fn read(shared: Shared, username: String) -> Result<Response, ApiError> {
+    let user = blocking(move || api::read(&shared.db, &username)).await?;
+    Ok(represent(&user))
+}
+
+async fn update(
+    shared: Shared,
+    target: String,
+    needs_admin: bool,
+    patch: SafePatch<UserPatch>,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    let if_match = headers.get_all(header::IF_MATCH).iter();
+    let if_match = api::if_match(if_match.map(|value| value.as_bytes()))?;
+    let user = blocking(move || {
+        let actor = patch.identity().name().to_owned();
+        let sender = Sender {
+            name: &actor,
+            needs_admin,
+        };
+        let apply = |user: &mut User, roles: &User| patch.apply_with_roles(user, roles);
+        api::update(&shared.db, sender, &target, apply, if_match.as_ref())
+    })
+    .await?;
+    Ok(represent(&user))
+}
+
+/// Runs database work on tokio's blocking pool: SQLite blocks.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| ApiError::Unavailable(error.to_string()))?
+}
+
+/// 200 with the user (never its password hash) and its `ETag`.
+pub fn represent(user: &User) -> Response {
+    ([(ETAG, etag(user.version))], Json(user)).into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        respond(&self.logged_problem())
+    }
+}
