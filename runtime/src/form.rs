@@ -16,6 +16,10 @@ use crate::{Patch, PatchError};
 /// JSON, and what a text input emptied by the user sends), and it is refused for any other
 /// field, as `null` is. A form cannot write a nested model or a list: its values are text.
 ///
+/// Names and values are decoded as the URL Standard says (`+` is a space, `%XX` a byte), and
+/// must then be UTF-8: a value that is not is listed as invalid, a name that is not as unknown.
+/// Nothing is stored with U+FFFD in place of what the client sent.
+///
 /// ```
 /// use safe_update::SafeUpdate;
 ///
@@ -38,5 +42,5 @@ use crate::{Patch, PatchError};
 /// assert!(error.invalid().contains_key("age"));
 /// ```
 pub fn from_form<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
-    crate::__private::from_form_pairs(form_urlencoded::parse(body))
+    crate::__private::from_form_body(body)
 }

@@ -217,41 +217,21 @@ impl Server {
             header("retry-after"),
             header("www-authenticate"),
         );
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap().to_owned()))
+            .collect();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         Response {
             status: response.status().as_u16(),
+            headers,
             json: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
             text,
             etag,
             retry_after,
             challenge,
         }
-    }
-
-    /// Sends a request; every response header as (lower-case name, value).
-    pub fn send_raw_headers(
-        &self,
-        method: &str,
-        path: &str,
-        auth: Option<(&str, &str)>,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> Vec<(String, String)> {
-        let mut request = ureq::http::Request::builder()
-            .method(method)
-            .uri(format!("{}{path}", self.base));
-        if let Some(auth) = auth {
-            request = request.header("Authorization", basic(auth));
-        }
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = self.agent.run(request.body(body).unwrap()).unwrap();
-        response
-            .headers()
-            .iter()
-            .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap().to_owned()))
-            .collect()
     }
 
     /// `GET path` as `user`.
@@ -294,9 +274,17 @@ pub struct Response {
     pub retry_after: Option<String>,
     /// `WWW-Authenticate` header.
     pub challenge: Option<String>,
+    /// Every header, as (lower-case name, value).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Response {
+    /// The value of the header `name` (lower case), if there is one.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let mut found = self.headers.iter().filter(|(key, _)| key == name);
+        found.next().map(|(_, value)| value.as_str())
+    }
+
     /// The machine-readable code of a refusal.
     pub fn code(&self) -> &str {
         self.json["code"].as_str().unwrap_or("")

@@ -7,7 +7,6 @@ use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use super::authenticate::{authenticate, authenticator};
@@ -131,11 +130,12 @@ async fn read<P: Patch>(
     body: Body,
     user: Option<&str>,
 ) -> Result<P, PatchRejection> {
+    // An `Extension(config)` layer puts the config itself in the request's extensions; the
+    // innermost layer (a route's) inserts last and wins.
     let config = parts
         .extensions
-        .get::<Extension<PatchConfig>>()
-        .map(|extension| extension.0)
-        .or_else(|| parts.extensions.get::<PatchConfig>().copied())
+        .get::<PatchConfig>()
+        .copied()
         .unwrap_or_default();
     let header = |name| parts.headers.get(name).map(|value| value.as_bytes());
     let format = config.format(header(CONTENT_TYPE))?;

@@ -11,15 +11,21 @@ use super::de::{Collector, Key};
 use super::Path;
 use crate::{Patch, PatchError};
 
-/// Reads `pairs` into a patch (called by `from_form`).
-pub(crate) fn from_form_pairs<'a, P: Patch>(
-    pairs: impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
-) -> Result<P, PatchError> {
+/// Reads a form body into a patch (called by `from_form`).
+pub(crate) fn from_form_body<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
     let mut collector = Collector::default();
     collector.scanning = true;
     let mut patch = P::default();
     let mut seen = vec![false; P::WRITABLE.len()];
-    for (key, value) in pairs {
+    for (key, value) in pairs(body) {
+        let key = match key {
+            Ok(key) => key,
+            // No field is named with U+FFFD: a name that is not text names none.
+            Err(lossy) => {
+                collector.refuse_key(Path::ROOT, &lossy, Key::Unknown);
+                continue;
+            }
+        };
         let index = match P::__key(&key) {
             Key::Field(index) => index,
             refused => {
@@ -33,6 +39,11 @@ pub(crate) fn from_form_pairs<'a, P: Patch>(
             continue;
         }
         *slot = true;
+        let Ok(value) = value else {
+            let reason = "not UTF-8 text (a form's values are percent-encoded UTF-8)";
+            collector.invalid(Path::ROOT.join_key(&key), reason.to_owned());
+            continue;
+        };
         collector.aborted_at = None;
         // The reader records the value's error with its path; it ends this value only.
         let _ = patch.__field(
@@ -54,6 +65,39 @@ pub(crate) fn from_form_pairs<'a, P: Patch>(
             Err(error)
         }
     }
+}
+
+/// A name or a value of a form: its text, or, when its bytes are not UTF-8, the error with
+/// the lossy text (U+FFFD for what is not).
+type Text<'a> = Result<Cow<'a, str>, String>;
+
+/// The pairs of `application/x-www-form-urlencoded` bytes, as the URL Standard parses them
+/// (split on `&`, then at the first `=`; `+` is a space; percent-decoded), except that bytes
+/// that are not UTF-8 are an error, not replaced with U+FFFD as `form_urlencoded` replaces
+/// them: a value the client did not send must not be stored.
+fn pairs(body: &[u8]) -> impl Iterator<Item = (Text<'_>, Text<'_>)> {
+    body.split(|&byte| byte == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.iter().position(|&byte| byte == b'=') {
+            Some(at) => (decode(&pair[..at]), decode(&pair[at + 1..])),
+            None => (decode(pair), Ok(Cow::Borrowed(""))),
+        })
+}
+
+fn decode(encoded: &[u8]) -> Text<'_> {
+    if !encoded.iter().any(|&byte| byte == b'+' || byte == b'%') {
+        return std::str::from_utf8(encoded)
+            .map(Cow::Borrowed)
+            .map_err(|_| String::from_utf8_lossy(encoded).into_owned());
+    }
+    let spaced: Vec<u8> = encoded
+        .iter()
+        .map(|&byte| if byte == b'+' { b' ' } else { byte })
+        .collect();
+    let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+    String::from_utf8(bytes)
+        .map(Cow::Owned)
+        .map_err(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// Why a form value cannot be read as a field's type.

@@ -36,7 +36,7 @@ pub use read::{
 
 pub(crate) use de::from_json_str;
 #[cfg(feature = "form")]
-pub(crate) use form::from_form_pairs;
+pub(crate) use form::from_form_body;
 
 pub use core;
 pub use serde;

@@ -6,8 +6,9 @@ use crate::Patch;
 
 /// How patch bodies are read: the size limit, and whether a route takes HTML form bodies too.
 ///
-/// actix: put it in the app data (for every route) or in a resource's or route's data (for
-/// that one). axum: add it as an `Extension` layer, to the router or to one route.
+/// actix: put it in the app data (for every route) or in a scope's or resource's data (for
+/// those routes). axum: add it as an `Extension` layer to the router, or to one handler
+/// (`post(handler.layer(Extension(config)))`), whose layer wins.
 ///
 /// ```
 /// use safe_update::web::PatchConfig;
