@@ -1,5 +1,5 @@
 //! The demo served by actix-web (`safe-update-demo`): routing and extraction only; what the
-//! routes do is in [`api`](crate::api).
+//! routes do is in [`api`].
 
 use std::net::SocketAddr;
 use std::path::Path;

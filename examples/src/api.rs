@@ -1,7 +1,7 @@
 //! What the routes do, whatever serves them: health, the caller's profile, any user for
-//! admins. The actix and axum servers ([`actix_app`](crate::actix_app),
-//! [`axum_app`](crate::axum_app)) only route, extract and answer; both call these (blocking,
-//! on their blocking pools), so both answer alike.
+//! admins. The actix and axum servers ([`crate::actix_app`], [`crate::axum_app`]) only
+//! route, extract and answer; both call these (blocking, on their blocking pools), so both
+//! answer alike.
 //!
 //! | route | method | who |
 //! |---|---|---|

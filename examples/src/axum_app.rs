@@ -1,5 +1,5 @@
 //! The demo served by axum (`safe-update-demo-axum`): routing and extraction only; what the
-//! routes do is in [`api`](crate::api), as for the actix server, and the answers are the same.
+//! routes do is in [`api`], as for the actix server, and the answers are the same.
 
 use std::net::SocketAddr;
 use std::path::Path;

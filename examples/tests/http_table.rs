@@ -14,6 +14,7 @@ use std::time::Duration;
 use common::{temp_db, Binary, Server};
 
 const JSON: &str = "application/json";
+const FORM: &str = "application/x-www-form-urlencoded";
 
 fn every_answer_of_the_readme_table(bin: Binary) {
     let (_dir, db) = temp_db();
@@ -142,6 +143,7 @@ fn every_answer_of_the_readme_table(bin: Binary) {
     );
     assert_eq!((stale.status, stale.code()), (412, "precondition_failed"));
     assert_eq!(stale.json["version"], 2);
+    assert_eq!(stale.etag.as_deref(), Some("\"v2\""));
     let current = send(
         "PUT",
         "/profile",
@@ -152,6 +154,40 @@ fn every_answer_of_the_readme_table(bin: Binary) {
     assert_eq!(
         (current.status, current.etag.as_deref()),
         (200, Some("\"v3\""))
+    );
+
+    let form = |body: &'static str, headers: &[(&str, &str)]| {
+        send("POST", "/profile", Some(a), headers, Some((FORM, body)))
+    };
+    let posted = form("bio=from+a+form", &[]);
+    assert_eq!(
+        (posted.status, &posted.json["bio"]),
+        (200, &"from a form".into())
+    );
+    let cleared = form("bio=", &[]);
+    assert_eq!(
+        (cleared.status, &cleared.json["bio"]),
+        (200, &serde_json::Value::Null)
+    );
+    let forbidden_form = form("bio=x&is_admin=true&id=9", &[]);
+    assert_eq!(
+        (forbidden_form.status, forbidden_form.code()),
+        (422, "forbidden_fields")
+    );
+    assert_eq!(forbidden_form.listed("forbidden"), ["id"]);
+    let cross_site = form("bio=x", &[("Origin", "https://elsewhere.example")]);
+    assert_eq!(
+        (cross_site.status, cross_site.code()),
+        (403, "cross_site_request")
+    );
+    let delete = send("DELETE", "/profile", Some(a), &[], None);
+    assert_eq!(
+        (delete.status, delete.code(), delete.header("allow")),
+        (
+            405,
+            "method_not_allowed",
+            Some("GET, HEAD, PATCH, POST, PUT")
+        )
     );
 
     let unquoted = send(
@@ -173,7 +209,7 @@ fn every_answer_of_the_readme_table(bin: Binary) {
         &[],
         Some(("text/plain", "{}")),
     );
-    assert_eq!(text.status, 415);
+    assert_eq!((text.status, text.code()), (415, "unsupported_media_type"));
     assert_eq!(
         text.header("accept-patch"),
         Some("application/merge-patch+json, application/json")
@@ -246,7 +282,7 @@ fn every_answer_of_the_readme_table(bin: Binary) {
     let stored = send("GET", "/profile", Some(a), &[], None);
     assert_eq!(
         (&stored.json["bio"], &stored.json["version"]),
-        (&serde_json::Value::Null, &4.into())
+        (&serde_json::Value::Null, &6.into())
     );
 }
 
