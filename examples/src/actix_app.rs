@@ -18,7 +18,6 @@ use crate::client::TrustedProxies;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::model::{User, UserPatch};
-use crate::origin;
 use crate::precondition::etag;
 use crate::server::{self, Options, Shared};
 use crate::update::Sender;
@@ -133,14 +132,7 @@ async fn post_profile(
     patch: SafePatch<UserPatch>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let header = |name| req.headers().get(name).map(|value| value.as_bytes());
-    if !origin::same_origin(
-        header(header::HOST),
-        header(header::ORIGIN),
-        header(header::HeaderName::from_static("sec-fetch-site")),
-    ) {
-        return Err(ApiError::CrossSite);
-    }
+    api::form_from_own_page(|name| req.headers().get(name).map(|value| value.as_bytes()))?;
     let target = patch.identity().name().to_owned();
     update(db, target, false, patch, req.headers()).await
 }

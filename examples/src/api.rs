@@ -16,6 +16,7 @@ use safe_update::Applied;
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::model::{User, ADMIN};
+use crate::origin;
 use crate::precondition::{self, IfMatch};
 use crate::update::{self, Sender};
 
@@ -69,6 +70,19 @@ pub fn update(
 /// list of entity tags.
 pub fn if_match<'a>(lines: impl Iterator<Item = &'a [u8]>) -> Result<Option<IfMatch>, ApiError> {
     precondition::if_match(lines).map_err(|_| ApiError::BadIfMatch)
+}
+
+/// Refuses a form posted from another site's page ([`origin`]); `header`
+/// gives a request header's value by its lower-case name.
+pub fn form_from_own_page<'a>(
+    header: impl Fn(&'static str) -> Option<&'a [u8]>,
+) -> Result<(), ApiError> {
+    let own = origin::same_origin(header("host"), header("origin"), header("sec-fetch-site"));
+    if own {
+        Ok(())
+    } else {
+        Err(ApiError::CrossSite)
+    }
 }
 
 /// Logs a successful update that changed something: who, whom, which columns.

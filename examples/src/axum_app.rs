@@ -18,7 +18,6 @@ use safe_update::axum::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch
 use crate::api::{self, Admin, BODY_LIMIT};
 use crate::error::ApiError;
 use crate::model::{User, UserPatch};
-use crate::origin;
 use crate::precondition::etag;
 use crate::server::{self, Options, Shared};
 use crate::update::Sender;
@@ -114,14 +113,7 @@ async fn post_profile(
     headers: HeaderMap,
     patch: SafePatch<UserPatch>,
 ) -> Result<Response, ApiError> {
-    let header = |name| headers.get(name).map(|value| value.as_bytes());
-    if !origin::same_origin(
-        header(header::HOST),
-        header(header::ORIGIN),
-        header(header::HeaderName::from_static("sec-fetch-site")),
-    ) {
-        return Err(ApiError::CrossSite);
-    }
+    api::form_from_own_page(|name| headers.get(name).map(|value| value.as_bytes()))?;
     let target = patch.identity().name().to_owned();
     update(shared, target, false, patch, &headers).await
 }

@@ -71,7 +71,8 @@ impl Roles for Session {
 /// A password hash that takes a few hundred ms to check (see `auth_verifier.rs`).
 const SLOW_HASH: &str = "$argon2id$v=19$m=19456,t=40,p=1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-/// alice (admin), bob, and `slow`, whose check is slow; hashed once for the whole file.
+/// alice (admin), bob, `slow`, whose check is slow, and `broken`, whose stored hash is not
+/// one; hashed once for the whole file.
 pub fn users() -> Arc<MemoryStore> {
     static USERS: std::sync::OnceLock<Arc<MemoryStore>> = std::sync::OnceLock::new();
     USERS
@@ -82,6 +83,8 @@ pub fn users() -> Arc<MemoryStore> {
                 .with_user("bob", "battery staple", ["user"])
                 .unwrap();
             store.insert(StoredUser::new("slow", SLOW_HASH, ["user"]));
+            // Not a PHC string: the operator's mistake, answered as a wrong password.
+            store.insert(StoredUser::new("broken", "correct horse", ["user"]));
             Arc::new(store)
         })
         .clone()

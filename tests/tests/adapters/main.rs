@@ -16,7 +16,7 @@ use safe_update::web::PatchConfig;
 use serde_json::{json, Value};
 
 use app::{bob, builder, Profile, State};
-use client::{request, Pair, Request};
+use client::{request, Answer, Pair, Request};
 
 const CHALLENGE: &str = r#"Basic realm="the \"staff\" \\ area", charset="UTF-8""#;
 const JSON: &str = "application/json";
@@ -198,12 +198,13 @@ fn a_store_failure_is_503_and_tells_the_client_nothing() {
     assert!(!answer.text().contains("sqlite"), "{}", answer.text());
 }
 
-#[test]
-fn when_every_verification_slot_stays_taken_the_answer_is_503_with_retry_after() {
+/// On each server: a request whose check holds the only verification slot for a few hundred
+/// ms, then one that needs a slot and waits for it up to `slot_wait`; both answers.
+fn race_for_the_only_slot(slot_wait: Duration) -> Vec<(Answer, Answer)> {
     let one_slot = || {
         builder()
             .max_concurrent_verifications(1)
-            .slot_wait(Duration::from_millis(30))
+            .slot_wait(slot_wait)
             .build()
             .unwrap()
     };
@@ -221,10 +222,16 @@ fn when_every_verification_slot_stays_taken_the_answer_is_503_with_retry_after()
         let waiting = request("GET", "/me")
             .login("alice", "correct horse")
             .send(base);
-        answers.push((slow.join().unwrap().status, waiting));
+        answers.push((slow.join().unwrap(), waiting));
     }
+    answers
+}
+
+#[test]
+fn when_every_verification_slot_stays_taken_the_answer_is_503_with_retry_after() {
+    let answers = race_for_the_only_slot(Duration::from_millis(30));
     for (slow, waiting) in &answers {
-        assert_eq!(*slow, 401);
+        assert_eq!(slow.status, 401);
         assert_eq!(
             (
                 waiting.status,
@@ -235,6 +242,30 @@ fn when_every_verification_slot_stays_taken_the_answer_is_503_with_retry_after()
         );
     }
     assert_eq!(answers[0].1.json(), answers[1].1.json());
+}
+
+#[test]
+fn a_request_waits_for_a_slot_without_failing() {
+    for (slow, waiting) in race_for_the_only_slot(Duration::from_secs(10)) {
+        assert_eq!(slow.status, 401);
+        assert_eq!((waiting.status, waiting.text()), (200, "alice".to_owned()));
+    }
+}
+
+#[test]
+fn an_unusable_stored_hash_is_answered_as_a_wrong_password() {
+    let (pair, _) = start_default();
+    let broken = pair.send(request("GET", "/me").login("broken", "correct horse"));
+    let wrong = pair.send(request("GET", "/me").login("bob", "wrong"));
+    assert_eq!(
+        (
+            broken.status,
+            broken.header("www-authenticate"),
+            broken.json()
+        ),
+        (wrong.status, wrong.header("www-authenticate"), wrong.json())
+    );
+    assert_eq!(broken.status, 401);
 }
 
 #[test]
