@@ -197,6 +197,13 @@ else
         mkdir -p "$corpus"
         dict=()
         [ -f "$ROOT/benches/fuzz/$target.dict" ] && dict=("-dict=$ROOT/benches/fuzz/$target.dict")
+        # A target that does not build is not a crash: say which it is.
+        if ! cargo +nightly fuzz build --fuzz-dir benches/fuzz -O "$target" \
+            >"$WORK/fuzz.$target.build.log" 2>&1; then
+            grep -E "^error" -A5 "$WORK/fuzz.$target.build.log" | head -20 >&2 || true
+            result "fuzz:$target" fail "the fuzz target does not build (log above)"
+            continue
+        fi
         if cargo +nightly fuzz run --fuzz-dir benches/fuzz -O "$target" "$corpus" \
             "$ROOT/benches/fuzz/seeds/$target" -- -max_total_time="$FUZZ_SECONDS" \
             -print_final_stats=1 "${dict[@]}" >"$WORK/fuzz.$target.log" 2>&1; then

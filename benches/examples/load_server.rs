@@ -2,7 +2,8 @@
 //! and the `PATCH /profile` handler either the demo's own (`SafePatch<UserPatch>`) or the
 //! baseline, the same handler with plain `Identity` + `web::Json<UserPatch>` extractors.
 //!
-//! `load_server --db PATH [--listen 127.0.0.1:0] [--handler safe|json] [--cache on|off]`
+//! `load_server --database-url URL [--listen 127.0.0.1:0] [--handler safe|json] [--cache on|off]`
+//! (`--db PATH` for `--database-url sqlite:PATH`)
 //!
 //! Like the demo it seeds `alice` and `admin` on an empty database, prints their passwords
 //! and `listening on http://ADDR`, and logs (INFO, audit events included) to stderr. With the
@@ -11,7 +12,6 @@
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,18 +19,19 @@ use actix_web::http::header::IF_MATCH;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use safe_update::actix::PatchRejection;
-use safe_update::auth::{Authenticator, Blocking, Identity, NoLimit};
+use safe_update::auth::{Authenticator, Identity, Limits, NoLimit};
 use safe_update_demo::actix_app::{self, client_addr};
 use safe_update_demo::api::{self, BODY_LIMIT};
-use safe_update_demo::db::Db;
+use safe_update_demo::db::{Database, DatabaseUrl};
 use safe_update_demo::error::ApiError;
 use safe_update_demo::model::{User, UserPatch};
 use safe_update_demo::server::{self, Shared};
-use safe_update_demo::store::SqliteStore;
+use safe_update_demo::store::DbStore;
+use safe_update_demo::throttle::DbLimiter;
 use safe_update_demo::update::Sender;
 
 struct Options {
-    db: PathBuf,
+    db: DatabaseUrl,
     listen: SocketAddr,
     json_handler: bool,
     cache: bool,
@@ -38,7 +39,7 @@ struct Options {
 
 fn options() -> Options {
     let mut options = Options {
-        db: PathBuf::from("load.db"),
+        db: DatabaseUrl::Sqlite("load.db".into()),
         listen: "127.0.0.1:0".parse().expect("address"),
         json_handler: false,
         cache: true,
@@ -49,7 +50,8 @@ fn options() -> Options {
             .next()
             .unwrap_or_else(|| panic!("{flag} needs a value"));
         match (flag.as_str(), value.as_str()) {
-            ("--db", path) => options.db = PathBuf::from(path),
+            ("--db", path) => options.db = DatabaseUrl::Sqlite(path.into()),
+            ("--database-url", url) => options.db = url.parse().expect("--database-url URL"),
             ("--listen", addr) => options.listen = addr.parse().expect("--listen ADDR"),
             ("--handler", "safe") => options.json_handler = false,
             ("--handler", "json") => options.json_handler = true,
@@ -67,21 +69,22 @@ fn main() -> Result<(), String> {
         .with_writer(std::io::stderr)
         .with_max_level(tracing::Level::INFO)
         .init();
-    let db = server::open(&options.db)?;
-    let store = Blocking::new(SqliteStore::new(Arc::clone(&db)));
-    let mut builder = Authenticator::builder(store).realm("safe-update demo");
-    if !options.cache {
-        builder = builder.cache_ttl(Duration::ZERO).limiter(NoLimit);
-    }
-    let auth = builder.build().map_err(|error| error.to_string())?;
-    let shared = Shared {
-        db,
-        auth,
-        proxies: Arc::default(),
-    };
-    let app = actix_app::configure(&shared);
-    let json_handler = options.json_handler;
     actix_web::rt::System::new().block_on(async move {
+        let db = server::open(&options.db).await?;
+        let mut builder = Authenticator::builder(DbStore::new(db.clone()))
+            .realm("safe-update demo")
+            .limiter(DbLimiter::new(db.clone(), Limits::default()));
+        if !options.cache {
+            builder = builder.cache_ttl(Duration::ZERO).limiter(NoLimit);
+        }
+        let auth = builder.build().map_err(|error| error.to_string())?;
+        let shared = Shared {
+            db,
+            auth,
+            proxies: Arc::default(),
+        };
+        let app = actix_app::configure(&shared);
+        let json_handler = options.json_handler;
         let server = HttpServer::new(move || {
             let shared = shared.clone();
             let app = app.clone();
@@ -92,7 +95,7 @@ fn main() -> Result<(), String> {
                 // The demo's app with its `PATCH /profile` handler swapped for the baseline.
                 config
                     .app_data(shared.auth.clone())
-                    .app_data(web::Data::from(Arc::clone(&shared.db)))
+                    .app_data(web::Data::new(shared.db.clone()))
                     .app_data(web::Data::from(Arc::clone(&shared.proxies)))
                     .app_data(web::JsonConfig::default().limit(BODY_LIMIT))
                     .service(
@@ -113,7 +116,7 @@ fn main() -> Result<(), String> {
 
 /// The baseline: the demo's `update_profile` with plain extractors instead of `SafePatch`.
 async fn update_profile_json(
-    db: web::Data<Db>,
+    db: web::Data<Database>,
     who: Identity,
     patch: web::Json<UserPatch>,
     req: HttpRequest,
@@ -121,16 +124,13 @@ async fn update_profile_json(
     let if_match = req.headers().get_all(IF_MATCH);
     let if_match = api::if_match(if_match.map(|value| value.as_bytes()))?;
     let patch = patch.into_inner();
-    let user = web::block(move || {
-        let sender = Sender {
-            name: who.name(),
-            needs_admin: false,
-        };
-        let apply = |user: &mut User, roles: &User| {
-            patch.apply_as(user, roles).map_err(PatchRejection::from)
-        };
-        api::update(&db, sender, who.name(), apply, if_match.as_ref())
-    })
-    .await??;
+    let sender = Sender {
+        name: who.name().to_owned(),
+        needs_admin: false,
+    };
+    let apply = Box::new(move |user: &mut User, roles: &User| {
+        patch.apply_as(user, roles).map_err(PatchRejection::from)
+    });
+    let user = api::update(&db, sender, who.name().to_owned(), apply, if_match).await?;
     Ok(actix_app::represent(&user))
 }

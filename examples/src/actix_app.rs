@@ -2,7 +2,6 @@
 //! routes do is in [`api`].
 
 use std::net::SocketAddr;
-use std::path::Path;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -15,7 +14,7 @@ use safe_update::auth::Identity;
 
 use crate::api::{self, Admin, BODY_LIMIT};
 use crate::client::TrustedProxies;
-use crate::db::Db;
+use crate::db::{Database, DatabaseUrl};
 use crate::error::ApiError;
 use crate::model::{User, UserPatch};
 use crate::precondition::etag;
@@ -25,7 +24,7 @@ use crate::update::Sender;
 /// The whole application, for `App::new().configure(configure(&shared))`.
 pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
     let auth = shared.auth.clone();
-    let db = web::Data::from(shared.db.clone());
+    let db = web::Data::new(shared.db.clone());
     let proxies = web::Data::from(shared.proxies.clone());
     move |config| {
         let json = PatchConfig::default().limit(BODY_LIMIT);
@@ -71,16 +70,18 @@ pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + 
     }
 }
 
-/// Runs the server on `listen` over the database at `path` until interrupted.
-pub fn run(path: &Path, listen: SocketAddr, options: Options) -> Result<(), String> {
-    let shared = Shared::new(server::open(path)?, options)?;
-    let app = configure(&shared);
+/// Runs the server on `listen` over the database at `url` until interrupted.
+pub fn run(url: &DatabaseUrl, listen: SocketAddr, options: Options) -> Result<(), String> {
     actix_web::rt::System::new().block_on(async move {
+        // Opened in the runtime that lives as long as the server (PostgreSQL connections run
+        // on the runtime that opened them).
+        let shared = Shared::new(server::open(url).await?, options)?;
+        let app = configure(&shared);
         let server = HttpServer::new(move || actix_web::App::new().configure(app.clone()))
             .bind(listen)
             .map_err(|error| format!("cannot listen on {listen}: {error}"))?;
         for addr in server.addrs() {
-            server::announce(addr, path);
+            server::announce(addr, url);
         }
         server.run().await.map_err(|error| error.to_string())
     })
@@ -113,12 +114,12 @@ async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(api::health())
 }
 
-async fn get_profile(db: web::Data<Db>, who: Identity) -> Result<HttpResponse, ApiError> {
+async fn get_profile(db: web::Data<Database>, who: Identity) -> Result<HttpResponse, ApiError> {
     read(db, who.name().to_owned()).await
 }
 
 async fn update_profile(
-    db: web::Data<Db>,
+    db: web::Data<Database>,
     patch: SafePatch<UserPatch>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -128,7 +129,7 @@ async fn update_profile(
 
 /// An HTML form's post (or JSON): refused when another site's page sent it.
 async fn post_profile(
-    db: web::Data<Db>,
+    db: web::Data<Database>,
     patch: SafePatch<UserPatch>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -138,7 +139,7 @@ async fn post_profile(
 }
 
 async fn get_user(
-    db: web::Data<Db>,
+    db: web::Data<Database>,
     _admin: RequireRole<Admin>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -147,7 +148,7 @@ async fn get_user(
 
 /// The role is checked before the body is looked at.
 async fn update_user(
-    db: web::Data<Db>,
+    db: web::Data<Database>,
     _admin: RequireRole<Admin>,
     patch: SafePatch<UserPatch>,
     username: web::Path<String>,
@@ -156,13 +157,12 @@ async fn update_user(
     update(db, username.into_inner(), true, patch, req.headers()).await
 }
 
-async fn read(db: web::Data<Db>, username: String) -> Result<HttpResponse, ApiError> {
-    let user = web::block(move || api::read(&db, &username)).await??;
-    Ok(represent(&user))
+async fn read(db: web::Data<Database>, username: String) -> Result<HttpResponse, ApiError> {
+    Ok(represent(&api::read(&db, &username).await?))
 }
 
 async fn update(
-    db: web::Data<Db>,
+    db: web::Data<Database>,
     target: String,
     needs_admin: bool,
     patch: SafePatch<UserPatch>,
@@ -172,16 +172,12 @@ async fn update(
         .get_all(header::IF_MATCH)
         .map(|value| value.as_bytes());
     let if_match = api::if_match(if_match)?;
-    let user = web::block(move || {
-        let actor = patch.identity().name().to_owned();
-        let sender = Sender {
-            name: &actor,
-            needs_admin,
-        };
-        let apply = |user: &mut User, roles: &User| patch.apply_with_roles(user, roles);
-        api::update(&db, sender, &target, apply, if_match.as_ref())
-    })
-    .await??;
+    let sender = Sender {
+        name: patch.identity().name().to_owned(),
+        needs_admin,
+    };
+    let apply = Box::new(move |user: &mut User, roles: &User| patch.apply_with_roles(user, roles));
+    let user = api::update(&db, sender, target, apply, if_match).await?;
     Ok(represent(&user))
 }
 
@@ -190,12 +186,6 @@ pub fn represent(user: &User) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((ETAG, etag(user.version)))
         .json(user)
-}
-
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(error: actix_web::error::BlockingError) -> Self {
-        ApiError::Unavailable(error.to_string())
-    }
 }
 
 impl ResponseError for ApiError {

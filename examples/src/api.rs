@@ -1,7 +1,6 @@
 //! What the routes do, whatever serves them: health, the caller's profile, any user for
 //! admins. The actix and axum servers ([`crate::actix_app`], [`crate::axum_app`]) only
-//! route, extract and answer; both call these (blocking, on their blocking pools), so both
-//! answer alike.
+//! route, extract and answer; both call these, so both answer alike, over either database.
 //!
 //! | route | method | who |
 //! |---|---|---|
@@ -10,15 +9,14 @@
 //! | `/profile` | POST (an HTML form, or JSON) | any user, on itself |
 //! | `/users/{username}` | GET, PATCH, PUT | admins |
 
-use safe_update::web::{PatchRejection, Role};
-use safe_update::Applied;
+use safe_update::web::Role;
 
-use crate::db::{self, Db};
+use crate::db::Database;
 use crate::error::ApiError;
 use crate::model::{User, ADMIN};
 use crate::origin;
 use crate::precondition::{self, IfMatch};
-use crate::update::{self, Sender};
+use crate::update::{Apply, Sender};
 
 /// Liveness, without authentication.
 pub const HEALTHZ: &str = "/healthz";
@@ -46,23 +44,24 @@ impl Role for Admin {
     const NAME: &'static str = ADMIN;
 }
 
-/// The user called `username`; blocking.
-pub fn read(db: &Db, username: &str) -> Result<User, ApiError> {
-    db.with(|conn| db::user_by_name(conn, username))?
-        .ok_or(ApiError::NotFound)
+/// The user called `username`.
+pub async fn read(db: &Database, username: &str) -> Result<User, ApiError> {
+    db.user(username).await?.ok_or(ApiError::NotFound)
 }
 
-/// Applies a patch for `sender` to the user called `target` ([`update::run`]) and writes
-/// the audit event; blocking. `apply` is given the sender's roles of this moment.
-pub fn update(
-    db: &Db,
-    sender: Sender<'_>,
-    target: &str,
-    apply: impl FnOnce(&mut User, &User) -> Result<Applied, PatchRejection>,
-    if_match: Option<&IfMatch>,
+/// Applies a patch for `sender` to the user called `target` in one transaction
+/// ([`crate::update`]) and writes the audit event. `apply` is given the sender's roles of this
+/// moment.
+pub async fn update(
+    db: &Database,
+    sender: Sender,
+    target: String,
+    apply: Apply,
+    if_match: Option<IfMatch>,
 ) -> Result<User, ApiError> {
-    let (user, changed) = update::run(db, sender, target, apply, if_match)?;
-    audit(sender.name, &user, &changed);
+    let actor = sender.name.clone();
+    let (user, changed) = db.update(sender, target, apply, if_match).await?;
+    audit(&actor, &user, &changed);
     Ok(user)
 }
 

@@ -2,7 +2,6 @@
 //! routes do is in [`api`], as for the actix server, and the answers are the same.
 
 use std::net::SocketAddr;
-use std::path::Path;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, FromRef, Path as UrlPath, Request, State};
@@ -16,6 +15,7 @@ use safe_update::auth::{Authenticator, Identity};
 use safe_update::axum::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
 
 use crate::api::{self, Admin, BODY_LIMIT};
+use crate::db::DatabaseUrl;
 use crate::error::ApiError;
 use crate::model::{User, UserPatch};
 use crate::precondition::etag;
@@ -50,19 +50,19 @@ pub fn router(shared: Shared) -> Router {
         .with_state(shared)
 }
 
-/// Runs the server on `listen` over the database at `path` until interrupted.
-pub fn run(path: &Path, listen: SocketAddr, options: Options) -> Result<(), String> {
-    let shared = Shared::new(server::open(path)?, options)?;
+/// Runs the server on `listen` over the database at `url` until interrupted.
+pub fn run(url: &DatabaseUrl, listen: SocketAddr, options: Options) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|error| format!("cannot start the runtime: {error}"))?;
     runtime.block_on(async move {
+        let shared = Shared::new(server::open(url).await?, options)?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|error| format!("cannot listen on {listen}: {error}"))?;
         let addr = listener.local_addr().map_err(|error| error.to_string())?;
-        server::announce(addr, path);
+        server::announce(addr, url);
         let app = router(shared).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app)
             .await
@@ -141,8 +141,7 @@ async fn update_user(
 }
 
 async fn read(shared: Shared, username: String) -> Result<Response, ApiError> {
-    let user = blocking(move || api::read(&shared.db, &username)).await?;
-    Ok(represent(&user))
+    Ok(represent(&api::read(&shared.db, &username).await?))
 }
 
 async fn update(
@@ -154,26 +153,13 @@ async fn update(
 ) -> Result<Response, ApiError> {
     let if_match = headers.get_all(header::IF_MATCH).iter();
     let if_match = api::if_match(if_match.map(|value| value.as_bytes()))?;
-    let user = blocking(move || {
-        let actor = patch.identity().name().to_owned();
-        let sender = Sender {
-            name: &actor,
-            needs_admin,
-        };
-        let apply = |user: &mut User, roles: &User| patch.apply_with_roles(user, roles);
-        api::update(&shared.db, sender, &target, apply, if_match.as_ref())
-    })
-    .await?;
+    let sender = Sender {
+        name: patch.identity().name().to_owned(),
+        needs_admin,
+    };
+    let apply = Box::new(move |user: &mut User, roles: &User| patch.apply_with_roles(user, roles));
+    let user = api::update(&shared.db, sender, target, apply, if_match).await?;
     Ok(represent(&user))
-}
-
-/// Runs database work on tokio's blocking pool: SQLite blocks.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|error| ApiError::Unavailable(error.to_string()))?
 }
 
 /// 200 with the user (never its password hash) and its `ETag`.

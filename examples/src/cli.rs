@@ -2,19 +2,19 @@
 
 use std::io::BufRead;
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use safe_update::auth::{hash_password, Credentials, CredentialsError, Password};
 use zeroize::Zeroizing;
 
-use crate::db::{self, Db};
+use crate::db::{Database, DatabaseUrl};
 use crate::model;
 use crate::server::Options;
 
 /// How a binary serves: `actix_app::run` or `axum_app::run`.
-pub type Serve = fn(&Path, SocketAddr, Options) -> Result<(), String>;
+pub type Serve = fn(&DatabaseUrl, SocketAddr, Options) -> Result<(), String>;
 
 /// The `main` of both binaries: parses the command line, then serves with `serve` or runs the
 /// administrative command.
@@ -24,14 +24,15 @@ pub fn main(serve: Serve) -> ExitCode {
         .with_writer(std::io::stderr)
         .with_max_level(tracing::Level::INFO)
         .init();
+    let url = cli.database_url();
     let result = match cli.command {
-        Some(command) => run(&cli.db, command),
+        Some(command) => run(&url, command),
         None => {
             let options = Options {
                 trusted_proxies: cli.trusted_proxies,
                 ..Default::default()
             };
-            serve(&cli.db, cli.listen, options)
+            serve(&url, cli.listen, options)
         }
     };
     match result {
@@ -43,13 +44,23 @@ pub fn main(serve: Serve) -> ExitCode {
     }
 }
 
-/// Demo server of safe-update: a profile API over SQLite and HTTP Basic Auth.
+/// Demo server of safe-update: a profile API over SQLite or PostgreSQL and HTTP Basic Auth.
 #[derive(Debug, Parser)]
 #[command(version)]
 pub struct Cli {
-    /// SQLite database file; created and migrated when missing.
-    #[arg(long, global = true, default_value = "demo.db", value_name = "PATH")]
-    pub db: PathBuf,
+    /// Where the data lives: `sqlite:PATH` (created when missing) or
+    /// `postgres://USER@HOST:PORT/DATABASE`; migrated on start. Default: `sqlite:demo.db`.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        value_name = "URL",
+        conflicts_with = "db"
+    )]
+    pub database_url: Option<DatabaseUrl>,
+    /// SQLite database file: the same as `--database-url sqlite:PATH`.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
     /// Address to listen on; port 0 picks a free port (the bound address is printed).
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub listen: SocketAddr,
@@ -60,6 +71,18 @@ pub struct Cli {
     /// Administrative command; without one, the server runs.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The database named by `--database-url`, `DATABASE_URL` or `--db`; `sqlite:demo.db`
+    /// without any.
+    pub fn database_url(&self) -> DatabaseUrl {
+        match (&self.database_url, &self.db) {
+            (Some(url), _) => url.clone(),
+            (None, Some(path)) => DatabaseUrl::Sqlite(path.clone()),
+            (None, None) => DatabaseUrl::Sqlite(PathBuf::from("demo.db")),
+        }
+    }
 }
 
 /// Administrative commands, run against the database and without a server.
@@ -121,9 +144,8 @@ pub fn check_password(username: &str, password: &str) -> Result<(), String> {
     }
 }
 
-/// Runs an administrative command against the database at `path`.
-pub fn run(path: &Path, command: Command) -> Result<(), String> {
-    let db = Db::open(path).map_err(|error| format!("cannot open {}: {error}", path.display()))?;
+/// Runs an administrative command against the database at `url`.
+pub fn run(url: &DatabaseUrl, command: Command) -> Result<(), String> {
     let (username, created) = match &command {
         Command::AddUser { username, .. } => (username, true),
         Command::SetPassword { username } => (username, false),
@@ -131,14 +153,21 @@ pub fn run(path: &Path, command: Command) -> Result<(), String> {
     model::username(username)?;
     let password = read_password(username)?;
     let hash = hash_password(password.expose()).map_err(|error| error.to_string())?;
-    let written = db
-        .write(|conn| match command {
-            Command::AddUser { admin, .. } => {
-                db::insert_user(conn, username, admin, &hash).map(|user| user.is_some())
-            }
-            Command::SetPassword { .. } => db::set_password(conn, username, &hash),
-        })
-        .map_err(|error| error.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start the runtime: {error}"))?;
+    let written = runtime.block_on(async {
+        let db = Database::open(url).await?;
+        let written = match command {
+            Command::AddUser { admin, .. } => db
+                .insert_user(username, admin, &hash)
+                .await
+                .map(|user| user.is_some()),
+            Command::SetPassword { .. } => db.set_password(username, &hash).await,
+        };
+        written.map_err(|error| error.to_string())
+    })?;
     match (written, created) {
         (true, true) => eprintln!("created user {username}"),
         (true, false) => eprintln!("changed the password of {username}"),

@@ -4,6 +4,7 @@ use std::fmt;
 
 use safe_update::web::Problem;
 
+use crate::db::DbError;
 use crate::model::ADMIN;
 use crate::precondition::etag;
 use crate::update::UpdateError;
@@ -27,8 +28,6 @@ pub enum ApiError {
     /// A form post from another site's page (cross-site request forgery: the browser would
     /// have added the user's Basic credentials by itself).
     CrossSite,
-    /// The database failed or the blocking pool is gone.
-    Unavailable(String),
 }
 
 impl From<UpdateError> for ApiError {
@@ -37,8 +36,8 @@ impl From<UpdateError> for ApiError {
     }
 }
 
-impl From<rusqlite::Error> for ApiError {
-    fn from(error: rusqlite::Error) -> Self {
+impl From<DbError> for ApiError {
+    fn from(error: DbError) -> Self {
         ApiError::Update(UpdateError::Db(error))
     }
 }
@@ -68,7 +67,7 @@ impl fmt::Display for ApiError {
                 etag(*version)
             ),
             ApiError::Update(UpdateError::Refused(rejection)) => rejection.fmt(f),
-            ApiError::Update(UpdateError::Db(_)) | ApiError::Unavailable(_) => {
+            ApiError::Update(UpdateError::Db(_)) => {
                 f.write_str("the database is unavailable; try again")
             }
         }
@@ -116,13 +115,13 @@ impl ApiError {
                 self.to_string(),
             ),
             ApiError::Update(UpdateError::Refused(rejection)) => rejection.problem(),
-            ApiError::Update(UpdateError::Db(error)) if !is_busy(error) => Problem::new(
+            ApiError::Update(UpdateError::Db(error)) if !error.is_transient() => Problem::new(
                 500,
                 "database_error",
                 "Database error",
                 "the database failed; the update was not written",
             ),
-            ApiError::Update(UpdateError::Db(_)) | ApiError::Unavailable(_) => {
+            ApiError::Update(UpdateError::Db(_)) => {
                 Problem::new(503, "unavailable", "Unavailable", self.to_string())
                     .with_header("retry-after", "1")
             }
@@ -133,7 +132,6 @@ impl ApiError {
     pub fn logged_problem(&self) -> Problem {
         match self {
             ApiError::Update(UpdateError::Db(error)) => tracing::error!(%error, "database failed"),
-            ApiError::Unavailable(error) => tracing::error!(%error, "blocking pool failed"),
             ApiError::CrossSite => tracing::warn!(
                 target: safe_update::auth::SECURITY_LOG_TARGET,
                 "refused: a form posted from another site"
@@ -142,12 +140,4 @@ impl ApiError {
         }
         self.problem()
     }
-}
-
-/// Whether SQLite gave up waiting for a lock: worth a retry.
-fn is_busy(error: &rusqlite::Error) -> bool {
-    matches!(
-        error.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
 }

@@ -1,5 +1,6 @@
-//! Demo server of `safe-update`: a user profile API over SQLite and HTTP Basic Auth in which
-//! a client can write only the fields the model allows it to (no mass assignment).
+//! Demo server of `safe-update`: a user profile API over SQLite or PostgreSQL and HTTP Basic
+//! Auth in which a client can write only the fields the model allows it to (no mass
+//! assignment).
 #![forbid(unsafe_code)]
 
 pub mod actix_app;
@@ -15,4 +16,5 @@ pub mod precondition;
 pub mod seed;
 pub mod server;
 pub mod store;
+pub mod throttle;
 pub mod update;

@@ -2,7 +2,7 @@
 
 use rand_core::{OsRng, RngCore};
 
-use crate::db::{self, Db};
+use crate::db::Database;
 
 /// Characters of generated passwords: no look-alikes (0/O, 1/l/I).
 const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -30,15 +30,12 @@ pub fn random_password() -> String {
 
 /// Creates `alice` and `admin` if the database has no user; returns their names and
 /// passwords, to be shown once. `hash` turns a password into a PHC string.
-pub fn seed(
-    db: &Db,
+pub async fn seed(
+    db: &Database,
     hash: impl Fn(&str) -> Result<String, String>,
 ) -> Result<Vec<(&'static str, bool, String)>, String> {
-    let empty = db
-        .with(|conn| db::count_users(conn))
-        .map_err(|e| e.to_string())?
-        == 0;
-    if !empty {
+    let users = db.count_users().await.map_err(|e| e.to_string())?;
+    if users > 0 {
         return Ok(Vec::new());
     }
     let mut created = Vec::new();
@@ -46,7 +43,8 @@ pub fn seed(
         let password = random_password();
         let phc = hash(&password)?;
         let inserted = db
-            .write(|conn| db::insert_user(conn, name, is_admin, &phc))
+            .insert_user(name, is_admin, &phc)
+            .await
             .map_err(|e| e.to_string())?;
         // Another process may have seeded meanwhile; its passwords were shown there.
         if inserted.is_some() {

@@ -1,21 +1,23 @@
-//! Start-up, whichever framework serves: open and seed the database, build the authenticator
-//! (with its login limiter), and what every worker shares.
+//! Start-up, whichever framework serves and whichever database holds the data: open, migrate
+//! and seed the database, build the authenticator (with its login limiter), and what every
+//! worker shares.
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
 use std::sync::Arc;
 
-use safe_update::auth::{hash_password, Authenticator, Blocking, Limits, MemoryLimiter};
+use safe_update::auth::{hash_password, Authenticator, Limits};
 
 use crate::client::TrustedProxies;
-use crate::db::Db;
+use crate::db::{Database, DatabaseUrl};
 use crate::seed;
-use crate::store::SqliteStore;
+use crate::store::DbStore;
+use crate::throttle::DbLimiter;
 
 /// What the server is started with, beyond its database.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// How many password checks the login limiter allows.
+    /// How many password checks the login limiter allows (counted in the database, for every
+    /// instance together).
     pub limits: Limits,
     /// Reverse proxies whose forwarding headers name the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<IpAddr>,
@@ -26,7 +28,7 @@ pub struct Options {
 #[derive(Clone)]
 pub struct Shared {
     /// The database.
-    pub db: Arc<Db>,
+    pub db: Database,
     /// Basic Auth over the `users` table.
     pub auth: Authenticator,
     /// Whose forwarding headers name the client.
@@ -35,11 +37,10 @@ pub struct Shared {
 
 impl Shared {
     /// The shared state over an open database.
-    pub fn new(db: Arc<Db>, options: Options) -> Result<Shared, String> {
-        let store = Blocking::new(SqliteStore::new(Arc::clone(&db)));
-        let auth = Authenticator::builder(store)
+    pub fn new(db: Database, options: Options) -> Result<Shared, String> {
+        let auth = Authenticator::builder(DbStore::new(db.clone()))
             .realm("safe-update demo")
-            .limiter(MemoryLimiter::new(options.limits))
+            .limiter(DbLimiter::new(db.clone(), options.limits))
             .build()
             .map_err(|error| error.to_string())?;
         Ok(Shared {
@@ -50,13 +51,13 @@ impl Shared {
     }
 }
 
-/// Opens the database at `path`, creating it if needed, and seeds an empty one, printing the
-/// passwords of the users it creates (once: they are stored hashed).
-pub fn open(path: &Path) -> Result<Arc<Db>, String> {
-    let opened = Db::open(path).map_err(|error| format!("cannot open {}: {error}", path.display()));
-    let db = Arc::new(opened?);
+/// Opens the database at `url` (an SQLite file is created if needed), applies its
+/// migrations, and seeds an empty one, printing the passwords of the users it creates (once:
+/// they are stored hashed).
+pub async fn open(url: &DatabaseUrl) -> Result<Database, String> {
+    let db = Database::open(url).await?;
     let hash = |password: &str| hash_password(password).map_err(|error| error.to_string());
-    for (name, is_admin, password) in seed::seed(&db, hash)? {
+    for (name, is_admin, password) in seed::seed(&db, hash).await? {
         let role = if is_admin { " (role admin)" } else { "" };
         println!("created user {name}{role} with password: {password}");
     }
@@ -64,8 +65,8 @@ pub fn open(path: &Path) -> Result<Arc<Db>, String> {
 }
 
 /// Says where the server listens, once bound.
-pub fn announce(addr: SocketAddr, path: &Path) {
+pub fn announce(addr: SocketAddr, url: &DatabaseUrl) {
     // Tests and scripts wait for this line: it names the port when `--listen` gave 0.
     println!("listening on http://{addr}");
-    tracing::info!(%addr, db = %path.display(), "listening");
+    tracing::info!(%addr, db = %url, "listening");
 }

@@ -6,11 +6,11 @@
 #[macro_use]
 mod common;
 
-use common::{temp_db, Binary, Server};
+use common::{Server, Setup};
 
-fn admin_routes_and_the_gated_field(bin: Binary) {
-    let (_dir, db) = temp_db();
-    let server = Server::start(bin, &db);
+fn admin_routes_and_the_gated_field(setup: Setup) {
+    let db = setup.db();
+    let server = Server::start(&db);
     let (name, password) = server.login("alice");
     let alice = (name.as_str(), password.as_str());
     let (name, password) = server.login("admin");

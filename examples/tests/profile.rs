@@ -6,14 +6,14 @@
 #[macro_use]
 mod common;
 
-use common::{temp_db, Binary, Server};
+use common::{Server, Setup};
 
 /// A body, and its refusal: status, code, the member that lists the keys, the keys.
 type Refusal<'a> = (&'a [u8], u16, &'a str, &'a str, &'a [&'a str]);
 
-fn self_update_forbidden_and_gated_fields(bin: Binary) {
-    let (_dir, db) = temp_db();
-    let server = Server::start(bin, &db);
+fn self_update_forbidden_and_gated_fields(setup: Setup) {
+    let db = setup.db();
+    let server = Server::start(&db);
     let (name, password) = server.login("alice");
     let alice = (name.as_str(), password.as_str());
 

@@ -6,11 +6,11 @@
 #[macro_use]
 mod common;
 
-use common::{cli, temp_db, Binary, Server};
+use common::{cli, Server, Setup};
 
-fn data_survives_kill_and_restart_and_the_cli_adds_users(bin: Binary) {
-    let (_dir, db) = temp_db();
-    let server = Server::start(bin, &db);
+fn data_survives_kill_and_restart_and_the_cli_adds_users(setup: Setup) {
+    let db = setup.db();
+    let server = Server::start(&db);
     assert_eq!(server.seeded.len(), 2);
     let (name, password) = server.login("alice");
     let alice = (name.as_str(), password.as_str());
@@ -22,7 +22,7 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users(bin: Binary) {
     );
     drop(server); // SIGKILL
 
-    let server = Server::start(bin, &db);
+    let server = Server::start(&db);
     assert!(
         server.seeded.is_empty(),
         "users are seeded only into an empty database"
@@ -35,7 +35,6 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users(bin: Binary) {
 
     // The CLI writes to the same file while the server runs.
     let (ok, stderr) = cli(
-        bin,
         &db,
         &["add-user", "--username", "bob"],
         "correct horse battery\n",
@@ -48,7 +47,6 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users(bin: Binary) {
         "{bob:?}"
     );
     let (ok, stderr) = cli(
-        bin,
         &db,
         &["add-user", "--username", "carol", "--admin"],
         "another good one\r\n",
@@ -94,11 +92,11 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users(bin: Binary) {
             "control character",
         ),
     ] {
-        let (ok, stderr) = cli(bin, &db, args, stdin);
+        let (ok, stderr) = cli(&db, args, stdin);
         assert!(!ok && stderr.contains(why), "{args:?}: {stderr}");
     }
     let huge = format!("{}\n", "p".repeat(4000));
-    let (ok, stderr) = cli(bin, &db, &["add-user", "--username", "frank"], &huge);
+    let (ok, stderr) = cli(&db, &["add-user", "--username", "frank"], &huge);
     assert!(!ok && stderr.contains("too long"), "{stderr}");
     assert_eq!(
         server
@@ -107,7 +105,6 @@ fn data_survives_kill_and_restart_and_the_cli_adds_users(bin: Binary) {
         401
     );
     let (ok, stderr) = cli(
-        bin,
         &db,
         &["set-password", "--username", "bob"],
         "a new password\n",

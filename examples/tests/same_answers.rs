@@ -9,7 +9,7 @@
 #[allow(unused_macros)]
 mod common;
 
-use common::{temp_db, Binary, Response, Server};
+use common::{Backend, Binary, Response, Server, Setup, TestDb};
 use serde_json::Value;
 
 const JSON: &str = "application/json";
@@ -59,17 +59,18 @@ fn normalized(response: &Response) -> (u16, Vec<(String, Option<String>)>, Value
 struct Pair {
     actix: Server,
     axum: Server,
-    _dirs: [tempfile::TempDir; 2],
+    _dbs: [TestDb; 2],
 }
 
 impl Pair {
-    fn start() -> Pair {
-        let (actix_dir, actix_db) = temp_db();
-        let (axum_dir, axum_db) = temp_db();
+    /// Both servers, each over a fresh database of `backend`.
+    fn start(backend: Backend) -> Pair {
+        let [actix_db, axum_db] =
+            [Binary::Actix, Binary::Axum].map(|bin| Setup { bin, backend }.db());
         Pair {
-            actix: Server::start(Binary::Actix, &actix_db),
-            axum: Server::start(Binary::Axum, &axum_db),
-            _dirs: [actix_dir, axum_dir],
+            actix: Server::start(&actix_db),
+            axum: Server::start(&axum_db),
+            _dbs: [actix_db, axum_db],
         }
     }
 
@@ -124,9 +125,20 @@ impl Pair {
 }
 
 #[test]
-fn both_servers_answer_every_request_alike() {
+fn both_servers_answer_every_request_alike_on_sqlite() {
+    every_request(Backend::Sqlite);
+}
+
+#[test]
+fn both_servers_answer_every_request_alike_on_postgres() {
+    if common::postgres_available() {
+        every_request(Backend::Postgres);
+    }
+}
+
+fn every_request(backend: Backend) {
     use Who::*;
-    let pair = Pair::start();
+    let pair = Pair::start(backend);
     let send = |method, path, who, headers: &[(&str, &str)], body| {
         pair.send(method, path, who, headers, body)
     };

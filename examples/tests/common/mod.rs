@@ -1,17 +1,21 @@
-//! Runs a real binary (the actix or the axum server) on `127.0.0.1:0` with a database file in
-//! a temporary directory, and talks to it over HTTP.
+//! Runs a real binary (the actix or the axum server) on `127.0.0.1:0` over a fresh database
+//! (an SQLite file in a temporary directory, or a PostgreSQL database created for the test and
+//! dropped after it), and talks to it over HTTP.
 
 #![allow(dead_code)]
 
+mod postgres;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
+
+pub use postgres::postgres_available;
 
 /// Which server binary: both have the same command line, routes and answers, and every
 /// end-to-end test runs against each ([`both_servers!`]).
@@ -32,23 +36,81 @@ impl Binary {
     }
 }
 
-/// For each test function named (taking a [`Binary`]), a test `actix::NAME` and a test
-/// `axum::NAME`.
+/// Which database the server keeps its data in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL database (`SAFE_UPDATE_TEST_POSTGRES`).
+    Postgres,
+}
+
+/// One configuration an end-to-end test runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Setup {
+    pub bin: Binary,
+    pub backend: Backend,
+}
+
+impl Setup {
+    /// A fresh, empty database for a server of this setup.
+    pub fn db(self) -> TestDb {
+        match self.backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("demo.db");
+                TestDb {
+                    bin: self.bin,
+                    url: format!("sqlite:{}", path.display()),
+                    _keep: Keep::Dir(dir),
+                }
+            }
+            Backend::Postgres => {
+                let database = postgres::Database::create();
+                TestDb {
+                    bin: self.bin,
+                    url: database.url.clone(),
+                    _keep: Keep::Postgres(database),
+                }
+            }
+        }
+    }
+}
+
+/// A test's database, removed when dropped, and the binary that serves it.
+pub struct TestDb {
+    pub bin: Binary,
+    /// For `--database-url`.
+    pub url: String,
+    _keep: Keep,
+}
+
+enum Keep {
+    Dir(tempfile::TempDir),
+    Postgres(postgres::Database),
+}
+
+/// For each test function named (taking a [`Setup`]), a test per server and database:
+/// `actix_sqlite::NAME`, `axum_sqlite::NAME`, `actix_postgres::NAME`, `axum_postgres::NAME`.
+/// Without `SAFE_UPDATE_TEST_POSTGRES` the PostgreSQL ones say they are skipped, and pass.
 macro_rules! both_servers {
     ($($test:ident),* $(,)?) => {
-        mod actix {
+        both_servers!(@on actix_sqlite, Actix, Sqlite, $($test),*);
+        both_servers!(@on axum_sqlite, Axum, Sqlite, $($test),*);
+        both_servers!(@on actix_postgres, Actix, Postgres, $($test),*);
+        both_servers!(@on axum_postgres, Axum, Postgres, $($test),*);
+    };
+    (@on $module:ident, $bin:ident, $backend:ident, $($test:ident),*) => {
+        mod $module {
+            use super::common::{Backend, Binary, Setup};
             $(
                 #[test]
                 fn $test() {
-                    super::$test(super::common::Binary::Actix)
-                }
-            )*
-        }
-        mod axum {
-            $(
-                #[test]
-                fn $test() {
-                    super::$test(super::common::Binary::Axum)
+                    let setup = Setup { bin: Binary::$bin, backend: Backend::$backend };
+                    if setup.backend == Backend::Postgres && !super::common::postgres_available() {
+                        return;
+                    }
+                    super::$test(setup)
                 }
             )*
         }
@@ -66,11 +128,12 @@ pub struct Server {
     agent: ureq::Agent,
 }
 
-/// Runs the binary with `args` after `--db PATH`, feeding `stdin`; returns (success, stderr).
-pub fn cli(bin: Binary, db: &Path, args: &[&str], stdin: &str) -> (bool, String) {
-    let mut child = Command::new(bin.path())
-        .arg("--db")
-        .arg(db)
+/// Runs the binary with `args` after `--database-url URL`, feeding `stdin`; returns
+/// (success, stderr).
+pub fn cli(db: &TestDb, args: &[&str], stdin: &str) -> (bool, String) {
+    let mut child = Command::new(db.bin.path())
+        .arg("--database-url")
+        .arg(&db.url)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -90,24 +153,17 @@ pub fn basic((user, password): (&str, &str)) -> String {
     format!("Basic {token}")
 }
 
-/// A fresh temporary directory and the database path inside it.
-pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
-    (dir, path)
-}
-
 impl Server {
     /// Starts the server on `db` and waits for its `listening on` line.
-    pub fn start(bin: Binary, db: &Path) -> Server {
-        Server::start_with(bin, db, &[])
+    pub fn start(db: &TestDb) -> Server {
+        Server::start_with(db, &[])
     }
 
     /// [`Server::start`] with more command-line arguments.
-    pub fn start_with(bin: Binary, db: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(bin.path())
-            .arg("--db")
-            .arg(db)
+    pub fn start_with(db: &TestDb, args: &[&str]) -> Server {
+        let mut child = Command::new(db.bin.path())
+            .arg("--database-url")
+            .arg(&db.url)
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .stdin(Stdio::null())

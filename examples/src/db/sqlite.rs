@@ -1,7 +1,7 @@
 //! SQLite: opening (WAL, full sync), migrations, one writer and a small pool of readers, user
-//! rows.
+//! rows, the update transaction and the login counters.
 //!
-//! Every call here blocks; the web layer runs them on actix's blocking pool (`web::block`).
+//! Every call here blocks; [`Database`](super::Database) runs them on tokio's blocking pool.
 //!
 //! Writes go through one connection behind a mutex ([`Db::write`]): concurrent writers of this
 //! process wait on the mutex and are woken when it is released. Without it they would collide
@@ -14,11 +14,18 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, TransactionBehavior};
+use safe_update::auth::{Limits, Outcome};
 
+use super::DbError;
 use crate::model::User;
+use crate::precondition::IfMatch;
+use crate::throttle::{self, Counter, Key, Write};
+use crate::update::{check_and_apply, Apply, Sender, UpdateError};
 
-/// Schema versions, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &["CREATE TABLE users (
+/// Schema versions, applied in order; `PRAGMA user_version` counts those applied. The same
+/// tables as PostgreSQL's (`postgres.rs`).
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE users (
         id            INTEGER PRIMARY KEY,
         username      TEXT    NOT NULL UNIQUE,
         display_name  TEXT    NOT NULL,
@@ -29,10 +36,21 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE users (
         version       INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
         created_at    TEXT    NOT NULL,
         updated_at    TEXT    NOT NULL
-    ) STRICT;"];
+    ) STRICT;",
+    // The login limiter's counters (`throttle.rs`); `last` in seconds since the Unix epoch.
+    "CREATE TABLE login_counters (
+        key   TEXT    PRIMARY KEY,
+        count INTEGER NOT NULL,
+        last  REAL    NOT NULL
+    ) STRICT;
+    CREATE INDEX login_counters_last ON login_counters (last);",
+];
 
 /// Current time as RFC 3339 UTC with milliseconds, computed by SQLite.
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/// Current time in seconds since the Unix epoch, computed by SQLite.
+const EPOCH_NOW: &str = "((julianday('now') - 2440587.5) * 86400.0)";
 
 /// Connections kept open between calls; more are opened under load and closed after.
 const MAX_IDLE: usize = 4;
@@ -206,5 +224,118 @@ pub fn write_changes(conn: &Connection, user: &mut User, changed: &[&str]) -> ru
     })?;
     user.version = version;
     user.updated_at = updated_at;
+    Ok(())
+}
+
+/// One update in one `BEGIN IMMEDIATE` transaction on the writer connection ([`crate::update`]):
+/// SQLite's write lock is taken before the reads, so the rows cannot change until commit.
+pub fn update(
+    db: &Db,
+    sender: &Sender,
+    target: &str,
+    apply: Apply,
+    if_match: Option<&IfMatch>,
+) -> Result<(User, Vec<&'static str>), UpdateError> {
+    db.write(|conn| {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let sender_now = user_by_name(&tx, &sender.name)?;
+        let target_now = if target == sender.name {
+            sender_now.clone()
+        } else {
+            user_by_name(&tx, target)?
+        };
+        let (mut user, changed) = check_and_apply(sender, sender_now, target_now, apply, if_match)?;
+        if !changed.is_empty() {
+            write_changes(&tx, &mut user, &changed)?;
+            tx.commit()?;
+        }
+        Ok((user, changed))
+    })
+}
+
+/// Counts a login attempt under `keys`, all or none, in one `BEGIN IMMEDIATE` transaction
+/// ([`crate::throttle`]); forgets counters older than the window.
+pub fn reserve_login(
+    db: &Db,
+    keys: &[Key],
+    limits: &Limits,
+) -> Result<Result<(), std::time::Duration>, DbError> {
+    db.write(|conn| {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let counters = counters(&tx, keys)?;
+        let writes = match throttle::reserve(limits, keys, &counters) {
+            Ok(writes) => writes,
+            Err(wait) => return Ok(Err(wait)),
+        };
+        write_counters(&tx, keys, &writes, true)?;
+        tx.execute(
+            &format!("DELETE FROM login_counters WHERE last < {EPOCH_NOW} - ?1"),
+            [limits.window.as_secs_f64()],
+        )?;
+        tx.commit()?;
+        Ok(Ok(()))
+    })
+}
+
+/// Settles a counted login attempt under `keys` ([`crate::throttle`]).
+pub fn settle_login(db: &Db, keys: &[Key], outcome: Outcome) -> Result<(), DbError> {
+    db.write(|conn| {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let counters = counters(&tx, keys)?;
+        write_counters(
+            &tx,
+            keys,
+            &throttle::settle(outcome, keys, &counters),
+            false,
+        )?;
+        tx.commit()?;
+        Ok(())
+    })
+}
+
+fn counters(conn: &Connection, keys: &[Key]) -> rusqlite::Result<Vec<Option<Counter>>> {
+    let sql =
+        format!("SELECT count, max(0.0, {EPOCH_NOW} - last) FROM login_counters WHERE key = ?1");
+    let mut statement = conn.prepare_cached(&sql)?;
+    keys.iter()
+        .map(|key| {
+            statement
+                .query_row([&key.name], |row| {
+                    Ok(Counter {
+                        count: row.get(0)?,
+                        age: std::time::Duration::from_secs_f64(row.get(1)?),
+                    })
+                })
+                .optional()
+        })
+        .collect()
+}
+
+/// Writes the counters' rows; `touch`: a `Set` also makes now their last attempt.
+fn write_counters(
+    conn: &Connection,
+    keys: &[Key],
+    writes: &[Write],
+    touch: bool,
+) -> rusqlite::Result<()> {
+    for (key, write) in keys.iter().zip(writes) {
+        match write {
+            Write::Set(count) if touch => conn.execute(
+                &format!(
+                    "INSERT INTO login_counters (key, count, last) VALUES (?1, ?2, {EPOCH_NOW}) \
+                     ON CONFLICT (key) DO UPDATE SET count = excluded.count, last = excluded.last"
+                ),
+                params![key.name, count],
+            )?,
+            Write::Set(count) => conn.execute(
+                "UPDATE login_counters SET count = ?2 WHERE key = ?1",
+                params![key.name, count],
+            )?,
+            Write::Delete => {
+                conn.execute("DELETE FROM login_counters WHERE key = ?1", [&key.name])?
+            }
+            Write::Keep => 0,
+        };
+    }
     Ok(())
 }
