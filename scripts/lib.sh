@@ -6,7 +6,8 @@ STARTS=0
 
 # start_server NAME BINARY DB [ARGS...]: starts the server in the background, waits for its
 # "listening on http://ADDR" line (30 s at most) and sets SERVER_PID, SERVER_PORT, and
-# ALICE_PASSWORD when the database was seeded by this start; SERVER_LOG is its stderr.
+# ALICE_PASSWORD when the database was seeded by this start; SERVER_LOG is its stderr. DB is
+# an SQLite file or a database URL (sqlite:PATH, postgres://...).
 start_server() {
     local name="$1" binary="$2" db="$3"
     shift 3
@@ -15,7 +16,11 @@ start_server() {
     STARTS=$((STARTS + 1))
     local out="$WORK/$name.$STARTS.out"
     SERVER_LOG="$WORK/$name.$STARTS.log"
-    "$binary" --db "$db" --listen 127.0.0.1:0 "$@" >"$out" 2>"$SERVER_LOG" &
+    local database=(--db "$db")
+    case "$db" in
+        sqlite:* | postgres://* | postgresql://*) database=(--database-url "$db") ;;
+    esac
+    "$binary" "${database[@]}" --listen 127.0.0.1:0 "$@" >"$out" 2>"$SERVER_LOG" &
     SERVER_PID=$!
     STARTED_PIDS+=("$SERVER_PID")
     local waited=0

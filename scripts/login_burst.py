@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A concurrent burst of wrong passwords against the demo, for scripts/reliability.sh.
 
-`login_burst.py --port PORT --user NAME --count N --limit L`: N threads, released together,
+`login_burst.py --port PORT [--port PORT...] --user NAME --count N --limit L`: N threads,
+released together, spread over the instances (one --port each),
 each send GET /profile once with Basic credentials of NAME and a password of its own (all
 wrong). Every answer must be 401 (the password was checked) or 429 (the login limiter refused
 to check it); exactly L must be 401: fewer means the limiter refuses more than it documents,
@@ -20,7 +21,10 @@ from collections import Counter
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument(
+        "--port", type=int, action="append", required=True,
+        help="once per instance: guess n goes to instance n mod N"
+    )
     parser.add_argument("--user", required=True)
     parser.add_argument("--count", type=int, default=64)
     parser.add_argument("--limit", type=int, default=5)
@@ -31,7 +35,8 @@ def main():
 
     def guess(n):
         token = base64.b64encode(f"{args.user}:wrong guess {n}".encode()).decode()
-        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+        port = args.port[n % len(args.port)]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         start.wait()
         try:
             conn.request("GET", "/profile", headers={"Authorization": f"Basic {token}"})
@@ -50,7 +55,8 @@ def main():
     others = {k: v for k, v in statuses.items() if k not in (401, 429)}
     ok = checked == args.limit and refused == args.count - args.limit and not others
     print(
-        f"{args.count} concurrent wrong passwords for {args.user}: {checked} checked (401), "
+        f"{args.count} concurrent wrong passwords for {args.user} over {len(args.port)} "
+        f"instance(s): {checked} checked (401), "
         f"{refused} refused by the limiter (429), other answers {others or 'none'}; "
         f"expected exactly {args.limit} checked: {'ok' if ok else 'VIOLATION'}"
     )

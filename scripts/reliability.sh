@@ -10,6 +10,11 @@
 #                                    timing check and both fuzz targets (FUZZ_SECONDS each,
 #                                    default 60; needs a nightly toolchain, cargo-fuzz is
 #                                    installed if missing)
+#   scripts/reliability.sh --instances [--short]
+#                                    the multi-instance checks instead (scripts/instances.sh):
+#                                    two servers on one PostgreSQL database
+#                                    (SAFE_UPDATE_TEST_POSTGRES), lost updates, the login burst
+#                                    and SIGKILL of one instance under load
 #
 # Checks:
 #   lost-update  16 clients make read-modify-write updates of alice's bio (GET bio + ETag,
@@ -40,7 +45,14 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODE=long
-[ "${1:-}" = "--short" ] && MODE=short
+INSTANCES=false
+for arg in "$@"; do
+    case "$arg" in
+        --short) MODE=short ;;
+        --instances) INSTANCES=true ;;
+        *) echo "usage: $0 [--short] [--instances]" >&2; exit 2 ;;
+    esac
+done
 WORK="$(mktemp -d)"
 # shellcheck source=scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
@@ -49,12 +61,14 @@ cd "$ROOT"
 
 if [ "$MODE" = short ]; then
     PROFILE=dev CLIENTS=16 UPDATES=50 CRASH_UPDATES=80 KILL_AFTER=400 DEADLINE=60
-    cargo build --quiet -p safe-update-demo --bin safe-update-demo
+    cargo build --quiet -p safe-update-demo --bins
     DEMO="$ROOT/target/debug/safe-update-demo"
+    DEMO_AXUM="$ROOT/target/debug/safe-update-demo-axum"
 else
     PROFILE=release CLIENTS=16 UPDATES=200 CRASH_UPDATES=200 KILL_AFTER=1000 DEADLINE=600
-    cargo build --quiet --release -p safe-update-demo --bin safe-update-demo
+    cargo build --quiet --release -p safe-update-demo --bins
     DEMO="$ROOT/target/release/safe-update-demo"
+    DEMO_AXUM="$ROOT/target/release/safe-update-demo-axum"
 fi
 if [ "$MODE" = short ]; then FUZZ_SECONDS="${FUZZ_SECONDS:-5}"; else FUZZ_SECONDS="${FUZZ_SECONDS:-60}"; fi
 PASSED=0
@@ -72,7 +86,22 @@ result() { # name pass|fail|skip detail
 }
 client() { python3 "$ROOT/scripts/rmw_client.py" "$@"; }
 
+summary() {
+    echo
+    echo "== summary ($MODE$($INSTANCES && echo ", instances"))"
+    printf '%s\n' "${RESULTS[@]}"
+    echo "$(date -u +%FT%TZ); $(nproc) cores"
+    echo "reliability: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+    [ "$FAILED" -eq 0 ]
+}
+
 echo "== reliability ($MODE, $PROFILE build of the demo)"
+if $INSTANCES; then
+    # shellcheck source=scripts/instances.sh
+    source "$ROOT/scripts/instances.sh"
+    summary
+    exit
+fi
 
 echo "== lost-update: $CLIENTS clients x $UPDATES read-modify-write updates"
 start_server lost "$DEMO" "$WORK/lost.db"
@@ -218,9 +247,4 @@ else
     done
 fi
 
-echo
-echo "== summary ($MODE)"
-printf '%s\n' "${RESULTS[@]}"
-echo "$(date -u +%FT%TZ); $(nproc) cores"
-echo "reliability: $PASSED passed, $FAILED failed, $SKIPPED skipped"
-[ "$FAILED" -eq 0 ]
+summary

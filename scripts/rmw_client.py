@@ -18,6 +18,13 @@ the kill; and each client's newest acknowledged token must be in the bio. With -
 load also copies the database (SQLite's backup API, a consistent copy) halfway to the kill, so
 that scripts/reliability.sh can show this check failing on a database that lacks writes.
 
+Several instances: --port once per instance; client c talks to the instance c mod N. With
+--failover, a client whose instance stops answering (the one --kill-pid killed) moves to the
+next one and carries on: it re-reads, and finds there whether its update in flight was
+committed (its token is there: counted as acknowledged, since the version counts it) or not
+(sent again). The load then also reports how many updates were acknowledged after the kill,
+which must be some: the surviving instance kept answering.
+
 Only 127.0.0.1 is targeted; every loop is bounded in count and by --deadline seconds.
 Exit status: 0 when no violation was seen, 1 otherwise.
 """
@@ -49,11 +56,11 @@ def render_bio(counters):
 
 
 class Server:
-    def __init__(self, args):
+    def __init__(self, args, port):
         if args.host not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit("refusing to target anything but the loopback address")
         token = base64.b64encode(f"{args.user}:{args.password}".encode()).decode()
-        self.host, self.port = args.host, args.port
+        self.host, self.port = args.host, port
         self.auth = f"Basic {token}"
         self.if_match = not args.without_if_match
 
@@ -87,8 +94,8 @@ class Server:
 
 
 class Load:
-    def __init__(self, args, server):
-        self.args, self.server = args, server
+    def __init__(self, args, servers):
+        self.args, self.servers = args, servers
         self.lock = threading.Lock()
         self.acked = [0] * args.clients
         self.in_flight = [False] * args.clients
@@ -97,6 +104,8 @@ class Load:
         self.conflicts = 0
         self.errors = 0
         self.total_acked = 0
+        self.acked_after_kill = 0
+        self.failovers = 0
         self.killed = threading.Event()
         self.snapshot_taken = False
         self.deadline = time.monotonic() + args.deadline
@@ -110,6 +119,8 @@ class Load:
         with self.lock:
             self.acked[client] = k
             self.total_acked += 1
+            if self.killed.is_set():
+                self.acked_after_kill += 1
             kill = (
                 self.args.kill_pid
                 and not self.killed.is_set()
@@ -134,17 +145,32 @@ class Load:
             print(f"SIGKILL sent to {self.args.kill_pid} after {self.total_acked} acknowledged updates")
 
     def client(self, client):
-        conn = self.server.connect()
+        instance = client % len(self.servers)
+        server = self.servers[instance]
+        conn = server.connect()
         seen = {}
+        k = 1
+        attempts = 0
         try:
-            for k in range(1, self.args.updates + 1):
-                for _attempt in range(self.args.max_attempts):
-                    if time.monotonic() > self.deadline:
-                        self.violation(f"client {client}: deadline reached at update {k}")
-                        return
-                    bio, etag = self.server.get(conn)
+            while k <= self.args.updates:
+                attempts += 1
+                if attempts > self.args.max_attempts:
+                    self.violation(f"client {client}: {self.args.max_attempts} attempts for update {k}")
+                    return
+                if time.monotonic() > self.deadline:
+                    self.violation(f"client {client}: deadline reached at update {k}")
+                    return
+                try:
+                    bio, etag = server.get(conn)
                     counters = parse_bio(bio)
                     mine = counters.get(client, 0)
+                    if mine == k and self.in_flight[client]:
+                        # The update in flight when the instance died was committed.
+                        self.in_flight[client] = False
+                        self.acknowledge(client, k)
+                        k, attempts = k + 1, 0
+                        continue
+                    self.in_flight[client] = False
                     if mine < self.acked[client]:
                         self.violation(
                             f"lost update: client {client} was acknowledged c{client:02d}."
@@ -162,23 +188,32 @@ class Load:
                     counters = dict(counters)
                     counters[client] = k
                     self.in_flight[client] = True
-                    status = self.server.patch(conn, render_bio(counters), etag)
+                    status = server.patch(conn, render_bio(counters), etag)
+                except (OSError, http.client.HTTPException) as error:
+                    if not (self.killed.is_set() and self.args.failover):
+                        raise
+                    # This instance is gone: on to the next one, as a load balancer would.
+                    conn.close()
+                    instance = (instance + 1) % len(self.servers)
+                    server = self.servers[instance]
+                    conn = server.connect()
                     with self.lock:
-                        self.requests += 2
-                    if 200 <= status < 300:
-                        self.in_flight[client] = False
-                        self.acknowledge(client, k)
-                        break
+                        self.failovers += 1
+                    continue
+                with self.lock:
+                    self.requests += 2
+                if 200 <= status < 300:
                     self.in_flight[client] = False
-                    if status == 412:
-                        with self.lock:
-                            self.conflicts += 1
-                        continue
-                    self.violation(f"client {client}: PATCH answered {status}")
-                    return
-                else:
-                    self.violation(f"client {client}: {self.args.max_attempts} attempts for update {k}")
-                    return
+                    self.acknowledge(client, k)
+                    k, attempts = k + 1, 0
+                    continue
+                self.in_flight[client] = False
+                if status == 412:
+                    with self.lock:
+                        self.conflicts += 1
+                    continue
+                self.violation(f"client {client}: PATCH answered {status}")
+                return
         except (OSError, http.client.HTTPException, RuntimeError, ValueError) as error:
             if not self.killed.is_set():
                 self.violation(f"client {client}: {error!r}")
@@ -229,7 +264,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=["load", "verify"])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument(
+        "--port", type=int, action="append", required=True, help="once per instance"
+    )
     parser.add_argument("--user", required=True)
     parser.add_argument("--password", required=True)
     parser.add_argument("--clients", type=int, default=16)
@@ -242,12 +279,18 @@ def main():
     parser.add_argument("--db", help="the server's database file (for --snapshot)")
     parser.add_argument("--snapshot", help="copy the database here halfway to the kill")
     parser.add_argument(
+        "--failover",
+        action="store_true",
+        help="after the kill, clients of the killed instance move to the next one",
+    )
+    parser.add_argument(
         "--without-if-match",
         action="store_true",
         help="self-test of the checker: PATCH without If-Match, which must lose updates",
     )
     args = parser.parse_args()
-    server = Server(args)
+    servers = [Server(args, port) for port in args.port]
+    server = servers[-1]
 
     if args.mode == "verify":
         with open(args.acked) as file:
@@ -261,20 +304,28 @@ def main():
         )
         return 1 if problems else 0
 
-    load = Load(args, server)
+    load = Load(args, servers)
     elapsed = load.run()
     with open(args.acked, "w") as file:
         json.dump({"acked": load.acked, "in_flight": load.in_flight}, file)
     problems = []
-    if not args.kill_pid:
+    if not args.kill_pid or args.failover:
+        # Read through the last instance: with --failover, the one that was not killed.
         problems, length = final_check(server, load.acked, load.in_flight)
         for problem in problems:
             load.violation(problem)
         expected = args.clients * args.updates
         if sum(load.acked) != expected:
             load.violation(f"{sum(load.acked)} of {expected} updates acknowledged")
-    elif not load.killed.is_set():
+    if args.kill_pid and not load.killed.is_set():
         load.violation("the load ended before the kill point")
+    if args.failover and load.killed.is_set():
+        if load.acked_after_kill == 0:
+            load.violation("no update was acknowledged after the kill: the other instance stopped")
+        print(
+            f"after the kill: {load.acked_after_kill} updates acknowledged, "
+            f"{load.failovers} client moves to the other instance"
+        )
     print(
         f"load: {args.clients} clients, {sum(load.acked)} acknowledged updates, "
         f"{load.conflicts} answered 412 and retried, {load.requests} requests in "

@@ -17,6 +17,7 @@ use crate::client::TrustedProxies;
 use crate::db::{Database, DatabaseUrl};
 use crate::error::ApiError;
 use crate::model::{User, UserPatch};
+use crate::password::NewPasswordPatch;
 use crate::precondition::etag;
 use crate::server::{self, Options, Shared};
 use crate::update::Sender;
@@ -57,6 +58,11 @@ pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + 
                             // The seed's clients use PUT: same rules, still a merge patch.
                             .put(update_profile)
                             .default_service(not_allowed(api::PROFILE_ALLOW)),
+                    )
+                    .service(
+                        web::resource(api::PASSWORD)
+                            .put(change_password)
+                            .default_service(not_allowed(api::PASSWORD_ALLOW)),
                     )
                     .service(
                         web::resource(api::USER)
@@ -136,6 +142,16 @@ async fn post_profile(
     api::form_from_own_page(|name| req.headers().get(name).map(|value| value.as_bytes()))?;
     let target = patch.identity().name().to_owned();
     update(db, target, false, patch, req.headers()).await
+}
+
+/// The new password, authenticated with the current one.
+async fn change_password(
+    db: web::Data<Database>,
+    patch: SafePatch<NewPasswordPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (identity, patch) = patch.into_parts();
+    api::change_password(&db, identity.name().to_owned(), patch).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 async fn get_user(

@@ -7,14 +7,18 @@
 //! | `/healthz` | GET | anyone |
 //! | `/profile` | GET, PATCH, PUT (a merge patch, JSON) | any user, on itself |
 //! | `/profile` | POST (an HTML form, or JSON) | any user, on itself |
+//! | `/profile/password` | PUT (`{"password": "..."}`) | any user, on itself |
 //! | `/users/{username}` | GET, PATCH, PUT | admins |
 
+use safe_update::auth::{hash_password, SECURITY_LOG_TARGET};
 use safe_update::web::Role;
+use zeroize::Zeroizing;
 
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::model::{User, ADMIN};
 use crate::origin;
+use crate::password::{self, NewPasswordPatch};
 use crate::precondition::{self, IfMatch};
 use crate::update::{Apply, Sender};
 
@@ -26,6 +30,10 @@ pub const HEALTHZ_ALLOW: &str = "GET, HEAD";
 pub const PROFILE: &str = "/profile";
 /// The methods of [`PROFILE`].
 pub const PROFILE_ALLOW: &str = "GET, HEAD, PATCH, POST, PUT";
+/// The caller's own password.
+pub const PASSWORD: &str = "/profile/password";
+/// The methods of [`PASSWORD`].
+pub const PASSWORD_ALLOW: &str = "PUT";
 /// Any user, for admins (the path syntax of both actix-web and axum 0.8).
 pub const USER: &str = "/users/{username}";
 /// The methods of [`USER`].
@@ -63,6 +71,28 @@ pub async fn update(
     let (user, changed) = db.update(sender, target, apply, if_match).await?;
     audit(&actor, &user, &changed);
     Ok(user)
+}
+
+/// Replaces the password of `username` (authenticated with the current one) by the one in
+/// `patch`. Every instance refuses the old password from the next request on: each asks the
+/// database for the stored hash on every request, cached verifications included.
+pub async fn change_password(
+    db: &Database,
+    username: String,
+    patch: NewPasswordPatch,
+) -> Result<(), ApiError> {
+    let new = Zeroizing::new(patch.password.ok_or(ApiError::PasswordMissing)?);
+    password::check(&username, &new).map_err(ApiError::WeakPassword)?;
+    // argon2 on the blocking pool, never on an async worker.
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|error| ApiError::Internal(error.to_string()))?
+        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    if !db.set_password(&username, &hash).await? {
+        return Err(ApiError::NotFound);
+    }
+    tracing::info!(target: SECURITY_LOG_TARGET, user = ?username, "password changed");
+    Ok(())
 }
 
 /// The request's `If-Match` from its field lines, if it has one; 400 when it is not `*` or a

@@ -7,9 +7,10 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, FromRef, Path as UrlPath, Request, State};
 use axum::handler::Handler;
 use axum::http::header::{self, HeaderMap, ETAG};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, MethodRouter};
+use axum::routing::{get, put, MethodRouter};
 use axum::{Extension, Json, Router};
 use safe_update::auth::{Authenticator, Identity};
 use safe_update::axum::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
@@ -18,6 +19,7 @@ use crate::api::{self, Admin, BODY_LIMIT};
 use crate::db::DatabaseUrl;
 use crate::error::ApiError;
 use crate::model::{User, UserPatch};
+use crate::password::NewPasswordPatch;
 use crate::precondition::etag;
 use crate::server::{self, Options, Shared};
 use crate::update::Sender;
@@ -39,10 +41,12 @@ pub fn router(shared: Shared) -> Router {
         .put(update_profile)
         // POST takes HTML forms too; its config replaces the router's for it alone.
         .post(post_profile.layer(Extension(json.accept_form())));
+    let password = put(change_password);
     let user = get(get_user).patch(update_user).put(update_user);
     Router::new()
         .route(api::HEALTHZ, not_allowed(healthz, api::HEALTHZ_ALLOW))
         .route(api::PROFILE, not_allowed(profile, api::PROFILE_ALLOW))
+        .route(api::PASSWORD, not_allowed(password, api::PASSWORD_ALLOW))
         .route(api::USER, not_allowed(user, api::USER_ALLOW))
         .fallback(|| async { ApiError::NoRoute })
         .layer(Extension(json))
@@ -116,6 +120,16 @@ async fn post_profile(
     api::form_from_own_page(|name| headers.get(name).map(|value| value.as_bytes()))?;
     let target = patch.identity().name().to_owned();
     update(shared, target, false, patch, &headers).await
+}
+
+/// The new password, authenticated with the current one.
+async fn change_password(
+    State(shared): State<Shared>,
+    patch: SafePatch<NewPasswordPatch>,
+) -> Result<StatusCode, ApiError> {
+    let (identity, patch) = patch.into_parts();
+    api::change_password(&shared.db, identity.name().to_owned(), patch).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn get_user(

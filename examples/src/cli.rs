@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use safe_update::auth::{hash_password, Credentials, CredentialsError, Password};
+use safe_update::auth::{hash_password, Password};
 use zeroize::Zeroizing;
 
 use crate::db::{Database, DatabaseUrl};
-use crate::model;
 use crate::server::Options;
+use crate::{model, password};
 
 /// How a binary serves: `actix_app::run` or `axum_app::run`.
 pub type Serve = fn(&DatabaseUrl, SocketAddr, Options) -> Result<(), String>;
@@ -105,9 +105,6 @@ pub enum Command {
     },
 }
 
-/// Shortest password the CLI accepts, in characters.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
 /// Reads one line from standard input as the password of `username`, without its line
 /// ending; refused unless a client could send it: Basic Auth cannot carry a control
 /// character, and a header has a size limit.
@@ -119,29 +116,8 @@ pub fn read_password(username: &str) -> Result<Password, String> {
         .map_err(|error| format!("cannot read the password from standard input: {error}"))?;
     let password = line.strip_suffix('\n').unwrap_or(&line);
     let password = password.strip_suffix('\r').unwrap_or(password);
-    check_password(username, password)?;
+    password::check(username, password)?;
     Ok(Password::new(password))
-}
-
-/// Whether `password` is one `username` could log in with, as the CLI requires.
-pub fn check_password(username: &str, password: &str) -> Result<(), String> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(format!(
-            "the password (one line on standard input) needs at least {MIN_PASSWORD_CHARS} characters"
-        ));
-    }
-    match Credentials::new(username, password) {
-        Ok(_) => Ok(()),
-        Err(CredentialsError::ControlCharacter) => Err(
-            "the password contains a control character, which Basic Auth cannot carry: nobody could log in with it"
-                .to_owned(),
-        ),
-        Err(CredentialsError::TooLong) => Err(format!(
-            "the password is too long to fit an Authorization header ({} bytes of Base64 at most)",
-            Credentials::MAX_TOKEN_LEN
-        )),
-        Err(error) => Err(format!("no client could log in with this password: {error}")),
-    }
 }
 
 /// Runs an administrative command against the database at `url`.

@@ -25,6 +25,12 @@ pub enum ApiError {
     BadIfMatch,
     /// An update, refused before anything was written.
     Update(UpdateError),
+    /// `PUT /profile/password` without a password.
+    PasswordMissing,
+    /// A new password no client could log in with, or too short.
+    WeakPassword(String),
+    /// A bug or a broken environment (hashing failed): 500, the detail logged only.
+    Internal(String),
     /// A form post from another site's page (cross-site request forgery: the browser would
     /// have added the user's Basic credentials by itself).
     CrossSite,
@@ -58,6 +64,9 @@ impl fmt::Display for ApiError {
             ApiError::Update(UpdateError::RoleRevoked) => {
                 f.write_str("this action requires the role \"admin\"")
             }
+            ApiError::PasswordMissing => f.write_str("send the new password: {\"password\": \"...\"}"),
+            ApiError::WeakPassword(reason) => f.write_str(reason),
+            ApiError::Internal(_) => f.write_str("the server failed; nothing was changed"),
             ApiError::CrossSite => f.write_str(
                 "a form may be posted only from this server's own pages (Origin and Sec-Fetch-Site say otherwise)",
             ),
@@ -108,6 +117,18 @@ impl ApiError {
                 Problem::new(403, "role_required", "Role required", self.to_string())
                     .with("roles", [ADMIN])
             }
+            ApiError::PasswordMissing => Problem::new(
+                422,
+                "password_required",
+                "Password required",
+                self.to_string(),
+            ),
+            ApiError::WeakPassword(_) => {
+                Problem::new(422, "weak_password", "Password refused", self.to_string())
+            }
+            ApiError::Internal(_) => {
+                Problem::new(500, "internal_error", "Internal error", self.to_string())
+            }
             ApiError::CrossSite => Problem::new(
                 403,
                 "cross_site_request",
@@ -132,6 +153,7 @@ impl ApiError {
     pub fn logged_problem(&self) -> Problem {
         match self {
             ApiError::Update(UpdateError::Db(error)) => tracing::error!(%error, "database failed"),
+            ApiError::Internal(error) => tracing::error!(%error, "internal error"),
             ApiError::CrossSite => tracing::warn!(
                 target: safe_update::auth::SECURITY_LOG_TARGET,
                 "refused: a form posted from another site"

@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod model;
 pub mod origin;
+pub mod password;
 pub mod precondition;
 pub mod seed;
 pub mod server;

@@ -314,4 +314,28 @@ fn every_request(backend: Backend) {
         (&alice.json["bio"], &alice.json["is_admin"]),
         (&"json".into(), &true.into())
     );
+
+    // The password route: only the new password, one a client could send; then the old one
+    // is refused. (Last: the script logs in with the seeded passwords.)
+    let password = "/profile/password";
+    assert_eq!(status("GET", password, Admin, &[], None), 405);
+    for (body, code) in [
+        ("{}", "password_required"),
+        (r#"{"password":"short"}"#, "weak_password"),
+        (r#"{"password":"long enough\u0007"}"#, "weak_password"),
+        (
+            r#"{"password":"long enough","is_admin":true}"#,
+            "unknown_fields",
+        ),
+        (r#"{"password":5}"#, "invalid_fields"),
+        (r#"{"password":"#, "malformed_json"),
+    ] {
+        let refused = send("PUT", password, Admin, &[], json(body));
+        assert_eq!(refused.code(), code, "{body}");
+    }
+    let text = Some(("text/plain", r#"{"password":"long enough"}"#));
+    assert_eq!(status("PUT", password, Admin, &[], text), 415);
+    let body = json(r#"{"password":"a new admin password"}"#);
+    assert_eq!(status("PUT", password, Admin, &[], body), 204);
+    assert_eq!(status("GET", "/profile", Admin, &[], None), 401);
 }

@@ -161,7 +161,12 @@ impl Server {
 
     /// [`Server::start`] with more command-line arguments.
     pub fn start_with(db: &TestDb, args: &[&str]) -> Server {
-        let mut child = Command::new(db.bin.path())
+        Server::start_as(db.bin, db, args)
+    }
+
+    /// Another instance on the database of `db`, served by `bin`.
+    pub fn start_as(bin: Binary, db: &TestDb, args: &[&str]) -> Server {
+        let mut child = Command::new(bin.path())
             .arg("--database-url")
             .arg(&db.url)
             .args(["--listen", "127.0.0.1:0"])

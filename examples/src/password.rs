@@ -1,0 +1,44 @@
+//! A new password: which ones are accepted (by the CLI and by `PUT /profile/password`), and
+//! the body of that route.
+//!
+//! The password is not a field of the user's profile (`password_hash` is server-only): a
+//! client changes it on a route of its own, authenticated with the current one, and the
+//! document it sends holds the new password and nothing else.
+
+use safe_update::auth::{Credentials, CredentialsError};
+use safe_update::SafeUpdate;
+
+/// The body of `PUT /profile/password`: `{"password": "..."}`. Read as a patch, so it gets
+/// the library's refusals (any other key, a repeated one, a wrong type) and its `Debug` never
+/// shows the value.
+#[derive(SafeUpdate)]
+pub struct NewPassword {
+    /// The new password.
+    #[update(allow, redact)]
+    pub password: String,
+}
+
+/// Shortest password accepted, in characters.
+pub const MIN_CHARS: usize = 8;
+
+/// Whether `password` is one `username` could log in with: long enough, and sendable in
+/// Basic Auth (no control character, short enough for a header).
+pub fn check(username: &str, password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_CHARS {
+        return Err(format!(
+            "the password needs at least {MIN_CHARS} characters"
+        ));
+    }
+    match Credentials::new(username, password) {
+        Ok(_) => Ok(()),
+        Err(CredentialsError::ControlCharacter) => Err(
+            "the password contains a control character, which Basic Auth cannot carry: nobody could log in with it"
+                .to_owned(),
+        ),
+        Err(CredentialsError::TooLong) => Err(format!(
+            "the password is too long to fit an Authorization header ({} bytes of Base64 at most)",
+            Credentials::MAX_TOKEN_LEN
+        )),
+        Err(error) => Err(format!("no client could log in with this password: {error}")),
+    }
+}

@@ -1,0 +1,103 @@
+# The multi-instance checks of scripts/reliability.sh (--instances): two demo servers (the
+# actix one and the axum one, which share every rule) on one PostgreSQL database, as behind a
+# load balancer. Sourced by reliability.sh, which defines result, client, start_server,
+# $DEMO, $DEMO_AXUM, $CLIENTS, $UPDATES, $KILL_AFTER, $DEADLINE and $WORK.
+#
+#   lost-update  CLIENTS x UPDATES read-modify-write updates with If-Match, client c on
+#                instance c mod 2: no acknowledged update lost, at any read or at the end.
+#   burst        64 concurrent wrong passwords for alice, spread over both: exactly 5 checked
+#                in all (the counters are in the database), the rest 429.
+#   kill         the same load; SIGKILL to one instance after KILL_AFTER acknowledged updates;
+#                its clients move to the other, which keeps answering; at the end every
+#                acknowledged update is there and the version counts exactly them.
+#
+# The database: SAFE_UPDATE_TEST_POSTGRES (as for the tests) names the server; each check
+# gets a database of its own, dropped at the end. psql creates them (installed with apt if
+# missing).
+
+PG_ADMIN="${SAFE_UPDATE_TEST_POSTGRES:-}"
+if [ -z "$PG_ADMIN" ]; then
+    result instances skip "SAFE_UPDATE_TEST_POSTGRES is not set: no PostgreSQL server to share"
+    return 0
+fi
+if ! command -v psql >/dev/null; then
+    apt-get install -y -qq postgresql-client >/dev/null 2>&1 ||
+        { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq postgresql-client >/dev/null 2>&1; } ||
+        true
+fi
+if ! command -v psql >/dev/null; then
+    result instances fail "psql is missing and could not be installed"
+    return 0
+fi
+export PGOPTIONS="--client-min-messages=warning"
+PG_DATABASES=()
+# pg_database NAME: creates a fresh database and sets PG_URL to it (not in a subshell: the
+# name must reach PG_DATABASES, which the exit trap drops).
+pg_database() {
+    local name="safe_update_rel_$$_$1"
+    psql "$PG_ADMIN" -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
+        -c "CREATE DATABASE $name" >/dev/null
+    PG_DATABASES+=("$name")
+    # The admin URL with its database replaced.
+    local base="${PG_ADMIN%%\?*}" query=""
+    [ "$base" != "$PG_ADMIN" ] && query="?${PG_ADMIN#*\?}"
+    PG_URL="${base%/*}/$name$query"
+}
+drop_pg_databases() {
+    local name
+    for name in "${PG_DATABASES[@]}"; do
+        psql "$PG_ADMIN" -qX -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
+    done
+}
+trap 'stop_all_servers; drop_pg_databases; rm -rf "$WORK"' EXIT
+
+# start_pair NAME URL: instance A (actix) then B (axum) on URL; sets A_PID A_PORT B_PID B_PORT.
+start_pair() {
+    start_server "$1-a" "$DEMO" "$2"
+    A_PID="$SERVER_PID" A_PORT="$SERVER_PORT"
+    start_server "$1-b" "$DEMO_AXUM" "$2"
+    B_PID="$SERVER_PID" B_PORT="$SERVER_PORT"
+}
+
+echo "== instances lost-update: $CLIENTS clients x $UPDATES updates over two instances"
+pg_database lost
+start_pair lost "$PG_URL"
+if client load --port "$A_PORT" --port "$B_PORT" --user alice --password "$ALICE_PASSWORD" \
+    --clients "$CLIENTS" --updates "$UPDATES" --deadline "$DEADLINE" \
+    --acked "$WORK/instances-lost.json" >"$WORK/instances-lost.txt" 2>&1; then
+    result instances-lost-update pass "$(grep '^load:' "$WORK/instances-lost.txt")"
+else
+    grep VIOLATION "$WORK/instances-lost.txt" | head -5 >&2 || true
+    result instances-lost-update fail "$(grep '^load:' "$WORK/instances-lost.txt")"
+fi
+stop_server "$A_PID"
+stop_server "$B_PID"
+
+echo "== instances burst: 64 concurrent wrong passwords over two instances"
+pg_database burst
+start_pair burst "$PG_URL"
+if out=$(python3 "$ROOT/scripts/login_burst.py" --port "$A_PORT" --port "$B_PORT" \
+    --user alice --count 64 --limit 5); then
+    result instances-burst pass "$out"
+else
+    result instances-burst fail "$out"
+fi
+stop_server "$A_PID"
+stop_server "$B_PID"
+
+echo "== instances kill: SIGKILL to one instance after $KILL_AFTER acknowledged updates"
+pg_database kill
+start_pair kill "$PG_URL"
+# B last: the client reads the final state through the last --port, the survivor.
+if client load --port "$A_PORT" --port "$B_PORT" --user alice --password "$ALICE_PASSWORD" \
+    --clients "$CLIENTS" --updates "$UPDATES" --deadline "$DEADLINE" \
+    --kill-pid "$A_PID" --kill-after "$KILL_AFTER" --failover \
+    --acked "$WORK/instances-kill.json" >"$WORK/instances-kill.txt" 2>&1; then
+    result instances-kill pass "$(grep -h '^SIGKILL\|^after the kill\|^load:' "$WORK/instances-kill.txt" | paste -sd ';')"
+else
+    grep VIOLATION "$WORK/instances-kill.txt" | head -5 >&2 || true
+    result instances-kill fail "$(grep '^load:' "$WORK/instances-kill.txt")"
+fi
+# Reap the killed instance here, so that the shell's "Killed" notice is not in a log.
+wait "$A_PID" 2>/dev/null || true
+stop_server "$B_PID"
