@@ -12,43 +12,17 @@
 #                acknowledged update is there and the version counts exactly them.
 #
 # The database: SAFE_UPDATE_TEST_POSTGRES (as for the tests) names the server; each check
-# gets a database of its own, dropped at the end. psql creates them (installed with apt if
-# missing).
+# gets a database of its own, dropped at the end (pg_database in lib.sh).
 
 PG_ADMIN="${SAFE_UPDATE_TEST_POSTGRES:-}"
 if [ -z "$PG_ADMIN" ]; then
     result instances skip "SAFE_UPDATE_TEST_POSTGRES is not set: no PostgreSQL server to share"
     return 0
 fi
-if ! command -v psql >/dev/null; then
-    apt-get install -y -qq postgresql-client >/dev/null 2>&1 ||
-        { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq postgresql-client >/dev/null 2>&1; } ||
-        true
-fi
-if ! command -v psql >/dev/null; then
+if ! pg_client; then
     result instances fail "psql is missing and could not be installed"
     return 0
 fi
-export PGOPTIONS="--client-min-messages=warning"
-PG_DATABASES=()
-# pg_database NAME: creates a fresh database and sets PG_URL to it (not in a subshell: the
-# name must reach PG_DATABASES, which the exit trap drops).
-pg_database() {
-    local name="safe_update_rel_$$_$1"
-    psql "$PG_ADMIN" -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
-        -c "CREATE DATABASE $name" >/dev/null
-    PG_DATABASES+=("$name")
-    # The admin URL with its database replaced.
-    local base="${PG_ADMIN%%\?*}" query=""
-    [ "$base" != "$PG_ADMIN" ] && query="?${PG_ADMIN#*\?}"
-    PG_URL="${base%/*}/$name$query"
-}
-drop_pg_databases() {
-    local name
-    for name in "${PG_DATABASES[@]}"; do
-        psql "$PG_ADMIN" -qX -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
-    done
-}
 trap 'stop_all_servers; drop_pg_databases; rm -rf "$WORK"' EXIT
 
 # start_pair NAME URL: instance A (actix) then B (axum) on URL; sets A_PID A_PORT B_PID B_PORT.

@@ -71,3 +71,37 @@ stop_all_servers() {
 peak_rss_mib() {
     awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"
 }
+
+# PostgreSQL databases for a script's runs. PG_ADMIN (a URL, usually SAFE_UPDATE_TEST_POSTGRES
+# as for the tests) names the server; psql creates and drops the databases.
+
+# pg_client: psql is here (installed with apt if missing), and PGOPTIONS quiets its notices.
+pg_client() {
+    if ! command -v psql >/dev/null; then
+        apt-get install -y -qq postgresql-client >/dev/null 2>&1 ||
+            { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq postgresql-client >/dev/null 2>&1; } ||
+            true
+    fi
+    export PGOPTIONS="--client-min-messages=warning"
+    command -v psql >/dev/null
+}
+
+PG_DATABASES=()
+# pg_database NAME: creates a fresh database and sets PG_URL to it (not in a subshell: the
+# name must reach PG_DATABASES, which drop_pg_databases drops; call that from the exit trap).
+pg_database() {
+    local name="safe_update_rel_$$_$1"
+    psql "$PG_ADMIN" -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
+        -c "CREATE DATABASE $name" >/dev/null
+    PG_DATABASES+=("$name")
+    # The admin URL with its database replaced.
+    local base="${PG_ADMIN%%\?*}" query=""
+    [ "$base" != "$PG_ADMIN" ] && query="?${PG_ADMIN#*\?}"
+    PG_URL="${base%/*}/$name$query"
+}
+drop_pg_databases() {
+    local name
+    for name in "${PG_DATABASES[@]}"; do
+        psql "$PG_ADMIN" -qX -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
+    done
+}

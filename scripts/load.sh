@@ -15,15 +15,37 @@
 # LOAD_SAME_BODY=1 sends the same bio every time instead: after the first request nothing
 # changes, so no transaction commits and the HTTP, auth and extractor work weighs more.
 # LOAD_VARIANTS="name ..." runs only the named variants.
+#
+#   scripts/load.sh --backends [SECONDS] [CONNECTIONS] [ROUNDS]
+#
+# The same load against the demo binary on its two backends and with one or two instances:
+# sqlite_one (a fresh SQLite file), postgres_one (a fresh PostgreSQL database) and
+# postgres_two (two demo processes on one fresh PostgreSQL database; wrk's first thread
+# talks to one, its second to the other, so one latency histogram covers both).
+# SAFE_UPDATE_TEST_POSTGRES names the server, as for the tests; the databases are dropped
+# at the end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BACKENDS=false
+if [ "${1:-}" = --backends ]; then
+    BACKENDS=true
+    shift
+fi
 SECONDS_PER_RUN="${1:-10}"
 CONNECTIONS="${2:-16}"
 ROUNDS="${3:-3}"
 WORK="$(mktemp -d)"
 # shellcheck source=scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
-trap 'stop_all_servers; rm -rf "$WORK"' EXIT
+trap 'stop_all_servers; drop_pg_databases; rm -rf "$WORK"' EXIT
+if $BACKENDS; then
+    PG_ADMIN="${SAFE_UPDATE_TEST_POSTGRES:-}"
+    if [ -z "$PG_ADMIN" ]; then
+        echo "--backends needs a PostgreSQL server: set SAFE_UPDATE_TEST_POSTGRES (see README)" >&2
+        exit 2
+    fi
+    pg_client || { echo "psql is missing and could not be installed" >&2; exit 1; }
+fi
 
 if ! command -v wrk >/dev/null; then
     echo "== installing wrk"
@@ -43,6 +65,12 @@ local counter = 0
 local threads = 0
 function setup(thread)
   thread:set("id", threads)
+  -- LOAD_PORTS="p1 p2": thread n talks to the instance on port n mod 2 (--backends).
+  local ports = {}
+  for port in (os.getenv("LOAD_PORTS") or ""):gmatch("%d+") do ports[#ports + 1] = port end
+  if #ports > 0 then
+    thread.addr = wrk.lookup("127.0.0.1", ports[(threads % #ports) + 1])[1]
+  end
   threads = threads + 1
 end
 function init(args)
@@ -70,6 +98,15 @@ VARIANTS=(
     "web_json_cache_off|$LOAD_SERVER --handler json --cache off"
 )
 
+# --backends: variant name, then the backend and the number of demo instances.
+if $BACKENDS; then
+    VARIANTS=(
+        "sqlite_one|sqlite 1"
+        "postgres_one|postgres 1"
+        "postgres_two|postgres 2"
+    )
+fi
+
 if [ -n "${LOAD_VARIANTS:-}" ]; then
     SELECTED=()
     for variant in "${VARIANTS[@]}"; do
@@ -90,15 +127,45 @@ run_variant() { # name command... ; appends one round's figures
     local db="$WORK/$name.db"
     rm -f "$db" "$db-wal" "$db-shm"
     start_server "$name" "$binary" "$db" "$@"
+    LOAD_PORTS=""
+    measure "$name" "$SERVER_PID"
+}
+
+run_backend() { # name sqlite|postgres INSTANCES ; appends one round's figures
+    local name="$1" backend="$2" count="$3" db i pids=() ports=()
+    if [ "$backend" = postgres ]; then
+        pg_database "$name"
+        db="$PG_URL"
+    else
+        db="sqlite:$WORK/$name.db"
+        rm -f "$WORK/$name.db" "$WORK/$name.db-wal" "$WORK/$name.db-shm"
+    fi
+    for i in $(seq "$count"); do
+        start_server "$name-$i" "$DEMO" "$db"
+        pids+=("$SERVER_PID")
+        ports+=("$SERVER_PORT")
+    done
+    LOAD_PORTS="${ports[*]}"
+    measure "$name" "${pids[@]}"
+}
+
+measure() { # name pid... : wrk against $SERVER_PORT (or $LOAD_PORTS), then stops the servers
+    local name="$1"
+    shift
     local auth
     auth="Basic $(printf 'alice:%s' "$ALICE_PASSWORD" | base64 -w0)"
-    export LOAD_AUTH="$auth"
+    export LOAD_AUTH="$auth" LOAD_PORTS
     local url="http://127.0.0.1:$SERVER_PORT"
     wrk -t2 -c"$CONNECTIONS" -d2s -s "$WORK/patch.lua" "$url" >/dev/null
     wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/patch.lua" "$url" >"$WORK/$name.wrk"
-    local rss
-    rss=$(peak_rss_mib "$SERVER_PID")
-    stop_server "$SERVER_PID"
+    # Peak resident memory: the sum over the instances.
+    local rss=0 pid
+    for pid in "$@"; do
+        rss=$(awk -v a="$rss" -v b="$(peak_rss_mib "$pid")" 'BEGIN {printf "%.1f", a + b}')
+    done
+    for pid in "$@"; do
+        stop_server "$pid"
+    done
     local rps p50 p99 non2xx
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/$name.wrk")
     p50=$(awk '$1 == "50%" {print $2}' "$WORK/$name.wrk")
@@ -128,7 +195,7 @@ for round in $(seq "$ROUNDS"); do
     for variant in "${VARIANTS[@]}"; do
         name="${variant%%|*}"
         # shellcheck disable=SC2086
-        run_variant "$name" ${variant#*|}
+        if $BACKENDS; then run_backend "$name" ${variant#*|}; else run_variant "$name" ${variant#*|}; fi
     done
 done
 
@@ -143,6 +210,14 @@ for variant in "${VARIANTS[@]}"; do
         "$(echo "${P50[$name]}" | median)" "$(echo "${P99[$name]}" | median)" \
         "${NON2XX[$name]}" "$(echo "${RSS[$name]}" | maximum)"
 done
+if $BACKENDS; then
+    sqlite=$(echo "${RPS[sqlite_one]:-0}" | median)
+    one=$(echo "${RPS[postgres_one]:-0}" | median)
+    two=$(echo "${RPS[postgres_two]:-0}" | median)
+    awk -v s="$sqlite" -v o="$one" -v t="$two" 'BEGIN {
+        if (s > 0 && o > 0) printf "PostgreSQL / SQLite throughput (one instance) = %.3f\n", o / s
+        if (o > 0 && t > 0) printf "two instances / one instance (PostgreSQL) = %.3f\n", t / o }'
+fi
 for cache in on off; do
     [ -n "${RPS[safe_update_cache_$cache]:-}" ] && [ -n "${RPS[web_json_cache_$cache]:-}" ] || continue
     safe=$(echo "${RPS[safe_update_cache_$cache]}" | median)

@@ -5,6 +5,9 @@
 //! Rows are locked with `SELECT ... FOR UPDATE`, always in one order (by id for users, by key
 //! for counters), so concurrent transactions of any number of instances queue instead of
 //! deadlocking; `lock_timeout` bounds the wait (a 503 past it).
+//!
+//! The statements a request runs are prepared once per connection (`prepare_cached`): `query`
+//! with a string prepares it again every time, one more round trip to the server.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -148,7 +151,8 @@ impl Db {
     pub async fn user(&self, username: &str) -> Result<Option<User>, DbError> {
         let client = self.client().await?;
         let sql = format!("SELECT {COLUMNS} FROM users WHERE username = $1");
-        let row = client.query_opt(&sql, &[&username]).await?;
+        let statement = client.prepare_cached(&sql).await?;
+        let row = client.query_opt(&statement, &[&username]).await?;
         Ok(row.as_ref().map(user_from_row))
     }
 
@@ -202,7 +206,8 @@ impl Db {
         let names = [sender.name.as_str(), target];
         let sql =
             format!("SELECT {COLUMNS} FROM users WHERE username = ANY($1) ORDER BY id FOR UPDATE");
-        let rows = tx.query(&sql, &[&&names[..]]).await?;
+        let statement = tx.prepare_cached(&sql).await?;
+        let rows = tx.query(&statement, &[&&names[..]]).await?;
         let users: Vec<User> = rows.iter().map(user_from_row).collect();
         let find = |name: &str| users.iter().find(|user| user.username == name).cloned();
         let (sender_now, target_now) = (find(&sender.name), find(target));
@@ -305,7 +310,8 @@ async fn write_changes(
         sets.join(", "),
         rfc3339!("updated_at")
     );
-    let row = client.query_one(&sql, &values).await?;
+    let statement = client.prepare_cached(&sql).await?;
+    let row = client.query_one(&statement, &values).await?;
     user.version = row.get::<_, i64>(0) as u64;
     user.updated_at = row.get(1);
     Ok(())
@@ -317,13 +323,13 @@ async fn counters(
     keys: &[Key],
 ) -> Result<Vec<Option<Counter>>, DbError> {
     let names: Vec<&str> = keys.iter().map(|key| key.name.as_str()).collect();
-    let rows = client
-        .query(
+    let statement = client
+        .prepare_cached(
             "SELECT key, count, greatest(0, extract(epoch FROM now() - last))::float8 \
              FROM login_counters WHERE key = ANY($1) ORDER BY key FOR UPDATE",
-            &[&names],
         )
         .await?;
+    let rows = client.query(&statement, &[&names]).await?;
     Ok(keys
         .iter()
         .map(|key| {
