@@ -67,7 +67,7 @@ if client load --port "$A_PORT" --port "$B_PORT" --user alice --password "$ALICE
     --clients "$CLIENTS" --updates "$UPDATES" --deadline "$DEADLINE" \
     --kill-pid "$A_PID" --kill-after "$KILL_AFTER" --failover \
     --acked "$WORK/instances-kill.json" >"$WORK/instances-kill.txt" 2>&1; then
-    result instances-kill pass "$(grep -h '^SIGKILL\|^after the kill\|^load:' "$WORK/instances-kill.txt" | paste -sd ';')"
+    result instances-kill pass "$(grep -h '^SIGKILL\|^after the kill\|^load:' "$WORK/instances-kill.txt" | paste -sd ';' | sed 's/;/; /g')"
 else
     grep VIOLATION "$WORK/instances-kill.txt" | head -5 >&2 || true
     result instances-kill fail "$(grep '^load:' "$WORK/instances-kill.txt")"
