@@ -284,6 +284,27 @@ fn every_answer_of_the_readme_table(setup: Setup) {
         (&stored.json["bio"], &stored.json["version"]),
         (&serde_json::Value::Null, &6.into())
     );
+
+    // The password row (admin's: alice's name is throttled from here by now), last because
+    // the old password stops working.
+    let changed = send(
+        "PUT",
+        "/profile/password",
+        Some(admin),
+        &[],
+        Some((JSON, r#"{"password":"a new long password"}"#)),
+    );
+    assert_eq!((changed.status, changed.text.as_str()), (204, ""));
+    let old = send("GET", "/profile", Some(admin), &[], None);
+    assert_eq!((old.status, old.code()), (401, "invalid_credentials"));
+    let new = send(
+        "GET",
+        "/profile",
+        Some(("admin", "a new long password")),
+        &[],
+        None,
+    );
+    assert_eq!(new.status, 200);
 }
 
 /// Sends a chunked PATCH (no `Content-Length`) of `size` body bytes; the status line.
