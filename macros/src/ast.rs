@@ -9,6 +9,7 @@ use syn::{
 use crate::attr::{self, ContainerAttrs, FieldAttrs};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
+use crate::keyword::Keyword;
 use crate::serde_attr::{self, SerdeField};
 
 /// A struct with named fields that derives `SafeUpdate`.
@@ -46,6 +47,12 @@ pub struct Field<'a> {
     pub flatten: bool,
     /// `redact`: the patch's `Debug` hides the value.
     pub redact: bool,
+    /// `schema_with = path`: the value's JSON Schema, instead of its type's.
+    pub schema_with: Option<ExprPath>,
+    /// `schema(...)`: keywords added to the value's JSON Schema.
+    pub schema: Vec<Keyword>,
+    /// The field's doc comment, the description of its schema.
+    pub doc: Option<String>,
 }
 
 /// Who may write a field.
@@ -152,11 +159,13 @@ impl<'a> Field<'a> {
     ) -> Option<Self> {
         let ident = field.ident.as_ref()?;
         let errors_before = cx.len();
-        let attrs = attr::field(cx, &field.attrs);
+        let mut attrs = attr::field(cx, &field.attrs);
         // A field whose attribute is already reported as wrong, or a container whose `default`
         // is, would only repeat that error as "no update policy".
         let policy_reported = cx.len() > errors_before || container.default_refused;
+        let errors_before_serde = cx.len();
         let serde = serde_attr::field(cx, &field.attrs);
+        let serde_reported = cx.len() > errors_before_serde;
         let policy =
             if attrs.allow.is_some() || (attrs.nested.is_some() && attrs.server_only.is_none()) {
                 Policy::Writable
@@ -175,7 +184,7 @@ impl<'a> Field<'a> {
                 Policy::ServerOnly
             };
         check_policy(cx, &attrs, policy);
-        check_serde(cx, &attrs, &serde, policy);
+        check_serde(cx, &attrs, &serde, policy, serde_reported);
         let shape = shape(cx, field, &attrs, policy);
         let rust_name = ident.unraw().to_string();
         let wire = match (&serde.rename, rename_all) {
@@ -206,6 +215,9 @@ impl<'a> Field<'a> {
             read_with,
             flatten,
             redact: attrs.redact.is_some(),
+            schema_with: attrs.schema_with.take(),
+            schema: std::mem::take(&mut attrs.schema),
+            doc: doc_comment(&field.attrs),
         })
     }
 
@@ -260,6 +272,27 @@ fn check_policy(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy) {
              `redact` has nothing to hide",
         );
     }
+    if policy == Policy::ServerOnly {
+        if let Some(schema_with) = &attrs.schema_with {
+            cx.error_spanned_by(
+                schema_with,
+                "a server-only field is not a member of the patch, so it has no schema: remove \
+                 `schema_with`",
+            );
+        }
+        if !attrs.schema.is_empty() {
+            cx.error_spanned_by(
+                &attrs.schema[0].key,
+                "a server-only field is not a member of the patch, so it has no schema: remove \
+                 `schema(...)`",
+            );
+        }
+    } else if let (Some(nested), Some(_)) = (&attrs.nested, &attrs.schema_with) {
+        cx.error_spanned_by(
+            nested,
+            "a `nested` field's schema is its type's patch schema; remove `schema_with`",
+        );
+    }
     if let Some(check) = &attrs.validate {
         if policy == Policy::ServerOnly {
             cx.error_spanned_by(
@@ -280,7 +313,13 @@ fn check_policy(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy) {
 /// The verdicts on serde attributes that depend on the field's policy: what the model never
 /// reads (`skip`) or reads in a way a patch cannot (`borrow`, `flatten`) must not be
 /// writable; a server-only field is never read by a patch, so they do not matter there.
-fn check_serde(cx: &mut Ctxt, attrs: &FieldAttrs, serde: &SerdeField, policy: Policy) {
+fn check_serde(
+    cx: &mut Ctxt,
+    attrs: &FieldAttrs,
+    serde: &SerdeField,
+    policy: Policy,
+    serde_reported: bool,
+) {
     if policy == Policy::ServerOnly {
         return;
     }
@@ -307,6 +346,17 @@ fn check_serde(cx: &mut Ctxt, attrs: &FieldAttrs, serde: &SerdeField, policy: Po
             flatten,
             "`#[serde(flatten)]` on a writable field is not supported: a patch must know every \
              key it accepts; use `#[update(nested)]` (its keys then sit under the field's name)",
+        );
+    }
+    // Not when the function is refused already (on a `nested` field, or named twice).
+    let schema_needed = cfg!(feature = "schemars") && attrs.nested.is_none() && !serde_reported;
+    if let (Some(read_with), None, true) = (&serde.read_with, &attrs.schema_with, schema_needed) {
+        cx.error_spanned_by(
+            read_with,
+            "this field is read through its own function, so its type's JSON Schema may not \
+             describe what that function accepts; give the schema with \
+             `#[update(allow, schema_with = path)]` (a `fn(&mut schemars::SchemaGenerator) -> \
+             schemars::Schema`)",
         );
     }
     if let (Some(nested), Some(_)) = (&attrs.nested, &serde.read_with) {
@@ -373,4 +423,25 @@ fn option_inner(ty: &Type) -> Option<&Type> {
         Some(GenericArgument::Type(inner)) if args.args.len() == 1 => Some(inner),
         _ => None,
     }
+}
+
+/// The `///` lines of a field, joined as rustdoc would: one line each, trimmed.
+fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(line),
+                        ..
+                    }),
+                ..
+            }) => Some(line.value().trim().to_owned()),
+            _ => None,
+        })
+        .collect();
+    let doc = lines.join("\n").trim().to_owned();
+    (!doc.is_empty()).then_some(doc)
 }

@@ -7,6 +7,7 @@ use syn::punctuated::Punctuated;
 use syn::{Attribute, ExprPath, Ident, LitStr, Path, Token, WherePredicate};
 
 use crate::ctxt::Ctxt;
+use crate::keyword::{self, Keyword};
 
 /// What one field's `#[update(...)]` attributes say.
 #[derive(Default)]
@@ -23,6 +24,11 @@ pub struct FieldAttrs {
     pub clear: Option<ClearAttr>,
     /// The `redact` keyword: the patch's `Debug` shows `[redacted]` for the field's value.
     pub redact: Option<Path>,
+    /// `schema_with = path`: a `fn(&mut SchemaGenerator) -> Schema` giving the field's value
+    /// schema (feature `schemars`), needed where the type's own schema would be wrong.
+    pub schema_with: Option<ExprPath>,
+    /// `schema(min_length = 1, ...)`: keywords added to the field's value schema.
+    pub schema: Vec<Keyword>,
 }
 
 /// `allow`, with the roles of `allow(role = "...")`.
@@ -59,7 +65,8 @@ pub struct ContainerAttrs {
 }
 
 const FIELD_KEYS: &str = "expected `allow`, `allow(role = \"...\")`, `server_only`, `nested`, \
-     `clear`, `clear(role = \"...\")`, `validate = ...` or `redact`";
+     `clear`, `clear(role = \"...\")`, `validate = ...`, `redact`, `schema_with = ...` or \
+     `schema(...)`";
 const CONTAINER_KEYS: &str = "expected `name = \"...\"`, `default = server_only`, \
      `crate = \"...\"`, `validate = ...`, `attr(...)` or `bound = \"...\"`";
 
@@ -107,6 +114,13 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 // #[update(allow, redact)]
                 no_arguments(cx, &meta)?;
                 set_once(cx, &meta, &mut out.redact, meta.path.clone());
+            } else if meta.path.is_ident("schema_with") {
+                // #[update(allow, schema_with = path::to::schema)]
+                let schema: ExprPath = meta.value()?.parse()?;
+                set_once(cx, &meta, &mut out.schema_with, schema);
+            } else if meta.path.is_ident("schema") {
+                // #[update(allow, schema(min_length = 1, max_length = 64))]
+                keyword::parse(cx, &meta, &mut out.schema)?;
             } else if meta.path.is_ident("role") {
                 skip_value(&meta)?;
                 cx.error_spanned_by(

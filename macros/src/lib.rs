@@ -7,6 +7,7 @@ mod bound;
 mod case;
 mod ctxt;
 mod expand;
+mod keyword;
 mod serde_attr;
 mod valid;
 

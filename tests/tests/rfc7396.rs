@@ -22,20 +22,25 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
     Value::deserialize(deserializer).map(Some)
 }
 
+/// The schema of a `present` field: any value.
+fn any_value(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::Schema::from(true)
+}
+
 /// Flat documents: every value is any JSON value.
 #[derive(Debug, Default, Serialize, Deserialize, SafeUpdate)]
 #[serde(default, deny_unknown_fields)]
 struct Doc {
-    #[update(allow)]
+    #[update(allow, schema_with = any_value)]
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     a: Option<Value>,
-    #[update(allow)]
+    #[update(allow, schema_with = any_value)]
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     b: Option<Value>,
-    #[update(allow)]
+    #[update(allow, schema_with = any_value)]
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     c: Option<Value>,
-    #[update(allow)]
+    #[update(allow, schema_with = any_value)]
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     e: Option<Value>,
 }
@@ -44,10 +49,10 @@ struct Doc {
 #[derive(Debug, Default, Serialize, Deserialize, SafeUpdate)]
 #[serde(default, deny_unknown_fields)]
 struct Inner {
-    #[update(allow)]
+    #[update(allow, schema_with = any_value)]
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     b: Option<Value>,
-    #[update(allow)]
+    #[update(allow, schema_with = any_value)]
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     c: Option<Value>,
 }
@@ -127,7 +132,7 @@ struct DeepA {
 #[derive(Debug, Default, Serialize, Deserialize, SafeUpdate)]
 #[serde(default, deny_unknown_fields)]
 struct DeepB {
-    #[update(allow)]
+    #[update(allow, schema_with = any_value)]
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     ccc: Option<Value>,
 }

@@ -21,6 +21,11 @@ mod trimmed {
             trimmed => Ok(trimmed.to_owned()),
         }
     }
+
+    /// The schema of what `deserialize` takes: a string with a character that is not space.
+    pub fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "pattern": "\\S" })
+    }
 }
 
 /// A price written as a decimal string (`"12.50"`), stored in cents.
@@ -36,6 +41,16 @@ fn cents<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
     }
 }
 
+/// The schema of what `cents` takes.
+fn cents_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "pattern": "^[0-9]+([.][0-9]{2})?$" })
+}
+
+/// The schema of what `empty_as_none` takes.
+fn text_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string" })
+}
+
 /// `""` reads as `None`.
 fn empty_as_none<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     let text = String::deserialize(deserializer)?;
@@ -45,7 +60,7 @@ fn empty_as_none<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<St
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, SafeUpdate)]
 #[serde(default, deny_unknown_fields)]
 struct Address {
-    #[update(allow)]
+    #[update(allow, schema_with = trimmed::schema)]
     #[serde(with = "trimmed")]
     street: String,
     #[update(server_only)]
@@ -68,13 +83,13 @@ struct Item {
     #[update(server_only)]
     #[serde(skip_deserializing)]
     id: u64,
-    #[update(allow)]
+    #[update(allow, schema_with = trimmed::schema)]
     #[serde(with = "trimmed")]
     title: String,
-    #[update(allow)]
+    #[update(allow, schema_with = cents_schema)]
     #[serde(deserialize_with = "cents", rename = "price")]
     price_cents: u64,
-    #[update(allow)]
+    #[update(allow, schema_with = text_schema)]
     #[serde(deserialize_with = "empty_as_none")]
     nickname: Option<String>,
     #[update(allow)]

@@ -9,13 +9,15 @@
 //! - `de.rs`: `Deserialize` and `Serialize` of the patch, and the types naming the model's
 //!   `deserialize_with` functions;
 //! - `std_impls.rs`: `Default`, `Clone`, `PartialEq`, `Debug`;
-//! - `probe.rs`: the compile-time refusal of `allow` on a field holding a model.
+//! - `probe.rs`: the compile-time refusal of `allow` on a field holding a model;
+//! - `schema.rs`: `schemars::JsonSchema` of the patch (feature `schemars`).
 
 mod apply;
 mod de;
 mod fallback;
 mod patch_type;
 mod probe;
+mod schema;
 mod std_impls;
 
 use proc_macro2::TokenStream;
@@ -56,6 +58,7 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let serde = de::expand(&gen);
     let std_impls = std_impls::expand(&gen);
     let probes = probe::expand(&gen);
+    let schema = schema::expand(&gen);
     Ok(quote! {
         #patch_type
         #inherent
@@ -66,6 +69,7 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             #serde
             #std_impls
             #probes
+            #schema
         };
     })
 }

@@ -15,6 +15,11 @@ pub fn respond(problem: &Problem) -> HttpResponse {
     let mut response = HttpResponse::build(status);
     response.insert_header((CONTENT_TYPE, PROBLEM_JSON));
     for (name, value) in problem.headers() {
+        if *name == "connection" && value == "close" {
+            // actix writes the header itself, and then closes the connection.
+            response.force_close();
+            continue;
+        }
         // Names are lower-case constants and values come from the server: both valid.
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(name.as_bytes()),

@@ -14,6 +14,7 @@
 //! | [`would_erase`] | `apply.rs`: `Patch::__check` |
 //! | [`replace`] | `apply.rs`: `Patch::__write` |
 //! | [`Probe`], [`ProbeFallback`] | `probe.rs` (is a field's type a model?) and `de.rs` (keys of a flattened server-only field) |
+//! | `schema` (feature `schemars`) | `schema.rs`: the patch type's `JsonSchema` |
 //! | [`serde`], [`core`] | every generator, for absolute paths |
 
 mod apply;
@@ -24,6 +25,8 @@ mod path;
 mod probe;
 mod read;
 mod rescan;
+#[cfg(feature = "schemars")]
+pub mod schema;
 
 pub use apply::replace;
 pub use de::{deserialize, Collector, Key};

@@ -252,7 +252,10 @@ impl PatchRejection {
                 "Payload too large",
                 format!("the patch is larger than {limit} bytes"),
             )
-            .with("limit", limit),
+            .with("limit", limit)
+            // The rest of the body is never read, so the connection cannot carry another
+            // request: said, so that a client does not send its next one into a closing socket.
+            .with_header("connection", "close"),
             PatchRejection::Unreadable => Problem::new(
                 400,
                 "unreadable_body",

@@ -380,6 +380,8 @@ fn a_body_over_the_limit_is_413_declared_or_streamed() {
             (answer.status, answer.code(), &answer.json()["limit"]),
             (413, "payload_too_large".to_owned(), &json!(32))
         );
+        // The unread rest of the body makes the connection unusable: the client is told.
+        assert_eq!(answer.header("connection"), Some("close"));
     }
     // Exactly at the limit is read (and refused by the validator: 22 characters).
     let at_limit = format!(r#"{{"bio":"{}"}}"#, "x".repeat(22));

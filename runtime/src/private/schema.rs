@@ -1,0 +1,141 @@
+//! What the generated `JsonSchema` impls call (feature `schemars`; `macros/src/expand/schema.rs`):
+//! the patch's object schema, assembled field by field.
+
+pub use schemars;
+pub use serde_json::Value;
+
+/// What `schema_name` and `schema_id` return (a name of our own: an error in the crate path
+/// then reads as the other generators' errors, which rustc reports once).
+pub type SchemaName = std::borrow::Cow<'static, str>;
+
+use schemars::Schema;
+use serde_json::Map;
+
+/// What the derive knows of one writable field, besides its value's schema.
+pub struct Field<'a> {
+    /// The wire name, then every alias: each is a property, and at most one may be sent.
+    pub names: &'a [&'a str],
+    /// Whether the parser takes `null` (an `Option` field, or a nested one it may clear).
+    pub nullable: bool,
+    /// The roles of `allow(role = "...")`: any one of them may write the field.
+    pub roles: &'a [&'a str],
+    /// The roles of `clear(role = "...")`: any one of them may send `null`.
+    pub clear_roles: &'a [&'a str],
+    /// The keywords of `schema(...)`, added to the value's schema.
+    pub keywords: &'a [(&'a str, Value)],
+    /// The model field's doc comment.
+    pub doc: Option<&'a str>,
+}
+
+/// A patch's schema under construction.
+pub struct Object {
+    description: &'static str,
+    properties: Map<String, Value>,
+    /// `{"not": {"required": [a, b]}}` for each two names of one field.
+    one_name_each: Vec<Value>,
+}
+
+impl Object {
+    pub fn new(description: &'static str) -> Self {
+        Object {
+            description,
+            properties: Map::new(),
+            one_name_each: Vec::new(),
+        }
+    }
+
+    pub fn field(&mut self, field: Field<'_>, mut value: Schema) {
+        let object = value.ensure_object();
+        for (keyword, keyword_value) in field.keywords {
+            object.insert((*keyword).to_owned(), keyword_value.clone());
+        }
+        if field.nullable {
+            allow_null(&mut value);
+        }
+        let object = value.ensure_object();
+        let mut description = field.doc.map(str::to_owned).unwrap_or_default();
+        if !field.roles.is_empty() {
+            object.insert("x-safe-update-roles".into(), roles(field.roles));
+            sentence(&mut description, "Writable only by role", field.roles);
+        }
+        if !field.clear_roles.is_empty() {
+            object.insert("x-safe-update-clear-roles".into(), roles(field.clear_roles));
+            sentence(
+                &mut description,
+                "`null` (clearing) only by role",
+                field.clear_roles,
+            );
+        }
+        if !description.is_empty() {
+            object.insert("description".into(), description.into());
+        }
+        let value = value.to_value();
+        for (i, name) in field.names.iter().enumerate() {
+            self.properties.insert((*name).to_owned(), value.clone());
+            for other in &field.names[i + 1..] {
+                self.one_name_each.push(serde_json::json!({
+                    "not": { "required": [name, other] }
+                }));
+            }
+        }
+    }
+
+    pub fn finish(self) -> Schema {
+        let mut object = Map::new();
+        object.insert("type".into(), "object".into());
+        object.insert("description".into(), self.description.into());
+        object.insert("properties".into(), self.properties.into());
+        object.insert("additionalProperties".into(), false.into());
+        if !self.one_name_each.is_empty() {
+            object.insert("allOf".into(), self.one_name_each.into());
+        }
+        Schema::from(object)
+    }
+}
+
+/// Lets `null` through as well: in `type` when that is all that decides (no `enum`, `const`
+/// or subschema would still refuse it), else as a second alternative.
+fn allow_null(schema: &mut Schema) {
+    let object = schema.ensure_object();
+    let decided_by_type = ["enum", "const", "$ref", "anyOf", "oneOf", "allOf", "not"]
+        .iter()
+        .all(|keyword| !object.contains_key(*keyword));
+    match object.get_mut("type") {
+        Some(Value::String(single)) if decided_by_type => {
+            let single = std::mem::take(single);
+            if single != "null" {
+                object.insert("type".into(), serde_json::json!([single, "null"]));
+            }
+            return;
+        }
+        Some(Value::Array(types)) if decided_by_type => {
+            if !types.iter().any(|t| t == "null") {
+                types.push("null".into());
+            }
+            return;
+        }
+        _ => {}
+    }
+    let inner = std::mem::take(object);
+    *schema = Schema::from(
+        serde_json::json!({
+            "anyOf": [Value::Object(inner), { "type": "null" }]
+        })
+        .as_object()
+        .cloned()
+        .unwrap_or_default(),
+    );
+}
+
+fn roles(roles: &[&str]) -> Value {
+    roles.iter().map(|role| Value::from(*role)).collect()
+}
+
+/// Appends "Writable only by role "a" or "b"." to `description`.
+fn sentence(description: &mut String, lead: &str, roles: &[&str]) {
+    let roles: Vec<String> = roles.iter().map(|role| format!("{role:?}")).collect();
+    if !description.is_empty() {
+        description.push(' ');
+    }
+    description.push_str(&format!("{lead} {}.", roles.join(" or ")));
+}
