@@ -179,6 +179,12 @@
 //!   `#[update(allow, schema_with = path)]`; without one it does not compile, since the type's
 //!   own schema describes the type's serde form, not what the function reads.
 //!
+//! With the feature `utoipa`, every patch type also implements `utoipa::ToSchema` (utoipa 5)
+//! with the same schema, written out verbatim (utoipa's typed schema objects have no field for
+//! some of its keywords), and its nested patches registered as components: list the patch in
+//! `#[openapi(components(schemas(UserPatch)))]` or use it as a `request_body`. Field types
+//! still need `schemars::JsonSchema`, not `utoipa::ToSchema`: one schema, two outlets.
+//!
 //! A field type without a `JsonSchema` makes the patch have none: asking for it is a compile
 //! error naming the type. What no JSON Schema can say: a whole number written `30.0` is an
 //! integer to JSON Schema, a float to serde; a repeated key; whether a nested patch may
@@ -226,6 +232,7 @@
 //! | `actix` | module [`actix`]: actix-web 4 extractors and RFC 9457 answers ([`web`]) | `auth`, `form`, actix-web |
 //! | `axum` | module [`axum`]: the same for axum 0.8 | `auth`, `form`, axum |
 //! | `schemars` | `schemars::JsonSchema` for every patch type ([JSON Schema](#json-schema)) | schemars |
+//! | `utoipa` | `utoipa::ToSchema` for every patch type: the same schema, nested patches as components | `schemars`, utoipa |
 //!
 //! The README shows a complete handler for each framework, and for an application that
 //! authenticates its own way ([`web::MergePatch`] with any [`Roles`]).

@@ -1,4 +1,5 @@
-//! `schemars::JsonSchema` of the patch (feature `schemars`): the document the patch's
+//! `schemars::JsonSchema` of the patch (feature `schemars`), and with feature `utoipa` the
+//! same schema as `utoipa::ToSchema`: the document the patch's
 //! `Deserialize` accepts, built from what the derive knows, never from forwarded attributes.
 //! An object with the wire names (and aliases) as properties, no other property, `null` only
 //! where the parser takes it, nested patches as their own schemas, role-gated fields marked.
@@ -29,7 +30,30 @@ pub fn expand(gen: &Gen) -> TokenStream {
         gen.model
     );
     let fields = gen.input.writable().map(|field| add_field(gen, field));
+    let utoipa = cfg!(feature = "utoipa").then(|| {
+        quote! {
+            impl #impl_generics #schema::utoipa::PartialSchema for #patch #ty_generics #where_clause {
+                fn schema() -> #schema::utoipa::openapi::RefOr<#schema::utoipa::openapi::Schema> {
+                    #schema::openapi_schema::<Self>()
+                }
+            }
+
+            impl #impl_generics #schema::utoipa::ToSchema for #patch #ty_generics #where_clause {
+                fn name() -> #schema::SchemaName {
+                    <Self as #schema::schemars::JsonSchema>::schema_name()
+                }
+
+                fn schemas(
+                    schemas: &mut #schema::Dependencies,
+                ) {
+                    #schema::openapi_dependencies::<Self>(schemas)
+                }
+            }
+        }
+    });
     quote! {
+        #utoipa
+
         impl #impl_generics #schema::schemars::JsonSchema for #patch #ty_generics #where_clause {
             fn schema_name() -> #schema::SchemaName {
                 #schema::SchemaName::Borrowed(#name)

@@ -3,6 +3,8 @@
 
 pub use schemars;
 pub use serde_json::Value;
+#[cfg(feature = "utoipa")]
+pub use utoipa;
 
 /// What `schema_name` and `schema_id` return (a name of our own: an error in the crate path
 /// then reads as the other generators' errors, which rustc reports once).
@@ -138,4 +140,54 @@ fn sentence(description: &mut String, lead: &str, roles: &[&str]) {
         description.push(' ');
     }
     description.push_str(&format!("{lead} {}.", roles.join(" or ")));
+}
+
+/// The patch's schema for utoipa: the same document as `JsonSchema` gives, with nested
+/// patches referred to under `#/components/schemas/`.
+#[cfg(feature = "utoipa")]
+pub fn openapi_schema<P: schemars::JsonSchema>() -> utoipa::openapi::RefOr<utoipa::openapi::Schema>
+{
+    let mut generator = openapi_generator();
+    let schema = P::json_schema(&mut generator);
+    utoipa::openapi::RefOr::T(verbatim(schema.to_value()))
+}
+
+/// What `ToSchema::schemas` fills.
+#[cfg(feature = "utoipa")]
+pub type Dependencies = Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::Schema>)>;
+
+/// The schemas `P`'s schema refers to (its nested patches, at any depth), for
+/// `ToSchema::schemas`.
+#[cfg(feature = "utoipa")]
+pub fn openapi_dependencies<P: schemars::JsonSchema>(out: &mut Dependencies) {
+    let mut generator = openapi_generator();
+    P::json_schema(&mut generator);
+    for (name, schema) in generator.take_definitions(true) {
+        out.push((name, utoipa::openapi::RefOr::T(verbatim(schema))));
+    }
+}
+
+/// JSON Schema 2020-12 (OpenAPI 3.1's dialect), definitions where OpenAPI keeps them.
+#[cfg(feature = "utoipa")]
+fn openapi_generator() -> schemars::SchemaGenerator {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .with(|settings| settings.definitions_path = "/components/schemas".into())
+        .into_generator()
+}
+
+/// A schema object that serializes as `value` exactly. utoipa's typed `Object` has no field
+/// for some keywords the patch needs (`not`, `allOf` beside `properties`) and would drop
+/// them; its flattened extension map writes every member as given.
+#[cfg(feature = "utoipa")]
+fn verbatim(value: Value) -> utoipa::openapi::Schema {
+    let mut object = utoipa::openapi::schema::Object::default();
+    object.schema_type = utoipa::openapi::schema::SchemaType::AnyValue;
+    let members = match value {
+        Value::Object(members) => members,
+        // The boolean schemas: `true` takes anything, `false` nothing.
+        Value::Bool(false) => Map::from_iter([("not".to_owned(), Value::Object(Map::new()))]),
+        _ => Map::new(),
+    };
+    object.extensions = Some(members.into_iter().collect());
+    utoipa::openapi::Schema::Object(object)
 }
