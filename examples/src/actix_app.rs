@@ -17,6 +17,7 @@ use crate::client::TrustedProxies;
 use crate::db::{Database, DatabaseUrl};
 use crate::error::ApiError;
 use crate::model::{User, UserPatch};
+use crate::openapi;
 use crate::password::NewPasswordPatch;
 use crate::precondition::etag;
 use crate::server::{self, Options, Shared};
@@ -43,6 +44,11 @@ pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + 
                         web::resource(api::HEALTHZ)
                             .route(get_or_head().to(healthz))
                             .default_service(not_allowed(api::HEALTHZ_ALLOW)),
+                    )
+                    .service(
+                        web::resource(openapi::OPENAPI)
+                            .route(get_or_head().to(openapi_document))
+                            .default_service(not_allowed(openapi::OPENAPI_ALLOW)),
                     )
                     // POST takes HTML forms too: a resource of its own, for its own config.
                     .service(
@@ -118,6 +124,12 @@ pub async fn client_addr(
 
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(api::health())
+}
+
+async fn openapi_document() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(openapi::json())
 }
 
 async fn get_profile(db: web::Data<Database>, who: Identity) -> Result<HttpResponse, ApiError> {

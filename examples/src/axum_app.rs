@@ -19,6 +19,7 @@ use crate::api::{self, Admin, BODY_LIMIT};
 use crate::db::DatabaseUrl;
 use crate::error::ApiError;
 use crate::model::{User, UserPatch};
+use crate::openapi;
 use crate::password::NewPasswordPatch;
 use crate::precondition::etag;
 use crate::server::{self, Options, Shared};
@@ -45,6 +46,10 @@ pub fn router(shared: Shared) -> Router {
     let user = get(get_user).patch(update_user).put(update_user);
     Router::new()
         .route(api::HEALTHZ, not_allowed(healthz, api::HEALTHZ_ALLOW))
+        .route(
+            openapi::OPENAPI,
+            not_allowed(get(openapi_document), openapi::OPENAPI_ALLOW),
+        )
         .route(api::PROFILE, not_allowed(profile, api::PROFILE_ALLOW))
         .route(api::PASSWORD, not_allowed(password, api::PASSWORD_ALLOW))
         .route(api::USER, not_allowed(user, api::USER_ALLOW))
@@ -96,6 +101,13 @@ async fn client_addr(State(shared): State<Shared>, mut req: Request, next: Next)
 
 async fn healthz() -> Json<serde_json::Value> {
     Json(api::health())
+}
+
+async fn openapi_document() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi::json(),
+    )
 }
 
 async fn get_profile(State(shared): State<Shared>, who: Identity) -> Result<Response, ApiError> {

@@ -11,6 +11,7 @@ pub mod client;
 pub mod db;
 pub mod error;
 pub mod model;
+pub mod openapi;
 pub mod origin;
 pub mod password;
 pub mod precondition;

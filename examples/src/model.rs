@@ -10,7 +10,11 @@ use serde::Serialize;
 /// The derive generates [`UserPatch`], which holds only `display_name`, `email`, `bio` and
 /// (for role `admin`) `is_admin`; a client that sends any other field is refused by name.
 /// `Debug` leaves the password hash out, so that no log line carries it.
-#[derive(Clone, Serialize, SafeUpdate)]
+///
+/// The `schema(...)` of each validated field states its validator's rule for the JSON Schema
+/// of the patch (and the OpenAPI document): the patterns exclude exactly what the validators
+/// refuse (control characters are U+0000-U+001F and U+007F-U+009F; white space is Unicode's).
+#[derive(Clone, Serialize, SafeUpdate, utoipa::ToSchema)]
 pub struct User {
     /// Row id.
     #[update(server_only)]
@@ -19,13 +23,17 @@ pub struct User {
     #[update(server_only)]
     pub username: String,
     /// Name shown to others: 1 to 64 characters, no control characters.
-    #[update(allow, validate = display_name)]
+    #[update(
+        allow,
+        validate = display_name,
+        schema(min_length = 1, max_length = 64, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")
+    )]
     pub display_name: String,
     /// Contact address.
-    #[update(allow, validate = email)]
+    #[update(allow, validate = email, schema(max_length = 254, pattern = EMAIL_PATTERN))]
     pub email: String,
     /// Free text; `null` clears it.
-    #[update(allow, validate = bio)]
+    #[update(allow, validate = bio, schema(max_length = 1000))]
     pub bio: Option<String>,
     /// Whether the user holds role `admin`; only an admin may change it.
     #[update(allow(role = "admin"))]
@@ -79,9 +87,10 @@ pub fn display_name(name: &str) -> Result<(), &'static str> {
     }
 }
 
-/// A plausible address: `local@domain.tld`, at most 254 characters, no spaces or controls.
+/// A plausible address: `local@domain.tld`, at most 254 characters, no spaces or controls;
+/// labels of the domain 1 to 63 characters. ([`EMAIL_PATTERN`] says the same.)
 pub fn email(address: &str) -> Result<(), &'static str> {
-    let plausible = address.len() <= 254
+    let plausible = address.chars().count() <= 254
         && !address.chars().any(|c| c.is_whitespace() || c.is_control())
         && match address.split_once('@') {
             Some((local, domain)) => {
@@ -89,7 +98,7 @@ pub fn email(address: &str) -> Result<(), &'static str> {
                     && !domain.contains('@')
                     && domain
                         .split('.')
-                        .all(|label| !label.is_empty() && label.len() <= 63)
+                        .all(|label| (1..=63).contains(&label.chars().count()))
                     && domain.contains('.')
             }
             None => false,
@@ -100,6 +109,15 @@ pub fn email(address: &str) -> Result<(), &'static str> {
         Err("must be an address like name@example.org")
     }
 }
+
+/// What [`email`] accepts, as a JSON Schema pattern (with `maxLength` 254): one `@`, a
+/// non-empty local part, two or more dot-separated labels of 1 to 63 characters, none of them
+/// white space (Unicode's `White_Space`) or a control character.
+pub const EMAIL_PATTERN: &str = concat!(
+    r"^[^@\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+",
+    r"@[^@.\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]{1,63}",
+    r"(\.[^@.\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]{1,63})+$"
+);
 
 /// At most 1000 characters.
 pub fn bio(bio: &Option<String>) -> Result<(), &'static str> {

@@ -13,21 +13,37 @@ use safe_update::SafeUpdate;
 /// shows the value.
 #[derive(SafeUpdate)]
 pub struct NewPassword {
-    /// The new password.
-    #[update(allow, redact)]
+    /// The new password: 8 to 256 characters, no control character.
+    #[update(
+        allow,
+        redact,
+        schema(
+            min_length = 8,
+            max_length = 256,
+            pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+        )
+    )]
     pub password: String,
 }
 
 /// Shortest password accepted, in characters.
 pub const MIN_CHARS: usize = 8;
 
+/// Longest password accepted, in characters: four bytes each at most, it fits a Basic Auth
+/// header with any user name, so this is the only upper limit (one a schema can state).
+pub const MAX_CHARS: usize = 256;
+
 /// Whether `password` is one `username` could log in with: long enough, and sendable in
 /// Basic Auth (no control character, short enough for a header).
 pub fn check(username: &str, password: &str) -> Result<(), String> {
-    if password.chars().count() < MIN_CHARS {
+    let chars = password.chars().count();
+    if chars < MIN_CHARS {
         return Err(format!(
             "the password needs at least {MIN_CHARS} characters"
         ));
+    }
+    if chars > MAX_CHARS {
+        return Err(format!("the password has more than {MAX_CHARS} characters"));
     }
     match Credentials::new(username, password) {
         Ok(_) => Ok(()),

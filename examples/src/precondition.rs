@@ -60,16 +60,18 @@ pub fn if_match<'a>(
             tags.extend(parse_list(line)?);
         }
     }
-    // `*` is a field value on its own; mixed with tags the header means nothing sensible.
+    // `*` is a field value on its own; mixed with tags the header means nothing sensible. A
+    // list may be empty (`If-Match:` or `If-Match: ,`): RFC 9110 allows a list of no elements,
+    // and as no tag matches, the condition is false (412).
     match (any, tags.is_empty()) {
         (true, true) => Ok(Some(IfMatch::Any)),
-        (false, false) => Ok(Some(IfMatch::Tags(tags))),
-        _ => Err(MalformedIfMatch),
+        (false, _) => Ok(Some(IfMatch::Tags(tags))),
+        (true, false) => Err(MalformedIfMatch),
     }
 }
 
 /// `#entity-tag`: comma-separated, optional white space, empty elements ignored (RFC 9110,
-/// section 5.6.1), at least one tag.
+/// section 5.6.1); possibly none.
 fn parse_list(line: &str) -> Result<Vec<EntityTag>, MalformedIfMatch> {
     let mut tags = Vec::new();
     let mut rest = line.trim_matches([' ', '\t']);
@@ -86,11 +88,7 @@ fn parse_list(line: &str) -> Result<Vec<EntityTag>, MalformedIfMatch> {
             rest = rest.trim_start_matches([' ', '\t']);
         }
     }
-    if tags.is_empty() {
-        Err(MalformedIfMatch)
-    } else {
-        Ok(tags)
-    }
+    Ok(tags)
 }
 
 /// `[W/] DQUOTE *etagc DQUOTE`, etagc = %x21 / %x23-7E / obs-text; the rest of the input.
@@ -149,6 +147,12 @@ mod tests {
         );
         assert!(tags.matches(3) && tags.matches(1) && !tags.matches(2));
         assert_eq!(parse(&[r#""""#]), Ok(Some(IfMatch::Tags(vec![strong("")]))));
+        // An empty list: well-formed, and matches no version.
+        for empty in ["", ",", " , ,"] {
+            let none = parse(&[empty]).unwrap().unwrap();
+            assert_eq!(none, IfMatch::Tags(vec![]), "{empty:?}");
+            assert!(!none.matches(1));
+        }
         assert_eq!(etag(7), "\"v7\"");
     }
 
@@ -163,8 +167,6 @@ mod tests {
             "\"v 2\"",
             "\"v1\" \"v2\"",
             "\"v1\";",
-            ",",
-            "",
             "*, \"v1\"",
         ] {
             assert_eq!(parse(&[bad]), Err(MalformedIfMatch), "{bad:?}");

@@ -26,6 +26,8 @@ pub enum Value {
     Number { negative: bool, lit: Lit },
     /// `pattern` (checked as a regular expression by the validator, not here) or `format`.
     Text(LitStr),
+    /// The same, from a `&str` constant (a pattern shared with code that uses it).
+    TextConst(syn::ExprPath),
 }
 
 /// Every keyword `schema(...)` takes: the attribute's name, the JSON name, the value's kind.
@@ -65,6 +67,11 @@ pub fn parse(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut Vec<Keyword>) -> s
             return Ok(());
         };
         let input = inner.value()?;
+        if matches!(kind, Kind::Text) && !input.peek(Lit) && !input.peek(syn::Token![-]) {
+            let constant: syn::ExprPath = input.parse()?;
+            push(cx, out, &inner.path, name, Value::TextConst(constant));
+            return Ok(());
+        }
         let negative = input.peek(syn::Token![-]);
         if negative {
             input.parse::<syn::Token![-]>()?;
@@ -78,23 +85,30 @@ pub fn parse(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut Vec<Keyword>) -> s
                 let wanted = match kind {
                     Kind::Count => "a non-negative integer",
                     Kind::Number => "a number",
-                    Kind::Text => "a string",
+                    Kind::Text => "a string (or a `&str` constant)",
                 };
                 cx.error_spanned_by(lit, format!("`{key}` takes {wanted}"));
                 return Ok(());
             }
         };
-        if out.iter().any(|seen| seen.name == name) {
-            cx.error_spanned_by(&inner.path, format!("duplicate `schema` keyword `{key}`"));
-        } else {
-            out.push(Keyword {
-                name,
-                value,
-                key: inner.path.clone(),
-            });
-        }
+        push(cx, out, &inner.path, name, value);
         Ok(())
     })
+}
+
+fn push(cx: &mut Ctxt, out: &mut Vec<Keyword>, key: &syn::Path, name: &'static str, value: Value) {
+    if out.iter().any(|seen| seen.name == name) {
+        cx.error_spanned_by(
+            key,
+            format!("duplicate `schema` keyword `{}`", path_str(key)),
+        );
+    } else {
+        out.push(Keyword {
+            name,
+            value,
+            key: key.clone(),
+        });
+    }
 }
 
 impl Keyword {
@@ -115,6 +129,7 @@ impl Keyword {
                 }
             }
             Value::Text(text) => quote!(#json::Value::from(#text)),
+            Value::TextConst(constant) => quote!(#json::Value::from(#constant)),
         };
         quote!((#name, #value))
     }

@@ -1,0 +1,423 @@
+//! The demo's OpenAPI 3.1 document, served at `GET /openapi.json` by both servers: every route
+//! and method, the Basic security scheme, the request schema of each write (the patch types'
+//! own, from `safe_update`'s `utoipa` feature), the user as it is sent back (without
+//! `password_hash`), and each error status with the problem document (RFC 9457).
+//!
+//! Built with utoipa's types from the same constants the routers use (`api.rs`), so a route
+//! cannot be served without being described; `examples/tests/openapi.rs` checks each path and
+//! method against the running servers.
+
+use std::sync::OnceLock;
+
+use serde_json::json;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    ComponentsBuilder, Content, HeaderBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathItem,
+    PathsBuilder, Ref, RefOr, Required, Response, ResponseBuilder, Schema,
+};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::api;
+use crate::model::{User, UserPatch};
+use crate::password::NewPasswordPatch;
+
+/// The document's path: described by the document, like every other route.
+pub const OPENAPI: &str = "/openapi.json";
+/// Methods of [`OPENAPI`].
+pub const OPENAPI_ALLOW: &str = "GET, HEAD";
+
+/// What `precondition::if_match` reads from one field line (RFC 9110): `*`, or a list of
+/// entity tags, empty elements and all, possibly empty. The tags are ASCII here (the server
+/// takes obs-text too, which a header value in a generated request cannot carry reliably).
+const IF_MATCH_PATTERN: &str = concat!(
+    r#"^[ \t]*(\*|(,[ \t]*)*((W/)?"[\x21\x23-\x7E]*"[ \t]*"#,
+    r#"(,[ \t]*((W/)?"[\x21\x23-\x7E]*"[ \t]*)?)*)?)[ \t]*$"#
+);
+
+/// The name of the security scheme.
+const BASIC: &str = "basic";
+/// The media types a patch is read from.
+const PATCH_TYPES: [&str; 2] = ["application/merge-patch+json", "application/json"];
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The document, built once.
+pub fn document() -> &'static OpenApi {
+    static DOCUMENT: OnceLock<OpenApi> = OnceLock::new();
+    DOCUMENT.get_or_init(build)
+}
+
+/// The document as JSON bytes, built once.
+pub fn json() -> &'static [u8] {
+    static JSON: OnceLock<Vec<u8>> = OnceLock::new();
+    JSON.get_or_init(|| document().to_json().unwrap_or_default().into_bytes())
+}
+
+fn build() -> OpenApi {
+    let profile = PathItem::new(HttpMethod::Get, read("the sender's own user", false))
+        .operation_pair(
+            HttpMethod::Patch,
+            write("updates the sender's own user", false),
+        )
+        .operation_pair(
+            HttpMethod::Put,
+            write("the same as PATCH (a merge patch either way)", false),
+        )
+        .operation_pair(HttpMethod::Post, form_write());
+    let user = PathItem::new(HttpMethod::Get, read("a user, for admins", true))
+        .operation_pair(HttpMethod::Patch, write("updates a user, for admins", true))
+        .operation_pair(
+            HttpMethod::Put,
+            write("the same as PATCH, for admins", true),
+        );
+    let paths = PathsBuilder::new()
+        .path(api::HEALTHZ, PathItem::new(HttpMethod::Get, health()))
+        .path(OPENAPI, PathItem::new(HttpMethod::Get, openapi()))
+        .path(api::PROFILE, profile)
+        .path(api::PASSWORD, PathItem::new(HttpMethod::Put, password()))
+        .path(api::USER, user);
+    let mut schemas: Vec<(String, RefOr<Schema>)> = Vec::new();
+    UserPatch::schemas(&mut schemas);
+    NewPasswordPatch::schemas(&mut schemas);
+    let components = ComponentsBuilder::new()
+        .schema(UserPatch::name(), UserPatch::schema())
+        .schema(NewPasswordPatch::name(), NewPasswordPatch::schema())
+        .schema("NewPassword", new_password_body())
+        .schema(User::name(), User::schema())
+        .schema("Problem", problem_schema())
+        .schemas_from_iter(schemas)
+        .security_scheme(
+            BASIC,
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some(
+                        "RFC 7617, UTF-8. Five wrong passwords for one name from one address \
+                         within a minute, twenty from one address, or a hundred for one name \
+                         from all addresses get 429 until the minute is over.",
+                    ))
+                    .build(),
+            ),
+        )
+        .build();
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("safe-update demo")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "A user profile API in which mass assignment cannot happen: each write \
+                     takes a patch type that holds only the fields a client may write.",
+                ))
+                .build(),
+        )
+        .paths(paths.build())
+        .components(Some(components))
+        .build()
+}
+
+/// `PathItem::operation` under a name that reads as what it does here.
+trait OperationPair {
+    fn operation_pair(
+        self,
+        method: HttpMethod,
+        operation: utoipa::openapi::path::Operation,
+    ) -> Self;
+}
+
+impl OperationPair for PathItem {
+    fn operation_pair(
+        mut self,
+        method: HttpMethod,
+        operation: utoipa::openapi::path::Operation,
+    ) -> Self {
+        self.merge_operations(PathItem::new(method, operation));
+        self
+    }
+}
+
+fn health() -> utoipa::openapi::path::Operation {
+    OperationBuilder::new()
+        .summary(Some("liveness"))
+        .operation_id(Some("health"))
+        .response(
+            "200",
+            json_response(
+                "the server answers",
+                object(json!({
+                    "type": "object",
+                    "properties": {"status": {"const": "ok"}},
+                    "required": ["status"],
+                    "additionalProperties": false
+                })),
+            ),
+        )
+        .build()
+}
+
+fn openapi() -> utoipa::openapi::path::Operation {
+    OperationBuilder::new()
+        .summary(Some("this document"))
+        .operation_id(Some("openapi"))
+        .response(
+            "200",
+            json_response(
+                "the OpenAPI 3.1 document",
+                object(json!({"type": "object"})),
+            ),
+        )
+        .build()
+}
+
+/// `GET` of a user.
+fn read(summary: &str, by_name: bool) -> utoipa::openapi::path::Operation {
+    let mut operation = authenticated(summary, if by_name { "getUser" } else { "getProfile" })
+        .response("200", user_response("the user"));
+    if by_name {
+        operation = operation
+            .parameter(username())
+            .response("403", problem("the sender is not an admin"))
+            .response("404", problem("no such user"));
+    }
+    operation.build()
+}
+
+/// `PATCH` or `PUT` of a user with a JSON merge patch.
+fn write(summary: &str, by_name: bool) -> utoipa::openapi::path::Operation {
+    let id = match (by_name, summary.starts_with("updates")) {
+        (false, true) => "patchProfile",
+        (false, false) => "putProfile",
+        (true, true) => "patchUser",
+        (true, false) => "putUser",
+    };
+    let mut body = RequestBodyBuilder::new().required(Some(Required::True));
+    for media_type in PATCH_TYPES {
+        body = body.content(
+            media_type,
+            Content::new(Some(reference(&UserPatch::name()))),
+        );
+    }
+    let mut operation = patch_responses(authenticated(summary, id))
+        .request_body(Some(body.build()))
+        .parameter(if_match())
+        .response("200", user_response("the user after the update"))
+        .response(
+            "403",
+            problem("a field needs a role the sender lacks (`denied` lists them)"),
+        )
+        .response(
+            "412",
+            problem("`If-Match` names another version: the current one is `version` and `ETag`"),
+        );
+    if by_name {
+        operation = operation
+            .parameter(username())
+            .response("404", problem("no such user"));
+    }
+    operation.build()
+}
+
+/// `POST /profile`: the same patch, from a form or JSON.
+fn form_write() -> utoipa::openapi::path::Operation {
+    let body = RequestBodyBuilder::new()
+        .required(Some(Required::True))
+        .content(FORM, Content::new(Some(reference(&UserPatch::name()))))
+        .content(
+            "application/json",
+            Content::new(Some(reference(&UserPatch::name()))),
+        )
+        .build();
+    patch_responses(authenticated(
+        "updates the sender's own user from an HTML form (an empty value clears an optional \
+         field); refused when `Origin` or `Sec-Fetch-Site` shows another site",
+        "postProfile",
+    ))
+    .request_body(Some(body))
+    .response("200", user_response("the user after the update"))
+    .response(
+        "403",
+        problem("a role-gated field, or a request from another site's page"),
+    )
+    .build()
+}
+
+/// `PUT /profile/password`.
+fn password() -> utoipa::openapi::path::Operation {
+    let mut body = RequestBodyBuilder::new().required(Some(Required::True));
+    for media_type in PATCH_TYPES {
+        body = body.content(media_type, Content::new(Some(reference("NewPassword"))));
+    }
+    patch_responses(authenticated(
+        "changes the sender's password; the old one is refused from the next request on",
+        "putPassword",
+    ))
+    .request_body(Some(body.build()))
+    .response("204", Response::new("changed"))
+    .build()
+}
+
+/// An operation behind Basic Auth, with the answers every such operation may give.
+fn authenticated(summary: &str, id: &str) -> OperationBuilder {
+    OperationBuilder::new()
+        .summary(Some(summary))
+        .operation_id(Some(id))
+        .security(SecurityRequirement::new(BASIC, Vec::<String>::new()))
+        .response(
+            "400",
+            problem("two `Authorization` headers, or a malformed `If-Match` or body"),
+        )
+        .response(
+            "401",
+            problem("no credentials, or wrong ones (with `WWW-Authenticate`)"),
+        )
+        .response(
+            "429",
+            problem("too many failed logins (with `Retry-After`)"),
+        )
+        .response("500", problem("the server failed; nothing was changed"))
+        .response(
+            "503",
+            problem("the user store or the database is busy or down (with `Retry-After`)"),
+        )
+}
+
+/// The refusals of a body.
+fn patch_responses(operation: OperationBuilder) -> OperationBuilder {
+    operation
+        .response("413", problem("the body is over 16 KiB"))
+        .response(
+            "415",
+            problem("not one of the accepted media types (see `Accept-Patch`)"),
+        )
+        .response(
+            "422",
+            problem(
+                "server-only, unknown, repeated or ill-typed keys, or values the validators \
+                 refuse: `forbidden`, `unknown`, `duplicate` and `invalid` list them all",
+            ),
+        )
+}
+
+fn username() -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name("username")
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .schema(Some(object(json!({"type": "string"}))))
+        .build()
+}
+
+fn if_match() -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name("If-Match")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "`*` or a list of entity tags such as `\"v3\"` (the `ETag` of a read): the update \
+             is applied only to that version (412 otherwise, also for an empty list); anything \
+             else is 400",
+        ))
+        .schema(Some(object(
+            json!({ "type": "string", "pattern": IF_MATCH_PATTERN }),
+        )))
+        .build()
+}
+
+fn user_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            Content::new(Some(reference(&User::name()))),
+        )
+        .header(
+            "ETag",
+            HeaderBuilder::new()
+                .schema(object(
+                    json!({"type": "string", "pattern": "^\"v[0-9]+\"$"}),
+                ))
+                .description(Some("the user's version, for `If-Match`"))
+                .build(),
+        )
+        .build()
+}
+
+fn json_response(description: &str, schema: RefOr<Schema>) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", Content::new(Some(schema)))
+        .build()
+}
+
+fn problem(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            safe_update::web::PROBLEM_JSON,
+            Content::new(Some(reference("Problem"))),
+        )
+        .build()
+}
+
+/// The body of `PUT /profile/password`: the patch, with its one member required.
+fn new_password_body() -> RefOr<Schema> {
+    object(json!({
+        "allOf": [{"$ref": format!("#/components/schemas/{}", NewPasswordPatch::name())}],
+        "required": ["password"]
+    }))
+}
+
+/// RFC 9457's members, the stable `code`, and the extension members of each refusal.
+fn problem_schema() -> RefOr<Schema> {
+    object(json!({
+        "type": "object",
+        "description": "An RFC 9457 problem document. `code` is stable and machine-readable; \
+            the extension members say what to fix: `forbidden`, `unknown`, `duplicate` (key \
+            paths), `invalid` (key path to reason), `denied` (fields and the roles they need), \
+            `roles`, `limit`, `version`, `retry_after`.",
+        "properties": {
+            "type": {"type": "string", "format": "uri-reference"},
+            "title": {"type": "string"},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "detail": {"type": "string"},
+            "code": {"type": "string"},
+            "forbidden": {"type": "array", "items": {"type": "string"}},
+            "unknown": {"type": "array", "items": {"type": "string"}},
+            "duplicate": {"type": "array", "items": {"type": "string"}},
+            "invalid": {"type": "object", "additionalProperties": {"type": "string"}},
+            "denied": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "field": {"type": "string"},
+                        "roles": {"type": "array", "items": {"type": "string"}}
+                    },
+                    "required": ["field", "roles"]
+                }
+            },
+            "roles": {"type": "array", "items": {"type": "string"}},
+            "limit": {"type": "integer", "minimum": 0},
+            "version": {"type": "integer", "minimum": 1},
+            "retry_after": {"type": "integer", "minimum": 0}
+        },
+        "required": ["type", "title", "status", "detail", "code"]
+    }))
+}
+
+fn reference(name: &str) -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name(name))
+}
+
+/// A schema written as JSON Schema, sent exactly as written: utoipa's typed `Object` has no
+/// field for some keywords (`const`, `allOf` beside `required`) and would drop them, while its
+/// flattened extension map writes every member as given.
+fn object(schema: serde_json::Value) -> RefOr<Schema> {
+    let mut object = utoipa::openapi::schema::Object::default();
+    object.schema_type = utoipa::openapi::schema::SchemaType::AnyValue;
+    if let serde_json::Value::Object(members) = schema {
+        object.extensions = Some(members.into_iter().collect());
+    }
+    RefOr::T(Schema::Object(object))
+}

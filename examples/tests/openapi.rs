@@ -1,0 +1,146 @@
+//! `GET /openapi.json` over a socket, on both servers: the document describes every route and
+//! method the server has (each undeclared method of a declared path is 405 with `Allow`
+//! listing exactly the declared ones), the Basic scheme, the patch schemas as request bodies,
+//! problem documents for the refusals, and never the password hash. `scripts/schemathesis.sh`
+//! checks the rest (every answer against the document) with an external fuzzer.
+
+#[macro_use]
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Server, Setup};
+use serde_json::{json, Value};
+
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+fn the_document_describes_the_server(setup: Setup) {
+    let db = setup.db();
+    let server = Server::start(&db);
+    let answer = server.send("GET", "/openapi.json", None, &[], None);
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("content-type"), Some("application/json"));
+    assert!(
+        !answer.text.contains("password_hash"),
+        "the document names the password hash"
+    );
+    let document = answer.json;
+    assert_eq!(document["openapi"], "3.1.0");
+    assert_eq!(
+        document["components"]["securitySchemes"]["basic"]["scheme"],
+        "basic"
+    );
+
+    let paths = document["paths"].as_object().unwrap();
+    let mut described: Vec<&str> = paths.keys().map(String::as_str).collect();
+    described.sort_unstable();
+    assert_eq!(
+        described,
+        [
+            "/healthz",
+            "/openapi.json",
+            "/profile",
+            "/profile/password",
+            "/users/{username}"
+        ]
+    );
+    for (path, item) in paths {
+        let declared: BTreeSet<String> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|method| method.to_uppercase())
+            .collect();
+        let mut allowed = declared.clone();
+        if declared.contains("GET") {
+            allowed.insert("HEAD".into());
+        }
+        let url = path.replace("{username}", "alice");
+        for method in METHODS {
+            let answer = server.send(method, &url, None, &[], None);
+            if allowed.contains(method) {
+                assert_ne!(answer.status, 405, "{method} {path} is declared");
+                continue;
+            }
+            assert_eq!(answer.status, 405, "{method} {path} is not declared");
+            let allow: BTreeSet<String> = answer
+                .header("allow")
+                .unwrap_or_default()
+                .split(',')
+                .map(|method| method.trim().to_owned())
+                .collect();
+            assert_eq!(allow, allowed, "Allow of {path}");
+        }
+        for (method, operation) in item.as_object().unwrap() {
+            let public = matches!(path.as_str(), "/healthz" | "/openapi.json");
+            let security = &operation["security"];
+            if public {
+                assert!(security.is_null(), "{method} {path}");
+                continue;
+            }
+            assert_eq!(security, &json!([{"basic": []}]), "{method} {path}");
+            for status in ["401", "429", "503"] {
+                let problem =
+                    &operation["responses"][status]["content"]["application/problem+json"];
+                assert_eq!(
+                    problem["schema"]["$ref"], "#/components/schemas/Problem",
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+
+    // The writes take the patch types, as a merge patch or plain JSON.
+    for (path, method) in [
+        ("/profile", "patch"),
+        ("/profile", "put"),
+        ("/users/{username}", "patch"),
+        ("/users/{username}", "put"),
+    ] {
+        let content = &paths[path][method]["requestBody"]["content"];
+        for media_type in ["application/merge-patch+json", "application/json"] {
+            assert_eq!(
+                content[media_type]["schema"]["$ref"], "#/components/schemas/UserPatch",
+                "{method} {path} {media_type}"
+            );
+        }
+    }
+    let schemas = &document["components"]["schemas"];
+    let properties = |name: &str| -> BTreeSet<String> {
+        schemas[name]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        properties("UserPatch"),
+        ["bio", "display_name", "email", "is_admin"]
+            .map(String::from)
+            .into()
+    );
+    assert_eq!(schemas["UserPatch"]["additionalProperties"], false);
+    assert_eq!(
+        schemas["UserPatch"]["properties"]["is_admin"]["x-safe-update-roles"],
+        json!(["admin"])
+    );
+    // What the server sends back: the user without its hash.
+    assert!(!properties("User").contains("password_hash"));
+    assert!(properties("User").contains("version"));
+    // The password body requires its one member.
+    assert_eq!(schemas["NewPassword"]["required"], json!(["password"]));
+    assert_eq!(
+        schemas["NewPasswordPatch"]["properties"]["password"]["minLength"],
+        8
+    );
+
+    // A user as read matches the document's members.
+    let (name, password) = server.login("alice");
+    let read = server.get("/profile", (name.as_str(), password.as_str()));
+    let members: BTreeSet<String> = read.json.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(members, properties("User"));
+    assert!(matches!(read.json["version"], Value::Number(_)));
+}
+
+both_servers!(the_document_describes_the_server);
