@@ -34,6 +34,12 @@ fn every_answer_of_the_readme_table(setup: Setup) {
             )
         };
 
+    let document = send("GET", "/openapi.json", None, &[], None);
+    assert_eq!(
+        (document.status, &document.json["openapi"]),
+        (200, &"3.1.0".into())
+    );
+
     let health = send("GET", "/healthz", None, &[], None);
     assert_eq!(
         (health.status, &health.json),
