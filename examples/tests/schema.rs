@@ -1,0 +1,124 @@
+//! The demo's patch schemas say what its validators say: for generated values of each
+//! validated field, the validator accepts exactly what the schema (with its hand-written
+//! `pattern`s) accepts, checked with an independent JSON Schema validator. Without this, the
+//! OpenAPI document could promise a request the server refuses, or the other way round.
+
+use proptest::prelude::*;
+use safe_update::{from_json, Patch};
+use safe_update_demo::model::{User, UserPatch};
+use safe_update_demo::password::{self, NewPasswordPatch};
+use serde_json::{json, Value};
+
+fn validator<P: schemars::JsonSchema>() -> jsonschema::Validator {
+    let schema = serde_json::to_value(schemars::schema_for!(P)).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn user() -> User {
+    User {
+        id: 1,
+        username: "alice".into(),
+        display_name: "Alice".into(),
+        email: "alice@example.org".into(),
+        bio: None,
+        is_admin: false,
+        password_hash: String::new(),
+        version: 1,
+        created_at: String::new(),
+        updated_at: String::new(),
+    }
+}
+
+/// Whether the server takes `document` as a patch of alice by an admin.
+fn accepted(document: &Value) -> bool {
+    match from_json::<UserPatch>(document.to_string().as_bytes()) {
+        Ok(patch) => patch.apply_as(&mut user(), &["admin"][..]).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Text that lands on every edge of the rules: the characters they treat specially (`@`,
+/// `.`, white space and control characters of every kind, non-ASCII), and lengths around
+/// each limit.
+fn text() -> impl Strategy<Value = String> {
+    let special = prop_oneof![
+        Just('@'),
+        Just('.'),
+        Just(' '),
+        Just('\t'),
+        Just('\u{0}'),
+        Just('\u{7f}'),
+        Just('\u{85}'),
+        Just('\u{9f}'),
+        Just('\u{a0}'),
+        Just('\u{1680}'),
+        Just('\u{2003}'),
+        Just('\u{2028}'),
+        Just('\u{202f}'),
+        Just('\u{3000}'),
+        Just('\u{200b}'),
+        Just('é'),
+        Just('😀'),
+        Just('"'),
+        Just('\\'),
+    ];
+    let plain = prop::char::range('a', 'e');
+    let chars = prop::collection::vec(prop_oneof![8 => plain, 2 => special], 0..12);
+    let long = (
+        prop_oneof![
+            Just(7usize),
+            Just(8),
+            Just(63),
+            Just(64),
+            Just(65),
+            Just(253),
+            Just(254),
+            Just(255),
+            Just(256),
+            Just(257),
+            Just(1000),
+            Just(1001)
+        ],
+        prop_oneof![Just('a'), Just('é')],
+    )
+        .prop_map(|(n, c)| c.to_string().repeat(n));
+    prop_oneof![
+        6 => chars.prop_map(|chars| chars.into_iter().collect::<String>()),
+        // Shaped like addresses, with labels of every length near the limit.
+        3 => (
+            "[a-c.@]{0,3}",
+            prop_oneof![Just(1usize), Just(62), Just(63), Just(64)],
+            prop_oneof![Just(".org"), Just("."), Just(""), Just(".a.b"), Just("..x")]
+        )
+            .prop_map(|(local, label, tail)| format!("{local}x@{}{tail}", "d".repeat(label))),
+        1 => long,
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn the_user_patch_schema_accepts_what_the_validators_accept(
+        field in prop::sample::select(vec!["display_name", "email", "bio"]),
+        value in text(),
+    ) {
+        let document = json!({ field: value });
+        let valid = validator::<UserPatch>().is_valid(&document);
+        prop_assert_eq!(accepted(&document), valid, "{}", document);
+    }
+
+    #[test]
+    fn the_password_schema_accepts_what_the_password_check_accepts(
+        long_enough in any::<bool>(),
+        text in text(),
+    ) {
+        // Half of them long enough, so that the other rules decide.
+        let value = if long_enough { format!("password{text}") } else { text };
+        let document = json!({ "password": value });
+        let valid = validator::<NewPasswordPatch>().is_valid(&document);
+        let taken = from_json::<NewPasswordPatch>(document.to_string().as_bytes()).is_ok()
+            && password::check("alice", &value).is_ok();
+        prop_assert_eq!(taken, valid, "{}", document);
+    }
+}
