@@ -4,7 +4,7 @@
 //! OpenAPI document could promise a request the server refuses, or the other way round.
 
 use proptest::prelude::*;
-use safe_update::{from_json, Patch};
+use safe_update::from_json;
 use safe_update_demo::model::{User, UserPatch};
 use safe_update_demo::password::{self, NewPasswordPatch};
 use serde_json::{json, Value};
