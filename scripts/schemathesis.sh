@@ -79,8 +79,12 @@ run_st --max-examples "$EXAMPLES" --include-path-regex '^/users/' ${ST_ARGS:-} |
 # shellcheck disable=SC2086
 run_st --max-examples "$EXAMPLES" --exclude-path-regex '^/users/' \
     --exclude-operation-id putPassword ${ST_ARGS:-} || status=$?
+# Here without `ignored_auth` (the first two runs have it): once the password has changed,
+# the run's credentials are wrong, its failed logins reach the limit, and the limiter answers
+# 429 (as documented) where that check wants 401 or 403 for its own wrong credentials.
 # shellcheck disable=SC2086
-run_st --max-examples "$EXAMPLES" --include-operation-id putPassword ${ST_ARGS:-} || status=$?
+run_st --max-examples "$EXAMPLES" --include-operation-id putPassword \
+    --exclude-checks ignored_auth ${ST_ARGS:-} || status=$?
 if [ "$status" -ne 0 ]; then
     echo "== the server's log (last 30 lines)"
     tail -30 "$SERVER_LOG"
