@@ -396,3 +396,46 @@ fn what_the_schema_cannot_say() {
     assert!(validator.is_valid(&document));
     assert!(!accepted::<ProfilePatch>(&document, without_billing));
 }
+
+/// A generic model: the patch has a schema for each parameter that has one, named apart.
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+struct Tagged<T> {
+    #[update(allow)]
+    value: T,
+    #[update(allow)]
+    label: Option<String>,
+    #[update(server_only)]
+    owner: u64,
+}
+
+#[test]
+fn a_generic_patch_has_the_schema_of_its_parameter() {
+    let numbers = schema_of::<TaggedPatch<u8>>();
+    let texts = schema_of::<TaggedPatch<String>>();
+    assert_eq!(numbers["properties"]["value"]["type"], "integer");
+    assert_eq!(numbers["properties"]["value"]["maximum"], 255);
+    assert_eq!(texts["properties"]["value"]["type"], "string");
+    assert!(numbers["properties"].get("owner").is_none());
+    // Both in one document: two definitions, not one overwriting the other.
+    #[derive(schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Both {
+        numbers: TaggedPatch<u8>,
+        texts: TaggedPatch<String>,
+    }
+    let both = schema_of::<Both>();
+    let definitions = both["$defs"].as_object().unwrap();
+    assert_eq!(definitions.len(), 2, "{definitions:#?}");
+    let target = Tagged {
+        value: 7u8,
+        label: None,
+        owner: 1,
+    };
+    for document in [
+        json!({"value": 300}),
+        json!({"value": 3, "label": null}),
+        json!({"owner": 2}),
+    ] {
+        check::<TaggedPatch<u8>>(&document, target.clone());
+    }
+}
