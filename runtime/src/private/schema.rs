@@ -104,8 +104,8 @@ fn allow_null(schema: &mut Schema) {
         .all(|keyword| !object.contains_key(*keyword));
     match object.get_mut("type") {
         Some(Value::String(single)) if decided_by_type => {
-            let single = std::mem::take(single);
             if single != "null" {
+                let single = std::mem::take(single);
                 object.insert("type".into(), serde_json::json!([single, "null"]));
             }
             return;
@@ -190,4 +190,44 @@ fn verbatim(value: Value) -> utoipa::openapi::Schema {
     };
     object.extensions = Some(members.into_iter().collect());
     utoipa::openapi::Schema::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn nullable(schema: Value) -> Value {
+        let mut schema = Schema::try_from(schema).unwrap();
+        allow_null(&mut schema);
+        schema.to_value()
+    }
+
+    #[test]
+    fn null_is_added_where_only_the_type_decides() {
+        assert_eq!(
+            nullable(json!({"type": "string", "maxLength": 3})),
+            json!({"type": ["string", "null"], "maxLength": 3})
+        );
+        assert_eq!(
+            nullable(json!({"type": ["integer", "string"]})),
+            json!({"type": ["integer", "string", "null"]})
+        );
+        // Already nullable: unchanged.
+        assert_eq!(nullable(json!({"type": "null"})), json!({"type": "null"}));
+        assert_eq!(
+            nullable(json!({"type": ["string", "null"]})),
+            json!({"type": ["string", "null"]})
+        );
+        // An `enum` (or a reference, ...) would still refuse `null`: a second alternative.
+        assert_eq!(
+            nullable(json!({"type": "string", "enum": ["a"]})),
+            json!({"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "null"}]})
+        );
+        assert_eq!(
+            nullable(json!({"$ref": "#/$defs/X"})),
+            json!({"anyOf": [{"$ref": "#/$defs/X"}, {"type": "null"}]})
+        );
+    }
 }
