@@ -10,7 +10,9 @@
 use std::sync::OnceLock;
 
 use serde_json::json;
-use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder,
+};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
@@ -55,22 +57,33 @@ pub fn json() -> &'static [u8] {
 }
 
 fn build() -> OpenApi {
-    let profile = PathItem::new(HttpMethod::Get, read("the sender's own user", false))
-        .operation_pair(
+    let profile = PathItemBuilder::new()
+        .operation(HttpMethod::Get, read("the sender's own user", false))
+        .operation(
             HttpMethod::Patch,
-            write("updates the sender's own user", false),
+            write("patchProfile", "updates the sender's own user", false),
         )
-        .operation_pair(
+        .operation(
             HttpMethod::Put,
-            write("the same as PATCH (a merge patch either way)", false),
+            write(
+                "putProfile",
+                "the same as PATCH (a merge patch either way)",
+                false,
+            ),
         )
-        .operation_pair(HttpMethod::Post, form_write());
-    let user = PathItem::new(HttpMethod::Get, read("a user, for admins", true))
-        .operation_pair(HttpMethod::Patch, write("updates a user, for admins", true))
-        .operation_pair(
+        .operation(HttpMethod::Post, form_write())
+        .build();
+    let user = PathItemBuilder::new()
+        .operation(HttpMethod::Get, read("a user, for admins", true))
+        .operation(
+            HttpMethod::Patch,
+            write("patchUser", "updates a user, for admins", true),
+        )
+        .operation(
             HttpMethod::Put,
-            write("the same as PATCH, for admins", true),
-        );
+            write("putUser", "the same as PATCH, for admins", true),
+        )
+        .build();
     let paths = PathsBuilder::new()
         .path(api::HEALTHZ, PathItem::new(HttpMethod::Get, health()))
         .path(OPENAPI, PathItem::new(HttpMethod::Get, openapi()))
@@ -115,26 +128,6 @@ fn build() -> OpenApi {
         .paths(paths.build())
         .components(Some(components))
         .build()
-}
-
-/// `PathItem::operation` under a name that reads as what it does here.
-trait OperationPair {
-    fn operation_pair(
-        self,
-        method: HttpMethod,
-        operation: utoipa::openapi::path::Operation,
-    ) -> Self;
-}
-
-impl OperationPair for PathItem {
-    fn operation_pair(
-        mut self,
-        method: HttpMethod,
-        operation: utoipa::openapi::path::Operation,
-    ) -> Self {
-        self.merge_operations(PathItem::new(method, operation));
-        self
-    }
 }
 
 fn health() -> utoipa::openapi::path::Operation {
@@ -184,13 +177,7 @@ fn read(summary: &str, by_name: bool) -> utoipa::openapi::path::Operation {
 }
 
 /// `PATCH` or `PUT` of a user with a JSON merge patch.
-fn write(summary: &str, by_name: bool) -> utoipa::openapi::path::Operation {
-    let id = match (by_name, summary.starts_with("updates")) {
-        (false, true) => "patchProfile",
-        (false, false) => "putProfile",
-        (true, true) => "patchUser",
-        (true, false) => "putUser",
-    };
+fn write(id: &str, summary: &str, by_name: bool) -> utoipa::openapi::path::Operation {
     let mut body = RequestBodyBuilder::new().required(Some(Required::True));
     for media_type in PATCH_TYPES {
         body = body.content(

@@ -90,6 +90,19 @@ fn the_document_describes_the_server(setup: Setup) {
         }
     }
 
+    // Each operation has its own id (scripts/schemathesis.sh selects by them).
+    let ids: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|operation| operation["operationId"].as_str().unwrap())
+        .collect();
+    let distinct: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(distinct.len(), ids.len(), "{ids:?}");
+    assert_eq!(
+        paths["/profile/password"]["put"]["operationId"],
+        "putPassword"
+    );
+
     // The writes take the patch types, as a merge patch or plain JSON.
     for (path, method) in [
         ("/profile", "patch"),

@@ -119,13 +119,14 @@ impl Keyword {
             Value::Count(count) => quote!(#json::Value::from(#count)),
             Value::Number { negative, lit } => {
                 let sign = negative.then(|| quote!(-));
-                match lit {
-                    // An integer stays one in the schema (`1`, not `1.0`) when it fits.
-                    Lit::Int(int) if int.base10_digits().parse::<i64>().is_ok() => {
-                        let whole: i64 = int.base10_digits().parse().unwrap_or_default();
-                        quote!(#json::Value::from(#sign #whole))
-                    }
-                    lit => quote!(#json::Value::from(#sign (#lit as f64))),
+                // An integer stays one in the schema (`1`, not `1.0`) when it fits.
+                let whole = match lit {
+                    Lit::Int(int) => int.base10_digits().parse::<i64>().ok(),
+                    _ => None,
+                };
+                match whole {
+                    Some(whole) => quote!(#json::Value::from(#sign #whole)),
+                    None => quote!(#json::Value::from(#sign (#lit as f64))),
                 }
             }
             Value::Text(text) => quote!(#json::Value::from(#text)),
