@@ -6,7 +6,7 @@ use syn::{
     Data, DeriveInput, ExprPath, Fields, GenericArgument, Ident, LitStr, PathArguments, Type,
 };
 
-use crate::attr::{self, ContainerAttrs, FieldAttrs};
+use crate::attr::{self, ContainerAttrs, CreateDefault, FieldAttrs};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::keyword::Keyword;
@@ -53,6 +53,9 @@ pub struct Field<'a> {
     pub schema: Vec<Keyword>,
     /// The field's doc comment, the description of its schema.
     pub doc: Option<String>,
+    /// `create_default`: what the field of a created model holds when the create input
+    /// leaves it out.
+    pub create_default: Option<CreateDefault>,
 }
 
 /// Who may write a field.
@@ -184,6 +187,7 @@ impl<'a> Field<'a> {
                 Policy::ServerOnly
             };
         check_policy(cx, &attrs, policy);
+        check_create(cx, &attrs, policy, container);
         check_serde(cx, &attrs, &serde, policy, serde_reported);
         let shape = shape(cx, field, &attrs, policy);
         let rust_name = ident.unraw().to_string();
@@ -218,6 +222,7 @@ impl<'a> Field<'a> {
             schema_with: attrs.schema_with.take(),
             schema: std::mem::take(&mut attrs.schema),
             doc: doc_comment(&field.attrs),
+            create_default: attrs.create_default.take(),
         })
     }
 
@@ -307,6 +312,34 @@ fn check_policy(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy) {
                  validator, `#[update(validate = ...)]` on its struct",
             );
         }
+    }
+}
+
+/// Checks of `create_default` against the field's policy and the container's `create`.
+fn check_create(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy, container: &ContainerAttrs) {
+    if let Some(default) = &attrs.create_default {
+        if container.create.is_none() {
+            cx.error_spanned_by(
+                &default.keyword,
+                "`create_default` is what a field left out of a create input takes; it needs \
+                 `#[update(create)]` on the struct",
+            );
+        } else if policy == Policy::ServerOnly {
+            cx.error_spanned_by(
+                &default.keyword,
+                "a server-only field is never in a create input: the server gives its value in \
+                 the struct of server-only fields; remove `create_default`",
+            );
+        }
+    }
+    let gated = attrs.allow.as_ref().filter(|allow| !allow.roles.is_empty());
+    if let (Some(allow), Some(_), None) = (gated, &container.create, &attrs.create_default) {
+        cx.error_spanned_by(
+            &allow.roles[0],
+            "a role-gated field may be left out of a create input (a sender without the role \
+             must be able to create), and then takes its creation default: add \
+             `create_default` (the type's `Default`) or `create_default = expr`",
+        );
     }
 }
 

@@ -29,6 +29,16 @@ pub struct FieldAttrs {
     pub schema_with: Option<ExprPath>,
     /// `schema(min_length = 1, ...)`: keywords added to the field's value schema.
     pub schema: Vec<Keyword>,
+    /// `create_default` or `create_default = expr`: the value a create input leaves out takes.
+    pub create_default: Option<CreateDefault>,
+}
+
+/// `create_default` (the type's `Default`) or `create_default = expr`.
+pub struct CreateDefault {
+    /// The keyword, for spans.
+    pub keyword: Path,
+    /// The expression; `None` for `Default::default()`.
+    pub expr: Option<syn::Expr>,
 }
 
 /// `allow`, with the roles of `allow(role = "...")`.
@@ -62,13 +72,15 @@ pub struct ContainerAttrs {
     pub attrs: Vec<TokenStream>,
     /// `bound = "..."`: where-predicates that replace the inferred bounds.
     pub bound: Option<Vec<WherePredicate>>,
+    /// The `create` keyword: also generate a create input and a struct of server-only fields.
+    pub create: Option<Path>,
 }
 
 const FIELD_KEYS: &str = "expected `allow`, `allow(role = \"...\")`, `server_only`, `nested`, \
-     `clear`, `clear(role = \"...\")`, `validate = ...`, `redact`, `schema_with = ...` or \
-     `schema(...)`";
+     `clear`, `clear(role = \"...\")`, `validate = ...`, `redact`, `schema_with = ...`, \
+     `schema(...)`, `create_default` or `create_default = ...`";
 const CONTAINER_KEYS: &str = "expected `name = \"...\"`, `default = server_only`, \
-     `crate = \"...\"`, `validate = ...`, `attr(...)` or `bound = \"...\"`";
+     `crate = \"...\"`, `validate = ...`, `attr(...)`, `bound = \"...\"` or `create`";
 
 pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs::default();
@@ -121,6 +133,19 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             } else if meta.path.is_ident("schema") {
                 // #[update(allow, schema(min_length = 1, max_length = 64))]
                 keyword::parse(cx, &meta, &mut out.schema)?;
+            } else if meta.path.is_ident("create_default") {
+                // #[update(allow, create_default)] or #[update(allow, create_default = expr)]
+                let expr = if meta.input.peek(Token![=]) {
+                    Some(meta.value()?.parse::<syn::Expr>()?)
+                } else {
+                    no_arguments(cx, &meta)?;
+                    None
+                };
+                let default = CreateDefault {
+                    keyword: meta.path.clone(),
+                    expr,
+                };
+                set_once(cx, &meta, &mut out.create_default, default);
             } else if meta.path.is_ident("role") {
                 skip_value(&meta)?;
                 cx.error_spanned_by(
@@ -215,6 +240,10 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 let predicates =
                     lit.parse_with(Punctuated::<WherePredicate, Token![,]>::parse_terminated)?;
                 set_once(cx, &meta, &mut out.bound, predicates.into_iter().collect());
+            } else if meta.path.is_ident("create") {
+                // #[update(create)]
+                no_arguments(cx, &meta)?;
+                set_once(cx, &meta, &mut out.create, meta.path.clone());
             } else if meta.path.is_ident("allow") || meta.path.is_ident("server_only") {
                 skip_value(&meta)?;
                 cx.error_spanned_by(

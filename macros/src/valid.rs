@@ -10,6 +10,22 @@ use crate::ctxt::Ctxt;
 pub fn check(cx: &mut Ctxt, input: &Input) {
     check_names(cx, input);
     check_const_generics(cx, input);
+    check_create(cx, input);
+}
+
+/// A create input of a generic model would need every bound of the model's parameters
+/// inferred for a second type; until that is done, it is refused rather than half-supported.
+fn check_create(cx: &mut Ctxt, input: &Input) {
+    if let (Some(create), false) = (
+        &input.attrs.create,
+        input.original.generics.params.is_empty(),
+    ) {
+        cx.error_spanned_by(
+            create,
+            "`create` is not supported on a generic model yet; derive it on a concrete model \
+             (a struct without type or lifetime parameters)",
+        );
+    }
 }
 
 /// Two fields answering to one key would make the document ambiguous; when one of them is

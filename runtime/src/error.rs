@@ -5,22 +5,25 @@ use std::fmt;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-/// A client document that is not a valid patch, from [`from_json`](crate::from_json).
+/// A client document that is not a valid patch or create input, from
+/// [`from_json`](crate::from_json).
 ///
 /// Every forbidden, unknown and repeated key of the document is listed (with its path, such
-/// as `address.verified`), and every value of the wrong type under
+/// as `address.verified`), every required field a create input lacks under
+/// [`missing`](PatchError::missing), and every value of the wrong type under
 /// [`invalid`](PatchError::invalid), whatever order they come in: a type error does not hide
 /// the keys after it. (Through the patch type's own `Deserialize`, over a format other than
 /// JSON, the first type error ends the document.)
 ///
 /// Serialized, it is the body a web layer can answer with:
-/// `{"error":"forbidden_fields","message":"...","forbidden":["isAdmin"],"unknown":[],"duplicate":[],"invalid":{}}`.
+/// `{"error":"forbidden_fields","message":"...","forbidden":["isAdmin"],"unknown":[],"duplicate":[],"missing":[],"invalid":{}}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PatchError {
     pub(crate) malformed: Option<String>,
     pub(crate) forbidden: Vec<String>,
     pub(crate) unknown: Vec<String>,
     pub(crate) duplicate: Vec<String>,
+    pub(crate) missing: Vec<String>,
     pub(crate) invalid: BTreeMap<String, String>,
 }
 
@@ -45,6 +48,13 @@ impl PatchError {
         &self.duplicate
     }
 
+    /// Required fields of a create input that the document does not send (a patch has
+    /// none: every field of a patch may be absent). A field whose value was sent but refused
+    /// is listed under [`invalid`](PatchError::invalid), not here.
+    pub fn missing(&self) -> &[String] {
+        &self.missing
+    }
+
     /// Fields whose value is unacceptable (wrong type, `null` for a required field), with the
     /// reason. The key `""` is the document itself (for example an array instead of an object).
     pub fn invalid(&self) -> &BTreeMap<String, String> {
@@ -52,7 +62,8 @@ impl PatchError {
     }
 
     /// A stable machine-readable code for the most serious problem: `malformed_json`,
-    /// `forbidden_fields`, `unknown_fields`, `duplicate_fields` or `invalid_fields`.
+    /// `forbidden_fields`, `unknown_fields`, `duplicate_fields`, `missing_fields` or
+    /// `invalid_fields`.
     pub fn code(&self) -> &'static str {
         if self.malformed.is_some() {
             "malformed_json"
@@ -62,6 +73,8 @@ impl PatchError {
             "unknown_fields"
         } else if !self.duplicate.is_empty() {
             "duplicate_fields"
+        } else if !self.missing.is_empty() {
+            "missing_fields"
         } else {
             "invalid_fields"
         }
@@ -78,6 +91,7 @@ impl fmt::Display for PatchError {
             ("forbidden (server-only)", &self.forbidden),
             ("unknown", &self.unknown),
             ("duplicate", &self.duplicate),
+            ("missing (required)", &self.missing),
         ] {
             if !keys.is_empty() {
                 parts.push(format!("{what} fields: {}", quoted_list(keys)));
@@ -94,12 +108,13 @@ impl std::error::Error for PatchError {}
 
 impl Serialize for PatchError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut body = serializer.serialize_struct("PatchError", 6)?;
+        let mut body = serializer.serialize_struct("PatchError", 7)?;
         body.serialize_field("error", self.code())?;
         body.serialize_field("message", &self.to_string())?;
         body.serialize_field("forbidden", &self.forbidden)?;
         body.serialize_field("unknown", &self.unknown)?;
         body.serialize_field("duplicate", &self.duplicate)?;
+        body.serialize_field("missing", &self.missing)?;
         body.serialize_field("invalid", &self.invalid)?;
         body.end()
     }

@@ -1,9 +1,10 @@
 //! The other entry point: `application/x-www-form-urlencoded` bytes in (an HTML form's body),
 //! a patch or a structured error out, with the same refusals as [`from_json`](crate::from_json).
 
-use crate::{Patch, PatchError};
+use crate::{Document, PatchError};
 
-/// Parses a form body (`application/x-www-form-urlencoded`) into a patch; its problems as data.
+/// Parses a form body (`application/x-www-form-urlencoded`) into a patch or a create input
+/// ([`Document`]); its problems as data.
 ///
 /// The form of an HTML page binds to a model as easily as JSON does (`form.populate_obj(user)`
 /// in the seed's Flask example), and is refused the same way: every key naming a server-only
@@ -41,6 +42,6 @@ use crate::{Patch, PatchError};
 /// assert_eq!(error.duplicate(), ["name"]);
 /// assert!(error.invalid().contains_key("age"));
 /// ```
-pub fn from_form<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
+pub fn from_form<D: Document>(body: &[u8]) -> Result<D, PatchError> {
     crate::__private::from_form_body(body)
 }

@@ -1,8 +1,9 @@
 //! The entry point a web layer calls: JSON bytes in, a patch or a structured error out.
 
-use crate::{Patch, PatchError};
+use crate::{Document, PatchError};
 
-/// Parses a JSON document into a patch; its problems as data rather than a string.
+/// Parses a JSON document into a patch or a create input ([`Document`]); its problems as
+/// data rather than a string.
 ///
 /// Only a JSON object is accepted. Every key naming a server-only field (by any of its serde
 /// spellings) is listed as forbidden, every other unknown key as unknown, every repeated key
@@ -27,7 +28,7 @@ use crate::{Patch, PatchError};
 /// assert_eq!(error.unknown(), ["x"]);
 /// assert_eq!(error.code(), "forbidden_fields");
 /// ```
-pub fn from_json<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
+pub fn from_json<D: Document>(body: &[u8]) -> Result<D, PatchError> {
     // JSON is UTF-8 (RFC 8259, section 8.1). Reading bytes, serde_json checks each string on
     // its own, tens of instructions per key and per value; one check of the whole body costs
     // a fraction of that, and lets serde_json read it as text without checking again.

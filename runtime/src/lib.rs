@@ -249,6 +249,8 @@ pub mod auth;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+mod create;
+mod document;
 mod error;
 #[cfg(feature = "form")]
 mod form;
@@ -264,6 +266,8 @@ pub mod web;
 pub mod __private;
 
 pub use applied::{Applied, FieldPath};
+pub use create::{Create, SafeCreate, WithExtra};
+pub use document::Document;
 pub use error::{ApplyError, DeniedField, PatchError};
 #[cfg(feature = "form")]
 #[cfg_attr(docsrs, doc(cfg(feature = "form")))]

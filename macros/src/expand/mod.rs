@@ -10,9 +10,12 @@
 //!   `deserialize_with` functions;
 //! - `std_impls.rs`: `Default`, `Clone`, `PartialEq`, `Debug`;
 //! - `probe.rs`: the compile-time refusal of `allow` on a field holding a model;
-//! - `schema.rs`: `schemars::JsonSchema` of the patch (feature `schemars`).
+//! - `schema.rs`: `schemars::JsonSchema` of the patch (feature `schemars`);
+//! - `create.rs`: with `#[update(create)]`, the create input and the struct of server-only
+//!   fields (outside the block) and their impls.
 
 mod apply;
+mod create;
 mod de;
 mod fallback;
 mod patch_type;
@@ -59,8 +62,11 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let std_impls = std_impls::expand(&gen);
     let probes = probe::expand(&gen);
     let schema = schema::expand(&gen);
+    let create_types = create::types(&gen);
+    let create_impls = create::impls(&gen);
     Ok(quote! {
         #patch_type
+        #create_types
         #inherent
         #[doc(hidden)]
         #[allow(non_upper_case_globals, non_camel_case_types, unused_qualifications)]
@@ -70,6 +76,7 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             #std_impls
             #probes
             #schema
+            #create_impls
         };
     })
 }

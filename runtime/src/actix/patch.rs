@@ -8,7 +8,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 
 use super::{authenticate, LocalBoxFuture};
 use crate::web::{self as shared, MergePatch, PatchConfig, PatchRejection, SafePatch};
-use crate::Patch;
+use crate::Document;
 
 /// A patch body, for an application with its own identity: the media type must be one the
 /// route's [`PatchConfig`] takes (415 with `Accept-Patch` otherwise), the body must fit its
@@ -42,7 +42,7 @@ use crate::Patch;
 ///
 /// let app = App::new().route("/profile", web::patch().to(update));
 /// ```
-impl<P: Patch + 'static> FromRequest for MergePatch<P> {
+impl<P: Document + 'static> FromRequest for MergePatch<P> {
     type Error = PatchRejection;
     type Future = LocalBoxFuture<Result<Self, PatchRejection>>;
 
@@ -80,7 +80,7 @@ impl<P: Patch + 'static> FromRequest for MergePatch<P> {
 ///
 /// let app = App::new().route("/profile", web::patch().to(update));
 /// ```
-impl<P: Patch + 'static> FromRequest for SafePatch<P> {
+impl<P: Document + 'static> FromRequest for SafePatch<P> {
     type Error = actix_web::Error;
     type Future = LocalBoxFuture<Result<Self, actix_web::Error>>;
 
@@ -107,7 +107,7 @@ fn config(req: &HttpRequest) -> PatchConfig {
         .unwrap_or_default()
 }
 
-async fn read<P: Patch>(
+async fn read<P: Document>(
     req: &HttpRequest,
     payload: Payload,
     user: Option<&str>,

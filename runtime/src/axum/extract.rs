@@ -15,7 +15,7 @@ use crate::web::{
     self as shared, AuthRejection, MergePatch, PatchConfig, PatchRejection, RequireRole, Role,
     SafePatch,
 };
-use crate::Patch;
+use crate::Document;
 
 /// The verified sender of the request; see [`authenticate`](super::authenticate).
 ///
@@ -93,7 +93,7 @@ where
 impl<S, P> FromRequest<S> for MergePatch<P>
 where
     S: Send + Sync,
-    P: Patch + Send,
+    P: Document + Send,
 {
     type Rejection = PatchRejection;
 
@@ -109,7 +109,7 @@ impl<S, P> FromRequest<S> for SafePatch<P>
 where
     Authenticator: FromRef<S>,
     S: Send + Sync,
-    P: Patch + Send,
+    P: Document + Send,
 {
     type Rejection = Response;
 
@@ -125,7 +125,7 @@ where
     }
 }
 
-async fn read<P: Patch>(
+async fn read<P: Document>(
     parts: &Parts,
     body: Body,
     user: Option<&str>,

@@ -8,8 +8,8 @@ use core::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::Path;
-use crate::{Patch, PatchError};
+use super::{Fields, Path};
+use crate::{Document, PatchError};
 
 /// How a patch type classifies one key of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +31,20 @@ pub struct Collector {
     pub(super) aborted_at: Option<String>,
     // Reading in the scan of `rescan.rs`: nested objects are read by its visitor too.
     pub(super) scanning: bool,
+    // Reading a create input: `null` for an optional sub-model erases nothing, since nothing
+    // exists yet.
+    pub(super) creating: bool,
 }
 
 impl Collector {
+    /// A collector for a patch (`creating` false) or a create input.
+    pub(super) fn new(creating: bool) -> Self {
+        Collector {
+            creating,
+            ..Collector::default()
+        }
+    }
+
     fn error(&mut self) -> &mut PatchError {
         self.error.get_or_insert_with(Box::default)
     }
@@ -53,6 +64,21 @@ impl Collector {
             &mut self.error().unknown
         };
         list.push(path.join_key(key));
+    }
+
+    /// Records the required field `name` of the object at `path` as missing, unless its value
+    /// was sent and refused (then it is listed as invalid already).
+    #[cold]
+    #[inline(never)]
+    pub fn missing(&mut self, path: Path<'_>, name: &str) {
+        let at = path.join_key(name);
+        let refused = self
+            .error
+            .as_ref()
+            .is_some_and(|error| error.invalid.contains_key(&at));
+        if !refused {
+            self.error().missing.push(at);
+        }
     }
 
     pub(super) fn malformed(&mut self, reason: String) {
@@ -82,45 +108,83 @@ impl Collector {
         self.malformed(reason);
     }
 
+    pub(super) fn is_clean(&self) -> bool {
+        self.error.is_none()
+    }
+
+    /// Whether the document as a whole is refused (not JSON, or not an object): then no
+    /// field of it was read, and none is missing.
+    fn document_refused(&self) -> bool {
+        self.error
+            .as_ref()
+            .is_some_and(|error| error.malformed.is_some() || error.invalid.contains_key(""))
+    }
+
     pub(super) fn into_error(self) -> Option<PatchError> {
         self.error.map(|error| *error)
     }
 }
 
-/// Deserializes a patch as serde's `Deserialize` does; every problem becomes one message.
-pub fn deserialize<'de, P: Patch, D: Deserializer<'de>>(deserializer: D) -> Result<P, D::Error> {
-    let mut collector = Collector::default();
-    let mut patch = P::default();
-    deserializer.deserialize_map(PatchVisitor::new(&mut patch, &mut collector, Path::ROOT))?;
-    match collector.into_error() {
-        None => Ok(patch),
-        Some(error) => Err(de::Error::custom(error)),
+/// The fields read, made into the document's type (a patch is its fields; a create input
+/// checks that every required field is there), or every problem.
+#[inline]
+pub(super) fn finish<D: Document>(
+    fields: D::__Fields,
+    mut collector: Collector,
+) -> Result<D, PatchError> {
+    if collector.is_clean() {
+        if let Some(document) = D::__finish(fields, &mut collector, Path::ROOT) {
+            if collector.is_clean() {
+                return Ok(document);
+            }
+        }
+    } else if !collector.document_refused() {
+        // Every problem at once: the missing fields with the refused keys.
+        let _ = D::__finish(fields, &mut collector, Path::ROOT);
     }
+    Err(collector.into_error().unwrap_or_default())
 }
 
-/// Reads a patch from JSON text (already known to be UTF-8), its problems as data.
+/// Deserializes a patch or create input as serde's `Deserialize` does; every problem becomes
+/// one message.
+pub fn deserialize<'de, D: Document, De: Deserializer<'de>>(
+    deserializer: De,
+) -> Result<D, De::Error> {
+    let mut collector = Collector::new(D::__CREATING);
+    let mut fields = D::__Fields::default();
+    deserializer.deserialize_map(PatchVisitor::new(&mut fields, &mut collector, Path::ROOT))?;
+    finish(fields, collector).map_err(de::Error::custom)
+}
+
+/// Reads a patch or create input from JSON text (already known to be UTF-8), its problems as
+/// data.
 #[inline]
-pub(crate) fn from_json_str<P: Patch>(body: &str) -> Result<P, PatchError> {
-    let mut collector = Collector::default();
+pub(crate) fn from_json_str<D: Document>(body: &str) -> Result<D, PatchError> {
+    let mut collector = Collector::new(D::__CREATING);
     let mut json = serde_json::Deserializer::from_str(body);
-    // Filled in place: the patch is moved once, into the result, however deep the reader.
-    let mut patch = P::default();
+    // Filled in place: the fields are moved once, into the result, however deep the reader.
+    let mut fields = D::__Fields::default();
     let parsed = (&mut json)
-        .deserialize_map(PatchVisitor::new(&mut patch, &mut collector, Path::ROOT))
+        .deserialize_map(PatchVisitor::new(&mut fields, &mut collector, Path::ROOT))
         .and_then(|()| json.end());
     match parsed {
-        Ok(()) if collector.error.is_none() => Ok(patch),
-        parsed => Err(refused::<P>(body, collector, parsed.err())),
+        Ok(()) if collector.is_clean() => finish(fields, collector),
+        parsed => {
+            let collector = refused(body, &mut fields, collector, parsed.err());
+            finish(fields, collector)
+        }
     }
 }
 
+/// Every problem of a refused document; `fields` then holds every value that was valid.
 #[cold]
 #[inline(never)]
-fn refused<P: Patch>(
+fn refused<F: Fields>(
     body: &str,
+    fields: &mut F,
     mut collector: Collector,
     mut failure: Option<serde_json::Error>,
-) -> PatchError {
+) -> Collector {
     let syntax =
         |failure: &serde_json::Error| failure.is_syntax() || failure.is_eof() || failure.is_io();
     // A value of the wrong type stopped the parse, or a refused value left its field empty
@@ -132,21 +196,23 @@ fn refused<P: Patch>(
         .is_some_and(|error| !error.invalid.is_empty());
     let aborted = collector.aborted_at.is_some();
     if (aborted || refused_value) && !failure.as_ref().is_some_and(syntax) {
-        collector = Collector::default();
-        failure = super::rescan::rescan::<P>(body, &mut collector).err();
+        collector = Collector::new(collector.creating);
+        *fields = F::default();
+        failure = super::rescan::rescan(body, fields, &mut collector).err();
     }
     let recorded_by_a_field = aborted || collector.scanning;
     if let Some(failure) = failure.as_ref().filter(|failure| syntax(failure)) {
         collector.abort_was_syntax(failure.to_string());
     }
-    let mut error = collector.into_error().unwrap_or_default();
     if let Some(failure) = failure {
         if !syntax(&failure) && !recorded_by_a_field {
             // Not recorded by a field: the document itself has the wrong shape.
-            error.invalid.insert(String::new(), failure.to_string());
+            collector.invalid(String::new(), failure.to_string());
         }
     }
-    error
+    // Even a document with no problem recorded is refused here (the parse failed).
+    collector.error();
+    collector
 }
 
 /// A field's error without serde_json's `at line 1 column 42`: the path names the field, and
@@ -179,14 +245,14 @@ impl<'x, 'c, 'p, P> PatchVisitor<'x, 'c, 'p, P> {
     }
 }
 
-impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, '_, P> {
+impl<'de, P: Fields> Visitor<'de> for PatchVisitor<'_, '_, '_, P> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             formatter,
             "a JSON object with the writable fields of `{}`",
-            P::__MODEL
+            P::MODEL
         )
     }
 
@@ -199,7 +265,7 @@ impl<'de, P: Patch> Visitor<'de> for PatchVisitor<'_, '_, '_, P> {
         let mut at = (collector, path);
         while let Some(key) = map.next_key_seed(KeySeed::<P>(&mut at, PhantomData))? {
             match key {
-                Some(index) => patch.__field(index, &mut map, at.0, at.1)?,
+                Some(index) => patch.field(index, &mut map, at.0, at.1)?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -222,7 +288,7 @@ impl<'a, 'c, 'p, P> KeySeed<'a, 'c, 'p, P> {
     }
 }
 
-impl<'de, P: Patch> DeserializeSeed<'de> for KeySeed<'_, '_, '_, P> {
+impl<'de, P: Fields> DeserializeSeed<'de> for KeySeed<'_, '_, '_, P> {
     type Value = Option<u16>;
 
     // Not `#[inline]`: inlined into `visit_map` it costs about 170 instructions more per
@@ -232,7 +298,7 @@ impl<'de, P: Patch> DeserializeSeed<'de> for KeySeed<'_, '_, '_, P> {
     }
 }
 
-impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, '_, P> {
+impl<'de, P: Fields> Visitor<'de> for KeySeed<'_, '_, '_, P> {
     type Value = Option<u16>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -241,7 +307,7 @@ impl<'de, P: Patch> Visitor<'de> for KeySeed<'_, '_, '_, P> {
 
     #[inline]
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<u16>, E> {
-        match P::__key(key) {
+        match P::key(key) {
             Key::Field(index) => Ok(Some(index)),
             refused => {
                 self.0 .0.refuse_key(self.0 .1, key, refused);

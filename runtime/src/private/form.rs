@@ -7,16 +7,16 @@ use std::borrow::Cow;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::forward_to_deserialize_any;
 
-use super::de::{Collector, Key};
-use super::Path;
-use crate::{Patch, PatchError};
+use super::de::{finish, Collector, Key};
+use super::{Fields, Path};
+use crate::{Document, PatchError};
 
-/// Reads a form body into a patch (called by `from_form`).
-pub(crate) fn from_form_body<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
-    let mut collector = Collector::default();
+/// Reads a form body into a patch or create input (called by `from_form`).
+pub(crate) fn from_form_body<D: Document>(body: &[u8]) -> Result<D, PatchError> {
+    let mut collector = Collector::new(D::__CREATING);
     collector.scanning = true;
-    let mut patch = P::default();
-    let mut seen = vec![false; P::WRITABLE.len()];
+    let mut fields = D::__Fields::default();
+    let mut seen = vec![false; D::__Fields::COUNT];
     for (key, value) in pairs(body) {
         let key = match key {
             Ok(key) => key,
@@ -26,7 +26,7 @@ pub(crate) fn from_form_body<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
                 continue;
             }
         };
-        let index = match P::__key(&key) {
+        let index = match D::__Fields::key(&key) {
             Key::Field(index) => index,
             refused => {
                 collector.refuse_key(Path::ROOT, &key, refused);
@@ -46,16 +46,16 @@ pub(crate) fn from_form_body<P: Patch>(body: &[u8]) -> Result<P, PatchError> {
         };
         collector.aborted_at = None;
         // The reader records the value's error with its path; it ends this value only.
-        let _ = patch.__field(
+        let _ = fields.field(
             index,
             &mut OneValue(Some(value)),
             &mut collector,
             Path::ROOT,
         );
     }
-    match collector.into_error() {
-        None => Ok(patch),
-        Some(mut error) => {
+    match finish(fields, collector) {
+        Ok(document) => Ok(document),
+        Err(mut error) => {
             // A form says "no value" with an empty value, where JSON says null.
             for reason in error.invalid.values_mut() {
                 if let Some(rest) = reason.strip_prefix("null is not allowed") {

@@ -6,7 +6,9 @@
 //!
 //! | item | emitted by |
 //! |---|---|
-//! | [`deserialize`] | `de.rs`: the patch type's `Deserialize` |
+//! | [`deserialize`] | `de.rs`: the `Deserialize` of the patch type and the create input |
+//! | [`required`], [`Collector::missing`] | `create.rs`: `Document::__finish` of the create input |
+//! | [`Fields`], [`Pair`] | nothing: what the readers read into (a patch, or `WithExtra`'s two) |
 //! | [`Key`] | `de.rs`: `Patch::__key` |
 //! | [`field`], [`Plain`], [`Clearable`], [`Nested`], [`NestedClearable`], [`With`], [`WithClearable`], [`Collector`] | `de.rs`: `Patch::__field`, one reader per field shape |
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
@@ -18,7 +20,9 @@
 //! | [`serde`], [`core`] | every generator, for absolute paths |
 
 mod apply;
+mod create;
 mod de;
+mod fields;
 #[cfg(feature = "form")]
 mod form;
 mod path;
@@ -29,7 +33,9 @@ mod rescan;
 pub mod schema;
 
 pub use apply::replace;
+pub use create::required;
 pub use de::{deserialize, Collector, Key};
+pub use fields::{Fields, Pair};
 pub use path::Path;
 pub use probe::{Probe, ProbeFallback};
 pub use read::{

@@ -47,8 +47,9 @@ pub trait Reader<'de> {
         name: &'static str,
     ) -> Result<Read<Self::Value>, A::Error>;
 
-    /// What `null` writes into the field at `path`, or why the field refuses it.
-    fn null(path: Path<'_>) -> Result<Self::Value, String>;
+    /// What `null` writes into the field at `path`, or why the field refuses it; `creating`
+    /// when the document creates the model (nothing exists that `null` could erase).
+    fn null(path: Path<'_>, creating: bool) -> Result<Self::Value, String>;
 }
 
 /// Reads the value of one writable field into its slot of the patch (called by the generated
@@ -78,7 +79,7 @@ where
     };
     match read {
         Read::Value(value) => *slot = Some(value),
-        Read::Null => match R::null(path.child(name)) {
+        Read::Null => match R::null(path.child(name), collector.creating) {
             Ok(cleared) => *slot = Some(cleared),
             Err(reason) => collector.invalid(path.join_key(name), reason),
         },
@@ -116,7 +117,7 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Plain<T> {
         map.next_value::<Option<T>>().map(Read::from)
     }
 
-    fn null(_: Path<'_>) -> Result<T, String> {
+    fn null(_: Path<'_>, _: bool) -> Result<T, String> {
         Err(not_optional())
     }
 }
@@ -141,7 +142,7 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Clearable<T> {
     }
 
     #[inline]
-    fn null(_: Path<'_>) -> Result<Option<T>, String> {
+    fn null(_: Path<'_>, _: bool) -> Result<Option<T>, String> {
         Ok(None)
     }
 }
@@ -163,7 +164,7 @@ impl<'de, P: Patch> Reader<'de> for Nested<P> {
             .map(Read::from)
     }
 
-    fn null(_: Path<'_>) -> Result<P, String> {
+    fn null(_: Path<'_>, _: bool) -> Result<P, String> {
         Err(not_optional())
     }
 }
@@ -191,8 +192,8 @@ impl<'de, P: Patch, const GUARDED: bool> Reader<'de> for NestedClearable<P, GUAR
         )
     }
 
-    fn null(path: Path<'_>) -> Result<Option<P>, String> {
-        if GUARDED && P::__PROTECTED {
+    fn null(path: Path<'_>, creating: bool) -> Result<Option<P>, String> {
+        if GUARDED && P::__PROTECTED && !creating {
             Err(would_erase::<P>(path))
         } else {
             Ok(None)
@@ -241,7 +242,7 @@ impl<'de, W: DeserializeWith<'de>> Reader<'de> for With<W> {
             .map(Read::from)
     }
 
-    fn null(_: Path<'_>) -> Result<W::Value, String> {
+    fn null(_: Path<'_>, _: bool) -> Result<W::Value, String> {
         Err(not_optional())
     }
 }
@@ -268,7 +269,7 @@ where
     }
 
     #[inline]
-    fn null(_: Path<'_>) -> Result<Option<T>, String> {
+    fn null(_: Path<'_>, _: bool) -> Result<Option<T>, String> {
         Ok(None)
     }
 }

@@ -9,24 +9,20 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::de::{Collector, KeySeed};
-use super::Path;
-use crate::Patch;
+use super::{Fields, Path};
 
-/// Reads `body` again, recording every problem in `collector` (a fresh one); the syntax error
-/// that ends the document early, if any.
+/// Reads `body` again into `fields` (fresh ones), recording every problem in `collector` (a
+/// fresh one); the syntax error that ends the document early, if any.
 #[cold]
 #[inline(never)]
-pub(super) fn rescan<P: Patch>(
+pub(super) fn rescan<P: Fields>(
     body: &str,
+    fields: &mut P,
     collector: &mut Collector,
 ) -> Result<(), serde_json::Error> {
     collector.scanning = true;
-    let mut patch = P::default();
     let mut json = serde_json::Deserializer::from_str(body);
-    de::Deserializer::deserialize_map(
-        &mut json,
-        ScanVisitor::new(&mut patch, collector, Path::ROOT),
-    )?;
+    de::Deserializer::deserialize_map(&mut json, ScanVisitor::new(fields, collector, Path::ROOT))?;
     json.end()
 }
 
@@ -48,14 +44,14 @@ impl<'x, 'c, 'p, P> ScanVisitor<'x, 'c, 'p, P> {
     }
 }
 
-impl<'de, P: Patch> Visitor<'de> for ScanVisitor<'_, '_, '_, P> {
+impl<'de, P: Fields> Visitor<'de> for ScanVisitor<'_, '_, '_, P> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             formatter,
             "a JSON object with the writable fields of `{}`",
-            P::__MODEL
+            P::MODEL
         )
     }
 
@@ -67,7 +63,7 @@ impl<'de, P: Patch> Visitor<'de> for ScanVisitor<'_, '_, '_, P> {
         } = self;
         // Which fields were seen, valid or not: a field whose value was refused is still
         // there, and a second value for it is a repeated key.
-        let mut seen = vec![false; P::WRITABLE.len()];
+        let mut seen = vec![false; P::COUNT];
         let mut at = (collector, path);
         while let Some(key) = map.next_key_seed(KeySeed::<P>::new(&mut at))? {
             let raw: &'de RawValue = map.next_value()?;
@@ -75,16 +71,16 @@ impl<'de, P: Patch> Visitor<'de> for ScanVisitor<'_, '_, '_, P> {
             let (collector, path) = (&mut *at.0, at.1);
             let slot = &mut seen[usize::from(index)];
             if *slot {
-                collector.duplicate(path.join_key(P::WRITABLE[usize::from(index)]));
+                collector.duplicate(path.join_key(P::wire(index)));
                 continue;
             }
             *slot = true;
             collector.aborted_at = None;
             // The reader records the value's error with its path; it ends this value only,
             // unless the value is not JSON at all (a lone surrogate escape, say).
-            if let Err(error) = patch.__field(index, &mut OneValue(Some(raw)), collector, path) {
+            if let Err(error) = patch.field(index, &mut OneValue(Some(raw)), collector, path) {
                 if error.is_syntax() || error.is_eof() {
-                    let at = path.join_key(P::WRITABLE[usize::from(index)]);
+                    let at = path.join_key(P::wire(index));
                     let reason = super::de::without_position(error.to_string());
                     collector.abort_was_syntax(format!("{reason} in the value of `{at}`"));
                 }

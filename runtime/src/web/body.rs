@@ -2,7 +2,7 @@
 
 use super::rejection::{JSON_AND_FORM_PATCH_TYPES, JSON_PATCH_TYPES};
 use super::PatchRejection;
-use crate::Patch;
+use crate::Document;
 
 /// How patch bodies are read: the size limit, and whether a route takes HTML form bodies too.
 ///
@@ -119,8 +119,8 @@ pub(crate) enum Format {
     Form,
 }
 
-/// The patch in `body`, read as `format`; a refusal is logged for `user`.
-pub(crate) fn parse<P: Patch>(
+/// The patch or create input in `body`, read as `format`; a refusal is logged for `user`.
+pub(crate) fn parse<P: Document>(
     format: Format,
     body: &[u8],
     user: Option<&str>,

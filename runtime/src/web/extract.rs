@@ -7,7 +7,7 @@ use std::ops::Deref;
 
 use super::PatchRejection;
 use crate::auth::Identity;
-use crate::{Applied, Patch, Roles};
+use crate::{Applied, Create, Patch, Roles};
 
 /// A patch body with no identity attached: for an application that authenticates in its own
 /// way (JWT, sessions, another crate's Basic Auth). Read after the media type and size checks
@@ -31,7 +31,8 @@ impl<P> Deref for MergePatch<P> {
     }
 }
 
-/// A patch body and the verified Basic Auth identity that sent it.
+/// A patch body (or a create input, any [`Document`](crate::Document)) and the verified Basic
+/// Auth identity that sent it.
 ///
 /// Extraction authenticates the request first and reads the body only then, so an anonymous
 /// client learns nothing about what a patch may contain and cannot make the server buffer a
@@ -41,7 +42,7 @@ pub struct SafePatch<P> {
     pub(crate) patch: P,
 }
 
-impl<P: Patch> SafePatch<P> {
+impl<P> SafePatch<P> {
     /// Who sent the patch.
     pub fn identity(&self) -> &Identity {
         &self.identity
@@ -56,7 +57,26 @@ impl<P: Patch> SafePatch<P> {
     pub fn into_parts(self) -> (Identity, P) {
         (self.identity, self.patch)
     }
+}
 
+impl<N: Create> SafePatch<N> {
+    /// Builds the model from the create input as its sender ([`Create::build_as`]): roles and
+    /// validators are checked before the model is returned. A refusal of role-gated fields is
+    /// logged as a security event with the user name and the field names.
+    ///
+    /// # Errors
+    ///
+    /// [`PatchRejection::Refused`]: a gated field the sender may not set (403) or a value a
+    /// validator refused (422).
+    pub fn build(self, server: N::ServerFields) -> Result<N::Target, PatchRejection> {
+        let SafePatch { identity, patch } = self;
+        patch
+            .build_as(server, &identity)
+            .map_err(|error| PatchRejection::refused(error, Some(identity.name())))
+    }
+}
+
+impl<P: Patch> SafePatch<P> {
     /// Applies the patch as its sender ([`Patch::apply_as`]): every role and validator is
     /// checked before the first write. A refusal of role-gated fields is logged as a security
     /// event with the user name and the field names.

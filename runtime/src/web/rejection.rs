@@ -185,7 +185,7 @@ pub const JSON_AND_FORM_PATCH_TYPES: &[&str] = &[
 /// | body over [`PatchConfig`](super::PatchConfig)'s limit | 413 | `payload_too_large` | `limit` |
 /// | body not readable | 400 | `unreadable_body` | |
 /// | body not JSON | 400 | `malformed_json` | |
-/// | server-only, unknown, repeated or invalid fields | 422 | `forbidden_fields`, `unknown_fields`, `duplicate_fields`, `invalid_fields` | `forbidden`, `unknown`, `duplicate`, `invalid` |
+/// | server-only, unknown, repeated, missing (a create input's) or invalid fields | 422 | `forbidden_fields`, `unknown_fields`, `duplicate_fields`, `missing_fields`, `invalid_fields` | `forbidden`, `unknown`, `duplicate`, `missing`, `invalid` |
 /// | role-gated fields the sender may not write | 403 | `role_required` | `denied`, `invalid` |
 /// | values refused by validators | 422 | `invalid_fields` | `denied`, `invalid` |
 ///
@@ -269,12 +269,14 @@ impl PatchRejection {
                         "forbidden_fields" => "Server-only fields in the document",
                         "unknown_fields" => "Unknown fields in the document",
                         "duplicate_fields" => "Repeated fields in the document",
+                        "missing_fields" => "Required fields missing from the document",
                         _ => "Invalid values in the document",
                     };
                     Problem::new(422, error.code(), title, error.to_string())
                         .with("forbidden", error.forbidden())
                         .with("unknown", error.unknown())
                         .with("duplicate", error.duplicate())
+                        .with("missing", error.missing())
                         .with("invalid", error.invalid())
                 }
             },

@@ -1,0 +1,212 @@
+//! Creating a model from a client's document: the traits behind `#[update(create)]`, and
+//! [`WithExtra`] for inputs that are not fields of the model.
+
+use crate::__private::{Collector, Pair, Path};
+use crate::{ApplyError, Document, Patch, Roles, SafeUpdate};
+
+/// A model that clients may create: `#[update(create)]` on a struct deriving `SafeUpdate`.
+///
+/// Generic code names the create input of any such model as `<User as SafeCreate>::New`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be created from a client's document",
+    label = "`{Self}` needs `#[update(create)]`",
+    note = "a `nested` field of a model with `#[update(create)]` must have a type with \
+            `#[update(create)]` too: its input and server-only fields are part of the parent's"
+)]
+pub trait SafeCreate: SafeUpdate {
+    /// The generated create input (`{Model}New`): the writable fields, required unless
+    /// optional or defaulted.
+    type New: Create<Target = Self, ServerFields = Self::ServerFields>;
+    /// The generated struct of every server-only field (`{Model}ServerFields`), nested
+    /// models' included: what the server supplies.
+    type ServerFields;
+}
+
+/// A create input: the fields a client sends to create a [`Create::Target`].
+///
+/// Implemented by `#[derive(SafeUpdate)]` with `#[update(create)]`; never implement it by
+/// hand. It is read from a document by [`from_json`](crate::from_json) (or any serde
+/// deserializer) as strictly as a patch, and every required field it lacks is listed with
+/// the other problems. [`build_as`](Create::build_as) makes the model.
+pub trait Create: Document {
+    /// The model this input creates.
+    type Target;
+    /// The server-only fields the server supplies: a struct with no `Default`, so that
+    /// forgetting one is a compile error rather than a zero value.
+    type ServerFields;
+
+    /// Wire names of the fields a document must send.
+    const REQUIRED: &'static [&'static str];
+
+    /// Makes the model from this input and the server's fields, on behalf of `who`.
+    ///
+    /// Every check runs before the model is returned: the roles of the gated fields the
+    /// input sets, the field validators of the values the client sent (and of optional fields,
+    /// absent ones as `None`), the nested inputs', and the container validators of the model
+    /// and its sub-models, which see the model as it would be.
+    ///
+    /// # Errors
+    ///
+    /// Every problem found: gated fields `who` may not set (`denied`) and refused values
+    /// (`invalid`). No model is returned.
+    fn build_as<R: Roles + ?Sized>(
+        self,
+        server: Self::ServerFields,
+        who: &R,
+    ) -> Result<Self::Target, ApplyError> {
+        let mut errors = ApplyError::default();
+        self.__check(&who, Path::ROOT, &mut errors);
+        let target = self.__build(server);
+        Self::__validate(&target, Path::ROOT, &mut errors);
+        if errors.is_empty() {
+            Ok(target)
+        } else {
+            Err(errors)
+        }
+    }
+
+    #[doc(hidden)]
+    /// Records every role the input needs and `who` lacks, and every value a field validator
+    /// refuses.
+    fn __check(&self, who: &dyn Roles, path: Path<'_>, errors: &mut ApplyError);
+
+    #[doc(hidden)]
+    /// The model: the input's values (defaults where absent) and the server's fields.
+    fn __build(self, server: Self::ServerFields) -> Self::Target;
+
+    #[doc(hidden)]
+    /// Runs the container validators of `target` and of its sub-models.
+    fn __validate(target: &Self::Target, path: Path<'_>, errors: &mut ApplyError);
+}
+
+/// A create input `N` and extra inputs `X` read from one object: for a document that carries
+/// more than the model's fields, such as the password a server hashes into a server-only
+/// `password_hash`.
+///
+/// Each key is `N`'s or `X`'s; a key that is a server-only field of either is forbidden; any
+/// other key is unknown; a repeated key, a missing required field of either, a value of the
+/// wrong type are refused, all listed at once, exactly as for `N` alone. `X` is a create input
+/// (its fields required unless optional) or a patch type (every field optional), generated from
+/// a struct of its own. Unlike `#[serde(flatten)]`, nothing is buffered and no refusal is lost.
+///
+/// The two may not share a key: a model of `N` or `X` whose wire name is also the other's fails
+/// to compile where `WithExtra<N, X>` is read.
+///
+/// ```
+/// use safe_update::{Create, NoRoles, SafeUpdate, WithExtra};
+///
+/// #[derive(SafeUpdate)]
+/// #[update(create)]
+/// struct Account {
+///     #[update(allow)] name: String,
+///     #[update(server_only)] password_hash: String,
+/// }
+///
+/// /// What a sign-up sends besides the account's fields.
+/// #[derive(SafeUpdate)]
+/// #[update(create)]
+/// struct SignUp {
+///     #[update(allow, redact)] password: String,
+/// }
+///
+/// let body = br#"{"name":"eve","password":"correct horse"}"#;
+/// let WithExtra { new, extra } =
+///     safe_update::from_json::<WithExtra<AccountNew, SignUpNew>>(body).unwrap();
+/// let hash = format!("hash of {}", extra.password); // argon2 in a real server
+/// let account = new.build_as(AccountServerFields { password_hash: hash }, &NoRoles).unwrap();
+/// assert_eq!(account.name, "eve");
+///
+/// let error = safe_update::from_json::<WithExtra<AccountNew, SignUpNew>>(
+///     br#"{"password_hash":"x","extra":1}"#,
+/// )
+/// .unwrap_err();
+/// assert_eq!(error.forbidden(), ["password_hash"]);
+/// assert_eq!(error.unknown(), ["extra"]);
+/// assert_eq!(error.missing(), ["name", "password"]);
+/// ```
+#[derive(Debug)]
+pub struct WithExtra<N, X> {
+    /// The create input.
+    pub new: N,
+    /// The extra inputs.
+    pub extra: X,
+}
+
+impl<N, X> Document for WithExtra<N, X>
+where
+    N: Document,
+    X: Document,
+    N::__Fields: Patch,
+    X::__Fields: Patch,
+{
+    const __CREATING: bool = true;
+    type __Fields = Pair<N::__Fields, X::__Fields>;
+
+    #[inline]
+    fn __finish(
+        Pair(new, extra): Self::__Fields,
+        collector: &mut Collector,
+        path: Path<'_>,
+    ) -> Option<Self> {
+        let () = Self::DISJOINT;
+        let new = N::__finish(new, collector, path);
+        let extra = X::__finish(extra, collector, path);
+        Some(WithExtra {
+            new: new?,
+            extra: extra?,
+        })
+    }
+}
+
+impl<N, X> WithExtra<N, X>
+where
+    N: Document,
+    X: Document,
+    N::__Fields: Patch,
+    X::__Fields: Patch,
+{
+    /// Evaluated where the pair is read: no key names a field of both.
+    const DISJOINT: () = assert!(
+        disjoint(
+            <N::__Fields as Patch>::WRITABLE,
+            <X::__Fields as Patch>::WRITABLE
+        ) && disjoint(
+            <N::__Fields as Patch>::WRITABLE,
+            <X::__Fields as Patch>::SERVER_ONLY
+        ) && disjoint(
+            <N::__Fields as Patch>::SERVER_ONLY,
+            <X::__Fields as Patch>::WRITABLE
+        ),
+        "`WithExtra<N, X>`: a key of `N` is also a key of `X`; rename one of the fields"
+    );
+}
+
+/// Whether no name is in both lists.
+const fn disjoint(a: &[&str], b: &[&str]) -> bool {
+    let mut i = 0;
+    while i < a.len() {
+        let mut j = 0;
+        while j < b.len() {
+            if same(a[i].as_bytes(), b[j].as_bytes()) {
+                return false;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}

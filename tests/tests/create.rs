@@ -1,0 +1,345 @@
+//! `#[update(create)]`: the create input is read as strictly as a patch, lists every missing
+//! required field with the other problems, and builds the model only with every server-only
+//! field given by the server, every role held and every validator passed.
+
+use safe_update::{from_form, from_json, Create, NoRoles, SafeUpdate, WithExtra};
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+#[update(create, validate = no_city_in_zip)]
+pub struct Address {
+    #[update(allow, validate = not_empty)]
+    pub city: String,
+    #[update(allow)]
+    pub zip: Option<String>,
+    #[update(server_only)]
+    pub verified: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+#[serde(rename_all = "camelCase")]
+#[update(create, validate = adults_only_as_admin)]
+pub struct Account {
+    #[update(server_only)]
+    pub id: u64,
+    #[update(allow, validate = not_empty)]
+    pub display_name: String,
+    #[update(allow)]
+    #[serde(alias = "mail")]
+    pub email: String,
+    #[update(allow)]
+    pub bio: Option<String>,
+    #[update(allow, create_default = 18)]
+    pub age: u8,
+    #[update(allow(role = "admin"), create_default)]
+    pub is_admin: bool,
+    #[update(allow(role = "admin"), create_default = Some("free".to_owned()))]
+    pub plan: Option<String>,
+    #[update(nested)]
+    pub address: Address,
+    #[update(nested)]
+    pub billing: Option<Address>,
+    #[update(server_only)]
+    pub password_hash: String,
+    #[update(server_only)]
+    pub created_at: String,
+}
+
+fn not_empty(text: &str) -> Result<(), &'static str> {
+    if text.is_empty() {
+        Err("must not be empty")
+    } else {
+        Ok(())
+    }
+}
+
+fn no_city_in_zip(address: &Address) -> Result<(), &'static str> {
+    match &address.zip {
+        Some(zip) if zip.contains(&address.city) => Err("the zip code repeats the city"),
+        _ => Ok(()),
+    }
+}
+
+fn adults_only_as_admin(account: &Account) -> Result<(), &'static str> {
+    if account.is_admin && account.age < 18 {
+        Err("an admin is an adult")
+    } else {
+        Ok(())
+    }
+}
+
+fn server() -> AccountServerFields {
+    AccountServerFields {
+        id: 7,
+        password_hash: "$argon2id$...".to_owned(),
+        created_at: "2026-11-29T00:00:00Z".to_owned(),
+        address: AddressServerFields { verified: false },
+        billing: AddressServerFields { verified: false },
+    }
+}
+
+fn parse(document: serde_json::Value) -> Result<AccountNew, safe_update::PatchError> {
+    from_json(document.to_string().as_bytes())
+}
+
+const ADMIN: &[&str] = &["admin"];
+const USER: &[&str] = &["user"];
+
+#[test]
+fn a_full_document_builds_the_model_with_the_servers_fields() {
+    let new = parse(json!({
+        "displayName": "Eve",
+        "mail": "eve@example.org",
+        "bio": "hi",
+        "age": 30,
+        "isAdmin": true,
+        "plan": null,
+        "address": {"city": "Oslo", "zip": "0150"},
+        "billing": {"city": "Bergen"},
+    }))
+    .unwrap();
+    let account = new.build_as(server(), ADMIN).unwrap();
+    assert_eq!(
+        account,
+        Account {
+            id: 7,
+            display_name: "Eve".into(),
+            email: "eve@example.org".into(),
+            bio: Some("hi".into()),
+            age: 30,
+            is_admin: true,
+            plan: None,
+            address: Address {
+                city: "Oslo".into(),
+                zip: Some("0150".into()),
+                verified: false,
+            },
+            billing: Some(Address {
+                city: "Bergen".into(),
+                zip: None,
+                verified: false,
+            }),
+            password_hash: "$argon2id$...".into(),
+            created_at: "2026-11-29T00:00:00Z".into(),
+        }
+    );
+}
+
+#[test]
+fn left_out_fields_take_their_creation_defaults_or_none() {
+    let new = parse(json!({
+        "displayName": "Eve",
+        "email": "eve@example.org",
+        "address": {"city": "Oslo"},
+    }))
+    .unwrap();
+    let account = new.build_as(server(), USER).unwrap();
+    assert_eq!(account.age, 18);
+    assert!(!account.is_admin);
+    assert_eq!(account.plan.as_deref(), Some("free"));
+    assert_eq!((account.bio, account.billing), (None, None));
+    assert_eq!(account.address.zip, None);
+}
+
+#[test]
+fn every_missing_required_field_is_listed_with_its_path() {
+    let error = parse(json!({"address": {}})).unwrap_err();
+    assert_eq!(error.missing(), ["displayName", "email", "address.city"]);
+    assert_eq!(error.code(), "missing_fields");
+    assert!(
+        error
+            .to_string()
+            .contains("missing (required) fields: `displayName`, `email`, `address.city`"),
+        "{error}"
+    );
+    let error = parse(json!({})).unwrap_err();
+    assert_eq!(error.missing(), ["displayName", "email", "address"]);
+    assert_eq!(AccountNew::REQUIRED, ["displayName", "email", "address"]);
+}
+
+#[test]
+fn every_problem_is_listed_at_once() {
+    let body = br#"{"id":1,"x":2,"bio":"a","bio":"b","age":"old","address":{"verified":true,"zip":5},"billing":{"city":"B","city":"C"}}"#;
+    let error = from_json::<AccountNew>(body).unwrap_err();
+    assert_eq!(error.forbidden(), ["id", "address.verified"]);
+    assert_eq!(error.unknown(), ["x"]);
+    assert_eq!(error.duplicate(), ["bio", "billing.city"]);
+    // `address.city` is missing; `age` and `address.zip` were sent, refused, and are not.
+    assert_eq!(error.missing(), ["displayName", "email", "address.city"]);
+    let invalid: Vec<&String> = error.invalid().keys().collect();
+    assert_eq!(invalid, ["address.zip", "age"]);
+    assert_eq!(error.code(), "forbidden_fields");
+}
+
+#[test]
+fn only_an_object_is_read_and_then_nothing_is_missing() {
+    for body in [&b"[]"[..], b"\"Eve\"", b"null", b"3"] {
+        let error = from_json::<AccountNew>(body).unwrap_err();
+        assert!(error.invalid().contains_key(""), "{error}");
+        assert!(error.missing().is_empty(), "{error}");
+    }
+    let error = from_json::<AccountNew>(b"{\"displayName\":").unwrap_err();
+    assert!(error.malformed().is_some());
+    assert!(error.missing().is_empty());
+}
+
+#[test]
+fn null_only_for_an_option_and_it_erases_nothing_on_creation() {
+    let new = parse(json!({
+        "displayName": "Eve", "email": "e@x.org", "bio": null, "billing": null,
+        "address": {"city": "Oslo", "zip": null},
+    }))
+    .unwrap();
+    // Clearing `billing` in a patch is refused (it would erase `billing.verified`); here there
+    // is nothing yet to erase.
+    assert!(new.billing.is_none() && new.bio.is_none());
+    let error = parse(json!({
+        "displayName": null, "email": "e@x.org", "age": null, "address": null,
+    }))
+    .unwrap_err();
+    let invalid: Vec<&String> = error.invalid().keys().collect();
+    assert_eq!(invalid, ["address", "age", "displayName"]);
+    assert!(error.missing().is_empty(), "{error}");
+}
+
+#[test]
+fn a_gated_field_needs_the_role_when_sent_and_the_model_is_not_made() {
+    let new = parse(json!({
+        "displayName": "Eve", "email": "e@x.org", "address": {"city": "Oslo"},
+        "isAdmin": true, "plan": "gold",
+    }))
+    .unwrap();
+    let error = new.clone().build_as(server(), USER).unwrap_err();
+    let denied: Vec<&str> = error.denied().iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(denied, ["isAdmin", "plan"]);
+    assert_eq!(error.code(), "role_required");
+    let account = new.build_as(server(), ADMIN).unwrap();
+    assert!(account.is_admin);
+    assert_eq!(account.plan.as_deref(), Some("gold"));
+}
+
+#[test]
+fn validators_of_fields_sub_models_and_containers_all_report() {
+    let new = parse(json!({
+        "displayName": "", "email": "e@x.org", "age": 12, "isAdmin": true,
+        "address": {"city": ""}, "billing": {"city": "Oslo", "zip": "Oslo 1"},
+    }))
+    .unwrap();
+    let error = new.build_as(server(), ADMIN).unwrap_err();
+    let invalid: Vec<(&str, &str)> = error
+        .invalid()
+        .iter()
+        .map(|(path, reason)| (path.as_str(), reason.as_str()))
+        .collect();
+    assert_eq!(
+        invalid,
+        [
+            ("", "an admin is an adult"),
+            ("address.city", "must not be empty"),
+            ("billing", "the zip code repeats the city"),
+            ("displayName", "must not be empty"),
+        ]
+    );
+}
+
+#[test]
+fn a_model_without_gated_fields_builds_without_an_identity() {
+    let new: AddressNew = from_json(br#"{"city":"Oslo"}"#).unwrap();
+    let address = new.build(AddressServerFields { verified: true }).unwrap();
+    assert_eq!((address.city.as_str(), address.verified), ("Oslo", true));
+    let new: AddressNew = from_json(br#"{"city":"Oslo","zip":"Oslo"}"#).unwrap();
+    let error = new
+        .build(AddressServerFields { verified: true })
+        .unwrap_err();
+    assert_eq!(error.invalid()[""], "the zip code repeats the city");
+}
+
+#[test]
+fn serde_deserialize_gives_the_same_refusals_in_one_message() {
+    let error = serde_json::from_str::<AccountNew>(r#"{"id":1}"#).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("forbidden (server-only) fields: `id`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("missing (required) fields: `displayName`, `email`, `address`"),
+        "{message}"
+    );
+    let new: AddressNew = serde_json::from_str(r#"{"city":"Oslo"}"#).unwrap();
+    assert_eq!(new.city, "Oslo");
+}
+
+#[test]
+fn a_form_creates_as_json_does() {
+    let new: AddressNew = from_form(b"city=Oslo&zip=").unwrap();
+    assert_eq!((new.city.as_str(), new.zip.as_deref()), ("Oslo", None));
+    let error = from_form::<AddressNew>(b"zip=1&verified=true").unwrap_err();
+    assert_eq!(error.forbidden(), ["verified"]);
+    assert_eq!(error.missing(), ["city"]);
+}
+
+/// What a sign-up sends besides the account's fields.
+#[derive(SafeUpdate)]
+#[update(create)]
+pub struct SignUp {
+    #[update(allow, redact, validate = long_enough)]
+    pub password: String,
+    #[update(allow)]
+    pub invite: Option<String>,
+}
+
+fn long_enough(password: &str) -> Result<(), &'static str> {
+    if password.len() >= 8 {
+        Ok(())
+    } else {
+        Err("at least 8 characters")
+    }
+}
+
+type SignUpBody = WithExtra<AccountNew, SignUpNew>;
+
+#[test]
+fn extra_inputs_are_read_from_the_same_object_with_the_same_refusals() {
+    let body = json!({
+        "displayName": "Eve", "email": "e@x.org", "address": {"city": "Oslo"},
+        "password": "correct horse",
+    });
+    let WithExtra { new, extra } = from_json::<SignUpBody>(body.to_string().as_bytes()).unwrap();
+    assert_eq!(new.display_name, "Eve");
+    let extra = extra.build(SignUpServerFields {}).unwrap();
+    assert_eq!(
+        (extra.password.as_str(), extra.invite),
+        ("correct horse", None)
+    );
+
+    let body =
+        br#"{"password_hash":"x","passwordHash":"y","password":"a","password":"b","other":1}"#;
+    let error = from_json::<SignUpBody>(body).unwrap_err();
+    assert_eq!(error.forbidden(), ["password_hash", "passwordHash"]);
+    assert_eq!(error.unknown(), ["other"]);
+    assert_eq!(error.duplicate(), ["password"]);
+    assert_eq!(error.missing(), ["displayName", "email", "address"]);
+    let error = from_json::<SignUpBody>(br#"{"password":5,"invite":null}"#).unwrap_err();
+    assert!(error.invalid().contains_key("password"), "{error}");
+    assert_eq!(error.missing(), ["displayName", "email", "address"]);
+}
+
+#[test]
+fn debug_of_an_input_hides_a_redacted_value() {
+    let new: SignUpNew = from_json(br#"{"password":"hunter22"}"#).unwrap();
+    let shown = format!("{new:?}");
+    assert_eq!(shown, r#"SignUpNew { password: [redacted], invite: None }"#);
+}
+
+#[test]
+fn the_built_model_is_what_the_models_own_serde_would_read() {
+    // The input takes the model's wire names and aliases: the document that creates a model is
+    // the model's own document without its server-only fields.
+    let new = parse(json!({
+        "displayName": "Eve", "mail": "e@x.org", "address": {"city": "Oslo"},
+    }))
+    .unwrap();
+    let account = new.build_as(server(), &NoRoles).unwrap();
+    assert_eq!(account.email, "e@x.org");
+}
