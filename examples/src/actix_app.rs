@@ -5,13 +5,14 @@ use std::net::SocketAddr;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderMap, ETAG};
+use actix_web::http::header::{self, HeaderMap, ETAG, LOCATION};
 use actix_web::http::StatusCode;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{guard, web, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError};
 use safe_update::actix::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
 use safe_update::auth::Identity;
 
+use crate::account::{self, NewUserBody};
 use crate::api::{self, Admin, BODY_LIMIT};
 use crate::client::TrustedProxies;
 use crate::db::{Database, DatabaseUrl};
@@ -69,6 +70,11 @@ pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + 
                         web::resource(api::PASSWORD)
                             .put(change_password)
                             .default_service(not_allowed(api::PASSWORD_ALLOW)),
+                    )
+                    .service(
+                        web::resource(api::USERS)
+                            .post(create_user)
+                            .default_service(not_allowed(api::USERS_ALLOW)),
                     )
                     .service(
                         web::resource(api::USER)
@@ -164,6 +170,23 @@ async fn change_password(
     let (identity, patch) = patch.into_parts();
     api::change_password(&db, identity.name().to_owned(), patch).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// An admin creates a user: 201 with its `Location` and `ETag`. The role is checked before
+/// the body is looked at.
+async fn create_user(
+    db: web::Data<Database>,
+    _admin: RequireRole<Admin>,
+    body: SafePatch<NewUserBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (creator, body) = body.into_parts();
+    let user = account::create(&db, &creator, body)
+        .await?
+        .ok_or(ApiError::UsernameTaken)?;
+    Ok(HttpResponse::Created()
+        .insert_header((LOCATION, api::user_location(&user.username)))
+        .insert_header((ETAG, etag(user.version)))
+        .json(&user))
 }
 
 async fn get_user(

@@ -8,6 +8,7 @@
 //! | `/profile` | GET, PATCH, PUT (a merge patch, JSON) | any user, on itself |
 //! | `/profile` | POST (an HTML form, or JSON) | any user, on itself |
 //! | `/profile/password` | PUT (`{"password": "..."}`) | any user, on itself |
+//! | `/users` | POST (a new user: [`crate::account`]) | admins |
 //! | `/users/{username}` | GET, PATCH, PUT | admins |
 
 use safe_update::auth::{hash_password, SECURITY_LOG_TARGET};
@@ -34,6 +35,10 @@ pub const PROFILE_ALLOW: &str = "GET, HEAD, PATCH, POST, PUT";
 pub const PASSWORD: &str = "/profile/password";
 /// The methods of [`PASSWORD`].
 pub const PASSWORD_ALLOW: &str = "PUT";
+/// Where admins create users.
+pub const USERS: &str = "/users";
+/// The methods of [`USERS`].
+pub const USERS_ALLOW: &str = "POST";
 /// Any user, for admins (the path syntax of both actix-web and axum 0.8).
 pub const USER: &str = "/users/{username}";
 /// The methods of [`USER`].
@@ -55,6 +60,11 @@ impl Role for Admin {
 /// The user called `username`.
 pub async fn read(db: &Database, username: &str) -> Result<User, ApiError> {
     db.user(username).await?.ok_or(ApiError::NotFound)
+}
+
+/// The path of the user called `username` (user names need no percent-encoding).
+pub fn user_location(username: &str) -> String {
+    USER.replace("{username}", username)
 }
 
 /// Applies a patch for `sender` to the user called `target` in one transaction

@@ -10,11 +10,12 @@ use axum::http::header::{self, HeaderMap, ETAG};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put, MethodRouter};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::{Extension, Json, Router};
 use safe_update::auth::{Authenticator, Identity};
 use safe_update::axum::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
 
+use crate::account::{self, NewUserBody};
 use crate::api::{self, Admin, BODY_LIMIT};
 use crate::db::DatabaseUrl;
 use crate::error::ApiError;
@@ -43,6 +44,7 @@ pub fn router(shared: Shared) -> Router {
         // POST takes HTML forms too; its config replaces the router's for it alone.
         .post(post_profile.layer(Extension(json.accept_form())));
     let password = put(change_password);
+    let users = post(create_user);
     let user = get(get_user).patch(update_user).put(update_user);
     Router::new()
         .route(api::HEALTHZ, not_allowed(healthz, api::HEALTHZ_ALLOW))
@@ -52,6 +54,7 @@ pub fn router(shared: Shared) -> Router {
         )
         .route(api::PROFILE, not_allowed(profile, api::PROFILE_ALLOW))
         .route(api::PASSWORD, not_allowed(password, api::PASSWORD_ALLOW))
+        .route(api::USERS, not_allowed(users, api::USERS_ALLOW))
         .route(api::USER, not_allowed(user, api::USER_ALLOW))
         .fallback(|| async { ApiError::NoRoute })
         .layer(Extension(json))
@@ -152,6 +155,24 @@ async fn get_user(
     // A name that does not decode (`%FF`) names no user, as actix-web answers.
     let UrlPath(username) = username.map_err(|_| ApiError::NotFound)?;
     read(shared, username).await
+}
+
+/// An admin creates a user: 201 with its `Location` and `ETag`. The role is checked before
+/// the body is looked at.
+async fn create_user(
+    State(shared): State<Shared>,
+    _admin: RequireRole<Admin>,
+    body: SafePatch<NewUserBody>,
+) -> Result<Response, ApiError> {
+    let (creator, body) = body.into_parts();
+    let user = account::create(&shared.db, &creator, body)
+        .await?
+        .ok_or(ApiError::UsernameTaken)?;
+    let headers = [
+        (header::LOCATION, api::user_location(&user.username)),
+        (ETAG, etag(user.version)),
+    ];
+    Ok((StatusCode::CREATED, headers, Json(user)).into_response())
 }
 
 /// The role is checked before the body is looked at.

@@ -31,6 +31,8 @@ pub enum ApiError {
     WeakPassword(String),
     /// A bug or a broken environment (hashing failed): 500, the detail logged only.
     Internal(String),
+    /// `POST /users` with a user name that is taken.
+    UsernameTaken,
     /// A form post from another site's page (cross-site request forgery: the browser would
     /// have added the user's Basic credentials by itself).
     CrossSite,
@@ -55,6 +57,7 @@ impl fmt::Display for ApiError {
                 f.write_str("no such user")
             }
             ApiError::NoRoute => f.write_str("no such route"),
+            ApiError::UsernameTaken => f.write_str("a user with this name exists already"),
             ApiError::MethodNotAllowed { allow } => {
                 write!(f, "this route takes only the methods {allow}")
             }
@@ -92,6 +95,9 @@ impl ApiError {
                 Problem::new(404, "not_found", "Not found", self.to_string())
             }
             ApiError::NoRoute => Problem::new(404, "not_found", "Not found", self.to_string()),
+            ApiError::UsernameTaken => {
+                Problem::new(409, "username_taken", "User name taken", self.to_string())
+            }
             ApiError::MethodNotAllowed { allow } => Problem::new(
                 405,
                 "method_not_allowed",

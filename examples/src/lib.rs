@@ -3,6 +3,7 @@
 //! assignment).
 #![forbid(unsafe_code)]
 
+pub mod account;
 pub mod actix_app;
 pub mod api;
 pub mod axum_app;

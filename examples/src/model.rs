@@ -9,12 +9,16 @@ use serde::Serialize;
 ///
 /// The derive generates [`UserPatch`], which holds only `display_name`, `email`, `bio` and
 /// (for role `admin`) `is_admin`; a client that sends any other field is refused by name.
+/// `create` adds [`UserNew`] (the same fields, for `POST /users`: `display_name` and `email`
+/// required, `is_admin` `false` unless an admin sets it) and [`UserServerFields`] (every
+/// server-only field, which the server must give to build a user).
 /// `Debug` leaves the password hash out, so that no log line carries it.
 ///
 /// The `schema(...)` of each validated field states its validator's rule for the JSON Schema
 /// of the patch (and the OpenAPI document): the patterns exclude exactly what the validators
 /// refuse (control characters are U+0000-U+001F and U+007F-U+009F; white space is Unicode's).
 #[derive(Clone, Serialize, SafeUpdate, utoipa::ToSchema)]
+#[update(create)]
 pub struct User {
     /// Row id.
     #[update(server_only)]
@@ -35,8 +39,8 @@ pub struct User {
     /// Free text; `null` clears it.
     #[update(allow, validate = bio, schema(max_length = 1000))]
     pub bio: Option<String>,
-    /// Whether the user holds role `admin`; only an admin may change it.
-    #[update(allow(role = "admin"))]
+    /// Whether the user holds role `admin`; only an admin may set or change it.
+    #[update(allow(role = "admin"), create_default = false)]
     pub is_admin: bool,
     /// argon2id PHC string; never leaves the server.
     #[update(server_only)]

@@ -83,14 +83,18 @@ pub trait Create: Document {
 /// more than the model's fields, such as the password a server hashes into a server-only
 /// `password_hash`.
 ///
-/// Each key is `N`'s or `X`'s; a key that is a server-only field of either is forbidden; any
-/// other key is unknown; a repeated key, a missing required field of either, a value of the
-/// wrong type are refused, all listed at once, exactly as for `N` alone. `X` is a create input
-/// (its fields required unless optional) or a patch type (every field optional), generated from
-/// a struct of its own. Unlike `#[serde(flatten)]`, nothing is buffered and no refusal is lost.
+/// Each key is `N`'s or `X`'s; any other key is forbidden when it names a server-only field
+/// of either, unknown otherwise; a repeated key, a missing required field of either, a value
+/// of the wrong type are refused, all listed at once, exactly as for `N` alone. `X` is a create
+/// input (its fields required unless optional) or a patch type (every field optional),
+/// generated from a struct of its own. Unlike `#[serde(flatten)]`, nothing is buffered and no
+/// refusal is lost.
 ///
-/// The two may not share a key: a model of `N` or `X` whose wire name is also the other's fails
-/// to compile where `WithExtra<N, X>` is read.
+/// An extra input may have the wire name of a server-only field of the model, such as a
+/// `username` chosen at sign-up and fixed afterwards: the key is then the extra input, whose
+/// value the server validates and puts into the server-only fields itself. Every other
+/// server-only key stays forbidden. No key may be writable in both `N` and `X`: that fails to
+/// compile where `WithExtra<N, X>` is read.
 ///
 /// ```
 /// use safe_update::{Create, NoRoles, SafeUpdate, WithExtra};
@@ -165,19 +169,13 @@ where
     N::__Fields: Patch,
     X::__Fields: Patch,
 {
-    /// Evaluated where the pair is read: no key names a field of both.
+    /// Evaluated where the pair is read: no key is writable in both.
     const DISJOINT: () = assert!(
         disjoint(
             <N::__Fields as Patch>::WRITABLE,
             <X::__Fields as Patch>::WRITABLE
-        ) && disjoint(
-            <N::__Fields as Patch>::WRITABLE,
-            <X::__Fields as Patch>::SERVER_ONLY
-        ) && disjoint(
-            <N::__Fields as Patch>::SERVER_ONLY,
-            <X::__Fields as Patch>::WRITABLE
         ),
-        "`WithExtra<N, X>`: a key of `N` is also a key of `X`; rename one of the fields"
+        "`WithExtra<N, X>`: a key is writable in both `N` and `X`; rename one of the fields"
     );
 }
 

@@ -169,6 +169,16 @@ impl ApplyError {
         }
     }
 
+    /// Adds the problems of `other`: for a handler that builds two inputs of one document
+    /// (a create input and its [`WithExtra`](crate::WithExtra) inputs) and answers with every
+    /// problem of both.
+    pub fn merge(&mut self, other: ApplyError) {
+        self.denied.extend(other.denied);
+        for (field, reason) in other.invalid {
+            self.invalid.entry(field).or_insert(reason);
+        }
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.denied.is_empty() && self.invalid.is_empty()
     }

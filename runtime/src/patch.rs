@@ -107,12 +107,13 @@ pub trait Patch: Default + Sized {
     fn __write(self, target: &mut Self::Target, parent: Option<usize>, applied: &mut Applied);
 }
 
-/// A patch with no role-gated field, itself or in a nested patch: it can be applied without
-/// an identity (`patch.apply(&mut model)`).
+/// A patch or create input with no role-gated field, itself or nested: it can be used without
+/// an identity (`patch.apply(&mut model)`, `new.build(server_fields)`).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has role-gated fields, so it cannot be applied without an identity",
-    label = "role-gated patch",
-    note = "call `apply_as(&mut target, &identity)` with the identity of whoever sent the patch"
+    message = "`{Self}` has role-gated fields, so it cannot be used without an identity",
+    label = "role-gated fields",
+    note = "call `apply_as(&mut target, &identity)` (a patch) or `build_as(server_fields, \
+            &identity)` (a create input) with the identity of whoever sent it"
 )]
 // Deliberately no `Patch` supertrait: `apply` is bounded by `Self: Ungated`, and a supertrait
 // would make the compiler take `Self: Patch` from that bound instead of from the impl, losing

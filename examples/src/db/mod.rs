@@ -220,6 +220,18 @@ impl Database {
         }
     }
 
+    /// Stores a user built from a create input (`POST /users`): the database assigns the id and
+    /// stamps both times; `None` when the user name is taken.
+    pub async fn create_user(&self, user: &User) -> Result<Option<User>, DbError> {
+        match self {
+            Database::Sqlite(db) => {
+                let (db, user) = (Arc::clone(db), user.clone());
+                blocking(move || Ok(db.write(|conn| sqlite::create_user(conn, &user))?)).await
+            }
+            Database::Postgres(db) => db.create_user(user).await,
+        }
+    }
+
     /// Replaces a user's password hash; `false` when there is no such user.
     pub async fn set_password(&self, username: &str, hash: &str) -> Result<bool, DbError> {
         match self {

@@ -185,6 +185,33 @@ impl Db {
         Ok(row.as_ref().map(user_from_row))
     }
 
+    /// Stores a user built from a create input: the database assigns the id and stamps both
+    /// times; `None` when the user name is taken.
+    pub async fn create_user(&self, user: &User) -> Result<Option<User>, DbError> {
+        let client = self.client().await?;
+        let sql = format!(
+            "INSERT INTO users (username, display_name, email, bio, is_admin, password_hash, \
+             version) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (username) DO NOTHING RETURNING {COLUMNS}"
+        );
+        let version = i64::try_from(user.version).unwrap_or(i64::MAX);
+        let row = client
+            .query_opt(
+                &sql,
+                &[
+                    &user.username,
+                    &user.display_name,
+                    &user.email,
+                    &user.bio,
+                    &user.is_admin,
+                    &user.password_hash,
+                    &version,
+                ],
+            )
+            .await?;
+        Ok(row.as_ref().map(user_from_row))
+    }
+
     /// Replaces a user's password hash; `false` when there is no such user.
     pub async fn set_password(&self, username: &str, hash: &str) -> Result<bool, DbError> {
         let client = self.client().await?;

@@ -190,6 +190,26 @@ pub fn insert_user(
     .optional()
 }
 
+/// Stores a user built from a create input: the database assigns the id and stamps both
+/// times; `None` when the user name is taken.
+pub fn create_user(conn: &Connection, user: &User) -> rusqlite::Result<Option<User>> {
+    let sql = format!(
+        "INSERT INTO users (username, display_name, email, bio, is_admin, password_hash, \
+         version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW}, {NOW}) \
+         ON CONFLICT (username) DO NOTHING RETURNING {COLUMNS}"
+    );
+    let values = params![
+        user.username,
+        user.display_name,
+        user.email,
+        user.bio,
+        user.is_admin,
+        user.password_hash,
+        user.version,
+    ];
+    conn.query_row(&sql, values, user_from_row).optional()
+}
+
 /// Replaces a user's password hash; `false` when there is no such user.
 pub fn set_password(conn: &Connection, username: &str, hash: &str) -> rusqlite::Result<bool> {
     let sql = "UPDATE users SET password_hash = ?2 WHERE username = ?1";

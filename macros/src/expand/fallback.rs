@@ -1,5 +1,6 @@
-//! What is emitted next to our errors: the patch type with no fields, so that code naming it
-//! does not add "cannot find type `UserPatch`" to the real error.
+//! What is emitted next to our errors: the patch type (and, with `create`, the create input and
+//! server-fields types) with no fields, so that code naming it does not add "cannot find type
+//! `UserPatch`" to the real error.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -11,7 +12,18 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
     let generics = &input.generics;
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let marker = super::patch_type::marker_ty(generics);
+    let create = has_create(input).then(|| {
+        let new = format_ident!("{}New", input.ident);
+        let server = format_ident!("{}ServerFields", input.ident);
+        quote! {
+            #[doc(hidden)]
+            #vis struct #new #generics #where_clause { __marker: #marker }
+            #[doc(hidden)]
+            #vis struct #server #generics #where_clause { __marker: #marker }
+        }
+    });
     quote! {
+        #create
         #[doc(hidden)]
         #vis struct #name #generics #where_clause {
             __marker: #marker,
@@ -22,6 +34,22 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
             }
         }
     }
+}
+
+/// Whether the struct asks for `create` (then the stubs of its two types are emitted too).
+fn has_create(input: &DeriveInput) -> bool {
+    let mut found = false;
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("update"))
+    {
+        let _ = attr.parse_nested_meta(|meta| {
+            found |= meta.path.is_ident("create");
+            crate::attr::skip_value(&meta)
+        });
+    }
+    found
 }
 
 /// The patch type's name from `#[update(name = "...")]`, if it parses, else `{Model}Patch`.

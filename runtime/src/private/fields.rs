@@ -55,9 +55,9 @@ impl<P: Patch> Fields for P {
     }
 }
 
-/// The fields of two patches read from one object: each key is `A`'s or `B`'s, and a key
-/// either of them forbids is forbidden (a server-only field of one is never an input of the
-/// other).
+/// The fields of two patches read from one object: each key is the field of the one that
+/// has it; a key that neither may write is forbidden when it is a server-only field of either,
+/// unknown otherwise. (No key is writable in both: `WithExtra` refuses that at compile time.)
 #[derive(Default)]
 pub struct Pair<A, B>(pub A, pub B);
 
@@ -68,9 +68,9 @@ impl<A: Patch, B: Patch> Fields for Pair<A, B> {
     #[inline]
     fn key(key: &str) -> Key {
         match (A::__key(key), B::__key(key)) {
-            (Key::Forbidden, _) | (_, Key::Forbidden) => Key::Forbidden,
             (Key::Field(index), _) => Key::Field(index),
-            (Key::Unknown, Key::Field(index)) => Key::Field(Self::offset() + index),
+            (_, Key::Field(index)) => Key::Field(Self::offset() + index),
+            (Key::Forbidden, _) | (_, Key::Forbidden) => Key::Forbidden,
             (Key::Unknown, Key::Unknown) => Key::Unknown,
         }
     }

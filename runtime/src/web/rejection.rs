@@ -300,8 +300,10 @@ impl PatchRejection {
         PatchRejection::Document(error)
     }
 
-    /// A refused apply, logged for `user` when it names role-gated fields.
-    pub(crate) fn refused(error: ApplyError, user: Option<&str>) -> Self {
+    /// A refused apply or build, logged as a security event for `user` when it names
+    /// role-gated fields: for a handler that applies or builds itself (as
+    /// [`SafePatch::apply_to`](super::SafePatch::apply_to) does).
+    pub fn refused(error: ApplyError, user: Option<&str>) -> Self {
         audit::refused_apply(user, &error);
         PatchRejection::Refused(error)
     }

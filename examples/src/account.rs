@@ -1,0 +1,116 @@
+//! `POST /users`: an admin creates a user. The body is one JSON object read as
+//! [`NewUserBody`]: the fields of [`UserNew`] (what the model lets a client write) plus a
+//! [`Login`] (the user name and first password, which are not writable fields of the model:
+//! `username` is fixed at creation and `password_hash` is the server's). Every key of the
+//! object is refused as for a patch; `id`, `version`, `password_hash` and the timestamps are
+//! forbidden.
+
+use safe_update::auth::{hash_password, Identity, SECURITY_LOG_TARGET};
+use safe_update::web::PatchRejection;
+use safe_update::{SafeUpdate, WithExtra};
+use zeroize::Zeroizing;
+
+use crate::db::Database;
+use crate::error::ApiError;
+use crate::model::{User, UserNew, UserServerFields};
+use crate::password;
+use crate::update::UpdateError;
+
+/// The body of `POST /users`.
+pub type NewUserBody = WithExtra<UserNew, LoginNew>;
+
+/// What creating a user takes besides the model's writable fields. Read with them from one
+/// object ([`WithExtra`]); its input's `Debug` never shows the password (and the model has
+/// no `Debug`). `Clone` is what the container validator of its patch type needs.
+#[derive(Clone, SafeUpdate)]
+#[update(create, validate = usable)]
+pub struct Login {
+    /// The login name: 1 to 32 of `a-z`, `0-9`, `_`, `-`, `.`; fixed once the user exists.
+    #[update(
+        allow,
+        validate = crate::model::username,
+        schema(min_length = 1, max_length = 32, pattern = r"^[a-z0-9_.-]+$")
+    )]
+    pub username: String,
+    /// The first password: 8 to 256 characters, no control character.
+    #[update(
+        allow,
+        redact,
+        schema(
+            min_length = 8,
+            max_length = 256,
+            pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+        )
+    )]
+    pub password: String,
+}
+
+/// The user could log in with this password ([`password::check`]).
+fn usable(login: &Login) -> Result<(), String> {
+    password::check(&login.username, &login.password)
+}
+
+/// Creates the user `body` describes, on behalf of the admin `creator`: `None` when the user
+/// name is taken.
+///
+/// Every problem of the body is answered at once: the login's and the user's validators, and
+/// `is_admin` set by a creator without the role. The password is hashed (on the blocking pool)
+/// only once the login is valid.
+pub async fn create(
+    db: &Database,
+    creator: &Identity,
+    body: NewUserBody,
+) -> Result<Option<User>, ApiError> {
+    let WithExtra { new, extra } = body;
+    let login = extra.build(LoginServerFields {});
+    let hash = match &login {
+        Ok(login) => {
+            let password = Zeroizing::new(login.password.clone());
+            Some(
+                tokio::task::spawn_blocking(move || hash_password(&password))
+                    .await
+                    .map_err(|error| ApiError::Internal(error.to_string()))?
+                    .map_err(|error| ApiError::Internal(error.to_string()))?,
+            )
+        }
+        Err(_) => None,
+    };
+    let username = login
+        .as_ref()
+        .map(|login| login.username.clone())
+        .unwrap_or_default();
+    let server = UserServerFields {
+        // The database assigns the id and stamps both times in the INSERT (its clock is the one
+        // every instance shares); what it stores is what is answered.
+        id: 0,
+        username,
+        // Refused below when the login is: this user is never stored.
+        password_hash: hash.unwrap_or_default(),
+        version: 1,
+        created_at: String::new(),
+        updated_at: String::new(),
+    };
+    let user = new.build_as(server, creator);
+    let user = match (login, user) {
+        (Ok(_), Ok(user)) => user,
+        (login, user) => {
+            let mut error = login.err().unwrap_or_default();
+            if let Err(refused) = user {
+                error.merge(refused);
+            }
+            let rejection = PatchRejection::refused(error, Some(creator.name()));
+            return Err(UpdateError::Refused(rejection).into());
+        }
+    };
+    let created = db.create_user(&user).await?;
+    if let Some(user) = &created {
+        tracing::info!(
+            target: SECURITY_LOG_TARGET,
+            actor = ?creator.name(),
+            user = ?user.username,
+            is_admin = user.is_admin,
+            "user created"
+        );
+    }
+    Ok(created)
+}
