@@ -16,7 +16,8 @@ use crate::{ApplyError, Document, Patch, Roles, SafeUpdate};
 pub trait SafeCreate: SafeUpdate {
     /// The generated create input (`{Model}New`): the writable fields, required unless
     /// optional or defaulted.
-    type New: Create<Target = Self, ServerFields = Self::ServerFields>;
+    type New: Create<Target = Self, ServerFields = Self::ServerFields>
+        + Document<__Fields = <Self as SafeUpdate>::Patch>;
     /// The generated struct of every server-only field (`{Model}ServerFields`), nested
     /// models' included: what the server supplies.
     type ServerFields;
@@ -93,8 +94,10 @@ pub trait Create: Document {
 /// An extra input may have the wire name of a server-only field of the model, such as a
 /// `username` chosen at sign-up and fixed afterwards: the key is then the extra input, whose
 /// value the server validates and puts into the server-only fields itself. Every other
-/// server-only key stays forbidden. No key may be writable in both `N` and `X`: that fails to
-/// compile where `WithExtra<N, X>` is read.
+/// server-only key stays forbidden. No wire name may be writable in both `N` and `X`: a
+/// program that reads such a pair fails to build (a constant evaluated when the reading code is
+/// generated: `cargo build` reports it, `cargo check` cannot). Between an alias of one and a
+/// name of the other, `N` wins.
 ///
 /// ```
 /// use safe_update::{Create, NoRoles, SafeUpdate, WithExtra};

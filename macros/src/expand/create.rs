@@ -176,6 +176,20 @@ fn input_ty(gen: &Gen, field: &Field) -> TokenStream {
     }
 }
 
+/// `Sub: SafeCreate` for each nested field's sub-model, on every impl: higher-ranked, so that a
+/// sub-model without `create` makes the impls not apply instead of failing in each of them; it
+/// is reported once, at the field, whose type names the sub-model's input.
+fn nested_bounds(gen: &Gen) -> Vec<TokenStream> {
+    gen.input
+        .writable()
+        .filter_map(Field::nested_ty)
+        .map(|ty| {
+            let krate = super::respan(&gen.krate, ty.span());
+            quote_spanned!(ty.span()=> for<'__nested> #ty: #krate::SafeCreate)
+        })
+        .collect()
+}
+
 /// The impls (inside the `const _` block).
 pub fn impls(gen: &Gen) -> TokenStream {
     if gen.input.attrs.create.is_none() {
@@ -196,22 +210,24 @@ pub fn impls(gen: &Gen) -> TokenStream {
     let validate = validate_fn(gen);
     let std_impls = std_impls(gen);
     let ungated = ungated(gen);
+    let bounds = nested_bounds(gen);
+    let where_clause = quote!(where #(#bounds,)*);
     quote! {
         #[automatically_derived]
-        impl #krate::SafeCreate for #model {
+        impl #krate::SafeCreate for #model #where_clause {
             type New = #new;
             type ServerFields = #server;
         }
 
         #[automatically_derived]
-        impl #krate::Document for #new {
+        impl #krate::Document for #new #where_clause {
             const __CREATING: bool = true;
             type __Fields = #patch;
             #finish
         }
 
         #[automatically_derived]
-        impl<'__de> #serde::Deserialize<'__de> for #new {
+        impl<'__de> #serde::Deserialize<'__de> for #new #where_clause {
             #[inline]
             fn deserialize<__D: #serde::Deserializer<'__de>>(
                 __deserializer: __D,
@@ -221,7 +237,7 @@ pub fn impls(gen: &Gen) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl #krate::Create for #new {
+        impl #krate::Create for #new #where_clause {
             type Target = #model;
             type ServerFields = #server;
             const REQUIRED: &'static [&'static str] = &[#(#required),*];
@@ -401,7 +417,12 @@ fn default_expr(field: &Field) -> TokenStream {
         .as_ref()
         .expect("a defaulted field has `create_default`");
     match &default.expr {
-        Some(expr) => quote_spanned!(expr.span()=> #expr),
+        // Typed where the user wrote it: a wrong type is reported at the expression, against
+        // the field's type.
+        Some(expr) => {
+            let ty = field.ty();
+            quote_spanned!(expr.span()=> { let __default: #ty = #expr; __default })
+        }
         None => {
             let ty = field.ty();
             quote_spanned!(default.keyword.span()=> <#ty as ::core::default::Default>::default())
@@ -534,19 +555,18 @@ fn validate_fn(gen: &Gen) -> TokenStream {
     }
 }
 
-/// `Debug` (a `redact` field's value as `[redacted]`) and `Clone` of the input, and its
-/// inherent `build`/`build_as`; each trait only where every field has it.
+/// `Debug` (a `redact` field's value as `[redacted]`) and `Clone` of the input, each only
+/// where every field has it.
 fn std_impls(gen: &Gen) -> TokenStream {
-    let krate = &gen.krate;
-    let Names { new, server } = names(gen);
-    let model = gen.model;
+    let new = names(gen).new;
     let idents: Vec<&Ident> = gen.input.writable().map(|field| field.ident).collect();
+    let nested = nested_bounds(gen);
     let bounded = |trait_path: TokenStream| -> TokenStream {
         let bounds = gen.input.writable().map(|field| {
             let ty = input_ty(gen, field);
             quote!(for<'__x> #ty: #trait_path)
         });
-        quote!(where #(#bounds,)*)
+        quote!(where #(#bounds,)* #(#nested,)*)
     };
     let clone_where = bounded(quote!(::core::clone::Clone));
     let debug_where = bounded(quote!(::core::fmt::Debug));
@@ -560,11 +580,6 @@ fn std_impls(gen: &Gen) -> TokenStream {
         }
     });
     let name = new.to_string();
-    let build_doc = format!(
-        "Makes the [`{model}`]. Available when no field of the input, nested ones included, is \
-         role-gated; otherwise use [`build_as`]({new}::build_as).\n\n# Errors\n\nA validator \
-         refused a value; no model is made."
-    );
     quote! {
         #[automatically_derived]
         impl ::core::clone::Clone for #new #clone_where {
@@ -584,8 +599,27 @@ fn std_impls(gen: &Gen) -> TokenStream {
             }
         }
 
+    }
+}
+
+/// The inherent `build` and `build_as` of the input (outside the `const _` block, so that an
+/// error names `UserNew::build`, not an anonymous scope).
+pub fn inherent(gen: &Gen) -> TokenStream {
+    if gen.input.attrs.create.is_none() {
+        return TokenStream::new();
+    }
+    let krate = &gen.krate;
+    let Names { new, server } = names(gen);
+    let model = gen.model;
+    let nested = nested_bounds(gen);
+    let build_doc = format!(
+        "Makes the [`{model}`]. Available when no field of the input, nested ones included, is \
+         role-gated; otherwise use [`build_as`]({new}::build_as).\n\n# Errors\n\nA validator \
+         refused a value; no model is made."
+    );
+    quote! {
         #[automatically_derived]
-        impl #new {
+        impl #new where #(#nested,)* {
             #[doc = #build_doc]
             #[inline]
             pub fn build(self, server: #server) -> ::core::result::Result<#model, #krate::ApplyError>
@@ -625,9 +659,10 @@ fn ungated(gen: &Gen) -> Option<TokenStream> {
         let new = new_of(gen, ty);
         quote!(for<'__x> #new: #krate::Ungated)
     });
+    let bounds = nested_bounds(gen);
     Some(quote! {
         #[automatically_derived]
         #[diagnostic::do_not_recommend]
-        impl #krate::Ungated for #new where #(#nested,)* {}
+        impl #krate::Ungated for #new where #(#bounds,)* #(#nested,)* {}
     })
 }

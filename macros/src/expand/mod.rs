@@ -64,10 +64,12 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let schema = schema::expand(&gen);
     let create_types = create::types(&gen);
     let create_impls = create::impls(&gen);
+    let create_inherent = create::inherent(&gen);
     Ok(quote! {
         #patch_type
         #create_types
         #inherent
+        #create_inherent
         #[doc(hidden)]
         #[allow(non_upper_case_globals, non_camel_case_types, unused_qualifications)]
         const _: () = {
