@@ -211,3 +211,55 @@ const fn same(a: &[u8], b: &[u8]) -> bool {
     }
     true
 }
+
+/// The schema of the one object both are read from: the members of `N` and of `X`, the
+/// required ones of both, no other member.
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
+impl<N: schemars::JsonSchema, X: schemars::JsonSchema> schemars::JsonSchema for WithExtra<N, X> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("{}With{}", N::schema_name(), X::schema_name()).into()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        format!(
+            "safe_update::WithExtra<{}, {}>",
+            N::schema_id(),
+            X::schema_id()
+        )
+        .into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let description = format!(
+            "The members of `{}` and of `{}` in one object; no other member allowed.",
+            N::schema_name(),
+            X::schema_name()
+        );
+        crate::__private::schema::merged(
+            N::json_schema(generator),
+            X::json_schema(generator),
+            description,
+        )
+    }
+}
+
+#[cfg(feature = "utoipa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
+impl<N: schemars::JsonSchema, X: schemars::JsonSchema> utoipa::PartialSchema for WithExtra<N, X> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        crate::__private::schema::openapi_schema::<Self>()
+    }
+}
+
+#[cfg(feature = "utoipa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
+impl<N: schemars::JsonSchema, X: schemars::JsonSchema> utoipa::ToSchema for WithExtra<N, X> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        <Self as schemars::JsonSchema>::schema_name()
+    }
+
+    fn schemas(schemas: &mut crate::__private::schema::Dependencies) {
+        crate::__private::schema::openapi_dependencies::<Self>(schemas);
+    }
+}

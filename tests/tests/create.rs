@@ -343,3 +343,49 @@ fn the_built_model_is_what_the_models_own_serde_would_read() {
     let account = new.build_as(server(), &NoRoles).unwrap();
     assert_eq!(account.email, "e@x.org");
 }
+
+#[test]
+fn the_schemas_require_one_spelling_of_a_required_field_and_merge_extra_inputs() {
+    let schema = serde_json::to_value(schemars::schema_for!(SignUpBody)).unwrap();
+    // `email` may be sent as `mail`: one of the two is required, not both.
+    assert!(schema["allOf"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"anyOf": [{"required": ["email"]}, {"required": ["mail"]}]})));
+    assert_eq!(
+        schema["required"],
+        json!(["displayName", "address", "password"])
+    );
+    assert_eq!(schema["additionalProperties"], json!(false));
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for (document, valid) in [
+        (
+            json!({"displayName": "E", "mail": "e@x.org", "address": {"city": "Oslo"}, "password": "long enough"}),
+            true,
+        ),
+        (
+            json!({"displayName": "E", "email": "e@x.org", "address": {"city": "Oslo"}, "password": "long enough", "invite": null}),
+            true,
+        ),
+        (
+            json!({"displayName": "E", "address": {"city": "Oslo"}, "password": "long enough"}),
+            false,
+        ),
+        (
+            json!({"displayName": "E", "email": "e", "mail": "e", "address": {"city": "Oslo"}, "password": "long enough"}),
+            false,
+        ),
+        (
+            json!({"displayName": "E", "email": "e@x.org", "address": {"city": "Oslo"}}),
+            false,
+        ),
+        (
+            json!({"displayName": "E", "email": "e@x.org", "address": {"city": "Oslo"}, "password": "long enough", "passwordHash": "x"}),
+            false,
+        ),
+    ] {
+        assert_eq!(validator.is_valid(&document), valid, "{document}");
+        let parsed = from_json::<SignUpBody>(document.to_string().as_bytes());
+        assert_eq!(parsed.is_ok(), valid, "{document}: {:?}", parsed.err());
+    }
+}

@@ -24,6 +24,11 @@ enum Kind {
     Defaulted,
 }
 
+/// Whether a document must send the field.
+pub fn is_required(field: &Field) -> bool {
+    matches!(kind(field), Kind::Required)
+}
+
 fn kind(field: &Field) -> Kind {
     match (&field.create_default, &field.shape) {
         (Some(_), _) => Kind::Defaulted,
@@ -144,7 +149,7 @@ fn input_doc(field: &Field) -> String {
 }
 
 /// `<T as SafeCreate>::New`, spanned at the user's type.
-fn new_of(gen: &Gen, ty: &syn::Type) -> TokenStream {
+pub fn new_of(gen: &Gen, ty: &syn::Type) -> TokenStream {
     let krate = super::respan(&gen.krate, ty.span());
     quote_spanned!(ty.span()=> <#ty as #krate::SafeCreate>::New)
 }
@@ -179,7 +184,7 @@ fn input_ty(gen: &Gen, field: &Field) -> TokenStream {
 /// `Sub: SafeCreate` for each nested field's sub-model, on every impl: higher-ranked, so that a
 /// sub-model without `create` makes the impls not apply instead of failing in each of them; it
 /// is reported once, at the field, whose type names the sub-model's input.
-fn nested_bounds(gen: &Gen) -> Vec<TokenStream> {
+pub fn nested_bounds(gen: &Gen) -> Vec<TokenStream> {
     gen.input
         .writable()
         .filter_map(Field::nested_ty)

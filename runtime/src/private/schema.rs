@@ -19,6 +19,8 @@ pub struct Field<'a> {
     pub names: &'a [&'a str],
     /// Whether the parser takes `null` (an `Option` field, or a nested one it may clear).
     pub nullable: bool,
+    /// Whether a document must send it (a required field of a create input).
+    pub required: bool,
     /// The roles of `allow(role = "...")`: any one of them may write the field.
     pub roles: &'a [&'a str],
     /// The roles of `clear(role = "...")`: any one of them may send `null`.
@@ -33,8 +35,11 @@ pub struct Field<'a> {
 pub struct Object {
     description: &'static str,
     properties: Map<String, Value>,
-    /// `{"not": {"required": [a, b]}}` for each two names of one field.
+    /// `{"not": {"required": [a, b]}}` for each two names of one field, and for a required
+    /// field with several names `{"anyOf": [{"required": [a]}, {"required": [b]}]}`.
     one_name_each: Vec<Value>,
+    /// The required fields that have one name.
+    required: Vec<Value>,
 }
 
 impl Object {
@@ -43,6 +48,7 @@ impl Object {
             description,
             properties: Map::new(),
             one_name_each: Vec::new(),
+            required: Vec::new(),
         }
     }
 
@@ -72,6 +78,17 @@ impl Object {
             object.insert("description".into(), description.into());
         }
         let value = value.to_value();
+        match field.names {
+            [name] if field.required => self.required.push((*name).into()),
+            names if field.required => {
+                let any: Vec<Value> = names
+                    .iter()
+                    .map(|name| serde_json::json!({ "required": [name] }))
+                    .collect();
+                self.one_name_each.push(serde_json::json!({ "anyOf": any }));
+            }
+            _ => {}
+        }
         for (i, name) in field.names.iter().enumerate() {
             self.properties.insert((*name).to_owned(), value.clone());
             for other in &field.names[i + 1..] {
@@ -88,11 +105,38 @@ impl Object {
         object.insert("description".into(), self.description.into());
         object.insert("properties".into(), self.properties.into());
         object.insert("additionalProperties".into(), false.into());
+        if !self.required.is_empty() {
+            object.insert("required".into(), self.required.into());
+        }
         if !self.one_name_each.is_empty() {
             object.insert("allOf".into(), self.one_name_each.into());
         }
         Schema::from(object)
     }
+}
+
+/// The schema of a create input with extra inputs read from the same object
+/// ([`WithExtra`](crate::WithExtra)): the two objects' members, required members and
+/// constraints together, still no other member.
+pub fn merged(mut first: Schema, second: Schema, description: String) -> Schema {
+    let object = first.ensure_object();
+    let Value::Object(second) = second.to_value() else {
+        return first;
+    };
+    for (keyword, value) in second {
+        match (keyword.as_str(), object.get_mut(&keyword), value) {
+            ("properties", Some(Value::Object(mine)), Value::Object(theirs)) => mine.extend(theirs),
+            ("required" | "allOf", Some(Value::Array(mine)), Value::Array(theirs)) => {
+                mine.extend(theirs)
+            }
+            ("properties" | "required" | "allOf", None, value) => {
+                object.insert(keyword, value);
+            }
+            _ => {}
+        }
+    }
+    object.insert("description".into(), description.into());
+    first
 }
 
 /// Lets `null` through as well: in `type` when that is all that decides (no `enum`, `const`
