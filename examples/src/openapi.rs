@@ -21,6 +21,7 @@ use utoipa::openapi::{
 };
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::account::NewUserBody;
 use crate::api;
 use crate::model::{User, UserPatch};
 use crate::password::NewPasswordPatch;
@@ -84,18 +85,22 @@ fn build() -> OpenApi {
             write("putUser", "the same as PATCH, for admins", true),
         )
         .build();
+    let users = PathItem::new(HttpMethod::Post, create());
     let paths = PathsBuilder::new()
         .path(api::HEALTHZ, PathItem::new(HttpMethod::Get, health()))
         .path(OPENAPI, PathItem::new(HttpMethod::Get, openapi()))
         .path(api::PROFILE, profile)
         .path(api::PASSWORD, PathItem::new(HttpMethod::Put, password()))
+        .path(api::USERS, users)
         .path(api::USER, user);
     let mut schemas: Vec<(String, RefOr<Schema>)> = Vec::new();
     UserPatch::schemas(&mut schemas);
     NewPasswordPatch::schemas(&mut schemas);
+    NewUserBody::schemas(&mut schemas);
     let components = ComponentsBuilder::new()
         .schema(UserPatch::name(), UserPatch::schema())
         .schema(NewPasswordPatch::name(), NewPasswordPatch::schema())
+        .schema(NewUserBody::name(), NewUserBody::schema())
         .schema("NewPassword", new_password_body())
         .schema(User::name(), User::schema())
         .schema("Problem", problem_schema())
@@ -205,6 +210,38 @@ fn write(id: &str, summary: &str, by_name: bool) -> utoipa::openapi::path::Opera
     operation.build()
 }
 
+/// `POST /users`: the create input and the login, in one JSON object.
+fn create() -> utoipa::openapi::path::Operation {
+    let body = RequestBodyBuilder::new()
+        .required(Some(Required::True))
+        .content(
+            "application/json",
+            Content::new(Some(reference(&NewUserBody::name()))),
+        )
+        .build();
+    let created = user_response_builder("the user as stored")
+        .header(
+            "Location",
+            HeaderBuilder::new()
+                .schema(object(
+                    json!({"type": "string", "pattern": "^/users/[a-z0-9_.-]+$"}),
+                ))
+                .description(Some("the new user's path"))
+                .build(),
+        )
+        .build();
+    patch_responses(authenticated(
+        "creates a user, for admins: the user's writable fields with `username` and a first \
+         `password`; `is_admin` is false unless sent",
+        "createUser",
+    ))
+    .request_body(Some(body))
+    .response("201", created)
+    .response("403", problem("the sender is not an admin"))
+    .response("409", problem("a user with this name exists"))
+    .build()
+}
+
 /// `POST /profile`: the same patch, from a form or JSON.
 fn form_write() -> utoipa::openapi::path::Operation {
     let body = RequestBodyBuilder::new()
@@ -280,8 +317,9 @@ fn patch_responses(operation: OperationBuilder) -> OperationBuilder {
         .response(
             "422",
             problem(
-                "server-only, unknown, repeated or ill-typed keys, or values the validators \
-                 refuse: `forbidden`, `unknown`, `duplicate` and `invalid` list them all",
+                "server-only, unknown, repeated or ill-typed keys, missing required ones, or \
+                 values the validators refuse: `forbidden`, `unknown`, `duplicate`, `missing` \
+                 and `invalid` list them all",
             ),
         )
 }
@@ -312,6 +350,11 @@ fn if_match() -> utoipa::openapi::path::Parameter {
 }
 
 fn user_response(description: &str) -> Response {
+    user_response_builder(description).build()
+}
+
+/// The user in the body, its version in `ETag`.
+fn user_response_builder(description: &str) -> ResponseBuilder {
     ResponseBuilder::new()
         .description(description)
         .content(
@@ -327,7 +370,6 @@ fn user_response(description: &str) -> Response {
                 .description(Some("the user's version, for `If-Match`"))
                 .build(),
         )
-        .build()
 }
 
 fn json_response(description: &str, schema: RefOr<Schema>) -> Response {
@@ -360,8 +402,8 @@ fn problem_schema() -> RefOr<Schema> {
     object(json!({
         "type": "object",
         "description": "An RFC 9457 problem document. `code` is stable and machine-readable; \
-            the extension members say what to fix: `forbidden`, `unknown`, `duplicate` (key \
-            paths), `invalid` (key path to reason), `denied` (fields and the roles they need), \
+            the extension members say what to fix: `forbidden`, `unknown`, `duplicate`, \
+            `missing` (key paths), `invalid` (key path to reason), `denied` (fields and the roles they need), \
             `roles`, `limit`, `version`, `retry_after`.",
         "properties": {
             "type": {"type": "string", "format": "uri-reference"},
@@ -372,6 +414,7 @@ fn problem_schema() -> RefOr<Schema> {
             "forbidden": {"type": "array", "items": {"type": "string"}},
             "unknown": {"type": "array", "items": {"type": "string"}},
             "duplicate": {"type": "array", "items": {"type": "string"}},
+            "missing": {"type": "array", "items": {"type": "string"}},
             "invalid": {"type": "object", "additionalProperties": {"type": "string"}},
             "denied": {
                 "type": "array",

@@ -41,6 +41,7 @@ fn the_document_describes_the_server(setup: Setup) {
             "/openapi.json",
             "/profile",
             "/profile/password",
+            "/users",
             "/users/{username}"
         ]
     );
@@ -147,6 +148,28 @@ fn the_document_describes_the_server(setup: Setup) {
         schemas["NewPasswordPatch"]["properties"]["password"]["minLength"],
         8
     );
+
+    // Creating a user takes the create input and the login in one object: the user's writable
+    // fields and `username`, `password`; the required ones are required, nothing else allowed.
+    let create = &paths["/users"]["post"];
+    let body = &create["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+    assert_eq!(body, "#/components/schemas/UserNewWithLoginNew");
+    let new_user = &schemas["UserNewWithLoginNew"];
+    assert_eq!(
+        properties("UserNewWithLoginNew"),
+        ["bio", "display_name", "email", "is_admin", "password", "username"]
+            .map(String::from)
+            .into()
+    );
+    assert_eq!(
+        new_user["required"],
+        json!(["display_name", "email", "username", "password"])
+    );
+    assert_eq!(new_user["additionalProperties"], false);
+    for status in ["201", "403", "409", "422"] {
+        assert!(create["responses"][status].is_object(), "POST /users {status}");
+    }
+    assert!(create["responses"]["201"]["headers"]["Location"].is_object());
 
     // A user as read matches the document's members.
     let (name, password) = server.login("alice");
