@@ -6,6 +6,10 @@
 # Per-call cost = (Ir(N) - Ir(0)) / N, which cancels start-up and the correctness checks.
 # Bodies: accept (the same 12 values every call), changing (two bodies alternated, so every
 # call changes all 12 fields), reject (3 forbidden and 2 unknown keys).
+# Then creating (item 16): the create input read from the 12-field body and built into a new
+# model, against floor_create (a hand-written `#[derive(Deserialize)]` input struct and a
+# constructor); on the reject body the create input also lists the 10 missing fields, where
+# serde stops at the first unknown key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-20000}"
@@ -32,6 +36,21 @@ for body in accept changing reject; do
         ratio=$(awk -v a="${per[$variant]}" -v b="${per[floor]}" 'BEGIN {printf "%.3f", a / b}')
         text=$(awk -v a="${per[$variant]}" -v b="${per[floor_text]}" 'BEGIN {printf "%.3f", a / b}')
         printf '%-8s %-14s %12d %9sx %13sx\n' "$body" "$variant" "${per[$variant]}" "$ratio" "$text"
+    done
+    unset per
+done
+printf '\n%-8s %-18s %12s %10s %19s\n' body approach "Ir/call" "vs floor" "vs floor_create_text"
+for body in accept reject; do
+    declare -A per=()
+    for variant in floor_create create floor_create_text; do
+        zero=$(ir "$variant" "$body" 0)
+        full=$(ir "$variant" "$body" "$N")
+        per[$variant]=$(( (full - zero) / N ))
+    done
+    for variant in floor_create create floor_create_text; do
+        ratio=$(awk -v a="${per[$variant]}" -v b="${per[floor_create]}" 'BEGIN {printf "%.3f", a / b}')
+        text=$(awk -v a="${per[$variant]}" -v b="${per[floor_create_text]}" 'BEGIN {printf "%.3f", a / b}')
+        printf '%-8s %-18s %12d %9sx %18sx\n' "$body" "$variant" "${per[$variant]}" "$ratio" "$text"
     done
     unset per
 done

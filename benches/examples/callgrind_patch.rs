@@ -1,16 +1,17 @@
 //! Callgrind driver for items 1 and 2: runs one approach `N` times on one body, so that
 //! `valgrind --tool=callgrind` counts instructions without timing noise.
 //!
-//! `callgrind_patch <safe_update|floor|floor_text|manual|struct_patch> <accept|changing|reject> <N>`;
-//! `changing` alternates two bodies so that every apply changes all 12 fields. The cost of
-//! one call is `(Ir(N) - Ir(0)) / N` (scripts/callgrind.sh).
+//! `callgrind_patch <safe_update|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text> <accept|changing|reject> <N>`;
+//! `changing` alternates two bodies so that every apply changes all 12 fields; the `create`
+//! variants build a new model from the body each call (and drop it). The cost of one call is
+//! `(Ir(N) - Ir(0)) / N` (scripts/callgrind.sh).
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
 
 use safe_update_benches::{
-    floor, floor_text, manual_allowlist, profile, safe_update_path, ACCEPT_BODY, ACCEPT_BODY_B,
-    REJECT_BODY,
+    floor, floor_create, floor_create_text, floor_text, manual_allowlist, profile,
+    safe_update_create, safe_update_path, ACCEPT_BODY, ACCEPT_BODY_B, REJECT_BODY,
 };
 
 #[path = "../benches/shared/struct_patch.rs"]
@@ -20,7 +21,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, variant, body, n] = args.as_slice() else {
         eprintln!(
-            "usage: callgrind_patch <safe_update|floor|floor_text|manual|struct_patch> <accept|changing|reject> <N>"
+            "usage: callgrind_patch <safe_update|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text> <accept|changing|reject> <N>"
         );
         std::process::exit(2);
     };
@@ -44,6 +45,9 @@ fn main() {
             "floor_text" => black_box(floor_text(black_box(body), &mut target)).is_ok(),
             "manual" => black_box(manual_allowlist(black_box(body), &mut target)).is_ok(),
             "struct_patch" => black_box(sp::struct_patch(black_box(body), &mut sp_target)).is_ok(),
+            "create" => black_box(safe_update_create(black_box(body))).is_ok(),
+            "floor_create" => black_box(floor_create(black_box(body))).is_ok(),
+            "floor_create_text" => black_box(floor_create_text(black_box(body))).is_ok(),
             other => panic!("unknown variant {other}"),
         };
         ok += u64::from(accepted);

@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 
 /// A user profile: 12 fields a client may write, 4 only the server writes.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
+#[update(create)]
 pub struct Profile {
     /// Primary key.
     #[update(server_only)]
@@ -275,6 +276,81 @@ pub fn manual_allowlist(body: &[u8], target: &mut Profile) -> Result<(), Refused
     Ok(())
 }
 
+/// The server-only fields of a created profile, the same for every approach (no allocation:
+/// the server's own work is not what is measured).
+fn server_fields() -> ProfileServerFields {
+    ProfileServerFields {
+        id: 42,
+        is_admin: false,
+        password_hash: String::new(),
+        created_at: 1_700_000_000,
+    }
+}
+
+/// `safe-update`, creating: parse the body into the generated create input and build the
+/// model with the server's fields.
+pub fn safe_update_create(body: &[u8]) -> Result<Profile, Refused> {
+    let new: ProfileNew = from_json(body).map_err(Refused::Patch)?;
+    // No validator, no role-gated field: building cannot fail.
+    Ok(new.build(server_fields()).expect("no validator, no role"))
+}
+
+/// The floor for creating: a hand-written input struct (serde's derive, unknown fields
+/// denied, required fields required) and a constructor.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloorNew {
+    display_name: String,
+    email: String,
+    bio: Option<String>,
+    website: Option<String>,
+    location: Option<String>,
+    company: Option<String>,
+    timezone: String,
+    locale: String,
+    theme: String,
+    birth_year: u16,
+    newsletter: bool,
+    tags: Vec<String>,
+}
+
+impl FloorNew {
+    /// The model, with the server's fields.
+    pub fn build(self, server: ProfileServerFields) -> Profile {
+        Profile {
+            id: server.id,
+            display_name: self.display_name,
+            email: self.email,
+            bio: self.bio,
+            website: self.website,
+            location: self.location,
+            company: self.company,
+            timezone: self.timezone,
+            locale: self.locale,
+            theme: self.theme,
+            birth_year: self.birth_year,
+            newsletter: self.newsletter,
+            tags: self.tags,
+            is_admin: server.is_admin,
+            password_hash: server.password_hash,
+            created_at: server.created_at,
+        }
+    }
+}
+
+/// The create floor: `serde_json::from_slice` into [`FloorNew`], then its constructor.
+pub fn floor_create(body: &[u8]) -> Result<Profile, Refused> {
+    let new: FloorNew = serde_json::from_slice(body).map_err(Refused::Json)?;
+    Ok(new.build(server_fields()))
+}
+
+/// The create floor after one UTF-8 check of the whole body, as `safe-update` reads.
+pub fn floor_create_text(body: &[u8]) -> Result<Profile, Refused> {
+    let text = std::str::from_utf8(body).map_err(|_| Refused::Keys(Vec::new()))?;
+    let new: FloorNew = serde_json::from_str(text).map_err(Refused::Json)?;
+    Ok(new.build(server_fields()))
+}
+
 /// Moves the value of `key` out of `object` and converts it.
 fn take<T: serde::de::DeserializeOwned>(
     object: &mut Map<String, Value>,
@@ -305,6 +381,23 @@ mod tests {
         let mut twice = once.clone();
         let applied = safe_update_path(ACCEPT_BODY_B, &mut twice).unwrap();
         assert_eq!(applied.changed().count(), 12);
+    }
+
+    #[test]
+    fn every_create_approach_builds_the_same_and_refuses_the_same() {
+        let built = safe_update_create(ACCEPT_BODY).unwrap();
+        assert_eq!(floor_create(ACCEPT_BODY).unwrap(), built);
+        assert_eq!(floor_create_text(ACCEPT_BODY).unwrap(), built);
+        let mut expected = profile();
+        safe_update_path(ACCEPT_BODY, &mut expected).unwrap();
+        assert_eq!(
+            (built.display_name, built.tags),
+            (expected.display_name, expected.tags)
+        );
+        for create in [safe_update_create, floor_create, floor_create_text] {
+            assert!(create(REJECT_BODY).is_err());
+            assert!(create(br#"{"display_name":"A"}"#).is_err());
+        }
     }
 
     #[test]

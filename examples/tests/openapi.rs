@@ -157,9 +157,16 @@ fn the_document_describes_the_server(setup: Setup) {
     let new_user = &schemas["UserNewWithLoginNew"];
     assert_eq!(
         properties("UserNewWithLoginNew"),
-        ["bio", "display_name", "email", "is_admin", "password", "username"]
-            .map(String::from)
-            .into()
+        [
+            "bio",
+            "display_name",
+            "email",
+            "is_admin",
+            "password",
+            "username"
+        ]
+        .map(String::from)
+        .into()
     );
     assert_eq!(
         new_user["required"],
@@ -167,7 +174,10 @@ fn the_document_describes_the_server(setup: Setup) {
     );
     assert_eq!(new_user["additionalProperties"], false);
     for status in ["201", "403", "409", "422"] {
-        assert!(create["responses"][status].is_object(), "POST /users {status}");
+        assert!(
+            create["responses"][status].is_object(),
+            "POST /users {status}"
+        );
     }
     assert!(create["responses"]["201"]["headers"]["Location"].is_object());
 
