@@ -5,7 +5,9 @@
 
 use proptest::prelude::*;
 use safe_update::from_json;
-use safe_update_demo::model::{User, UserPatch};
+use safe_update::WithExtra;
+use safe_update_demo::account::{LoginServerFields, NewUserBody};
+use safe_update_demo::model::{User, UserPatch, UserServerFields};
 use safe_update_demo::password::{self, NewPasswordPatch};
 use serde_json::{json, Value};
 
@@ -95,8 +97,55 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Whether the server creates a user from `document` (sent by an admin): the body read, the
+/// login and the user built (the database's answer, a taken name, is not the schema's).
+fn created(document: &Value) -> bool {
+    let Ok(WithExtra { new, extra }) = from_json::<NewUserBody>(document.to_string().as_bytes())
+    else {
+        return false;
+    };
+    let server = UserServerFields {
+        id: 0,
+        username: String::new(),
+        password_hash: String::new(),
+        version: 1,
+        created_at: String::new(),
+        updated_at: String::new(),
+    };
+    extra.build(LoginServerFields {}).is_ok() && new.build_as(server, &["admin"][..]).is_ok()
+}
+
+/// User names near every rule: the allowed characters, others, lengths around 32.
+fn username() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-z0-9_.-]{0,34}",
+        2 => "[a-zA-Z0-9:@ _.-]{0,6}",
+        1 => text(),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn the_create_schema_accepts_what_the_server_creates(
+        field in prop::sample::select(vec!["username", "password", "display_name", "email", "bio"]),
+        value in prop_oneof![username(), text()],
+        leave_out in prop::option::weighted(0.1, prop::sample::select(vec!["username", "email"])),
+    ) {
+        let mut document = json!({
+            "username": "carol",
+            "password": "a long enough password",
+            "display_name": "Carol",
+            "email": "carol@example.org",
+        });
+        document[field] = json!(value);
+        if let Some(key) = leave_out {
+            document.as_object_mut().unwrap().remove(key);
+        }
+        let valid = validator::<NewUserBody>().is_valid(&document);
+        prop_assert_eq!(created(&document), valid, "{}", document);
+    }
 
     #[test]
     fn the_user_patch_schema_accepts_what_the_validators_accept(

@@ -83,6 +83,8 @@
 //! | `#[update(attr(...))]` | struct | an attribute for the patch type, such as `attr(derive(Hash))` (not a schema derive: it would describe the wrong document; use the `schemars` feature) |
 //! | `#[update(crate = "...")]` | struct | the path of this crate, if renamed |
 //! | `#[update(bound = "...")]` | struct | where-predicates replacing the inferred bounds |
+//! | `#[update(create)]` | struct | also generate the create input `{Model}New` and `{Model}ServerFields` ([Creating](#creating)) |
+//! | `#[update(allow, create_default)]`, `create_default = expr` | field | with `create`: what a create input that leaves the field out gives it (`Default::default()` or `expr`, of the field's type); required on a role-gated field |
 //!
 //! A field without a policy is a compile error. Serde's `rename_all`, `rename` and `alias`
 //! decide the wire names; every spelling of a server-only field (its Rust name included) is
@@ -124,6 +126,74 @@
 //! validator) before the first write; on error the target is unchanged and [`ApplyError`]
 //! lists every problem. The cost: one comparison per written field, to tell what changed
 //! ([`Applied`]), which needs `PartialEq` of writable field types only.
+//!
+//! # Creating
+//!
+//! `#[update(create)]` on the model generates a create input, `{Model}New` ([`Create`]), and
+//! the struct of its server-only fields, `{Model}ServerFields` ([`SafeCreate`]):
+//!
+//! | field | in `{Model}New` | absent | `null` |
+//! |---|---|---|---|
+//! | `T` | `T` | listed in [`PatchError::missing`] | refused |
+//! | `Option<T>` | `Option<T>` | `None` | `None` |
+//! | with `create_default` | `Option` of what a document writes | the default | as for the field |
+//! | role-gated | needs `create_default`; when sent, the role ([`Create::build_as`]) | the default | as for the field |
+//! | `#[update(nested)] T` / `Option<T>` | `T::New` / `Option<T::New>` (`T` needs `create`) | missing / `None` | refused / `None` |
+//!
+//! The input is read into the model's patch, by the patch's own key classification and
+//! readers, so it refuses what a patch refuses (only an object, forbidden, unknown and
+//! repeated keys, wrong types) and lists every missing required field with them, paths
+//! included; a value sent and refused is listed as invalid, not missing. `null` for an
+//! optional sub-model is `None`: on creation there is nothing it could erase.
+//!
+//! `{Model}ServerFields` holds every server-only field, and for each nested field the
+//! sub-model's server fields under the same name (given even for an optional sub-model,
+//! used when the client sends one). It has no `Default`: every field is written where it is
+//! made, so a forgotten `created_at` does not compile. `new.build_as(server, &who)` checks the
+//! roles of the gated fields the input sets, the field validators (of the values sent, and of
+//! optional fields' `None`), the nested inputs and every container validator on the model as
+//! it would be, and returns the model or every problem; `new.build(server)` exists when no field
+//! is role-gated. [`WithExtra`] reads inputs that are not fields of the model from the same
+//! object.
+//!
+//! ```
+//! use safe_update::{from_json, SafeUpdate};
+//!
+//! #[derive(Debug, SafeUpdate)]
+//! #[update(create)]
+//! pub struct Address {
+//!     #[update(allow)] pub city: String,
+//!     #[update(server_only)] pub verified: bool,
+//! }
+//!
+//! #[derive(Debug, SafeUpdate)]
+//! #[update(create)]
+//! pub struct Order {
+//!     #[update(server_only)] pub id: u64,
+//!     #[update(allow)] pub item: String,
+//!     #[update(allow, create_default = 1)] pub quantity: u32,
+//!     #[update(allow(role = "staff"), create_default)] pub discount: u8,
+//!     #[update(nested)] pub ship_to: Address,
+//! }
+//!
+//! let error = from_json::<OrderNew>(br#"{"ship_to":{"verified":true}}"#).unwrap_err();
+//! assert_eq!(error.forbidden(), ["ship_to.verified"]);
+//! assert_eq!(error.missing(), ["item", "ship_to.city"]);
+//!
+//! let new: OrderNew = from_json(br#"{"item":"tea","discount":50,"ship_to":{"city":"Oslo"}}"#).unwrap();
+//! let server = || OrderServerFields { id: 1, ship_to: AddressServerFields { verified: false } };
+//! let refused = new.build_as(server(), &["customer"][..]).unwrap_err();
+//! assert_eq!(refused.denied()[0].field, "discount");
+//!
+//! let new: OrderNew = from_json(br#"{"item":"tea","ship_to":{"city":"Oslo"}}"#).unwrap();
+//! let order = new.build_as(server(), &["customer"][..]).unwrap();
+//! assert_eq!((order.quantity, order.discount, order.ship_to.verified), (1, 0, false));
+//! ```
+//!
+//! A collection of sub-models (`Vec<Address>`) has no create input: each element would need
+//! server-only fields in a number the client decides, which no struct checked by the compiler
+//! can hold; create elements through a route of their own. `create` on a generic model is
+//! refused for now.
 //!
 //! # Serde attributes
 //!

@@ -138,8 +138,9 @@ pub(super) fn finish<D: Document>(
                 return Ok(document);
             }
         }
-    } else if !collector.document_refused() {
-        // Every problem at once: the missing fields with the refused keys.
+    } else if D::__CREATING && !collector.document_refused() {
+        // Every problem at once: the missing fields with the refused keys. (A patch has no
+        // required field: nothing to look for.)
         let _ = D::__finish(fields, &mut collector, Path::ROOT);
     }
     Err(collector.into_error().unwrap_or_default())
@@ -168,7 +169,14 @@ pub(crate) fn from_json_str<D: Document>(body: &str) -> Result<D, PatchError> {
         .deserialize_map(PatchVisitor::new(&mut fields, &mut collector, Path::ROOT))
         .and_then(|()| json.end());
     match parsed {
-        Ok(()) if collector.is_clean() => finish(fields, collector),
+        Ok(()) if collector.is_clean() => {
+            // A patch is its fields (`__finish` is `Some`, inlined away); a create input
+            // records what it lacks.
+            match D::__finish(fields, &mut collector, Path::ROOT) {
+                Some(document) if collector.is_clean() => Ok(document),
+                _ => Err(collector.into_error().unwrap_or_default()),
+            }
+        }
         parsed => {
             let collector = refused(body, &mut fields, collector, parsed.err());
             finish(fields, collector)
