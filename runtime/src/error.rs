@@ -17,8 +17,13 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 ///
 /// Serialized, it is the body a web layer can answer with:
 /// `{"error":"forbidden_fields","message":"...","forbidden":["isAdmin"],"unknown":[],"duplicate":[],"missing":[],"invalid":{}}`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PatchError(pub(crate) Box<Problems>);
+
+/// The lists of a [`PatchError`], boxed: the error is one pointer wide, so that a `Result`
+/// carrying it is no larger than its `Ok` value needs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PatchError {
+pub(crate) struct Problems {
     pub(crate) malformed: Option<String>,
     pub(crate) forbidden: Vec<String>,
     pub(crate) unknown: Vec<String>,
@@ -27,53 +32,74 @@ pub struct PatchError {
     pub(crate) invalid: BTreeMap<String, String>,
 }
 
+impl fmt::Debug for PatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Problems {
+            malformed,
+            forbidden,
+            unknown,
+            duplicate,
+            missing,
+            invalid,
+        } = &*self.0;
+        f.debug_struct("PatchError")
+            .field("malformed", malformed)
+            .field("forbidden", forbidden)
+            .field("unknown", unknown)
+            .field("duplicate", duplicate)
+            .field("missing", missing)
+            .field("invalid", invalid)
+            .finish()
+    }
+}
+
 impl PatchError {
     /// The syntax error, when the body is not JSON at all (HTTP 400).
     pub fn malformed(&self) -> Option<&str> {
-        self.malformed.as_deref()
+        self.0.malformed.as_deref()
     }
 
     /// Keys naming server-only fields, by any of their spellings.
     pub fn forbidden(&self) -> &[String] {
-        &self.forbidden
+        &self.0.forbidden
     }
 
     /// Keys that name no field of the model.
     pub fn unknown(&self) -> &[String] {
-        &self.unknown
+        &self.0.unknown
     }
 
     /// Keys sent more than once.
     pub fn duplicate(&self) -> &[String] {
-        &self.duplicate
+        &self.0.duplicate
     }
 
     /// Required fields of a create input that the document does not send (a patch has
     /// none: every field of a patch may be absent). A field whose value was sent but refused
     /// is listed under [`invalid`](PatchError::invalid), not here.
     pub fn missing(&self) -> &[String] {
-        &self.missing
+        &self.0.missing
     }
 
     /// Fields whose value is unacceptable (wrong type, `null` for a required field), with the
     /// reason. The key `""` is the document itself (for example an array instead of an object).
     pub fn invalid(&self) -> &BTreeMap<String, String> {
-        &self.invalid
+        &self.0.invalid
     }
 
     /// A stable machine-readable code for the most serious problem: `malformed_json`,
     /// `forbidden_fields`, `unknown_fields`, `duplicate_fields`, `missing_fields` or
     /// `invalid_fields`.
     pub fn code(&self) -> &'static str {
-        if self.malformed.is_some() {
+        if self.0.malformed.is_some() {
             "malformed_json"
-        } else if !self.forbidden.is_empty() {
+        } else if !self.0.forbidden.is_empty() {
             "forbidden_fields"
-        } else if !self.unknown.is_empty() {
+        } else if !self.0.unknown.is_empty() {
             "unknown_fields"
-        } else if !self.duplicate.is_empty() {
+        } else if !self.0.duplicate.is_empty() {
             "duplicate_fields"
-        } else if !self.missing.is_empty() {
+        } else if !self.0.missing.is_empty() {
             "missing_fields"
         } else {
             "invalid_fields"
@@ -83,21 +109,21 @@ impl PatchError {
 
 impl fmt::Display for PatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(syntax) = &self.malformed {
+        if let Some(syntax) = &self.0.malformed {
             return write!(f, "malformed JSON: {syntax}");
         }
         let mut parts = Vec::new();
         for (what, keys) in [
-            ("forbidden (server-only)", &self.forbidden),
-            ("unknown", &self.unknown),
-            ("duplicate", &self.duplicate),
-            ("missing (required)", &self.missing),
+            ("forbidden (server-only)", &self.0.forbidden),
+            ("unknown", &self.0.unknown),
+            ("duplicate", &self.0.duplicate),
+            ("missing (required)", &self.0.missing),
         ] {
             if !keys.is_empty() {
                 parts.push(format!("{what} fields: {}", quoted_list(keys)));
             }
         }
-        for (field, reason) in &self.invalid {
+        for (field, reason) in &self.0.invalid {
             parts.push(invalid_part(field, reason));
         }
         f.write_str(&parts.join("; "))
@@ -111,11 +137,11 @@ impl Serialize for PatchError {
         let mut body = serializer.serialize_struct("PatchError", 7)?;
         body.serialize_field("error", self.code())?;
         body.serialize_field("message", &self.to_string())?;
-        body.serialize_field("forbidden", &self.forbidden)?;
-        body.serialize_field("unknown", &self.unknown)?;
-        body.serialize_field("duplicate", &self.duplicate)?;
-        body.serialize_field("missing", &self.missing)?;
-        body.serialize_field("invalid", &self.invalid)?;
+        body.serialize_field("forbidden", &self.0.forbidden)?;
+        body.serialize_field("unknown", &self.0.unknown)?;
+        body.serialize_field("duplicate", &self.0.duplicate)?;
+        body.serialize_field("missing", &self.0.missing)?;
+        body.serialize_field("invalid", &self.0.invalid)?;
         body.end()
     }
 }

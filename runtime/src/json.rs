@@ -41,8 +41,8 @@ pub fn from_json<D: Document>(body: &[u8]) -> Result<D, PatchError> {
 #[cold]
 #[inline(never)]
 fn not_utf8(error: &core::str::Utf8Error) -> PatchError {
-    PatchError {
+    PatchError(Box::new(crate::error::Problems {
         malformed: Some(format!("the body is not UTF-8: {error}")),
-        ..PatchError::default()
-    }
+        ..Default::default()
+    }))
 }

@@ -9,6 +9,7 @@ use core::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::{Fields, Path};
+use crate::error::Problems;
 use crate::{Document, PatchError};
 
 /// How a patch type classifies one key of a document.
@@ -26,7 +27,7 @@ pub enum Key {
 #[derive(Debug, Default)]
 pub struct Collector {
     // Made on the first problem: a good document costs neither its construction nor its drop.
-    error: Option<Box<PatchError>>,
+    error: Option<PatchError>,
     // Where an error aborted the parse (in the scan, the current value), once one has.
     pub(super) aborted_at: Option<String>,
     // Reading in the scan of `rescan.rs`: nested objects are read by its visitor too.
@@ -45,8 +46,8 @@ impl Collector {
         }
     }
 
-    fn error(&mut self) -> &mut PatchError {
-        self.error.get_or_insert_with(Box::default)
+    fn error(&mut self) -> &mut Problems {
+        &mut self.error.get_or_insert_with(PatchError::default).0
     }
 
     pub(super) fn invalid(&mut self, path: String, reason: String) {
@@ -75,7 +76,7 @@ impl Collector {
         let refused = self
             .error
             .as_ref()
-            .is_some_and(|error| error.invalid.contains_key(&at));
+            .is_some_and(|error| error.0.invalid.contains_key(&at));
         if !refused {
             self.error().missing.push(at);
         }
@@ -103,7 +104,7 @@ impl Collector {
     /// cannot.
     pub(super) fn abort_was_syntax(&mut self, reason: String) {
         if let (Some(path), Some(error)) = (self.aborted_at.take(), self.error.as_mut()) {
-            error.invalid.remove(&path);
+            error.0.invalid.remove(&path);
         }
         self.malformed(reason);
     }
@@ -117,11 +118,11 @@ impl Collector {
     fn document_refused(&self) -> bool {
         self.error
             .as_ref()
-            .is_some_and(|error| error.malformed.is_some() || error.invalid.contains_key(""))
+            .is_some_and(|error| error.0.malformed.is_some() || error.0.invalid.contains_key(""))
     }
 
     pub(super) fn into_error(self) -> Option<PatchError> {
-        self.error.map(|error| *error)
+        self.error
     }
 }
 
@@ -201,7 +202,7 @@ fn refused<F: Fields>(
     let refused_value = collector
         .error
         .as_ref()
-        .is_some_and(|error| !error.invalid.is_empty());
+        .is_some_and(|error| !error.0.invalid.is_empty());
     let aborted = collector.aborted_at.is_some();
     if (aborted || refused_value) && !failure.as_ref().is_some_and(syntax) {
         collector = Collector::new(collector.creating);

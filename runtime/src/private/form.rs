@@ -57,7 +57,7 @@ pub(crate) fn from_form_body<D: Document>(body: &[u8]) -> Result<D, PatchError> 
         Ok(document) => Ok(document),
         Err(mut error) => {
             // A form says "no value" with an empty value, where JSON says null.
-            for reason in error.invalid.values_mut() {
+            for reason in error.0.invalid.values_mut() {
                 if let Some(rest) = reason.strip_prefix("null is not allowed") {
                     *reason = format!("an empty value is not allowed{rest}");
                 }
