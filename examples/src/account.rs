@@ -36,11 +36,7 @@ pub struct Login {
     #[update(
         allow,
         redact,
-        schema(
-            min_length = 8,
-            max_length = 256,
-            pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
-        )
+        schema(min_length = 8, max_length = 256, pattern = password::PATTERN)
     )]
     pub password: String,
 }

@@ -17,14 +17,15 @@ pub struct NewPassword {
     #[update(
         allow,
         redact,
-        schema(
-            min_length = 8,
-            max_length = 256,
-            pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
-        )
+        schema(min_length = 8, max_length = 256, pattern = PATTERN)
     )]
     pub password: String,
 }
+
+/// What [`check`] accepts as a JSON Schema pattern, with `minLength` 8 and `maxLength` 256:
+/// no control character (U+0000-U+001F, U+007F-U+009F). Used by every schema that carries a
+/// new password.
+pub const PATTERN: &str = r"^[^\x00-\x1F\x7F-\x9F]*$";
 
 /// Shortest password accepted, in characters.
 pub const MIN_CHARS: usize = 8;

@@ -327,11 +327,17 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
             })
         }
     };
-    let checks = quote!(#validate #shape);
+    role_gate(field, quote!(#validate #shape))
+}
+
+/// `checks`, behind the field's roles when it has any: a field the document sets (`Some`) by
+/// an identity holding none of them is denied, and its other checks do not run. Shared by the
+/// patch's `__check` and the create input's.
+pub(super) fn role_gate(field: &Field, checks: TokenStream) -> TokenStream {
     if field.roles.is_empty() {
         return checks;
     }
-    let roles = &field.roles;
+    let (ident, wire, roles) = (field.ident, &field.wire, &field.roles);
     let holds = holds_any(roles);
     quote! {
         if self.#ident.is_some() && !#holds {

@@ -338,11 +338,6 @@ fn finish_fn(gen: &Gen) -> TokenStream {
     }
 }
 
-/// `who` holds one of `roles`.
-fn holds_any(roles: &[syn::LitStr]) -> TokenStream {
-    quote!((false #(|| __who.has_role(#roles))*))
-}
-
 /// `Create::__check`: roles of the gated fields the input sets, field validators, and the
 /// nested inputs' checks.
 fn check_fn(gen: &Gen) -> TokenStream {
@@ -387,20 +382,8 @@ fn check_fn(gen: &Gen) -> TokenStream {
                 },
             }
         });
-        let checks = quote!(#validate #nested);
-        if field.roles.is_empty() {
-            return checks;
-        }
         // Only a defaulted field can be gated (`ast.rs`): present means set by the client.
-        let roles = &field.roles;
-        let holds = holds_any(roles);
-        quote! {
-            if self.#ident.is_some() && !#holds {
-                __errors.__deny(__path.join_key(#wire), &[#(#roles),*]);
-            } else {
-                #checks
-            }
-        }
+        super::apply::role_gate(field, quote!(#validate #nested))
     });
     quote! {
         #[inline]
