@@ -27,8 +27,9 @@ enum Who {
 }
 
 /// The headers a client acts on; the rest (date, length) legitimately differ.
-const COMPARED_HEADERS: [&str; 6] = [
+const COMPARED_HEADERS: [&str; 7] = [
     "content-type",
+    "location",
     "allow",
     "accept-patch",
     "www-authenticate",
@@ -298,6 +299,37 @@ fn every_request(backend: Backend) {
         ),
         200
     );
+
+    // Creating a user: the same 201, and the same refusals of the create input and login.
+    let carol = r#"{"username":"carol","password":"carol's password","display_name":"Carol","email":"carol@example.org"}"#;
+    // (Alice is an admin by now; a non-admin's 403 is in tests/create.rs.)
+    assert_eq!(status("POST", "/users", Nobody, &[], json(carol)), 401);
+    let created = send("POST", "/users", Admin, &[], json(carol));
+    assert_eq!(
+        (created.status, created.header("location")),
+        (201, Some("/users/carol"))
+    );
+    assert_eq!(
+        send("POST", "/users", Admin, &[], json(carol)).code(),
+        "username_taken"
+    );
+    for (body, code) in [
+        (
+            r#"{"username":"dave","id":1,"role":"x"}"#,
+            "forbidden_fields",
+        ),
+        (r#"{"username":"dave"}"#, "missing_fields"),
+        ("[]", "invalid_fields"),
+        (
+            r#"{"username":"Dave!","password":"short","display_name":"","email":"d@example.org"}"#,
+            "invalid_fields",
+        ),
+        (r#"{"username":"#, "malformed_json"),
+    ] {
+        let refused = send("POST", "/users", Admin, &[], json(body));
+        assert_eq!(refused.code(), code, "{body}");
+    }
+    assert_eq!(status("DELETE", "/users", Admin, &[], None), 405);
 
     // The login limiter: five wrong passwords since alice's last good login pass, the sixth
     // is refused.
