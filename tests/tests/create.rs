@@ -389,3 +389,96 @@ fn the_schemas_require_one_spelling_of_a_required_field_and_merge_extra_inputs()
         assert_eq!(parsed.is_ok(), valid, "{document}: {:?}", parsed.err());
     }
 }
+
+/// The shapes not used above: defaulted sub-models, a field read through the model's own
+/// function, a flattened server-only field, a raw identifier.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Audit {
+    pub by: String,
+}
+
+fn comma_separated<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(d)?;
+    Ok(text.split(',').map(str::to_owned).collect())
+}
+
+fn comma_separated_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string" })
+}
+
+fn home() -> Address {
+    Address {
+        city: "Home".into(),
+        zip: None,
+        verified: true,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+#[update(create)]
+pub struct Shipment {
+    #[update(nested, create_default = home())]
+    pub from: Address,
+    #[update(nested, create_default = Some(home()))]
+    pub to: Option<Address>,
+    #[update(allow, schema_with = comma_separated_schema)]
+    #[serde(deserialize_with = "comma_separated")]
+    pub tags: Vec<String>,
+    #[update(allow)]
+    pub r#type: String,
+    #[update(server_only)]
+    #[serde(flatten)]
+    pub audit: Audit,
+}
+
+fn shipment_server() -> ShipmentServerFields {
+    ShipmentServerFields {
+        from: AddressServerFields { verified: false },
+        to: AddressServerFields { verified: false },
+        audit: Audit {
+            by: "server".into(),
+        },
+    }
+}
+
+#[test]
+fn defaulted_sub_models_functions_and_flattened_server_fields() {
+    let new: ShipmentNew = from_json(br#"{"tags":"a,b","type":"box"}"#).unwrap();
+    let shipment = new.build(shipment_server()).unwrap();
+    assert_eq!(
+        (shipment.from.clone(), shipment.to.clone()),
+        (home(), Some(home()))
+    );
+    assert_eq!(shipment.tags, ["a", "b"]);
+    assert_eq!(
+        (shipment.r#type.as_str(), shipment.audit.by.as_str()),
+        ("box", "server")
+    );
+
+    // Sent: created through the sub-model's input, with the server's `verified`.
+    let body = br#"{"tags":"c","type":"crate","from":{"city":"A"},"to":null}"#;
+    let shipment = from_json::<ShipmentNew>(body)
+        .unwrap()
+        .build(shipment_server())
+        .unwrap();
+    assert_eq!(
+        (shipment.from.city.as_str(), shipment.from.verified),
+        ("A", false)
+    );
+    assert_eq!(shipment.to, None);
+    let body = br#"{"tags":"c","type":"crate","to":{"city":"B"}}"#;
+    let shipment = from_json::<ShipmentNew>(body)
+        .unwrap()
+        .build(shipment_server())
+        .unwrap();
+    assert_eq!(shipment.to.map(|to| to.city), Some("B".into()));
+
+    // The function refuses what it refuses; `null` for a defaulted non-`Option` sub-model is
+    // refused; the flattened type's keys are not the input's.
+    let error = from_json::<ShipmentNew>(br#"{"tags":5,"from":null,"by":"me"}"#).unwrap_err();
+    let invalid: Vec<&String> = error.invalid().keys().collect();
+    assert_eq!(invalid, ["from", "tags"]);
+    assert_eq!(error.unknown(), ["by"]);
+    assert_eq!(error.missing(), ["type"]);
+    assert_eq!(ShipmentNew::REQUIRED, ["tags", "type"]);
+}
