@@ -10,7 +10,7 @@ use crate::attr::{self, ContainerAttrs, CreateDefault, FieldAttrs};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::keyword::Keyword;
-use crate::serde_attr::{self, SerdeField};
+use crate::serde_attr::{self, SerdeDefault, SerdeField};
 
 /// A struct with named fields that derives `SafeUpdate`.
 pub struct Input<'a> {
@@ -120,10 +120,15 @@ impl<'a> Input<'a> {
                 return None;
             }
         };
+        let model = Model {
+            ident: &input.ident,
+            rename_all: serde.rename_all,
+            serde_default: serde.default.as_ref(),
+        };
         let fields = named
             .named
             .iter()
-            .filter_map(|field| Field::from_syn(cx, field, &attrs, serde.rename_all))
+            .filter_map(|field| Field::from_syn(cx, field, &attrs, &model))
             .collect();
         Some(Input {
             original: input,
@@ -153,13 +158,22 @@ impl<'a> Input<'a> {
 
 const NAMED_ONLY: &str = "`SafeUpdate` can only be derived for structs with named fields";
 
+/// What a field needs to know of the model's serde attributes.
+struct Model<'m> {
+    ident: &'m Ident,
+    rename_all: Option<RenameRule>,
+    /// `#[serde(default)]` on the struct.
+    serde_default: Option<&'m SerdeDefault>,
+}
+
 impl<'a> Field<'a> {
     fn from_syn(
         cx: &mut Ctxt,
         field: &'a syn::Field,
         container: &ContainerAttrs,
-        rename_all: Option<RenameRule>,
+        model: &Model,
     ) -> Option<Self> {
+        let rename_all = model.rename_all;
         let ident = field.ident.as_ref()?;
         let errors_before = cx.len();
         let mut attrs = attr::field(cx, &field.attrs);
@@ -187,7 +201,22 @@ impl<'a> Field<'a> {
                 Policy::ServerOnly
             };
         check_policy(cx, &attrs, policy);
-        check_create(cx, &attrs, policy, container);
+        // What a create input that leaves the field out gives it: `create_default`, else the
+        // default the model's own serde gives a field a document leaves out.
+        let explicit = attrs.create_default.take();
+        let serde_default = match (&explicit, policy, &container.create) {
+            (None, Policy::Writable, Some(_)) => serde_create_default(&serde, model, ident),
+            _ => None,
+        };
+        check_create(
+            cx,
+            &attrs,
+            explicit.as_ref(),
+            explicit.is_some() || serde_default.is_some(),
+            policy,
+            container,
+        );
+        let create_default = explicit.or(serde_default);
         check_serde(cx, &attrs, &serde, policy, serde_reported);
         let shape = shape(cx, field, &attrs, policy);
         let rust_name = ident.unraw().to_string();
@@ -222,7 +251,7 @@ impl<'a> Field<'a> {
             schema_with: attrs.schema_with.take(),
             schema: std::mem::take(&mut attrs.schema),
             doc: doc_comment(&field.attrs),
-            create_default: attrs.create_default.take(),
+            create_default,
         })
     }
 
@@ -315,9 +344,45 @@ fn check_policy(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy) {
     }
 }
 
-/// Checks of `create_default` against the field's policy and the container's `create`.
-fn check_create(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy, container: &ContainerAttrs) {
-    if let Some(default) = &attrs.create_default {
+/// The creation default of the model's serde: the field's `#[serde(default)]` (its type's
+/// `Default`, or `default = "path"`), else the struct's (the field of `Model::default()`, or of
+/// the function's model).
+fn serde_create_default(serde: &SerdeField, model: &Model, ident: &Ident) -> Option<CreateDefault> {
+    if let Some(default) = &serde.default {
+        let expr = default.function.as_ref().map(|function| {
+            syn::parse_quote_spanned!(syn::spanned::Spanned::span(function)=> #function())
+        });
+        return Some(CreateDefault {
+            keyword: default.keyword.clone(),
+            expr,
+        });
+    }
+    let default = model.serde_default?;
+    let model_ident = model.ident;
+    let made: syn::Expr = match &default.function {
+        Some(function) => syn::parse_quote!(#function()),
+        None => syn::parse_quote!(<#model_ident as ::core::default::Default>::default()),
+    };
+    Some(CreateDefault {
+        keyword: default.keyword.clone(),
+        expr: Some(syn::parse_quote!({
+            let __model: #model_ident = #made;
+            __model.#ident
+        })),
+    })
+}
+
+/// Checks of `create_default` (`explicit`) against the field's policy and the container's
+/// `create`; `defaulted`: the field has a creation default, its own or its serde's.
+fn check_create(
+    cx: &mut Ctxt,
+    attrs: &FieldAttrs,
+    explicit: Option<&CreateDefault>,
+    defaulted: bool,
+    policy: Policy,
+    container: &ContainerAttrs,
+) {
+    if let Some(default) = explicit {
         if container.create.is_none() {
             cx.error_spanned_by(
                 &default.keyword,
@@ -333,7 +398,7 @@ fn check_create(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy, container: &C
         }
     }
     let gated = attrs.allow.as_ref().filter(|allow| !allow.roles.is_empty());
-    if let (Some(allow), Some(_), None) = (gated, &container.create, &attrs.create_default) {
+    if let (Some(allow), Some(_), false) = (gated, &container.create, defaulted) {
         cx.error_spanned_by(
             &allow.roles[0],
             "a role-gated field may be left out of a create input (a sender without the role \

@@ -16,6 +16,17 @@ use crate::ctxt::Ctxt;
 pub struct SerdeContainer {
     /// `rename_all` (its `deserialize` half when split).
     pub rename_all: Option<RenameRule>,
+    /// `default` or `default = "path"`: a document that leaves a field out gives it the
+    /// field's value in `Model::default()` (or in `path()`). A create input does the same.
+    pub default: Option<SerdeDefault>,
+}
+
+/// `default` (the type's `Default`), or `default = "path"` (a function returning the value).
+pub struct SerdeDefault {
+    /// The `default` keyword, for spans.
+    pub keyword: Path,
+    /// The function of `default = "path"`.
+    pub function: Option<ExprPath>,
 }
 
 pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeContainer {
@@ -39,16 +50,14 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeContainer {
                     }
                 }
             }
-            // The struct's own name (formats that write it), a document's defaults for missing
-            // fields (a patch leaves a missing field unchanged), unknown keys (a patch always
+            // The defaults of fields a document leaves out: a patch leaves such a field
+            // unchanged, a create input gives it this default, as the model's own serde does.
+            "default" => out.default = Some(serde_default(cx, meta)?),
+            // The struct's own name (formats that write it), unknown keys (a patch always
             // refuses them), serde's own bounds and paths, serialization, error text.
-            "rename"
-            | "default"
-            | "deny_unknown_fields"
-            | "bound"
-            | "into"
-            | "crate"
-            | "expecting" => skip_value(meta)?,
+            "rename" | "deny_unknown_fields" | "bound" | "into" | "crate" | "expecting" => {
+                skip_value(meta)?
+            }
             // #[serde(from = "...")], #[serde(try_from = "...")]
             "from" | "try_from" => {
                 skip_value(meta)?;
@@ -130,6 +139,9 @@ pub struct SerdeField {
     pub skip: Option<Path>,
     /// `borrow`: the model borrows the field from the input.
     pub borrow: Option<Path>,
+    /// `default` or `default = "path"`: what the field takes when a document leaves it out (a
+    /// patch leaves it unchanged; a create input gives it this default).
+    pub default: Option<SerdeDefault>,
 }
 
 pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeField {
@@ -184,14 +196,12 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeField {
                 skip_value(meta)?;
                 out.borrow = Some(meta.path.clone());
             }
-            // A default for a missing field (a patch leaves a missing field unchanged),
-            // serialization only, serde's own bounds, a getter of `remote` (refused).
-            "default"
-            | "skip_serializing"
-            | "skip_serializing_if"
-            | "serialize_with"
-            | "bound"
-            | "getter" => skip_value(meta)?,
+            // #[serde(default)], #[serde(default = "path")]
+            "default" => out.default = Some(serde_default(cx, meta)?),
+            // Serialization only, serde's own bounds, a getter of `remote` (refused).
+            "skip_serializing" | "skip_serializing_if" | "serialize_with" | "bound" | "getter" => {
+                skip_value(meta)?
+            }
             _ => {
                 skip_value(meta)?;
                 cx.error_spanned_by(&meta.path, format!("unknown serde field attribute `{key}`"));
@@ -200,6 +210,26 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeField {
         Ok(())
     });
     out
+}
+
+/// `default` or `default = "path"`.
+fn serde_default(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<SerdeDefault> {
+    let function = if meta.input.peek(syn::Token![=]) {
+        let lit: LitStr = meta.value()?.parse()?;
+        match lit.parse::<ExprPath>() {
+            Ok(path) => Some(path),
+            Err(_) => {
+                cx.error_spanned_by(&lit, "`default` must be a path, such as \"my_module::new\"");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    Ok(SerdeDefault {
+        keyword: meta.path.clone(),
+        function,
+    })
 }
 
 fn for_each_meta(

@@ -136,7 +136,7 @@
 //! |---|---|---|---|
 //! | `T` | `T` | listed in [`PatchError::missing`] | refused |
 //! | `Option<T>` | `Option<T>` | `None` | `None` |
-//! | with `create_default` | `Option` of what a document writes | the default | as for the field |
+//! | with `create_default` (or serde's `default`) | `Option` of what a document writes | the default | as for the field |
 //! | role-gated | needs `create_default`; when sent, the role ([`Create::build_as`]) | the default | as for the field |
 //! | `#[update(nested)] T` / `Option<T>` | `T::New` / `Option<T::New>` (`T` needs `create`) | missing / `None` | refused / `None` |
 //!
@@ -205,7 +205,7 @@
 //! |---|---|---|
 //! | `rename_all` (or its `deserialize` half) | honoured | the wire names of the fields |
 //! | `rename` | accepted | the struct's own name, never a key |
-//! | `default`, `default = "..."` | accepted | fills fields missing from a whole document; a patch leaves a missing field unchanged |
+//! | `default`, `default = "..."` | honoured by a create input, accepted by a patch | a create input gives a field it leaves out that field of `Model::default()` (or of the function's value), as the model's `Deserialize` does, unless the field has `create_default`; a patch leaves a missing field unchanged |
 //! | `deny_unknown_fields` | accepted | a patch always refuses unknown keys |
 //! | `bound` | accepted | bounds of serde's impls; the patch's are `#[update(bound = "...")]` |
 //! | `into`, `crate`, `expecting` | accepted | serialization, serde's path, an error message |
@@ -222,7 +222,8 @@
 //! | `skip`, `skip_deserializing` | refused on a writable field | the model never reads it; make it `server_only` |
 //! | `flatten` | refused on a writable field, honoured on a server-only one | a patch must know every key it accepts (use `nested`); the keys of a flattened server-only type that derives `SafeUpdate` are forbidden, so that an attempt on them is reported and logged as an attempt on protected data, not as a typo; the keys of any other type (a map) cannot be known and are unknown: refused either way |
 //! | `borrow` | refused on a writable field | a patch owns its values |
-//! | `default`, `skip_serializing`, `skip_serializing_if`, `serialize_with`, `bound`, `getter` | accepted | a missing field, serialization, serde's bounds, `remote` |
+//! | `default`, `default = "f"` | honoured by a create input, accepted by a patch | a create input gives the field, when left out, its type's `Default` (or `f()`), as the model's `Deserialize` does, unless the field has `create_default`; a patch leaves a missing field unchanged |
+//! | `skip_serializing`, `skip_serializing_if`, `serialize_with`, `bound`, `getter` | accepted | serialization, serde's bounds, `remote` |
 //! | anything else | refused | unknown to serde |
 //!
 //! On a server-only field every attribute is accepted: a patch never reads it.

@@ -482,3 +482,72 @@ fn defaulted_sub_models_functions_and_flattened_server_fields() {
     assert_eq!(error.missing(), ["type"]);
     assert_eq!(ShipmentNew::REQUIRED, ["tags", "type"]);
 }
+
+/// serde's defaults are the creation defaults: a create input leaves out what the model's own
+/// `Deserialize` lets a document leave out, and gives it the same value.
+#[derive(Debug, Clone, PartialEq, SafeUpdate, serde::Deserialize)]
+#[serde(default)]
+#[update(create)]
+pub struct Settings {
+    #[update(allow)]
+    pub theme: String,
+    #[update(allow)]
+    #[serde(default = "twelve")]
+    pub font_size: u8,
+    #[update(allow)]
+    pub language: Option<String>,
+    #[update(allow(role = "admin"))]
+    pub beta: bool,
+    #[update(allow, create_default = 3)]
+    pub columns: u8,
+    #[update(server_only)]
+    pub owner: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            theme: "light".into(),
+            font_size: 10,
+            language: Some("en".into()),
+            beta: false,
+            columns: 1,
+            owner: 0,
+        }
+    }
+}
+
+fn twelve() -> u8 {
+    12
+}
+
+#[test]
+fn serde_defaults_are_creation_defaults() {
+    let server = || SettingsServerFields { owner: 9 };
+    let built = from_json::<SettingsNew>(b"{}")
+        .unwrap()
+        .build_as(server(), &NoRoles)
+        .unwrap();
+    // The model's own serde reads `{}` to the same values (but the owner, which is the server's,
+    // and `columns`, whose `create_default` says otherwise).
+    let read: Settings = serde_json::from_str("{}").unwrap();
+    assert_eq!((built.owner, built.columns), (9, 3));
+    assert_eq!(
+        Settings {
+            owner: 9,
+            columns: 3,
+            ..read
+        },
+        built,
+        "{built:?}"
+    );
+    assert_eq!(built.font_size, 12);
+    assert_eq!(built.language.as_deref(), Some("en"));
+    assert!(SettingsNew::REQUIRED.is_empty());
+    // A gated field with serde's default needs no `create_default`, and still needs the role.
+    let new = from_json::<SettingsNew>(br#"{"beta":true}"#).unwrap();
+    assert_eq!(
+        new.build_as(server(), &NoRoles).unwrap_err().denied()[0].field,
+        "beta"
+    );
+}
