@@ -551,3 +551,19 @@ fn serde_defaults_are_creation_defaults() {
         "beta"
     );
 }
+
+#[test]
+fn an_input_serializes_to_the_document_that_reads_back_to_it() {
+    for body in [
+        json!({"displayName": "Eve", "email": "e@x.org", "address": {"city": "Oslo"}}),
+        json!({
+            "displayName": "Eve", "email": "e@x.org", "bio": "hi", "age": 30, "isAdmin": true,
+            "plan": null, "address": {"city": "Oslo", "zip": "0150"}, "billing": {"city": "B"},
+        }),
+    ] {
+        let new = parse(body.clone()).unwrap();
+        let sent = serde_json::to_value(&new).unwrap();
+        assert_eq!(sent, body);
+        assert_eq!(parse(sent).unwrap(), new);
+    }
+}

@@ -1,7 +1,7 @@
 //! `#[update(create)]`: the create input (`{Model}New`), the struct of server-only fields
 //! (`{Model}ServerFields`), and their impls: `SafeCreate` of the model, `Document`,
-//! `Deserialize`, `Create`, `Ungated`, `Debug` and `Clone` of the input, and the inherent
-//! `build`/`build_as`.
+//! `Deserialize`, `Serialize`, `Create`, `Ungated`, `Debug`, `Clone` and `PartialEq` of the
+//! input, and the inherent `build`/`build_as`.
 //!
 //! The input is read into the model's patch (the same keys, readers and refusals), and
 //! `Document::__finish` then takes each required field out of it or records it as missing.
@@ -543,8 +543,8 @@ fn validate_fn(gen: &Gen) -> TokenStream {
     }
 }
 
-/// `Debug` (a `redact` field's value as `[redacted]`) and `Clone` of the input, each only
-/// where every field has it.
+/// `Debug` (a `redact` field's value as `[redacted]`), `Clone`, `PartialEq` and `Serialize`
+/// of the input, each only where every field has it.
 fn std_impls(gen: &Gen) -> TokenStream {
     let new = names(gen).new;
     let idents: Vec<&Ident> = gen.input.writable().map(|field| field.ident).collect();
@@ -558,6 +558,34 @@ fn std_impls(gen: &Gen) -> TokenStream {
     };
     let clone_where = bounded(quote!(::core::clone::Clone));
     let debug_where = bounded(quote!(::core::fmt::Debug));
+    let eq_where = bounded(quote!(::core::cmp::PartialEq));
+    let krate = &gen.krate;
+    let serde = quote!(#krate::__private::serde);
+    let serialize_where = bounded(quote!(#serde::Serialize));
+    // What a document that reads back to this input holds: every required field, and each
+    // optional or defaulted one that is `Some` (`None` is what leaving it out reads to).
+    let count = gen.input.writable().map(|field| {
+        let ident = field.ident;
+        match kind(field) {
+            Kind::Required => quote!(1usize),
+            Kind::Optional | Kind::Defaulted => quote!(usize::from(self.#ident.is_some())),
+        }
+    });
+    let members = gen.input.writable().map(|field| {
+        let ident = field.ident;
+        let wire = &field.wire;
+        match kind(field) {
+            Kind::Required => quote! {
+                #serde::ser::SerializeStruct::serialize_field(&mut __state, #wire, &self.#ident)?;
+            },
+            Kind::Optional | Kind::Defaulted => quote! {
+                match &self.#ident {
+                    ::core::option::Option::Some(__value) => #serde::ser::SerializeStruct::serialize_field(&mut __state, #wire, __value)?,
+                    ::core::option::Option::None => #serde::ser::SerializeStruct::skip_field(&mut __state, #wire)?,
+                }
+            },
+        }
+    });
     let debug_fields = gen.input.writable().map(|field| {
         let ident = field.ident;
         let name = syn::ext::IdentExt::unraw(ident).to_string();
@@ -574,6 +602,31 @@ fn std_impls(gen: &Gen) -> TokenStream {
             #[inline]
             fn clone(&self) -> Self {
                 Self { #(#idents: ::core::clone::Clone::clone(&self.#idents),)* }
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::cmp::PartialEq for #new #eq_where {
+            #[inline]
+            fn eq(&self, __other: &Self) -> bool {
+                true #(&& self.#idents == __other.#idents)*
+            }
+        }
+
+        /// The document that reads back to this input, so that a Rust client can send one.
+        #[automatically_derived]
+        impl #serde::Serialize for #new #serialize_where {
+            fn serialize<__S: #serde::Serializer>(
+                &self,
+                __serializer: __S,
+            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                let mut __state = #serde::Serializer::serialize_struct(
+                    __serializer,
+                    #name,
+                    0 #(+ #count)*,
+                )?;
+                #(#members)*
+                #serde::ser::SerializeStruct::end(__state)
             }
         }
 
