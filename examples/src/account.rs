@@ -46,8 +46,8 @@ fn usable(login: &Login) -> Result<(), String> {
     password::check(&login.username, &login.password)
 }
 
-/// Creates the user `body` describes, on behalf of the admin `creator`: `None` when the user
-/// name is taken.
+/// Creates the user `body` describes, on behalf of the admin `creator` (whose roles are read
+/// again first): `None` when the user name is taken.
 ///
 /// Every problem of the body is answered at once: the login's and the user's validators, and
 /// `is_admin` set by a creator without the role. The password is hashed (on the blocking pool)
@@ -58,6 +58,13 @@ pub async fn create(
     body: NewUserBody,
 ) -> Result<Option<User>, ApiError> {
     let WithExtra { new, extra } = body;
+    // The creator's roles of this moment, as an update reads the sender's: an admin demoted
+    // while the request was on the way may not create a user (nor set `is_admin`).
+    let roles = db
+        .user(creator.name())
+        .await?
+        .filter(|user| user.is_admin)
+        .ok_or(UpdateError::RoleRevoked)?;
     let login = extra.build(LoginServerFields {});
     let hash = match &login {
         Ok(login) => {
@@ -86,7 +93,7 @@ pub async fn create(
         created_at: String::new(),
         updated_at: String::new(),
     };
-    let user = new.build_as(server, creator);
+    let user = new.build_as(server, &roles);
     let user = match (login, user) {
         (Ok(_), Ok(user)) => user,
         (login, user) => {

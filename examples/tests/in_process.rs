@@ -85,3 +85,47 @@ async fn health_unknown_routes_methods_and_malformed_preconditions() {
         (true, &1.into())
     );
 }
+
+/// `POST /users` reads the creator's roles again before building: an identity that
+/// authenticated as an admin but is no longer one in the database creates nobody, and an
+/// admin's `is_admin` for the new user is checked against the database's roles too.
+#[actix_web::test]
+async fn a_creator_demoted_since_authentication_creates_nobody() {
+    use safe_update::auth::Identity;
+    use safe_update_demo::account::{self, NewUserBody};
+    use safe_update_demo::error::ApiError;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(&DatabaseUrl::Sqlite(dir.path().join("demo.db")))
+        .await
+        .unwrap();
+    let hash = hash_password("a password of the admin").unwrap();
+    db.insert_user("root", true, &hash).await.unwrap().unwrap();
+    db.insert_user("former", false, &hash)
+        .await
+        .unwrap()
+        .unwrap();
+    let body = |name: &str| -> NewUserBody {
+        let json = format!(
+            r#"{{"username":"{name}","password":"a long password","display_name":"N","email":"n@example.org","is_admin":true}}"#
+        );
+        safe_update::from_json(json.as_bytes()).unwrap()
+    };
+
+    // Authenticated with role admin, but the database says otherwise now.
+    let former = Identity::new("former", ["admin"]);
+    let refused = account::create(&db, &former, body("carol")).await;
+    let Err(error) = refused else {
+        panic!("created by a demoted admin")
+    };
+    assert_eq!(error.problem().code(), "role_required");
+    assert!(db.user("carol").await.unwrap().is_none());
+    assert!(!matches!(error, ApiError::Internal(_)));
+
+    let root = Identity::new("root", ["admin"]);
+    let created = account::create(&db, &root, body("dave"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(created.is_admin);
+}
