@@ -24,34 +24,29 @@ ir() { # variant body n
         2>&1 >/dev/null | awk '/Collected/ {print $4}'
 }
 
-printf '%-8s %-14s %12s %10s %14s\n' body approach "Ir/call" "vs floor" "vs floor_text"
-for body in accept changing reject; do
-    declare -A per=()
-    for variant in floor safe_update manual struct_patch floor_text; do
-        zero=$(ir "$variant" "$body" 0)
-        full=$(ir "$variant" "$body" "$N")
-        per[$variant]=$(( (full - zero) / N ))
+# table "bodies" "variants": per call and per body, each variant's Ir against the first variant
+# (the floor) and the last (the floor after the same UTF-8 check).
+table() {
+    local bodies=($1) variants=($2)
+    local floor=${variants[0]} text=${variants[-1]}
+    printf '%-8s %-18s %12s %10s %21s\n' body approach "Ir/call" "vs $floor" "vs $text"
+    for body in "${bodies[@]}"; do
+        declare -A per=()
+        for variant in "${variants[@]}"; do
+            zero=$(ir "$variant" "$body" 0)
+            full=$(ir "$variant" "$body" "$N")
+            per[$variant]=$(( (full - zero) / N ))
+        done
+        for variant in "${variants[@]}"; do
+            ratio=$(awk -v a="${per[$variant]}" -v b="${per[$floor]}" 'BEGIN {printf "%.3f", a / b}')
+            vs_text=$(awk -v a="${per[$variant]}" -v b="${per[$text]}" 'BEGIN {printf "%.3f", a / b}')
+            printf '%-8s %-18s %12d %9sx %20sx\n' "$body" "$variant" "${per[$variant]}" "$ratio" "$vs_text"
+        done
+        unset per
     done
-    for variant in floor safe_update manual struct_patch floor_text; do
-        ratio=$(awk -v a="${per[$variant]}" -v b="${per[floor]}" 'BEGIN {printf "%.3f", a / b}')
-        text=$(awk -v a="${per[$variant]}" -v b="${per[floor_text]}" 'BEGIN {printf "%.3f", a / b}')
-        printf '%-8s %-14s %12d %9sx %13sx\n' "$body" "$variant" "${per[$variant]}" "$ratio" "$text"
-    done
-    unset per
-done
-printf '\n%-8s %-18s %12s %10s %19s\n' body approach "Ir/call" "vs floor" "vs floor_create_text"
-for body in accept reject; do
-    declare -A per=()
-    for variant in floor_create create floor_create_text; do
-        zero=$(ir "$variant" "$body" 0)
-        full=$(ir "$variant" "$body" "$N")
-        per[$variant]=$(( (full - zero) / N ))
-    done
-    for variant in floor_create create floor_create_text; do
-        ratio=$(awk -v a="${per[$variant]}" -v b="${per[floor_create]}" 'BEGIN {printf "%.3f", a / b}')
-        text=$(awk -v a="${per[$variant]}" -v b="${per[floor_create_text]}" 'BEGIN {printf "%.3f", a / b}')
-        printf '%-8s %-18s %12d %9sx %18sx\n' "$body" "$variant" "${per[$variant]}" "$ratio" "$text"
-    done
-    unset per
-done
+}
+
+table "accept changing reject" "floor safe_update manual struct_patch floor_text"
+echo
+table "accept reject" "floor_create create floor_create_text"
 echo "callgrind: N=$N calls per approach and body; $(date -u +%FT%TZ); $(nproc) cores"
