@@ -94,6 +94,17 @@ pub enum Clear {
     Roles(Vec<LitStr>),
 }
 
+impl Shape<'_> {
+    /// Whether `null` is a value of the field (an `Option`, nested or not): a document writes
+    /// `Option<value>` to it.
+    pub fn clears(&self) -> bool {
+        matches!(
+            self,
+            Shape::Clearable { .. } | Shape::NestedClearable { .. }
+        )
+    }
+}
+
 impl<'a> Input<'a> {
     /// `None` (with the error recorded) for anything but a struct with named fields.
     pub fn from_syn(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Self> {

@@ -30,10 +30,10 @@ pub fn is_required(field: &Field) -> bool {
 }
 
 fn kind(field: &Field) -> Kind {
-    match (&field.create_default, &field.shape) {
+    match (&field.create_default, field.shape.clears()) {
         (Some(_), _) => Kind::Defaulted,
-        (None, Shape::Plain | Shape::Nested) => Kind::Required,
-        (None, Shape::Clearable { .. } | Shape::NestedClearable { .. }) => Kind::Optional,
+        (None, false) => Kind::Required,
+        (None, true) => Kind::Optional,
     }
 }
 
@@ -265,49 +265,44 @@ fn finish_fn(gen: &Gen) -> TokenStream {
     let takes = gen.input.writable().map(|field| {
         let ident = field.ident;
         let wire = &field.wire;
-        let span = field.ty().span();
-        let nested = field.nested_ty().map(|ty| new_of(gen, ty));
-        let finish = nested.as_ref().map(|new| {
-            quote_spanned! {span=>
-                <#new as #krate::Document>::__finish(__patch, __collector, __path.child(#wire))
+        // One sent value `__v` made into what the input holds: a sub-model's patch into its
+        // input (or `None`, its missing fields recorded), any other value as it is.
+        let convert = match field.nested_ty() {
+            Some(ty) => {
+                let new = new_of(gen, ty);
+                quote_spanned! {ty.span()=>
+                    <#new as #krate::Document>::__finish(__v, __collector, __path.child(#wire))
+                }
             }
-        });
-        let value = match (kind(field), &field.shape, finish) {
-            (Kind::Required, Shape::Plain, _) => quote! {
-                #krate::__private::required(#ident, __collector, __path, #wire)
-            },
-            (Kind::Required, _, Some(finish)) => quote! {
+            None => quote!(::core::option::Option::Some(__v)),
+        };
+        let value = match kind(field) {
+            Kind::Required => quote! {
                 match #krate::__private::required(#ident, __collector, __path, #wire) {
-                    ::core::option::Option::Some(__patch) => #finish,
+                    ::core::option::Option::Some(__v) => #convert,
                     ::core::option::Option::None => ::core::option::Option::None,
                 }
             },
-            (Kind::Optional, Shape::Clearable { .. }, _) => quote! {
-                ::core::option::Option::Some(::core::option::Option::flatten(#ident))
-            },
-            (Kind::Optional, _, Some(finish)) => quote! {
+            Kind::Optional => quote! {
                 match #ident {
-                    ::core::option::Option::Some(::core::option::Option::Some(__patch)) => {
-                        ::core::option::Option::map(#finish, ::core::option::Option::Some)
+                    ::core::option::Option::Some(::core::option::Option::Some(__v)) => {
+                        ::core::option::Option::map(#convert, ::core::option::Option::Some)
                     }
                     _ => ::core::option::Option::Some(::core::option::Option::None),
                 }
             },
-            (Kind::Defaulted, Shape::Plain | Shape::Clearable { .. }, _) => {
-                quote!(::core::option::Option::Some(#ident))
-            }
-            (Kind::Defaulted, Shape::Nested, Some(finish)) => quote! {
+            Kind::Defaulted if !field.shape.clears() => quote! {
                 match #ident {
-                    ::core::option::Option::Some(__patch) => {
-                        ::core::option::Option::map(#finish, ::core::option::Option::Some)
+                    ::core::option::Option::Some(__v) => {
+                        ::core::option::Option::map(#convert, ::core::option::Option::Some)
                     }
                     ::core::option::Option::None => ::core::option::Option::Some(::core::option::Option::None),
                 }
             },
-            (Kind::Defaulted, _, Some(finish)) => quote! {
+            Kind::Defaulted => quote! {
                 match #ident {
-                    ::core::option::Option::Some(::core::option::Option::Some(__patch)) => {
-                        ::core::option::Option::map(#finish, |__new| {
+                    ::core::option::Option::Some(::core::option::Option::Some(__v)) => {
+                        ::core::option::Option::map(#convert, |__new| {
                             ::core::option::Option::Some(::core::option::Option::Some(__new))
                         })
                     }
@@ -317,8 +312,6 @@ fn finish_fn(gen: &Gen) -> TokenStream {
                     ::core::option::Option::None => ::core::option::Option::Some(::core::option::Option::None),
                 }
             },
-            // A required or optional plain field is matched above; nested ones have `finish`.
-            _ => unreachable!("every shape has a nested input or none"),
         };
         quote!(let #ident = #value;)
     });
@@ -370,12 +363,15 @@ fn check_fn(gen: &Gen) -> TokenStream {
             let check = quote_spanned! {span=>
                 <#new as #krate::Create>::__check(__new, __who, __path.child(#wire), __errors)
             };
-            match (kind(field), &field.shape) {
-                (Kind::Required, _) => quote!({ let __new = &self.#ident; #check; }),
-                (Kind::Optional, _) | (Kind::Defaulted, Shape::Nested) => quote! {
+            match kind(field) {
+                Kind::Required => quote!({ let __new = &self.#ident; #check; }),
+                Kind::Optional => quote! {
                     if let ::core::option::Option::Some(__new) = &self.#ident { #check; }
                 },
-                (Kind::Defaulted, _) => quote! {
+                Kind::Defaulted if !field.shape.clears() => quote! {
+                    if let ::core::option::Option::Some(__new) = &self.#ident { #check; }
+                },
+                Kind::Defaulted => quote! {
                     if let ::core::option::Option::Some(::core::option::Option::Some(__new)) = &self.#ident {
                         #check;
                     }
@@ -431,52 +427,39 @@ fn build_fn(gen: &Gen) -> TokenStream {
         if field.policy == crate::ast::Policy::ServerOnly {
             return quote!(#ident: #ident,);
         }
-        let build = field.nested_ty().map(|ty| {
-            let new = new_of(gen, ty);
-            quote_spanned!(span=> <#new as #krate::Create>::__build)
-        });
-        let value = match (kind(field), &field.shape, build) {
-            (Kind::Required | Kind::Optional, Shape::Plain | Shape::Clearable { .. }, _) => {
-                quote!(#ident)
+        // One value `__v` of the input made into the model's: a sub-model's input built with
+        // the server's fields of that sub-model, any other value as it is.
+        let convert = match field.nested_ty() {
+            Some(ty) => {
+                let new = new_of(gen, ty);
+                let server = format_ident!("__server_{}", syn::ext::IdentExt::unraw(ident));
+                quote_spanned!(span=> <#new as #krate::Create>::__build(__v, #server))
             }
-            (Kind::Defaulted, Shape::Plain | Shape::Clearable { .. }, _) => {
+            None => quote!(__v),
+        };
+        let value = match kind(field) {
+            Kind::Required => quote!(match #ident { __v => #convert }),
+            Kind::Optional => quote!(match #ident {
+                ::core::option::Option::Some(__v) => ::core::option::Option::Some(#convert),
+                ::core::option::Option::None => ::core::option::Option::None,
+            }),
+            Kind::Defaulted if !field.shape.clears() => {
                 let default = default_expr(field);
                 quote!(match #ident {
-                    ::core::option::Option::Some(__value) => __value,
+                    ::core::option::Option::Some(__v) => #convert,
                     ::core::option::Option::None => #default,
                 })
             }
-            (Kind::Required, _, Some(build)) => {
-                let server = format_ident!("__server_{}", syn::ext::IdentExt::unraw(ident));
-                quote!(#build(#ident, #server))
-            }
-            (Kind::Optional, _, Some(build)) => {
-                let server = format_ident!("__server_{}", syn::ext::IdentExt::unraw(ident));
-                quote!(match #ident {
-                    ::core::option::Option::Some(__new) => ::core::option::Option::Some(#build(__new, #server)),
-                    ::core::option::Option::None => ::core::option::Option::None,
-                })
-            }
-            (Kind::Defaulted, Shape::Nested, Some(build)) => {
-                let server = format_ident!("__server_{}", syn::ext::IdentExt::unraw(ident));
+            Kind::Defaulted => {
                 let default = default_expr(field);
                 quote!(match #ident {
-                    ::core::option::Option::Some(__new) => #build(__new, #server),
-                    ::core::option::Option::None => #default,
-                })
-            }
-            (Kind::Defaulted, _, Some(build)) => {
-                let server = format_ident!("__server_{}", syn::ext::IdentExt::unraw(ident));
-                let default = default_expr(field);
-                quote!(match #ident {
-                    ::core::option::Option::Some(::core::option::Option::Some(__new)) => {
-                        ::core::option::Option::Some(#build(__new, #server))
+                    ::core::option::Option::Some(::core::option::Option::Some(__v)) => {
+                        ::core::option::Option::Some(#convert)
                     }
                     ::core::option::Option::Some(::core::option::Option::None) => ::core::option::Option::None,
                     ::core::option::Option::None => #default,
                 })
             }
-            _ => unreachable!("every shape has a nested input or none"),
         };
         quote!(#ident: #value,)
     });
