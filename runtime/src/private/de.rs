@@ -126,25 +126,31 @@ impl Collector {
     }
 }
 
-/// The fields read, made into the document's type (a patch is its fields; a create input
-/// checks that every required field is there), or every problem.
-#[inline]
+/// The fields read, made into the document's type (a patch is its fields, `__finish` inlined
+/// away; a create input checks that every required field is there), or every problem.
+#[inline(always)]
 pub(super) fn finish<D: Document>(
     fields: D::__Fields,
     mut collector: Collector,
 ) -> Result<D, PatchError> {
-    if collector.is_clean() {
-        if let Some(document) = D::__finish(fields, &mut collector, Path::ROOT) {
-            if collector.is_clean() {
-                return Ok(document);
-            }
-        }
-    } else if D::__CREATING && !collector.document_refused() {
-        // Every problem at once: the missing fields with the refused keys. (A patch has no
-        // required field: nothing to look for.)
+    if !collector.is_clean() {
+        return Err(finish_refused::<D>(fields, collector));
+    }
+    match D::__finish(fields, &mut collector, Path::ROOT) {
+        Some(document) if collector.is_clean() => Ok(document),
+        _ => Err(collector.into_error().unwrap_or_default()),
+    }
+}
+
+/// Every problem of a refused document: for a create input, the missing fields too (a patch
+/// has no required field), unless the document as a whole was refused.
+#[cold]
+#[inline(never)]
+fn finish_refused<D: Document>(fields: D::__Fields, mut collector: Collector) -> PatchError {
+    if D::__CREATING && !collector.document_refused() {
         let _ = D::__finish(fields, &mut collector, Path::ROOT);
     }
-    Err(collector.into_error().unwrap_or_default())
+    collector.into_error().unwrap_or_default()
 }
 
 /// Deserializes a patch or create input as serde's `Deserialize` does; every problem becomes
@@ -169,20 +175,10 @@ pub(crate) fn from_json_str<D: Document>(body: &str) -> Result<D, PatchError> {
     let parsed = (&mut json)
         .deserialize_map(PatchVisitor::new(&mut fields, &mut collector, Path::ROOT))
         .and_then(|()| json.end());
-    match parsed {
-        Ok(()) if collector.is_clean() => {
-            // A patch is its fields (`__finish` is `Some`, inlined away); a create input
-            // records what it lacks.
-            match D::__finish(fields, &mut collector, Path::ROOT) {
-                Some(document) if collector.is_clean() => Ok(document),
-                _ => Err(collector.into_error().unwrap_or_default()),
-            }
-        }
-        parsed => {
-            let collector = refused(body, &mut fields, collector, parsed.err());
-            finish(fields, collector)
-        }
+    if parsed.is_err() || !collector.is_clean() {
+        collector = refused(body, &mut fields, collector, parsed.err());
     }
+    finish(fields, collector)
 }
 
 /// Every problem of a refused document; `fields` then holds every value that was valid.
