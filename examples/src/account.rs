@@ -65,39 +65,34 @@ pub async fn create(
         .await?
         .filter(|user| user.is_admin)
         .ok_or(UpdateError::RoleRevoked)?;
-    let login = extra.build(LoginServerFields {});
-    let hash = match &login {
-        Ok(login) => {
-            let password = Zeroizing::new(login.password.clone());
-            Some(
-                tokio::task::spawn_blocking(move || hash_password(&password))
-                    .await
-                    .map_err(|error| ApiError::Internal(error.to_string()))?
-                    .map_err(|error| ApiError::Internal(error.to_string()))?,
-            )
+    // The login first: its password is hashed (on the blocking pool) only when it is valid.
+    let (login_refused, username, hash) = match extra.build(LoginServerFields {}) {
+        Ok(Login { username, password }) => {
+            let password = Zeroizing::new(password);
+            let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+                .await
+                .map_err(|error| ApiError::Internal(error.to_string()))?
+                .map_err(|error| ApiError::Internal(error.to_string()))?;
+            (None, username, hash)
         }
-        Err(_) => None,
+        // The user is still built below, for its own problems: both are answered at once, and
+        // this user is never stored.
+        Err(refused) => (Some(refused), String::new(), String::new()),
     };
-    let username = login
-        .as_ref()
-        .map(|login| login.username.clone())
-        .unwrap_or_default();
     let server = UserServerFields {
         // The database assigns the id and stamps both times in the INSERT (its clock is the one
         // every instance shares); what it stores is what is answered.
         id: 0,
         username,
-        // Refused below when the login is: this user is never stored.
-        password_hash: hash.unwrap_or_default(),
+        password_hash: hash,
         version: 1,
         created_at: String::new(),
         updated_at: String::new(),
     };
-    let user = new.build_as(server, &roles);
-    let user = match (login, user) {
-        (Ok(_), Ok(user)) => user,
-        (login, user) => {
-            let mut error = login.err().unwrap_or_default();
+    let user = match (login_refused, new.build_as(server, &roles)) {
+        (None, Ok(user)) => user,
+        (login_refused, user) => {
+            let mut error = login_refused.unwrap_or_default();
             if let Err(refused) = user {
                 error.merge(refused);
             }

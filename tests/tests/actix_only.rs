@@ -1,7 +1,8 @@
 //! What only the actix adapter has (the answers both adapters share are in `adapters/`): where
 //! it finds its configuration in app data (`web::Data` too), what happens without an
 //! authenticator (a 500; axum's `FromRef` bound makes that a compile error), and
-//! `SafePatch::into_parts` beside a separate `Identity` argument.
+//! `SafePatch::into_parts` beside a separate `Identity` argument. Also, in process, a create
+//! input read by the same extractor and built as its sender (`SafePatch::build`, shared code).
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -124,4 +125,56 @@ async fn into_parts_and_apply_errors_convert_with_question_mark() {
     let response = test::call_service(&app, patch(r#"{"bio":"hi"}"#).to_request()).await;
     assert_eq!(response.status(), 204);
     assert_eq!(stored.lock().unwrap().bio.as_deref(), Some("hi"));
+}
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+#[update(create)]
+struct Note {
+    #[update(server_only)]
+    owner: String,
+    #[update(allow)]
+    text: String,
+    #[update(allow(role = "admin"), create_default)]
+    pinned: bool,
+}
+
+/// `SafePatch::build`: the note, built as its sender, with the sender as its owner.
+async fn create_note(note: SafePatch<NoteNew>) -> Result<HttpResponse, PatchRejection> {
+    let owner = note.identity().name().to_owned();
+    let note = note.build(NoteServerFields { owner })?;
+    Ok(HttpResponse::Created().body(format!("{}:{}:{}", note.owner, note.text, note.pinned)))
+}
+
+#[actix_web::test]
+async fn a_create_input_is_read_and_built_as_its_sender() {
+    let app = test::init_service(
+        App::new()
+            .app_data(authenticator())
+            .route("/notes", web::post().to(create_note)),
+    )
+    .await;
+    let post = |body: &str| {
+        test::TestRequest::post()
+            .uri("/notes")
+            .insert_header((header::AUTHORIZATION, bob()))
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .set_payload(body.to_owned())
+            .to_request()
+    };
+    let created = test::call_service(&app, post(r#"{"text":"hi"}"#)).await;
+    assert_eq!(created.status(), 201);
+    assert_eq!(test::read_body(created).await, "bob:hi:false");
+    // bob is no admin: the gated field is refused when sent.
+    let refused = test::call_service(&app, post(r#"{"text":"hi","pinned":true}"#)).await;
+    assert_eq!(refused.status(), 403);
+    let body: Value = test::read_body_json(refused).await;
+    assert_eq!(body["denied"][0]["field"], "pinned");
+    // The server's field and a missing one, listed together.
+    let refused = test::call_service(&app, post(r#"{"owner":"alice"}"#)).await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = test::read_body_json(refused).await;
+    assert_eq!(
+        (&body["forbidden"], &body["missing"]),
+        (&serde_json::json!(["owner"]), &serde_json::json!(["text"]))
+    );
 }

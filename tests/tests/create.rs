@@ -567,3 +567,27 @@ fn an_input_serializes_to_the_document_that_reads_back_to_it() {
         assert_eq!(parse(sent).unwrap(), new);
     }
 }
+
+/// An extra input named like an alias of the create input: the documented rule, the create
+/// input's alias wins (the compile-time check compares wire names only).
+#[derive(SafeUpdate)]
+#[update(create)]
+pub struct Contact {
+    #[update(allow)]
+    #[serde(alias = "mail")]
+    pub email: String,
+}
+
+#[derive(SafeUpdate)]
+#[update(create)]
+pub struct Mailing {
+    #[update(allow)]
+    pub mail: Option<String>,
+}
+
+#[test]
+fn between_an_alias_of_the_input_and_an_extra_input_the_input_wins() {
+    let WithExtra { new, extra } =
+        from_json::<WithExtra<ContactNew, MailingNew>>(br#"{"mail":"a@x.org"}"#).unwrap();
+    assert_eq!((new.email.as_str(), extra.mail), ("a@x.org", None));
+}
