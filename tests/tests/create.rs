@@ -591,3 +591,37 @@ fn between_an_alias_of_the_input_and_an_extra_input_the_input_wins() {
         from_json::<WithExtra<ContactNew, MailingNew>>(br#"{"mail":"a@x.org"}"#).unwrap();
     assert_eq!((new.email.as_str(), extra.mail), ("a@x.org", None));
 }
+
+/// An optional field's validator sees the value the model will hold: `None` when left out.
+#[derive(Debug, SafeUpdate)]
+#[update(create)]
+pub struct Badge {
+    #[update(allow, validate = given)]
+    pub label: Option<String>,
+    #[update(allow, validate = given, create_default)]
+    pub note: Option<String>,
+}
+
+fn given(value: &Option<String>) -> Result<(), &'static str> {
+    value.as_ref().map(|_| ()).ok_or("required after all")
+}
+
+#[test]
+fn an_optional_fields_validator_sees_none_and_a_default_is_not_validated() {
+    let error = from_json::<BadgeNew>(b"{}")
+        .unwrap()
+        .build(BadgeServerFields {})
+        .unwrap_err();
+    // `label` is `None` and refused; `note` took its default, the server's own, unchecked.
+    assert_eq!(error.invalid().keys().collect::<Vec<_>>(), ["label"]);
+    let error = from_json::<BadgeNew>(br#"{"label":"x","note":null}"#)
+        .unwrap()
+        .build(BadgeServerFields {})
+        .unwrap_err();
+    assert_eq!(error.invalid().keys().collect::<Vec<_>>(), ["note"]);
+    let badge = from_json::<BadgeNew>(br#"{"label":"x"}"#)
+        .unwrap()
+        .build(BadgeServerFields {})
+        .unwrap();
+    assert_eq!((badge.label.as_deref(), badge.note), (Some("x"), None));
+}
