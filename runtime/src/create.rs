@@ -94,10 +94,9 @@ pub trait Create: Document {
 /// An extra input may have the wire name of a server-only field of the model, such as a
 /// `username` chosen at sign-up and fixed afterwards: the key is then the extra input, whose
 /// value the server validates and puts into the server-only fields itself. Every other
-/// server-only key stays forbidden. No wire name may be writable in both `N` and `X`: a
-/// program that reads such a pair fails to build (a constant evaluated when the reading code is
-/// generated: `cargo build` reports it, `cargo check` cannot). Between an alias of one and a
-/// name of the other, `N` wins.
+/// server-only key stays forbidden. No key, wire name or alias, may be writable in both `N`
+/// and `X`: a program that reads such a pair fails to build (a constant evaluated when the
+/// reading code is generated: `cargo build` reports it, `cargo check` cannot).
 ///
 /// ```
 /// use safe_update::{Create, NoRoles, SafeUpdate, WithExtra};
@@ -172,11 +171,11 @@ where
     N::__Fields: Patch,
     X::__Fields: Patch,
 {
-    /// Evaluated where the pair is read: no key is writable in both.
+    /// Evaluated where the pair is read: no key (wire name or alias) is writable in both.
     const DISJOINT: () = assert!(
         disjoint(
-            <N::__Fields as Patch>::WRITABLE,
-            <X::__Fields as Patch>::WRITABLE
+            <N::__Fields as Patch>::__KEYS,
+            <X::__Fields as Patch>::__KEYS
         ),
         "`WithExtra<N, X>`: a key is writable in both `N` and `X`; rename one of the fields"
     );

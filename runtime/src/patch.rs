@@ -69,6 +69,10 @@ pub trait Patch: Default + Sized {
     const __FIELDS: &'static [&'static str];
 
     #[doc(hidden)]
+    /// Every key a document may use for a writable field: wire names and aliases.
+    const __KEYS: &'static [&'static str];
+
+    #[doc(hidden)]
     /// Whether the model has a server-only or role-gated field (a role-gated `clear`
     /// included) at any depth: what clearing the model as a whole would erase.
     const __PROTECTED: bool;

@@ -33,6 +33,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         .input
         .writable()
         .map(|field| syn::ext::IdentExt::unraw(field.ident).to_string());
+    let keys = gen.input.writable().flat_map(Field::names);
     let is_empty = gen.input.writable().map(is_empty);
     let protected = protected(gen);
     let key_fn = de::key_fn(gen);
@@ -54,6 +55,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
             const GATED: &'static [(&'static str, &'static [&'static str])] = &[#(#gated),*];
             const __MODEL: &'static str = #model_name;
             const __FIELDS: &'static [&'static str] = &[#(#rust_names),*];
+            const __KEYS: &'static [&'static str] = &[#(#keys),*];
 
             #[inline]
             fn is_empty(&self) -> bool {

@@ -57,7 +57,7 @@ impl<P: Patch> Fields for P {
 
 /// The fields of two patches read from one object: each key is the field of the one that
 /// has it; a key that neither may write is forbidden when it is a server-only field of either,
-/// unknown otherwise. (No key is writable in both: `WithExtra` refuses that at compile time.)
+/// unknown otherwise. (No key is writable in both: `WithExtra` refuses that when it is built.)
 #[derive(Default)]
 pub struct Pair<A, B>(pub A, pub B);
 
