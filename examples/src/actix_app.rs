@@ -194,7 +194,7 @@ async fn get_user(
     _admin: RequireRole<Admin>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read(db, username.into_inner()).await
+    read(db, api::user_in_path(username.into_inner())?).await
 }
 
 /// The role is checked before the body is looked at.
@@ -205,7 +205,8 @@ async fn update_user(
     username: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    update(db, username.into_inner(), true, patch, req.headers()).await
+    let target = api::user_in_path(username.into_inner())?;
+    update(db, target, true, patch, req.headers()).await
 }
 
 async fn read(db: web::Data<Database>, username: String) -> Result<HttpResponse, ApiError> {

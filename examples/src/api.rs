@@ -57,9 +57,24 @@ impl Role for Admin {
     const NAME: &'static str = ADMIN;
 }
 
-/// The user called `username`.
+/// The user called `username`. A failing database is a read's error ([`ApiError::Read`]),
+/// not an update's.
 pub async fn read(db: &Database, username: &str) -> Result<User, ApiError> {
-    db.user(username).await?.ok_or(ApiError::NotFound)
+    db.user(username)
+        .await
+        .map_err(ApiError::Read)?
+        .ok_or(ApiError::NotFound)
+}
+
+/// The `{username}` of a `/users/{username}` path, or 404 when no user can have it (the rule
+/// of [`crate::model::username`] refuses it: NUL, upper case, too long...). Refused before the
+/// database is asked, so every backend answers alike: PostgreSQL's `text` cannot even be
+/// compared with a NUL, where SQLite would find nobody.
+pub fn user_in_path(username: String) -> Result<String, ApiError> {
+    match crate::model::username(&username) {
+        Ok(()) => Ok(username),
+        Err(_) => Err(ApiError::NotFound),
+    }
 }
 
 /// The path of the user called `username` (user names need no percent-encoding).

@@ -154,7 +154,7 @@ async fn get_user(
 ) -> Result<Response, ApiError> {
     // A name that does not decode (`%FF`) names no user, as actix-web answers.
     let UrlPath(username) = username.map_err(|_| ApiError::NotFound)?;
-    read(shared, username).await
+    read(shared, api::user_in_path(username)?).await
 }
 
 /// An admin creates a user: 201 with its `Location` and `ETag`. The role is checked before
@@ -184,7 +184,7 @@ async fn update_user(
     patch: SafePatch<UserPatch>,
 ) -> Result<Response, ApiError> {
     let UrlPath(username) = username.map_err(|_| ApiError::NotFound)?;
-    update(shared, username, true, patch, &headers).await
+    update(shared, api::user_in_path(username)?, true, patch, &headers).await
 }
 
 async fn read(shared: Shared, username: String) -> Result<Response, ApiError> {

@@ -25,6 +25,9 @@ pub enum ApiError {
     BadIfMatch,
     /// An update, refused before anything was written.
     Update(UpdateError),
+    /// The database failed to answer a read (`GET` of a user): nothing was to be written, so
+    /// the answer does not speak of an update.
+    Read(DbError),
     /// `PUT /profile/password` without a password.
     PasswordMissing,
     /// A new password no client could log in with, or too short.
@@ -79,7 +82,7 @@ impl fmt::Display for ApiError {
                 etag(*version)
             ),
             ApiError::Update(UpdateError::Refused(rejection)) => rejection.fmt(f),
-            ApiError::Update(UpdateError::Db(_)) => {
+            ApiError::Update(UpdateError::Db(_)) | ApiError::Read(_) => {
                 f.write_str("the database is unavailable; try again")
             }
         }
@@ -148,7 +151,13 @@ impl ApiError {
                 "Database error",
                 "the database failed; the update was not written",
             ),
-            ApiError::Update(UpdateError::Db(_)) => {
+            ApiError::Read(error) if !error.is_transient() => Problem::new(
+                500,
+                "database_error",
+                "Database error",
+                "the database failed; the user could not be read",
+            ),
+            ApiError::Update(UpdateError::Db(_)) | ApiError::Read(_) => {
                 Problem::new(503, "unavailable", "Unavailable", self.to_string())
                     .with_header("retry-after", "1")
             }
@@ -159,6 +168,7 @@ impl ApiError {
     pub fn logged_problem(&self) -> Problem {
         match self {
             ApiError::Update(UpdateError::Db(error)) => tracing::error!(%error, "database failed"),
+            ApiError::Read(error) => tracing::error!(%error, "database failed on a read"),
             ApiError::Internal(error) => tracing::error!(%error, "internal error"),
             ApiError::CrossSite => tracing::warn!(
                 target: safe_update::auth::SECURITY_LOG_TARGET,
@@ -167,5 +177,30 @@ impl ApiError {
             _ => {}
         }
         self.problem()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A failed read says so, and never that an update was not written; a failed update
+    /// keeps its own words. Either is 503 when trying again may help.
+    #[test]
+    fn a_failed_read_is_not_called_an_update() {
+        let read = ApiError::Read(DbError::Column("broken".into())).problem();
+        assert_eq!((read.status(), read.code()), (500, "database_error"));
+        assert_eq!(
+            read.detail(),
+            "the database failed; the user could not be read"
+        );
+        let update = ApiError::Update(UpdateError::Db(DbError::Column("broken".into()))).problem();
+        assert_eq!((update.status(), update.code()), (500, "database_error"));
+        assert_eq!(
+            update.detail(),
+            "the database failed; the update was not written"
+        );
+        let busy = ApiError::Read(DbError::Pool("timed out".into())).problem();
+        assert_eq!((busy.status(), busy.code()), (503, "unavailable"));
     }
 }

@@ -17,6 +17,10 @@ use serde::Serialize;
 /// The `schema(...)` of each validated field states its validator's rule for the JSON Schema
 /// of the patch (and the OpenAPI document): the patterns exclude exactly what the validators
 /// refuse (control characters are U+0000-U+001F and U+007F-U+009F; white space is Unicode's).
+///
+/// No text field takes U+0000 (NUL), the one character PostgreSQL's `text` cannot hold: every
+/// validator refuses it (`display_name` and `email` with every control character, `bio` alone),
+/// so that both backends store the same values and answer the same 422 for it.
 #[derive(Clone, Serialize, SafeUpdate, utoipa::ToSchema)]
 #[update(create)]
 pub struct User {
@@ -36,8 +40,8 @@ pub struct User {
     /// Contact address.
     #[update(allow, validate = email, schema(max_length = 254, pattern = EMAIL_PATTERN))]
     pub email: String,
-    /// Free text; `null` clears it.
-    #[update(allow, validate = bio, schema(max_length = 1000))]
+    /// Free text, at most 1000 characters, no NUL; `null` clears it.
+    #[update(allow, validate = bio, schema(max_length = 1000, pattern = BIO_PATTERN))]
     pub bio: Option<String>,
     /// Whether the user holds role `admin`; only an admin may set or change it.
     #[update(allow(role = "admin"), create_default = false)]
@@ -123,13 +127,19 @@ pub const EMAIL_PATTERN: &str = concat!(
     r"(\.[^@.\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]{1,63})+$"
 );
 
-/// At most 1000 characters.
+/// At most 1000 characters, none of them NUL (U+0000), which PostgreSQL cannot store: refused
+/// here, it is the same 422 on SQLite, not a value one backend keeps and the other fails on.
+/// Line breaks, tabs and other control characters stay allowed in this free text.
 pub fn bio(bio: &Option<String>) -> Result<(), &'static str> {
     match bio {
         Some(text) if text.chars().count() > 1000 => Err("must be at most 1000 characters"),
+        Some(text) if text.contains('\0') => Err("must not contain the NUL character (U+0000)"),
         _ => Ok(()),
     }
 }
+
+/// What [`bio`] accepts, as a JSON Schema pattern (with `maxLength` 1000): no U+0000.
+pub const BIO_PATTERN: &str = r"^[^\x00]*$";
 
 /// A user name the CLI accepts: 1 to 32 of `a-z`, `0-9`, `_`, `-`, `.`.
 pub fn username(name: &str) -> Result<(), &'static str> {
@@ -163,6 +173,14 @@ mod tests {
         ] {
             assert!(email(bad).is_err(), "{bad}");
         }
+        assert!(bio(&Some("two\nlines\twith a tab".into())).is_ok());
+        assert!(bio(&Some("é".repeat(1000))).is_ok());
+        assert!(bio(&Some("é".repeat(1001))).is_err());
+        assert!(bio(&None).is_ok());
+        // PostgreSQL's text cannot hold NUL: refused in every field, on every backend.
+        assert!(bio(&Some("a\0b".into())).is_err());
+        assert!(display_name("a\0b").is_err());
+        assert!(email("a\0b@example.org").is_err());
         assert!(username("alice").is_ok());
         assert!(username("Alice").is_err());
         assert!(username("a:b").is_err());

@@ -329,6 +329,10 @@ fn username() -> utoipa::openapi::path::Parameter {
         .name("username")
         .parameter_in(ParameterIn::Path)
         .required(Required::True)
+        .description(Some(
+            "the user's name; a name no user can have (see `POST /users`) is 404 like an \
+             unknown one, without asking the database",
+        ))
         .schema(Some(object(json!({"type": "string"}))))
         .build()
 }
