@@ -10,7 +10,7 @@ use safe_update::web::PatchRejection;
 use safe_update::{SafeUpdate, WithExtra};
 use zeroize::Zeroizing;
 
-use crate::db::Database;
+use crate::db::{Build, Database};
 use crate::error::ApiError;
 use crate::model::{User, UserNew, UserServerFields};
 use crate::password;
@@ -47,7 +47,7 @@ fn usable(login: &Login) -> Result<(), String> {
 }
 
 /// Creates the user `body` describes, on behalf of the admin `creator` (whose roles are read
-/// again first): `None` when the user name is taken.
+/// again by the transaction that inserts the user): `None` when the user name is taken.
 ///
 /// Every problem of the body is answered at once: the login's and the user's validators, and
 /// `is_admin` set by a creator without the role. The password is hashed (on the blocking pool)
@@ -58,13 +58,6 @@ pub async fn create(
     body: NewUserBody,
 ) -> Result<Option<User>, ApiError> {
     let WithExtra { new, extra } = body;
-    // The creator's roles of this moment, as an update reads the sender's: an admin demoted
-    // while the request was on the way may not create a user (nor set `is_admin`).
-    let roles = db
-        .user(creator.name())
-        .await?
-        .filter(|user| user.is_admin)
-        .ok_or(UpdateError::RoleRevoked)?;
     // The login first: its password is hashed (on the blocking pool) only when it is valid.
     let (login_refused, username, hash) = match extra.build(LoginServerFields {}) {
         Ok(Login { username, password }) => {
@@ -89,18 +82,32 @@ pub async fn create(
         created_at: String::new(),
         updated_at: String::new(),
     };
-    let user = match (login_refused, new.build_as(server, &roles)) {
-        (None, Ok(user)) => user,
-        (login_refused, user) => {
-            let mut error = login_refused.unwrap_or_default();
-            if let Err(refused) = user {
-                error.merge(refused);
+    // The creator's roles of the moment of the insert, read by its transaction as an update
+    // reads the sender's: an admin demoted while the request was on the way, or while the
+    // password was hashed, creates nobody (nor sets `is_admin`).
+    let creator_name = creator.name().to_owned();
+    let build: Build = Box::new(move |creator_now: Option<User>| {
+        let Some(roles) = creator_now.filter(|user| user.is_admin) else {
+            tracing::warn!(
+                target: SECURITY_LOG_TARGET,
+                user = ?creator_name,
+                "refused: the role creating a user needs was revoked since the request authenticated"
+            );
+            return Err(UpdateError::RoleRevoked);
+        };
+        match (login_refused, new.build_as(server, &roles)) {
+            (None, Ok(user)) => Ok(user),
+            (login_refused, user) => {
+                let mut error = login_refused.unwrap_or_default();
+                if let Err(refused) = user {
+                    error.merge(refused);
+                }
+                let rejection = PatchRejection::refused(error, Some(&creator_name));
+                Err(UpdateError::Refused(rejection))
             }
-            let rejection = PatchRejection::refused(error, Some(creator.name()));
-            return Err(UpdateError::Refused(rejection).into());
         }
-    };
-    let created = db.create_user(&user).await?;
+    });
+    let created = db.create_user(creator.name(), build).await?;
     if let Some(user) = &created {
         tracing::info!(
             target: SECURITY_LOG_TARGET,

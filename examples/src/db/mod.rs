@@ -140,6 +140,11 @@ impl From<tokio_postgres::Error> for UpdateError {
     }
 }
 
+/// Builds the user `POST /users` stores from its creator's row as the inserting transaction
+/// reads it (`None`: the creator is gone): the roles that decide are those of the moment of the
+/// insert, as an update's are ([`crate::update`]). An error is answered as it is.
+pub type Build = Box<dyn FnOnce(Option<User>) -> Result<User, UpdateError> + Send>;
+
 /// The database, of either backend; cheap to clone.
 #[derive(Clone)]
 pub enum Database {
@@ -220,15 +225,22 @@ impl Database {
         }
     }
 
-    /// Stores a user built from a create input (`POST /users`): the database assigns the id and
-    /// stamps both times; `None` when the user name is taken.
-    pub async fn create_user(&self, user: &User) -> Result<Option<User>, DbError> {
+    /// Creates a user for `creator` (`POST /users`) in one transaction: reads the creator's row
+    /// (on PostgreSQL under a share lock, which a demotion waits for), builds the user from it
+    /// with `build` (the creator's roles of this moment), stores it. The database assigns the
+    /// id and stamps both times. `None` when the user name is taken; `build`'s error as it is,
+    /// nothing written.
+    pub async fn create_user(
+        &self,
+        creator: &str,
+        build: Build,
+    ) -> Result<Option<User>, UpdateError> {
         match self {
             Database::Sqlite(db) => {
-                let (db, user) = (Arc::clone(db), user.clone());
-                blocking(move || Ok(db.write(|conn| sqlite::create_user(conn, &user))?)).await
+                let (db, creator) = (Arc::clone(db), creator.to_owned());
+                blocking(move || sqlite::create_as(&db, &creator, build)).await
             }
-            Database::Postgres(db) => db.create_user(user).await,
+            Database::Postgres(db) => db.create_as(creator, build).await,
         }
     }
 

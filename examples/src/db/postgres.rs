@@ -18,7 +18,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
-use super::DbError;
+use super::{Build, DbError};
 use crate::model::User;
 use crate::precondition::IfMatch;
 use crate::throttle::{self, Counter, Key, Write};
@@ -185,31 +185,26 @@ impl Db {
         Ok(row.as_ref().map(user_from_row))
     }
 
-    /// Stores a user built from a create input: the database assigns the id and stamps both
-    /// times; `None` when the user name is taken.
-    pub async fn create_user(&self, user: &User) -> Result<Option<User>, DbError> {
-        let client = self.client().await?;
-        let sql = format!(
-            "INSERT INTO users (username, display_name, email, bio, is_admin, password_hash, \
-             version) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (username) DO NOTHING RETURNING {COLUMNS}"
-        );
-        let version = i64::try_from(user.version).unwrap_or(i64::MAX);
-        let row = client
-            .query_opt(
-                &sql,
-                &[
-                    &user.username,
-                    &user.display_name,
-                    &user.email,
-                    &user.bio,
-                    &user.is_admin,
-                    &user.password_hash,
-                    &version,
-                ],
-            )
-            .await?;
-        Ok(row.as_ref().map(user_from_row))
+    /// A user created for `creator` in one transaction
+    /// ([`Database::create_user`](super::Database::create_user)). The creator's row is read
+    /// `FOR SHARE`: a demotion (an update, which locks the row `FOR UPDATE` first) waits until
+    /// this insert commits, and this read waits for a demotion under way, so the user is built
+    /// with the roles of the moment of the insert. Creations by one admin share the lock and do
+    /// not wait for each other.
+    pub async fn create_as(
+        &self,
+        creator: &str,
+        build: Build,
+    ) -> Result<Option<User>, UpdateError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE username = $1 FOR SHARE");
+        let statement = tx.prepare_cached(&sql).await?;
+        let creator_now = tx.query_opt(&statement, &[&creator]).await?;
+        let user = build(creator_now.as_ref().map(user_from_row))?;
+        let created = create_user(&tx, &user).await?;
+        tx.commit().await?;
+        Ok(created)
     }
 
     /// Replaces a user's password hash; `false` when there is no such user.
@@ -247,8 +242,9 @@ impl Db {
     }
 
     /// Counts a login attempt under `keys`, all or none ([`crate::throttle`]): their rows are
-    /// created if missing and locked (in key order), checked, written, in one transaction.
-    /// Forgets counters older than the window that no other transaction holds.
+    /// created if missing and locked (in key order) in one statement each, checked, written,
+    /// in one transaction. Forgets counters older than the window that no other transaction
+    /// holds.
     pub async fn reserve_login(
         &self,
         keys: &[Key],
@@ -256,16 +252,10 @@ impl Db {
     ) -> Result<Result<(), Duration>, DbError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
+        let mut counters = Vec::with_capacity(keys.len());
         for key in keys {
-            // A missing row cannot be locked: create it first (rolled back if refused).
-            tx.execute(
-                "INSERT INTO login_counters (key, count, last) VALUES ($1, 0, now()) \
-                 ON CONFLICT (key) DO NOTHING",
-                &[&key.name],
-            )
-            .await?;
+            counters.push(lock_counter(&tx, key).await?);
         }
-        let counters = counters(&tx, keys).await?;
         let writes = match throttle::reserve(limits, keys, &counters) {
             Ok(writes) => writes,
             Err(wait) => return Ok(Err(wait)),
@@ -292,6 +282,33 @@ impl Db {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Stores a user built from a create input: the database assigns the id and stamps both times;
+/// `None` when the user name is taken.
+async fn create_user(client: &impl GenericClient, user: &User) -> Result<Option<User>, DbError> {
+    let sql = format!(
+        "INSERT INTO users (username, display_name, email, bio, is_admin, password_hash, \
+         version) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (username) DO NOTHING RETURNING {COLUMNS}"
+    );
+    let version = i64::try_from(user.version).unwrap_or(i64::MAX);
+    let statement = client.prepare_cached(&sql).await?;
+    let row = client
+        .query_opt(
+            &statement,
+            &[
+                &user.username,
+                &user.display_name,
+                &user.email,
+                &user.bio,
+                &user.is_admin,
+                &user.password_hash,
+                &version,
+            ],
+        )
+        .await?;
+    Ok(row.as_ref().map(user_from_row))
 }
 
 fn user_from_row(row: &Row) -> User {
@@ -342,6 +359,33 @@ async fn write_changes(
     user.version = row.get::<_, i64>(0) as u64;
     user.updated_at = row.get(1);
     Ok(())
+}
+
+/// The counter of `key` (`None` when it had no row), its row created if missing and locked
+/// until the transaction ends, in one statement. A created row holds count 0 until the
+/// reservation writes it, and is given to [`throttle::reserve`] as no row, as SQLite's missing
+/// one is (no other write leaves a count of 0).
+///
+/// An upsert, not an insert that skips an existing row and then a `SELECT ... FOR UPDATE`:
+/// between those two, another reservation's cleanup could delete the (expired) row, the
+/// `SELECT` would find nothing, the `UPDATE` that counts the attempt would change no row, and
+/// the check would go uncounted. `ON CONFLICT DO UPDATE` locks the row it finds, and when that
+/// row is deleted while it waits for its lock, inserts again: a row this transaction holds
+/// always comes back.
+async fn lock_counter(client: &impl GenericClient, key: &Key) -> Result<Option<Counter>, DbError> {
+    let statement = client
+        .prepare_cached(
+            "INSERT INTO login_counters AS counter (key, count, last) VALUES ($1, 0, now()) \
+             ON CONFLICT (key) DO UPDATE SET count = counter.count \
+             RETURNING counter.count, greatest(0, extract(epoch FROM now() - counter.last))::float8",
+        )
+        .await?;
+    let row = client.query_one(&statement, &[&key.name]).await?;
+    let count = row.get::<_, i32>(0) as u32;
+    Ok((count > 0).then(|| Counter {
+        count,
+        age: Duration::from_secs_f64(row.get(1)),
+    }))
 }
 
 /// The counters of `keys`, their rows locked in key order.

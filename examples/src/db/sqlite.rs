@@ -16,7 +16,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, TransactionBehavior};
 use safe_update::auth::{Limits, Outcome};
 
-use super::DbError;
+use super::{Build, DbError};
 use crate::model::User;
 use crate::precondition::IfMatch;
 use crate::throttle::{self, Counter, Key, Write};
@@ -208,6 +208,19 @@ pub fn create_user(conn: &Connection, user: &User) -> rusqlite::Result<Option<Us
         user.version,
     ];
     conn.query_row(&sql, values, user_from_row).optional()
+}
+
+/// A user created for `creator` in one `BEGIN IMMEDIATE` transaction on the writer connection
+/// ([`Database::create_user`](super::Database::create_user)): the write lock is taken before
+/// the creator's row is read, so its roles cannot change until the user is stored.
+pub fn create_as(db: &Db, creator: &str, build: Build) -> Result<Option<User>, UpdateError> {
+    db.write(|conn| {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let user = build(user_by_name(&tx, creator)?)?;
+        let created = create_user(&tx, &user)?;
+        tx.commit()?;
+        Ok(created)
+    })
 }
 
 /// Replaces a user's password hash; `false` when there is no such user.
