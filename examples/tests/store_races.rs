@@ -1,0 +1,260 @@
+//! The database layer where another transaction gets in the way, at the moment the test
+//! chooses: a second connection holds a lock, the test sees the demo's transaction wait for it
+//! (PostgreSQL's `pg_stat_activity`, SQLite's busy handler), then changes the data and lets it
+//! go on. And a read that fails is called a read.
+
+#[macro_use]
+#[allow(unused_macros)]
+mod common;
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use common::{Backend, Binary, Setup, TestDb};
+use safe_update::auth::{hash_password, Attempt, Identity, Limits};
+use safe_update_demo::account::{self, NewUserBody};
+use safe_update_demo::api;
+use safe_update_demo::db::{Database, DatabaseUrl};
+use safe_update_demo::throttle;
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// A fresh database of `backend`, or `None` when PostgreSQL is not configured.
+fn fresh(backend: Backend) -> Option<TestDb> {
+    if backend == Backend::Postgres && !common::postgres_available() {
+        return None;
+    }
+    let setup = Setup {
+        bin: Binary::Actix,
+        backend,
+    };
+    Some(setup.db())
+}
+
+async fn open(db: &TestDb) -> Database {
+    let url: DatabaseUrl = db.url.parse().unwrap();
+    Database::open(&url).await.unwrap()
+}
+
+/// A connection of the test's own to the PostgreSQL database of `db`.
+async fn connect(db: &TestDb) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+}
+
+/// Returns once another session of `observer`'s database waits for a lock, or once `done()`
+/// (the code under test did not wait at all). Panics after a minute of neither.
+async fn until_waiting_or(observer: &tokio_postgres::Client, done: impl Fn() -> bool) {
+    // Each query is a transaction of its own, so each sees the activity of now.
+    let waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+                   AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
+    for _ in 0..6000 {
+        if done() {
+            return;
+        }
+        let count: i64 = observer.query_one(waiting, &[]).await.unwrap().get(0);
+        if count > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("nothing waited for the test's lock, and nothing finished");
+}
+
+/// The body of a `POST /users` of carol, an admin.
+fn carol() -> NewUserBody {
+    let json = r#"{"username":"carol","password":"a long password","display_name":"Carol","email":"carol@example.org","is_admin":true}"#;
+    safe_update::from_json(json.as_bytes()).unwrap()
+}
+
+/// Set by [`note_the_wait`]: the demo's SQLite writer met a lock another connection holds.
+static WRITER_WAITED: AtomicBool = AtomicBool::new(false);
+
+/// The busy handler of the demo's writer connection in the SQLite test: notes the wait, then
+/// keeps waiting (the test releases the lock as soon as it sees the note).
+fn note_the_wait(_attempts: i32) -> bool {
+    WRITER_WAITED.store(true, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(2));
+    true
+}
+
+/// SQLite: root authenticated as an admin, then, once the password is hashed and while the
+/// demo waits for the write lock, another connection's demotion of root commits. The roles
+/// that decide are those the inserting transaction reads: nobody is created. (Read before the
+/// hash, outside the transaction, they were still root's old ones, and carol was created.)
+#[test]
+fn a_creator_demoted_before_the_insert_creates_nobody_on_sqlite() {
+    let test_db = fresh(Backend::Sqlite).unwrap();
+    block_on(async {
+        let db = open(&test_db).await;
+        let hash = hash_password("root's long password").unwrap();
+        db.insert_user("root", true, &hash).await.unwrap().unwrap();
+        let Database::Sqlite(inner) = &db else {
+            unreachable!()
+        };
+        inner
+            .write(|conn| conn.busy_handler(Some(note_the_wait)))
+            .unwrap();
+        let path = test_db.url.strip_prefix("sqlite:").unwrap();
+        let demoter = rusqlite::Connection::open(path).unwrap();
+        demoter
+            .execute_batch("BEGIN IMMEDIATE; UPDATE users SET is_admin = 0 WHERE username = 'root'")
+            .unwrap();
+
+        let creation = tokio::spawn({
+            let db = db.clone();
+            async move { account::create(&db, &Identity::new("root", ["admin"]), carol()).await }
+        });
+        for _ in 0..60_000 {
+            if WRITER_WAITED.load(Ordering::SeqCst) || creation.is_finished() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        assert!(
+            WRITER_WAITED.load(Ordering::SeqCst),
+            "the writer never waited"
+        );
+        demoter.execute_batch("COMMIT").unwrap();
+
+        let refused = creation.await.unwrap();
+        let Err(error) = refused else {
+            panic!("created by a creator demoted before the insert: {refused:?}")
+        };
+        assert_eq!(error.problem().code(), "role_required");
+        assert!(db.user("carol").await.unwrap().is_none());
+        assert!(!db.user("root").await.unwrap().unwrap().is_admin);
+    });
+}
+
+/// PostgreSQL: the same, the demotion an open transaction of the test's that commits once the
+/// demo's creation waits for the creator's row (or, read outside its transaction, has created
+/// carol already).
+#[test]
+fn a_creator_demoted_before_the_insert_creates_nobody_on_postgres() {
+    let Some(test_db) = fresh(Backend::Postgres) else {
+        return;
+    };
+    block_on(async {
+        let db = open(&test_db).await;
+        let hash = hash_password("root's long password").unwrap();
+        db.insert_user("root", true, &hash).await.unwrap().unwrap();
+        let (demoter, observer) = (connect(&test_db).await, connect(&test_db).await);
+        demoter
+            .batch_execute("BEGIN; UPDATE users SET is_admin = false WHERE username = 'root'")
+            .await
+            .unwrap();
+
+        let creation = tokio::spawn({
+            let db = db.clone();
+            async move { account::create(&db, &Identity::new("root", ["admin"]), carol()).await }
+        });
+        until_waiting_or(&observer, || creation.is_finished()).await;
+        demoter.batch_execute("COMMIT").await.unwrap();
+
+        let refused = creation.await.unwrap();
+        let Err(error) = refused else {
+            panic!("created by a creator demoted before the insert: {refused:?}")
+        };
+        assert_eq!(error.problem().code(), "role_required");
+        assert!(db.user("carol").await.unwrap().is_none());
+        // A creator who is still an admin creates, through the same transaction.
+        demoter
+            .execute(
+                "UPDATE users SET is_admin = true WHERE username = 'root'",
+                &[],
+            )
+            .await
+            .unwrap();
+        let root = Identity::new("root", ["admin"]);
+        let created = account::create(&db, &root, carol()).await.unwrap();
+        assert!(created.unwrap().is_admin);
+    });
+}
+
+/// PostgreSQL's login limiter: an expired counter that another transaction (a reservation's
+/// cleanup) holds and deletes while a new reservation is on its way to lock it. The attempt is
+/// counted all the same, under every key. (With an insert that skipped the existing row and a
+/// `SELECT ... FOR UPDATE` after it, the row was gone when the lock came, and the check went
+/// uncounted.)
+#[test]
+fn a_counter_deleted_while_a_reservation_waits_for_it_still_counts() {
+    let Some(test_db) = fresh(Backend::Postgres) else {
+        return;
+    };
+    block_on(async {
+        let db = open(&test_db).await;
+        let limits = Limits::default();
+        let attempt = Attempt {
+            user: "alice",
+            client: None,
+        };
+        let keys = throttle::keys(&limits, attempt);
+        let (cleanup, observer) = (connect(&test_db).await, connect(&test_db).await);
+        cleanup
+            .batch_execute(
+                "INSERT INTO login_counters (key, count, last) \
+                 VALUES ('u:alice', 3, now() - interval '1 hour'); \
+                 BEGIN; SELECT key FROM login_counters WHERE key = 'u:alice' FOR UPDATE",
+            )
+            .await
+            .unwrap();
+
+        let reservation = tokio::spawn({
+            let db = db.clone();
+            async move { db.reserve_login(keys, limits).await }
+        });
+        until_waiting_or(&observer, || reservation.is_finished()).await;
+        cleanup
+            .batch_execute("DELETE FROM login_counters WHERE key = 'u:alice'; COMMIT")
+            .await
+            .unwrap();
+        let granted = reservation.await.unwrap().unwrap();
+        assert_eq!(granted, Ok(()));
+
+        let rows = observer
+            .query("SELECT key, count FROM login_counters ORDER BY key", &[])
+            .await
+            .unwrap();
+        let counted: Vec<(String, i32)> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+        assert_eq!(
+            counted,
+            [("u:alice".to_owned(), 1), ("uc:-:alice".to_owned(), 1)],
+            "every key counts the check"
+        );
+    });
+}
+
+/// A read the database fails (here its table is gone) is answered as a failed read: 500, in
+/// words that never speak of an update.
+#[test]
+fn a_failed_read_is_not_called_an_update() {
+    let test_db = fresh(Backend::Sqlite).unwrap();
+    block_on(async {
+        let db = open(&test_db).await;
+        db.insert_user("alice", false, "h").await.unwrap().unwrap();
+        let path = test_db.url.strip_prefix("sqlite:").unwrap();
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .execute_batch("ALTER TABLE users RENAME TO gone")
+            .unwrap();
+        let error = api::read(&db, "alice").await.unwrap_err();
+        let problem = error.problem();
+        assert_eq!((problem.status(), problem.code()), (500, "database_error"));
+        assert_eq!(
+            problem.detail(),
+            "the database failed; the user could not be read"
+        );
+    });
+}
