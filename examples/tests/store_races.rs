@@ -183,13 +183,16 @@ fn a_creator_demoted_before_the_insert_creates_nobody_on_postgres() {
     });
 }
 
-/// PostgreSQL's login limiter: an expired counter that another transaction (a reservation's
-/// cleanup) holds and deletes while a new reservation is on its way to lock it. The attempt is
-/// counted all the same, under every key. (With an insert that skipped the existing row and a
-/// `SELECT ... FOR UPDATE` after it, the row was gone when the lock came, and the check went
-/// uncounted.)
+/// PostgreSQL's login limiter: a reservation has passed the first of its counters (alice's,
+/// expired) and waits for the second, which a concurrent cleanup is deleting (uncommitted);
+/// meanwhile another cleanup of expired counters (the statement every reservation ends with)
+/// runs. The first counter is the reservation's from the moment it was passed: the cleanup
+/// skips it, and the attempt is counted under every key. (With an insert that skipped an
+/// existing row, without locking it, and a `SELECT ... FOR UPDATE` of all the rows after the
+/// inserts, the cleanup deleted that row in between, the `SELECT` found nothing, and the check
+/// went uncounted under it.)
 #[test]
-fn a_counter_deleted_while_a_reservation_waits_for_it_still_counts() {
+fn a_counter_the_cleanup_deletes_mid_reservation_still_counts() {
     let Some(test_db) = fresh(Backend::Postgres) else {
         return;
     };
@@ -201,13 +204,24 @@ fn a_counter_deleted_while_a_reservation_waits_for_it_still_counts() {
             client: None,
         };
         let keys = throttle::keys(&limits, attempt);
-        let (cleanup, observer) = (connect(&test_db).await, connect(&test_db).await);
-        cleanup
+        let names: Vec<&str> = keys.iter().map(|key| key.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["u:alice", "uc:-:alice"],
+            "the order rows are locked in"
+        );
+        let (holder, others) = (connect(&test_db).await, connect(&test_db).await);
+        // Both counters expired an hour ago; a cleanup under way has deleted the second.
+        holder
             .batch_execute(
-                "INSERT INTO login_counters (key, count, last) \
-                 VALUES ('u:alice', 3, now() - interval '1 hour'); \
-                 BEGIN; SELECT key FROM login_counters WHERE key = 'u:alice' FOR UPDATE",
+                "INSERT INTO login_counters (key, count, last) VALUES \
+                 ('u:alice', 3, now() - interval '1 hour'), \
+                 ('uc:-:alice', 2, now() - interval '1 hour')",
             )
+            .await
+            .unwrap();
+        holder
+            .batch_execute("BEGIN; DELETE FROM login_counters WHERE key = 'uc:-:alice'")
             .await
             .unwrap();
 
@@ -215,19 +229,28 @@ fn a_counter_deleted_while_a_reservation_waits_for_it_still_counts() {
             let db = db.clone();
             async move { db.reserve_login(keys, limits).await }
         });
-        until_waiting_or(&observer, || reservation.is_finished()).await;
-        cleanup
-            .batch_execute("DELETE FROM login_counters WHERE key = 'u:alice'; COMMIT")
-            .await
-            .unwrap();
+        until_waiting_or(&others, || reservation.is_finished()).await;
+        assert!(
+            !reservation.is_finished(),
+            "the reservation waits for uc:-:alice"
+        );
+        // The cleanup of a concurrent reservation: expired rows no transaction holds.
+        let cleanup = format!(
+            "DELETE FROM login_counters WHERE key IN (SELECT key FROM login_counters \
+             WHERE last < now() - make_interval(secs => {}) FOR UPDATE SKIP LOCKED)",
+            limits.window.as_secs_f64()
+        );
+        others.batch_execute(&cleanup).await.unwrap();
+        holder.batch_execute("COMMIT").await.unwrap();
         let granted = reservation.await.unwrap().unwrap();
         assert_eq!(granted, Ok(()));
 
-        let rows = observer
+        let rows = others
             .query("SELECT key, count FROM login_counters ORDER BY key", &[])
             .await
             .unwrap();
         let counted: Vec<(String, i32)> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+        // Expired, each counter starts again at 1: this check.
         assert_eq!(
             counted,
             [("u:alice".to_owned(), 1), ("uc:-:alice".to_owned(), 1)],
