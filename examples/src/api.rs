@@ -157,3 +157,19 @@ fn audit(actor: &str, user: &User, changed: &[&str]) {
 pub fn health() -> serde_json::Value {
     serde_json::json!({ "status": "ok" })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A path name no user can have never reaches the database: PostgreSQL would fail on the
+    /// NUL (500) where SQLite finds nobody (404).
+    #[test]
+    fn a_name_no_user_can_have_is_not_found_before_the_database() {
+        assert_eq!(user_in_path("alice".into()).unwrap(), "alice");
+        for name in ["", "a\0b", "\0", "Alice", "al ice", &"a".repeat(33)] {
+            let refused = user_in_path(name.to_owned());
+            assert!(matches!(refused, Err(ApiError::NotFound)), "{name:?}");
+        }
+    }
+}
