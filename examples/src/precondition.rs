@@ -156,6 +156,30 @@ mod tests {
         assert_eq!(etag(7), "\"v7\"");
     }
 
+    /// Versions are compared as text, never parsed: a tag past any integer type a database has
+    /// is well-formed and matches no version (412 on every backend), and the largest version
+    /// there is still matches itself.
+    #[test]
+    fn tags_past_every_integer_type_match_nothing() {
+        for tag in [
+            "v9223372036854775808",
+            "v18446744073709551616",
+            "v-1",
+            "v0",
+            "v01",
+            "v1e3",
+        ] {
+            let quoted = format!("\"{tag}\"");
+            let parsed = parse(&[&quoted]).unwrap().unwrap();
+            // Versions start at 1 (the tables check it).
+            for version in [1, 1000, i64::MAX as u64, u64::MAX] {
+                assert!(!parsed.matches(version), "{tag} matched {version}");
+            }
+        }
+        let max = parse(&["\"v18446744073709551615\""]).unwrap().unwrap();
+        assert!(max.matches(u64::MAX) && !max.matches(u64::MAX - 1));
+    }
+
     #[test]
     fn anything_else_is_malformed() {
         for bad in [

@@ -370,8 +370,9 @@ async fn write_changes(
 /// between those two, another reservation's cleanup could delete the (expired) row, the
 /// `SELECT` would find nothing, the `UPDATE` that counts the attempt would change no row, and
 /// the check would go uncounted. `ON CONFLICT DO UPDATE` locks the row it finds, and when that
-/// row is deleted while it waits for its lock, inserts again: a row this transaction holds
-/// always comes back.
+/// row is deleted while it waits for its lock, inserts again: the statement always returns a
+/// row, and this transaction holds it until it ends. (The no-op `SET` costs one more row
+/// version per key; the reservation writes the row again anyway.)
 async fn lock_counter(client: &impl GenericClient, key: &Key) -> Result<Option<Counter>, DbError> {
     let statement = client
         .prepare_cached(
