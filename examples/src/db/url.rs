@@ -46,9 +46,13 @@ impl FromStr for DatabaseUrl {
                         .to_owned(),
                 );
             }
-            // Its errors name an option, never a value.
-            tokio_postgres::Config::from_str(url)
-                .map_err(|error| format!("not a PostgreSQL URL tokio-postgres reads: {error}"))?;
+            // Its errors (and their causes) name an option, never a value.
+            tokio_postgres::Config::from_str(url).map_err(|error| {
+                let cause = std::error::Error::source(&error)
+                    .map(|cause| format!(" ({cause})"))
+                    .unwrap_or_default();
+                format!("not a PostgreSQL URL tokio-postgres reads: {error}{cause}")
+            })?;
             return Ok(DatabaseUrl::Postgres(url.to_owned()));
         }
         Err(
@@ -183,6 +187,10 @@ mod tests {
             let error = text.parse::<DatabaseUrl>().unwrap_err();
             assert!(!error.contains(SECRET), "{error}");
         }
+        let error = "postgres://db.example:port/test"
+            .parse::<DatabaseUrl>()
+            .unwrap_err();
+        assert!(error.contains("option `port`"), "{error}");
         let error = "postgres://db.example/test?password=a@b"
             .parse::<DatabaseUrl>()
             .unwrap_err();
