@@ -25,11 +25,13 @@ pub type NewUserBody = WithExtra<UserNew, LoginNew>;
 #[derive(Clone, SafeUpdate)]
 #[update(create, validate = usable)]
 pub struct Login {
-    /// The login name: 1 to 32 of `a-z`, `0-9`, `_`, `-`, `.`; fixed once the user exists.
+    /// The login name: 1 to 32 of `a-z`, `0-9`, `_`, `-`, `.`, but not `.` or `..`; fixed
+    /// once the user exists.
     #[update(
         allow,
         validate = crate::model::username,
-        schema(min_length = 1, max_length = 32, pattern = r"^[a-z0-9_.-]+$")
+        // The lookahead (ECMA-262, as JSON Schema's `pattern` is) refuses `.` and `..`.
+        schema(min_length = 1, max_length = 32, pattern = r"^(?!\.{1,2}$)[a-z0-9_.-]+$")
     )]
     pub username: String,
     /// The first password: 8 to 256 characters, no control character.

@@ -122,7 +122,7 @@ pub async fn client_addr(
     let proxies = req.app_data::<web::Data<TrustedProxies>>().cloned();
     if let (Some(proxies), Some(peer)) = (proxies, req.peer_addr()) {
         let lines = |name| req.headers().get_all(name).map(|value| value.as_bytes());
-        let client = proxies.client(peer.ip(), lines("forwarded"), lines("x-forwarded-for"));
+        let client = proxies.client(peer.ip(), lines);
         req.extensions_mut().insert(ClientAddr(client));
     }
     next.call(req).await

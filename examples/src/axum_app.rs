@@ -94,9 +94,7 @@ async fn client_addr(State(shared): State<Shared>, mut req: Request, next: Next)
     if let Some(ConnectInfo(peer)) = peer.copied() {
         let headers = req.headers();
         let lines = |name| headers.get_all(name).iter().map(|value| value.as_bytes());
-        let client = shared
-            .proxies
-            .client(peer.ip(), lines("forwarded"), lines("x-forwarded-for"));
+        let client = shared.proxies.client(peer.ip(), lines);
         req.extensions_mut().insert(ClientAddr(client));
     }
     next.run(req).await

@@ -1,14 +1,18 @@
 //! Command line: serve (the default), `add-user`, `set-password`.
 
+use std::ffi::OsStr;
 use std::io::BufRead;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 use safe_update::auth::{hash_password, Password};
 use zeroize::Zeroizing;
 
+use crate::client::{ForwardedHeader, TrustedProxies};
 use crate::db::{Database, DatabaseUrl};
 use crate::server::Options;
 use crate::{model, password};
@@ -29,7 +33,7 @@ pub fn main(serve: Serve) -> ExitCode {
         Some(command) => run(&url, command),
         None => {
             let options = Options {
-                trusted_proxies: cli.trusted_proxies,
+                trusted_proxies: TrustedProxies::new(cli.trusted_proxies, cli.forwarded_header),
                 ..Default::default()
             };
             serve(&url, cli.listen, options)
@@ -55,7 +59,8 @@ pub struct Cli {
         global = true,
         env = "DATABASE_URL",
         value_name = "URL",
-        conflicts_with = "db"
+        conflicts_with = "db",
+        value_parser = DatabaseUrlParser
     )]
     pub database_url: Option<DatabaseUrl>,
     /// SQLite database file: the same as `--database-url sqlite:PATH`.
@@ -64,10 +69,21 @@ pub struct Cli {
     /// Address to listen on; port 0 picks a free port (the bound address is printed).
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub listen: SocketAddr,
-    /// A reverse proxy whose `Forwarded` / `X-Forwarded-For` names the client the login
-    /// limiter counts under (repeat for several); without it, only the peer address counts.
+    /// A reverse proxy whose forwarding header (`--forwarded-header`) names the client the
+    /// login limiter counts under (repeat for several); without it, only the peer address
+    /// counts. An IPv4-mapped IPv6 address is its IPv4 address.
     #[arg(long = "trusted-proxy", value_name = "IP")]
     pub trusted_proxies: Vec<IpAddr>,
+    /// The one header the trusted proxies maintain, the only one believed: a proxy passes the
+    /// other through as the client wrote it.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "HEADER",
+        default_value_t = ForwardedHeader::XForwardedFor,
+        requires = "trusted_proxies"
+    )]
+    pub forwarded_header: ForwardedHeader,
     /// Administrative command; without one, the server runs.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -85,12 +101,36 @@ impl Cli {
     }
 }
 
+/// Reads `--database-url` (or `DATABASE_URL`) with an error of its own: clap's would quote
+/// the value, and a URL can hold a password.
+#[derive(Debug, Clone, Copy)]
+struct DatabaseUrlParser;
+
+impl TypedValueParser for DatabaseUrlParser {
+    type Value = DatabaseUrl;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<DatabaseUrl, clap::Error> {
+        let refuse = |reason: &str| {
+            let arg = arg.map_or_else(|| "--database-url".to_owned(), ToString::to_string);
+            let message = format!("invalid value for '{arg}': {reason}");
+            cmd.clone().error(ErrorKind::ValueValidation, message)
+        };
+        let text = value.to_str().ok_or_else(|| refuse("it is not UTF-8"))?;
+        text.parse().map_err(|reason: String| refuse(&reason))
+    }
+}
+
 /// Administrative commands, run against the database and without a server.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Creates a user; reads the password from standard input (one line).
     AddUser {
-        /// Login name: 1 to 32 of a-z, 0-9, '_', '-', '.'.
+        /// Login name: 1 to 32 of a-z, 0-9, '_', '-', '.', other than `.` and `..`.
         #[arg(long)]
         username: String,
         /// Give the user role admin.

@@ -141,14 +141,17 @@ pub fn bio(bio: &Option<String>) -> Result<(), &'static str> {
 /// What [`bio`] accepts, as a JSON Schema pattern (with `maxLength` 1000): no U+0000.
 pub const BIO_PATTERN: &str = r"^[^\x00]*$";
 
-/// A user name the CLI accepts: 1 to 32 of `a-z`, `0-9`, `_`, `-`, `.`.
+/// A user name the CLI and `POST /users` accept: 1 to 32 of `a-z`, `0-9`, `_`, `-`, `.`,
+/// other than `.` and `..`, which in `/users/{username}` would be path segments of their own.
 pub fn username(name: &str) -> Result<(), &'static str> {
     let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c);
-    if (1..=32).contains(&name.len()) && name.chars().all(allowed) {
-        Ok(())
-    } else {
-        Err("user names are 1 to 32 characters of a-z, 0-9, '_', '-', '.'")
+    if !((1..=32).contains(&name.len()) && name.chars().all(allowed)) {
+        return Err("user names are 1 to 32 characters of a-z, 0-9, '_', '-', '.'");
     }
+    if name == "." || name == ".." {
+        return Err("'.' and '..' are not user names: they are path segments in a URL");
+    }
+    Ok(())
 }
 
 #[cfg(test)]

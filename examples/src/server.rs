@@ -2,7 +2,7 @@
 //! and seed the database, build the authenticator (with its login limiter), and what every
 //! worker shares.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use safe_update::auth::{hash_password, Authenticator, Limits};
@@ -19,8 +19,9 @@ pub struct Options {
     /// How many password checks the login limiter allows (counted in the database, for every
     /// instance together).
     pub limits: Limits,
-    /// Reverse proxies whose forwarding headers name the client (`--trusted-proxy`).
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Reverse proxies whose forwarding header names the client (`--trusted-proxy`), and
+    /// which header that is (`--forwarded-header`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// What every worker shares: the database, the authenticator over it (with its login
@@ -46,7 +47,7 @@ impl Shared {
         Ok(Shared {
             db,
             auth,
-            proxies: Arc::new(TrustedProxies(options.trusted_proxies)),
+            proxies: Arc::new(options.trusted_proxies),
         })
     }
 }

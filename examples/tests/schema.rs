@@ -119,6 +119,7 @@ fn created(document: &Value) -> bool {
 fn username() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => "[a-z0-9_.-]{0,34}",
+        1 => prop::sample::select(vec![".", "..", "...", ".a", "a.."]).prop_map(String::from),
         2 => "[a-zA-Z0-9:@ _.-]{0,6}",
         1 => text(),
     ]

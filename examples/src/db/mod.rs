@@ -8,10 +8,9 @@
 
 pub mod postgres;
 pub mod sqlite;
+mod url;
 
 use std::fmt;
-use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use safe_update::auth::{Limits, Outcome};
@@ -21,55 +20,7 @@ use crate::precondition::IfMatch;
 use crate::throttle::Key;
 use crate::update::{Apply, Sender, UpdateError};
 
-/// Where the data lives: `sqlite:PATH` or `postgres://USER@HOST:PORT/DATABASE` (also
-/// `postgresql://`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    /// An SQLite file, created if missing.
-    Sqlite(PathBuf),
-    /// A PostgreSQL server, as tokio-postgres reads a connection URL.
-    Postgres(String),
-}
-
-impl FromStr for DatabaseUrl {
-    type Err = String;
-
-    fn from_str(url: &str) -> Result<Self, String> {
-        if let Some(path) = url.strip_prefix("sqlite:") {
-            // `sqlite://path` and `sqlite:path` both name `path`.
-            let path = path.strip_prefix("//").unwrap_or(path);
-            if path.is_empty() {
-                return Err("sqlite: needs a file path, as in sqlite:demo.db".to_owned());
-            }
-            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
-        }
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(DatabaseUrl::Postgres(url.to_owned()));
-        }
-        Err(format!(
-            "{url:?} is not a database URL: use sqlite:PATH or postgres://USER@HOST/DATABASE"
-        ))
-    }
-}
-
-impl fmt::Display for DatabaseUrl {
-    /// The URL without its password, for logs.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DatabaseUrl::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
-            DatabaseUrl::Postgres(url) => {
-                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-                match rest.split_once('@') {
-                    Some((user, host)) => {
-                        let user = user.split(':').next().unwrap_or_default();
-                        write!(f, "{scheme}://{user}@{host}")
-                    }
-                    None => write!(f, "{scheme}://{rest}"),
-                }
-            }
-        }
-    }
-}
+pub use url::DatabaseUrl;
 
 /// A database error of either backend.
 #[derive(Debug)]

@@ -1,6 +1,7 @@
 //! Authenticating a request: once per request, however many extractors ask.
 
 use std::net::SocketAddr;
+use std::sync::Once;
 
 use axum::extract::{ConnectInfo, FromRef};
 use axum::http::header::AUTHORIZATION;
@@ -59,6 +60,9 @@ async fn run(parts: &Parts, auth: &Authenticator) -> Result<Identity, AuthReject
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|info| info.0.ip())
         });
+    if client.is_none() {
+        warn_no_client_address();
+    }
     auth.authenticate(&credentials, client)
         .await
         .map_err(|error| reject(AuthFailure::Auth(error)))
@@ -70,4 +74,21 @@ where
     Authenticator: FromRef<S>,
 {
     Authenticator::from_ref(state)
+}
+
+/// Tells the operator, once per process (it holds for every request after), that passwords are
+/// being checked without a client address: the limiter then has only the user name to count
+/// under, and with [`MemoryLimiter`](crate::auth::MemoryLimiter) anyone's few wrong guesses
+/// lock that name out for everyone, the lockout the per-address counters exist to avoid.
+fn warn_no_client_address() {
+    static WARNED: Once = Once::new();
+    WARNED.call_once(|| {
+        tracing::warn!(
+            "a password is checked without the client's address (no ClientAddr extension, no \
+             ConnectInfo<SocketAddr>): the login limiter counts per user name only, so a few \
+             wrong passwords from anyone lock that name out for everyone; serve the app with \
+             `into_make_service_with_connect_info::<SocketAddr>()`, or insert a ClientAddr in a \
+             middleware (said once per process)"
+        );
+    });
 }

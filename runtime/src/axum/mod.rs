@@ -16,7 +16,9 @@
 //! Credentials are verified once per request however many extractors ask, argon2 on tokio's
 //! blocking pool, never on an async worker. The login limiter counts under the [`ClientAddr`]
 //! in the request's extensions, else the peer address of `ConnectInfo<SocketAddr>` (serve the
-//! app with `into_make_service_with_connect_info::<SocketAddr>()`).
+//! app with `into_make_service_with_connect_info::<SocketAddr>()`). With neither it has no
+//! address: it counts per user name only, so that a few wrong passwords from anyone lock the
+//! name out for everyone, and a warning says so once per process.
 //!
 //! ```
 //! use axum::routing::patch;
