@@ -174,7 +174,9 @@ impl<R: Role> fmt::Debug for RequireRole<R> {
 /// address is used (in axum, from `ConnectInfo<SocketAddr>`, when the app is served with
 /// `into_make_service_with_connect_info`).
 ///
-/// Behind a reverse proxy every request comes from the proxy's address; a middleware that
-/// trusts `Forwarded` or `X-Forwarded-For` from that proxy (and from nowhere else) sets this.
+/// Behind a reverse proxy every request comes from the proxy's address; a middleware sets this
+/// from the one forwarding header that proxy maintains (`X-Forwarded-For` for most, or
+/// `Forwarded`, never both: a proxy passes the other through as the client wrote it), read
+/// from the right and only when the peer is that proxy (the demo's `examples/src/client.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
