@@ -5,7 +5,7 @@
 //! object is refused as for a patch; `id`, `version`, `password_hash` and the timestamps are
 //! forbidden.
 
-use safe_update::auth::{hash_password, Identity, SECURITY_LOG_TARGET};
+use safe_update::auth::{Authenticator, Identity, SECURITY_LOG_TARGET};
 use safe_update::web::PatchRejection;
 use safe_update::{SafeUpdate, WithExtra};
 use zeroize::Zeroizing;
@@ -56,6 +56,7 @@ pub async fn create(
     db: &Database,
     creator: &Identity,
     body: NewUserBody,
+    auth: &Authenticator,
 ) -> Result<Option<User>, ApiError> {
     let WithExtra { new, extra } = body;
     // The creator's roles of this moment, as an update reads the sender's: an admin demoted
@@ -69,10 +70,8 @@ pub async fn create(
     let (login_refused, username, hash) = match extra.build(LoginServerFields {}) {
         Ok(Login { username, password }) => {
             let password = Zeroizing::new(password);
-            let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-                .await
-                .map_err(|error| ApiError::Internal(error.to_string()))?
-                .map_err(|error| ApiError::Internal(error.to_string()))?;
+            // In the argon2 slots that logins take: 503 when they and their queue are full.
+            let hash = auth.hash_password(&password).await?;
             (None, username, hash)
         }
         // The user is still built below, for its own problems: both are answered at once, and
