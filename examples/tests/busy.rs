@@ -8,7 +8,10 @@ use safe_update_demo::error::ApiError;
 #[test]
 fn a_busy_hash_is_503_authentication_busy_with_retry_after() {
     let problem = ApiError::from(HashError::Busy).problem();
-    assert_eq!((problem.status(), problem.code()), (503, "authentication_busy"));
+    assert_eq!(
+        (problem.status(), problem.code()),
+        (503, "authentication_busy")
+    );
     assert_eq!(problem.headers(), [("retry-after", "1".to_owned())]);
     // The very answer of a login refused for the same reason.
     let login = AuthRejection::new(AuthFailure::Auth(AuthError::Busy), None).problem();

@@ -150,7 +150,7 @@ impl BlockPool {
                 free.drain(keep..).collect()
             };
             for buffer in idle {
-                self.release(buffer);
+                self.free_buffer(buffer);
             }
             None
         };
@@ -169,12 +169,14 @@ impl BlockPool {
             free.push(buffer);
         } else {
             drop(free);
-            self.release(buffer);
+            self.free_buffer(buffer);
         }
     }
 
-    fn release(&self, buffer: Box<[Block]>) {
+    /// Frees a buffer the pool does not keep, and counts it as freed.
+    fn free_buffer(&self, buffer: Box<[Block]>) {
         self.held.fetch_sub(buffer.len(), Ordering::SeqCst);
+        drop(buffer);
     }
 
     /// The most argon2 blocks ever allocated at once (1 KiB each).
