@@ -14,7 +14,8 @@ pub struct Attempt<'a> {
     /// The user name as the store spells it, or as the client sent it when the store has no
     /// such user.
     pub user: &'a str,
-    /// The client's address, when the web layer knows it.
+    /// The client's address, when the web layer knows it: as seen, not yet cut to its
+    /// prefix (a limiter counts it under [`Limits::counted_as`]).
     pub client: Option<IpAddr>,
 }
 
@@ -26,7 +27,7 @@ pub enum Outcome {
     /// The right password: the attempt is given back, and the user's failures from this
     /// client are forgotten.
     Succeeded,
-    /// The password was never checked (no verification slot came free in time): the attempt
+    /// The password was never checked (no argon2 slot came free in time): the attempt
     /// is given back.
     NotChecked,
 }
@@ -39,7 +40,8 @@ pub enum Outcome {
 /// a request that waits for an identical one already in flight, run no argon2 and are not
 /// counted. [`MemoryLimiter`] keeps the counters of one process; a service with several
 /// instances implements this trait over its shared database (an atomic upsert per counter), so
-/// that the limits hold across instances.
+/// that the limits hold across instances; it keys its per-client counters on
+/// [`Limits::counted_as`], as [`MemoryLimiter`] does, so that one IPv6 host is one client.
 pub trait Limiter: Send + Sync + 'static {
     /// Counts `attempt` against every limit it falls under, all or none, atomically with
     /// respect to every other call; `Err(retry_after)` when a limit is reached (nothing is

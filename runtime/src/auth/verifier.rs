@@ -101,7 +101,8 @@ impl Authenticator {
     ///
     /// [`AuthError::BadCredentials`] for an unknown user or a wrong password (one error, so
     /// that no caller can tell a client which), [`AuthError::Throttled`] when the limiter
-    /// refuses the check, [`AuthError::Busy`] when no verification slot came free in time,
+    /// refuses the check, [`AuthError::Busy`] when no argon2 slot came free in time (or the
+    /// queue for one is full),
     /// [`AuthError::Store`] when the store failed, [`AuthError::BadStoredHash`] when the user's
     /// stored hash cannot be used (answer it as a wrong password; it is logged for the operator).
     pub async fn authenticate(
