@@ -13,6 +13,9 @@
 # authenticates with, while admin sends GET /profile; it prints the answers, the server's
 # resident memory growth (sampled VmRSS, and VmHWM at the end) and admin's latencies.
 # Exit status 0 only when every round met the limits (see password_burst.py).
+#
+# BURST_SERVER_ARGS (split on spaces) is added to the server's command line, e.g.
+# BURST_SERVER_ARGS="--hash-memory-budget 19" with BUDGET_MIB 19 for a single argon2 slot.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BINARY="${1:-}"
@@ -33,7 +36,8 @@ fi
 status=0
 for round in $(seq "$ROUNDS"); do
     echo "== round $round: $BINARY"
-    start_server "burst$round" "$BINARY" "sqlite:$WORK/burst$round.db"
+    # shellcheck disable=SC2086 # split on purpose: several arguments
+    start_server "burst$round" "$BINARY" "sqlite:$WORK/burst$round.db" ${BURST_SERVER_ARGS:-}
     admin=$(sed -n 's|^created user admin.* with password: \(.*\)$|\1|p' "$WORK/burst$round.$STARTS.out" | head -1)
     python3 "$ROOT/scripts/password_burst.py" --port "$SERVER_PORT" --pid "$SERVER_PID" \
         --user alice --password "$ALICE_PASSWORD" --other "admin:$admin" \

@@ -21,6 +21,9 @@ pub struct Options {
     pub limits: Limits,
     /// Reverse proxies whose forwarding headers name the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<IpAddr>,
+    /// The most memory argon2 may hold at once, in bytes (`--hash-memory-budget`); the
+    /// library's default (512 MiB) when `None`.
+    pub hash_memory_budget: Option<u64>,
 }
 
 /// What every worker shares: the database, the authenticator over it (with its login
@@ -38,11 +41,13 @@ pub struct Shared {
 impl Shared {
     /// The shared state over an open database.
     pub fn new(db: Database, options: Options) -> Result<Shared, String> {
-        let auth = Authenticator::builder(DbStore::new(db.clone()))
+        let mut auth = Authenticator::builder(DbStore::new(db.clone()))
             .realm("safe-update demo")
-            .limiter(DbLimiter::new(db.clone(), options.limits))
-            .build()
-            .map_err(|error| error.to_string())?;
+            .limiter(DbLimiter::new(db.clone(), options.limits));
+        if let Some(budget) = options.hash_memory_budget {
+            auth = auth.hash_memory_budget(budget);
+        }
+        let auth = auth.build().map_err(|error| error.to_string())?;
         Ok(Shared {
             db,
             auth,
