@@ -5,7 +5,7 @@
 //! object is refused as for a patch; `id`, `version`, `password_hash` and the timestamps are
 //! forbidden.
 
-use safe_update::auth::{hash_password, Identity, SECURITY_LOG_TARGET};
+use safe_update::auth::{Authenticator, Identity, SECURITY_LOG_TARGET};
 use safe_update::web::PatchRejection;
 use safe_update::{SafeUpdate, WithExtra};
 use zeroize::Zeroizing;
@@ -52,22 +52,21 @@ fn usable(login: &Login) -> Result<(), String> {
 /// again by the transaction that inserts the user): `None` when the user name is taken.
 ///
 /// Every problem of the body is answered at once: the login's and the user's validators, and
-/// `is_admin` set by a creator without the role. The password is hashed (on the blocking pool)
-/// only once the login is valid.
+/// `is_admin` set by a creator without the role. The password is hashed (in one of `auth`'s
+/// argon2 slots, before the transaction) only once the login is valid.
 pub async fn create(
     db: &Database,
     creator: &Identity,
     body: NewUserBody,
+    auth: &Authenticator,
 ) -> Result<Option<User>, ApiError> {
     let WithExtra { new, extra } = body;
-    // The login first: its password is hashed (on the blocking pool) only when it is valid.
+    // The login first: its password is hashed only when it is valid.
     let (login_refused, username, hash) = match extra.build(LoginServerFields {}) {
         Ok(Login { username, password }) => {
             let password = Zeroizing::new(password);
-            let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-                .await
-                .map_err(|error| ApiError::Internal(error.to_string()))?
-                .map_err(|error| ApiError::Internal(error.to_string()))?;
+            // In the argon2 slots that logins take: 503 when they and their queue are full.
+            let hash = auth.hash_password(&password).await?;
             (None, username, hash)
         }
         // The user is still built below, for its own problems: both are answered at once, and

@@ -10,7 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{guard, web, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError};
 use safe_update::actix::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
-use safe_update::auth::Identity;
+use safe_update::auth::{Authenticator, Identity};
 
 use crate::account::{self, NewUserBody};
 use crate::api::{self, Admin, BODY_LIMIT};
@@ -105,6 +105,13 @@ pub fn run(url: &DatabaseUrl, listen: SocketAddr, options: Options) -> Result<()
     })
 }
 
+/// The authenticator [`configure`] registers (which `SafePatch` needed already): it hashes
+/// new passwords too.
+fn authenticator(req: &HttpRequest) -> Result<&Authenticator, ApiError> {
+    req.app_data::<Authenticator>()
+        .ok_or_else(|| ApiError::Internal("no authenticator registered".to_owned()))
+}
+
 fn get_or_head() -> actix_web::Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
@@ -166,9 +173,10 @@ async fn post_profile(
 async fn change_password(
     db: web::Data<Database>,
     patch: SafePatch<NewPasswordPatch>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (identity, patch) = patch.into_parts();
-    api::change_password(&db, identity.name().to_owned(), patch).await?;
+    api::change_password(&db, authenticator(&req)?, identity.name().to_owned(), patch).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -178,9 +186,10 @@ async fn create_user(
     db: web::Data<Database>,
     _admin: RequireRole<Admin>,
     body: SafePatch<NewUserBody>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (creator, body) = body.into_parts();
-    let user = account::create(&db, &creator, body)
+    let user = account::create(&db, &creator, body, authenticator(&req)?)
         .await?
         .ok_or(ApiError::UsernameTaken)?;
     Ok(HttpResponse::Created()

@@ -11,7 +11,7 @@
 //! | `/users` | POST (a new user: [`crate::account`]) | admins |
 //! | `/users/{username}` | GET, PATCH, PUT | admins |
 
-use safe_update::auth::{hash_password, SECURITY_LOG_TARGET};
+use safe_update::auth::{Authenticator, SECURITY_LOG_TARGET};
 use safe_update::web::Role;
 use zeroize::Zeroizing;
 
@@ -101,18 +101,19 @@ pub async fn update(
 /// Replaces the password of `username` (authenticated with the current one) by the one in
 /// `patch`. Every instance refuses the old password from the next request on: each asks the
 /// database for the stored hash on every request, cached verifications included.
+///
+/// The new password is hashed by `auth`, in the argon2 slots that logins take: a burst of
+/// password changes runs no more argon2 at once than a burst of logins, and past the slots
+/// and their queue it is answered 503 `authentication_busy` ([`ApiError::Busy`]).
 pub async fn change_password(
     db: &Database,
+    auth: &Authenticator,
     username: String,
     patch: NewPasswordPatch,
 ) -> Result<(), ApiError> {
     let new = Zeroizing::new(patch.password.ok_or(ApiError::PasswordMissing)?);
     password::check(&username, &new).map_err(ApiError::WeakPassword)?;
-    // argon2 on the blocking pool, never on an async worker.
-    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
-        .await
-        .map_err(|error| ApiError::Internal(error.to_string()))?
-        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let hash = auth.hash_password(&new).await?;
     if !db.set_password(&username, &hash).await? {
         return Err(ApiError::NotFound);
     }

@@ -141,7 +141,7 @@ async fn change_password(
     patch: SafePatch<NewPasswordPatch>,
 ) -> Result<StatusCode, ApiError> {
     let (identity, patch) = patch.into_parts();
-    api::change_password(&shared.db, identity.name().to_owned(), patch).await?;
+    api::change_password(&shared.db, &shared.auth, identity.name().to_owned(), patch).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -163,7 +163,7 @@ async fn create_user(
     body: SafePatch<NewUserBody>,
 ) -> Result<Response, ApiError> {
     let (creator, body) = body.into_parts();
-    let user = account::create(&shared.db, &creator, body)
+    let user = account::create(&shared.db, &creator, body, &shared.auth)
         .await?
         .ok_or(ApiError::UsernameTaken)?;
     let headers = [

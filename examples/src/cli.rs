@@ -34,6 +34,9 @@ pub fn main(serve: Serve) -> ExitCode {
         None => {
             let options = Options {
                 trusted_proxies: TrustedProxies::new(cli.trusted_proxies, cli.forwarded_header),
+                hash_memory_budget: cli
+                    .hash_memory_budget
+                    .map(|mib| mib.saturating_mul(1024 * 1024)),
                 ..Default::default()
             };
             serve(&url, cli.listen, options)
@@ -84,6 +87,11 @@ pub struct Cli {
         requires = "trusted_proxies"
     )]
     pub forwarded_header: ForwardedHeader,
+    /// The most memory argon2 may hold at once, in MiB, for password checks and new password
+    /// hashes together (19 MiB each): as many run at once as there are cores, within it.
+    /// Default 512.
+    #[arg(long, value_name = "MIB")]
+    pub hash_memory_budget: Option<u64>,
     /// Administrative command; without one, the server runs.
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use safe_update::web::Problem;
+use safe_update::auth::{AuthError, HashError};
+use safe_update::web::{AuthFailure, AuthRejection, Problem};
 
 use crate::db::DbError;
 use crate::model::ADMIN;
@@ -34,6 +35,10 @@ pub enum ApiError {
     WeakPassword(String),
     /// A bug or a broken environment (hashing failed): 500, the detail logged only.
     Internal(String),
+    /// Every argon2 slot is taken and the queue for one is full, or no slot came free in
+    /// time: a new password could not be hashed now (503 `authentication_busy`, as a login
+    /// refused for the same reason, with `Retry-After`).
+    Busy,
     /// `POST /users` with a user name that is taken.
     UsernameTaken,
     /// A form post from another site's page (cross-site request forgery: the browser would
@@ -44,6 +49,15 @@ pub enum ApiError {
 impl From<UpdateError> for ApiError {
     fn from(error: UpdateError) -> Self {
         ApiError::Update(error)
+    }
+}
+
+impl From<HashError> for ApiError {
+    fn from(error: HashError) -> Self {
+        match error {
+            HashError::Busy => ApiError::Busy,
+            error => ApiError::Internal(error.to_string()),
+        }
     }
 }
 
@@ -73,6 +87,7 @@ impl fmt::Display for ApiError {
             ApiError::PasswordMissing => f.write_str("send the new password: {\"password\": \"...\"}"),
             ApiError::WeakPassword(reason) => f.write_str(reason),
             ApiError::Internal(_) => f.write_str("the server failed; nothing was changed"),
+            ApiError::Busy => f.write_str(busy().detail()),
             ApiError::CrossSite => f.write_str(
                 "a form may be posted only from this server's own pages (Origin and Sec-Fetch-Site say otherwise)",
             ),
@@ -138,6 +153,7 @@ impl ApiError {
             ApiError::Internal(_) => {
                 Problem::new(500, "internal_error", "Internal error", self.to_string())
             }
+            ApiError::Busy => busy(),
             ApiError::CrossSite => Problem::new(
                 403,
                 "cross_site_request",
@@ -178,6 +194,12 @@ impl ApiError {
         }
         self.problem()
     }
+}
+
+/// The library's answer to a login refused for want of an argon2 slot: one code, title and
+/// `Retry-After` for every request that found the slots full, login or new password.
+fn busy() -> Problem {
+    AuthRejection::new(AuthFailure::Auth(AuthError::Busy), None).problem()
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ pub struct Options {
     /// Reverse proxies whose forwarding header names the client (`--trusted-proxy`), and
     /// which header that is (`--forwarded-header`).
     pub trusted_proxies: TrustedProxies,
+    /// The most memory argon2 may hold at once, in bytes (`--hash-memory-budget`); the
+    /// library's default (512 MiB) when `None`.
+    pub hash_memory_budget: Option<u64>,
 }
 
 /// What every worker shares: the database, the authenticator over it (with its login
@@ -39,11 +42,13 @@ pub struct Shared {
 impl Shared {
     /// The shared state over an open database.
     pub fn new(db: Database, options: Options) -> Result<Shared, String> {
-        let auth = Authenticator::builder(DbStore::new(db.clone()))
+        let mut auth = Authenticator::builder(DbStore::new(db.clone()))
             .realm("safe-update demo")
-            .limiter(DbLimiter::new(db.clone(), options.limits))
-            .build()
-            .map_err(|error| error.to_string())?;
+            .limiter(DbLimiter::new(db.clone(), options.limits));
+        if let Some(budget) = options.hash_memory_budget {
+            auth = auth.hash_memory_budget(budget);
+        }
+        let auth = auth.build().map_err(|error| error.to_string())?;
         Ok(Shared {
             db,
             auth,

@@ -3,7 +3,8 @@
 //!
 //! The rules are those of `safe_update::auth::MemoryLimiter` (5 checks per user name and
 //! client, 20 per client, 100 per user name, per window after a counter's last attempt; a
-//! good password gives its attempt back and forgets that name's failures from that client).
+//! good password gives its attempt back and forgets that name's failures from that client;
+//! a client is the address `Limits::counted_as` gives, an IPv6 /64 by default).
 //! The decisions are made here, the same for both backends; each backend reads and writes the
 //! counters in one transaction that holds their rows' locks ([`crate::db`]), so an attempt is
 //! checked and counted against all its limits atomically with respect to every other
@@ -21,7 +22,9 @@ const MAX_NAME_CHARS: usize = 64;
 /// A counter an attempt falls under: its row's key and its limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
-    /// The row's key: `u:NAME`, `c:ADDRESS` or `uc:ADDRESS:NAME`.
+    /// The row's key: `u:NAME`, `c:CLIENT` or `uc:CLIENT:NAME`, where `CLIENT` is the
+    /// address the library counts the client under (`Limits::counted_as`: an IPv6 address
+    /// cut to its prefix, an IPv4-mapped one as its IPv4 address).
     pub name: String,
     /// How many checks it allows per window.
     pub max: u32,
@@ -58,7 +61,11 @@ pub enum Write {
 /// order, so two of them never wait for each other.
 pub fn keys(limits: &Limits, attempt: Attempt<'_>) -> Vec<Key> {
     let user: String = attempt.user.chars().take(MAX_NAME_CHARS).collect();
-    let client = attempt.client.map(|addr| addr.to_string());
+    // The library says which address a client is counted under, so that every store agrees
+    // on it: one IPv6 /64 is one client, not 2^64 of them.
+    let client = attempt
+        .client
+        .map(|addr| limits.counted_as(addr).to_string());
     let mut keys = vec![
         Key {
             name: format!("uc:{}:{user}", client.as_deref().unwrap_or("-")),
@@ -174,6 +181,7 @@ mod tests {
             per_client: 3,
             per_user: 4,
             window: Duration::from_secs(60),
+            ipv6_prefix: 64,
         }
     }
 
@@ -206,6 +214,39 @@ mod tests {
         let keys = keys(&small(), attempt);
         assert_eq!(keys.len(), 2, "no per-client counter without a client");
         assert!(keys.iter().all(|key| key.name.len() <= 64 + 5));
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_prefix_and_a_mapped_ipv4_one_its_ipv4_address() {
+        let names = |client: &str| -> Vec<String> {
+            let attempt = Attempt {
+                user: "alice",
+                client: Some(client.parse().unwrap()),
+            };
+            keys(&small(), attempt)
+                .into_iter()
+                .map(|k| k.name)
+                .collect()
+        };
+        let prefix = ["c:2001:db8:0:7::", "u:alice", "uc:2001:db8:0:7:::alice"];
+        assert_eq!(names("2001:db8:0:7::1"), prefix);
+        assert_eq!(names("2001:db8:0:7:ffff:ffff:ffff:30"), prefix);
+        assert_ne!(
+            names("2001:db8:0:8::1"),
+            prefix,
+            "the next /64 is another client"
+        );
+        assert_eq!(names("::ffff:10.0.0.1"), names("10.0.0.1"));
+        // The prefix is the limits' to say: /128 counts each address alone.
+        let exact = Limits {
+            ipv6_prefix: 128,
+            ..small()
+        };
+        let attempt = Attempt {
+            user: "alice",
+            client: Some("2001:db8:0:7::1".parse().unwrap()),
+        };
+        assert_eq!(keys(&exact, attempt)[0].name, "c:2001:db8:0:7::1");
     }
 
     #[test]

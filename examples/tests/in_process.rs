@@ -114,7 +114,8 @@ async fn a_creator_demoted_since_authentication_creates_nobody() {
 
     // Authenticated with role admin, but the database says otherwise now.
     let former = Identity::new("former", ["admin"]);
-    let refused = account::create(&db, &former, body("carol")).await;
+    let auth = Shared::new(db.clone(), Options::default()).unwrap().auth;
+    let refused = account::create(&db, &former, body("carol"), &auth).await;
     let Err(error) = refused else {
         panic!("created by a demoted admin")
     };
@@ -123,7 +124,7 @@ async fn a_creator_demoted_since_authentication_creates_nobody() {
     assert!(!matches!(error, ApiError::Internal(_)));
 
     let root = Identity::new("root", ["admin"]);
-    let created = account::create(&db, &root, body("dave"))
+    let created = account::create(&db, &root, body("dave"), &auth)
         .await
         .unwrap()
         .unwrap();

@@ -16,6 +16,7 @@ use safe_update::auth::{hash_password, Attempt, Identity, Limits};
 use safe_update_demo::account::{self, NewUserBody};
 use safe_update_demo::api;
 use safe_update_demo::db::{Database, DatabaseUrl};
+use safe_update_demo::server::{Options, Shared};
 use safe_update_demo::throttle;
 
 fn block_on<F: Future>(future: F) -> F::Output {
@@ -114,7 +115,11 @@ fn a_creator_demoted_before_the_insert_creates_nobody_on_sqlite() {
 
         let creation = tokio::spawn({
             let db = db.clone();
-            async move { account::create(&db, &Identity::new("root", ["admin"]), carol()).await }
+            let auth = Shared::new(db.clone(), Options::default()).unwrap().auth;
+            async move {
+                let root = Identity::new("root", ["admin"]);
+                account::create(&db, &root, carol(), &auth).await
+            }
         });
         for _ in 0..60_000 {
             if WRITER_WAITED.load(Ordering::SeqCst) || creation.is_finished() {
@@ -158,7 +163,11 @@ fn a_creator_demoted_before_the_insert_creates_nobody_on_postgres() {
 
         let creation = tokio::spawn({
             let db = db.clone();
-            async move { account::create(&db, &Identity::new("root", ["admin"]), carol()).await }
+            let auth = Shared::new(db.clone(), Options::default()).unwrap().auth;
+            async move {
+                let root = Identity::new("root", ["admin"]);
+                account::create(&db, &root, carol(), &auth).await
+            }
         });
         until_waiting_or(&observer, || creation.is_finished()).await;
         demoter.batch_execute("COMMIT").await.unwrap();
@@ -178,7 +187,8 @@ fn a_creator_demoted_before_the_insert_creates_nobody_on_postgres() {
             .await
             .unwrap();
         let root = Identity::new("root", ["admin"]);
-        let created = account::create(&db, &root, carol()).await.unwrap();
+        let auth = Shared::new(db.clone(), Options::default()).unwrap().auth;
+        let created = account::create(&db, &root, carol(), &auth).await.unwrap();
         assert!(created.unwrap().is_admin);
     });
 }

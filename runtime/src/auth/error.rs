@@ -38,7 +38,8 @@ pub enum AuthError {
         /// How long until a check may run again.
         retry_after: Duration,
     },
-    /// No verification slot came free in time: too many password checks at once (HTTP 503).
+    /// No argon2 slot came free in time, or too many requests wait for one already: too many
+    /// password checks and hashes at once (HTTP 503 with `Retry-After`).
     Busy,
     /// The user store failed (HTTP 503).
     Store(StoreError),
@@ -57,7 +58,9 @@ impl fmt::Display for AuthError {
                 "too many login attempts; retry in {} s",
                 retry_after.as_secs_f64().ceil()
             ),
-            AuthError::Busy => f.write_str("too many password verifications at once"),
+            AuthError::Busy => {
+                f.write_str("too many password checks at once: no argon2 slot came free in time")
+            }
             AuthError::Store(error) => error.fmt(f),
             AuthError::BadStoredHash => f.write_str("the stored password hash is unusable"),
         }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::pin::Pin;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -14,7 +14,8 @@ pub struct Attempt<'a> {
     /// The user name as the store spells it, or as the client sent it when the store has no
     /// such user.
     pub user: &'a str,
-    /// The client's address, when the web layer knows it.
+    /// The client's address, when the web layer knows it: as seen, not yet cut to its
+    /// prefix (a limiter counts it under [`Limits::counted_as`]).
     pub client: Option<IpAddr>,
 }
 
@@ -26,7 +27,7 @@ pub enum Outcome {
     /// The right password: the attempt is given back, and the user's failures from this
     /// client are forgotten.
     Succeeded,
-    /// The password was never checked (no verification slot came free in time): the attempt
+    /// The password was never checked (no argon2 slot came free in time): the attempt
     /// is given back.
     NotChecked,
 }
@@ -39,7 +40,8 @@ pub enum Outcome {
 /// a request that waits for an identical one already in flight, run no argon2 and are not
 /// counted. [`MemoryLimiter`] keeps the counters of one process; a service with several
 /// instances implements this trait over its shared database (an atomic upsert per counter), so
-/// that the limits hold across instances.
+/// that the limits hold across instances; it keys its per-client counters on
+/// [`Limits::counted_as`], as [`MemoryLimiter`] does, so that one IPv6 host is one client.
 pub trait Limiter: Send + Sync + 'static {
     /// Counts `attempt` against every limit it falls under, all or none, atomically with
     /// respect to every other call; `Err(retry_after)` when a limit is reached (nothing is
@@ -76,6 +78,11 @@ impl<L: Limiter> DynLimiter for L {
 /// a per-name lockout lets anyone lock anyone out with five wrong guesses (OWASP's
 /// Authentication Cheat Sheet, "Account Lockout"); the per-name total still stops a guessing
 /// campaign spread over many addresses, at the price of locking that name out for a minute.
+///
+/// A client is an IPv4 address, or an IPv6 prefix (a /64 by default): one host is given a
+/// whole /64 (RFC 6177, and SLAAC needs one), so counting IPv6 addresses one by one would give
+/// a single attacker 2^64 fresh counters. Every limiter counts a client under
+/// [`counted_as`](Limits::counted_as).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Checks per user name from one client.
@@ -86,6 +93,44 @@ pub struct Limits {
     pub per_user: u32,
     /// How long after its last attempt a counter is forgotten.
     pub window: Duration,
+    /// How many leading bits of an IPv6 address name its client: 64 (the default) counts a
+    /// /64 as one client, 128 counts every address alone, 48 a whole site; 0 would make all
+    /// IPv6 clients one. Values over 128 mean 128. IPv4 addresses, and IPv6 addresses that
+    /// carry one (`::ffff:a.b.c.d`), are always counted whole, as the IPv4 address.
+    pub ipv6_prefix: u8,
+}
+
+impl Limits {
+    /// The address `client` is counted under by the per-client limits: an IPv4 address as it
+    /// is, an IPv4-mapped IPv6 address (what a dual-stack listener sees) as its IPv4 address,
+    /// any other IPv6 address cut to its first [`ipv6_prefix`](Limits::ipv6_prefix) bits.
+    ///
+    /// ```
+    /// use std::net::IpAddr;
+    /// use safe_update::auth::Limits;
+    ///
+    /// let limits = Limits::default();
+    /// let ip = |text: &str| text.parse::<IpAddr>().unwrap();
+    /// // Two addresses of one /64 are one client.
+    /// assert_eq!(limits.counted_as(ip("2001:db8:0:7::1")), ip("2001:db8:0:7::"));
+    /// assert_eq!(limits.counted_as(ip("2001:db8:0:7:ffff::30")), ip("2001:db8:0:7::"));
+    /// // A dual-stack listener's view of an IPv4 client is that IPv4 client.
+    /// assert_eq!(limits.counted_as(ip("::ffff:203.0.113.9")), ip("203.0.113.9"));
+    /// // Every address alone, when the operator knows its clients have one each.
+    /// let exact = Limits { ipv6_prefix: 128, ..limits };
+    /// assert_eq!(exact.counted_as(ip("2001:db8:0:7::1")), ip("2001:db8:0:7::1"));
+    /// ```
+    pub fn counted_as(&self, client: IpAddr) -> IpAddr {
+        match client.to_canonical() {
+            IpAddr::V6(address) => {
+                let bits = u32::from(self.ipv6_prefix.min(128));
+                // A shift by 128 (a /0) overflows: no bit is kept then.
+                let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+                IpAddr::V6(Ipv6Addr::from(u128::from(address) & mask))
+            }
+            v4 => v4,
+        }
+    }
 }
 
 impl Default for Limits {
@@ -95,6 +140,7 @@ impl Default for Limits {
             per_client: 20,
             per_user: 100,
             window: Duration::from_secs(60),
+            ipv6_prefix: 64,
         }
     }
 }
@@ -170,14 +216,15 @@ impl MemoryLimiter {
 
     fn keys(&self, attempt: Attempt<'_>) -> Vec<(Key, u32)> {
         let user: String = attempt.user.chars().take(MAX_NAME_CHARS).collect();
+        let client = attempt.client.map(|client| self.limits.counted_as(client));
         let mut keys = vec![
             (
-                Key::UserAndClient(user.clone(), attempt.client),
+                Key::UserAndClient(user.clone(), client),
                 self.limits.per_user_and_client,
             ),
             (Key::User(user), self.limits.per_user),
         ];
-        if let Some(client) = attempt.client {
+        if let Some(client) = client {
             keys.push((Key::Client(client), self.limits.per_client));
         }
         keys
@@ -294,6 +341,7 @@ mod tests {
             per_client: 3,
             per_user: 4,
             window: Duration::from_secs(60),
+            ipv6_prefix: 64,
         })
     }
 
@@ -385,6 +433,78 @@ mod tests {
         limiter
             .reserve_now(attempt("c", [10, 0, 0, 5]), now + Duration::from_secs(61))
             .unwrap();
+    }
+
+    fn from<'a>(user: &'a str, client: &str) -> Attempt<'a> {
+        Attempt {
+            user,
+            client: Some(client.parse().unwrap()),
+        }
+    }
+
+    #[test]
+    fn the_addresses_of_one_ipv6_prefix_are_one_client() {
+        let limiter = small();
+        let now = Instant::now();
+        // Per user and client (2): a second address of the /64 is the same client.
+        limiter
+            .reserve_now(from("alice", "2001:db8:0:7::1"), now)
+            .unwrap();
+        limiter
+            .reserve_now(from("alice", "2001:db8:0:7::2"), now)
+            .unwrap();
+        assert!(limiter
+            .reserve_now(from("alice", "2001:db8:0:7::3"), now)
+            .is_err());
+        // Per client (3): a third name from anywhere in the /64 fills it, a fourth is refused.
+        limiter
+            .reserve_now(from("bob", "2001:db8:0:7:ffff::9"), now)
+            .unwrap();
+        assert!(limiter
+            .reserve_now(from("carol", "2001:db8:0:7::4"), now)
+            .is_err());
+        // The next /64 is another client.
+        limiter
+            .reserve_now(from("carol", "2001:db8:0:8::1"), now)
+            .unwrap();
+    }
+
+    #[test]
+    fn a_mapped_ipv4_address_shares_its_ipv4_counters() {
+        let limiter = small();
+        let now = Instant::now();
+        limiter
+            .reserve_now(attempt("alice", [203, 0, 113, 9]), now)
+            .unwrap();
+        limiter
+            .reserve_now(from("alice", "::ffff:203.0.113.9"), now)
+            .unwrap();
+        assert!(limiter
+            .reserve_now(attempt("alice", [203, 0, 113, 9]), now)
+            .is_err());
+        // A success from the mapped form forgets the failures of the IPv4 form.
+        limiter.settle_now(from("alice", "::ffff:203.0.113.9"), Outcome::Succeeded);
+        limiter
+            .reserve_now(attempt("alice", [203, 0, 113, 9]), now)
+            .unwrap();
+    }
+
+    #[test]
+    fn the_prefix_length_is_the_limits_and_clamped_to_128() {
+        let ip = |text: &str| text.parse::<IpAddr>().unwrap();
+        let with = |bits| Limits {
+            ipv6_prefix: bits,
+            ..Limits::default()
+        };
+        let address = ip("2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff");
+        assert_eq!(with(48).counted_as(address), ip("2001:db8:aaaa::"));
+        assert_eq!(with(56).counted_as(address), ip("2001:db8:aaaa:bb00::"));
+        assert_eq!(with(128).counted_as(address), address);
+        assert_eq!(with(200).counted_as(address), address);
+        assert_eq!(with(0).counted_as(address), ip("::"));
+        // IPv4 is never cut, whatever the prefix.
+        assert_eq!(with(0).counted_as(ip("10.1.2.3")), ip("10.1.2.3"));
+        assert_eq!(with(0).counted_as(ip("::ffff:10.1.2.3")), ip("10.1.2.3"));
     }
 
     #[test]

@@ -7,11 +7,13 @@
 //! - [`Credentials`] parses an `Authorization: Basic` header value strictly, and keeps the
 //!   [`Password`] out of logs and wipes it on drop.
 //! - A [`UserStore`] gives a user's name, argon2 PHC hash and roles ([`MemoryStore`] for tests
-//!   and small apps; a blocking store is wrapped in [`Blocking`]); [`hash_password`] makes the
-//!   hash of a new password.
+//!   and small apps; a blocking store is wrapped in [`Blocking`]); a server makes the hash of
+//!   a new password with [`Authenticator::hash_password`], a command-line tool with
+//!   [`hash_password`].
 //! - The [`Authenticator`] verifies credentials against the store (argon2id on tokio's
 //!   blocking pool, a dummy hash for unknown users, a [`Limiter`] that counts every check
-//!   before it runs, a cache of recent successes, a cap on concurrent argon2 runs) and returns
+//!   before it runs, a cache of recent successes, slots that bound the argon2 runs of checks
+//!   and new hashes together, in CPU and in memory) and returns
 //!   an [`Identity`], which implements [`Roles`](crate::Roles) for `apply_as`.
 //!
 //! ```
@@ -41,14 +43,16 @@ mod cache;
 mod challenge;
 mod credentials;
 mod error;
+mod hasher;
 mod identity;
 mod limiter;
 mod memory;
 mod password;
+mod slots;
 mod store;
 mod verifier;
 
-pub use builder::{AuthenticatorBuilder, BuildError};
+pub use builder::{AuthenticatorBuilder, BuildError, DEFAULT_HASH_MEMORY_BUDGET};
 pub use credentials::{Credentials, CredentialsError};
 pub use error::AuthError;
 pub use identity::{Identity, MissingRole};

@@ -67,7 +67,7 @@ impl fmt::Display for Password {
     }
 }
 
-/// Hashing a password failed: the machine's fault, never the password's.
+/// Hashing a password failed: the machine's fault or its load, never the password's.
 ///
 /// ```
 /// use safe_update::auth::{hash_password, HashError};
@@ -84,6 +84,10 @@ pub enum HashError {
     Random,
     /// argon2 refused its parameters or output.
     Argon2,
+    /// No argon2 slot came free in time, or too many requests wait for one already: only from
+    /// [`Authenticator::hash_password`](super::Authenticator::hash_password). Answer it as
+    /// [`AuthError::Busy`](super::AuthError::Busy) (HTTP 503 with `Retry-After`).
+    Busy,
 }
 
 impl fmt::Display for HashError {
@@ -91,6 +95,7 @@ impl fmt::Display for HashError {
         f.write_str(match self {
             HashError::Random => "the operating system's random number generator failed",
             HashError::Argon2 => "argon2 could not hash the password",
+            HashError::Busy => "too many password hashes at once: no argon2 slot came free in time",
         })
     }
 }
@@ -99,6 +104,11 @@ impl std::error::Error for HashError {}
 
 /// Hashes a new password with argon2id (m=19456 KiB, t=2, p=1) and a random 16-byte salt, as
 /// a PHC string for the user store.
+///
+/// Synchronous and unbounded, for command-line tools and seeding. A server hashes through its
+/// authenticator instead, with [`Authenticator::hash_password`](super::Authenticator::hash_password):
+/// that one runs off the executor, in the argon2 slots that logins take, so that a burst of
+/// password changes cannot run more argon2 at once (19 MiB each) than the slots allow.
 ///
 /// ```
 /// let hash = safe_update::auth::hash_password("correct horse").unwrap();

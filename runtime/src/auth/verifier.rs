@@ -4,15 +4,15 @@
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use argon2::password_hash::{Output, PasswordHash, Salt};
-use argon2::{Algorithm, Argon2, Block, Params, Version, ARGON2ID_IDENT};
-use tokio::sync::Semaphore;
+use argon2::{Algorithm, Argon2, Params, Version, ARGON2ID_IDENT};
 
 use super::cache::VerifiedCache;
 use super::limiter::DynLimiter;
+use super::slots::Slots;
 use super::store::DynStore;
 use super::{
     Attempt, AuthError, AuthenticatorBuilder, Credentials, Identity, Outcome, Password, UserStore,
@@ -33,9 +33,12 @@ use super::{
 ///   ([`MemoryLimiter`](super::MemoryLimiter) by default);
 /// - concurrent identical requests share one check, and successes are remembered for a short
 ///   while (keyed by an HMAC of user, password and stored hash), so a busy client skips argon2;
-/// - at most [`max_concurrent_verifications`](AuthenticatorBuilder::max_concurrent_verifications)
-///   argon2 runs (19 MiB each) happen at once; a check waits up to
-///   [`slot_wait`](AuthenticatorBuilder::slot_wait) for one, then gives up with
+/// - argon2 runs (19 MiB each) take slots that checks share with the new hashes of
+///   [`hash_password`](Authenticator::hash_password): as many as the cores, within
+///   [`hash_memory_budget`](AuthenticatorBuilder::hash_memory_budget) (see
+///   [`hash_slots`](Authenticator::hash_slots)); a check waits up to
+///   [`slot_wait`](AuthenticatorBuilder::slot_wait) for one, behind at most
+///   [`max_waiting`](AuthenticatorBuilder::max_waiting) others, then gives up with
 ///   [`AuthError::Busy`].
 ///
 /// A check, once started, runs to its end (and is counted) even if the request that started it
@@ -59,18 +62,15 @@ use super::{
 /// ```
 #[derive(Clone)]
 pub struct Authenticator {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
 pub(crate) struct Inner {
     pub(crate) store: Box<dyn DynStore>,
     pub(crate) limiter: Box<dyn DynLimiter>,
-    pub(crate) blocks: BlockPool,
     pub(crate) dummy_hash: String,
     pub(crate) cache: Option<VerifiedCache>,
-    pub(crate) slots: Arc<Semaphore>,
-    pub(crate) max_concurrent: usize,
-    pub(crate) slot_wait: Duration,
+    pub(crate) slots: Slots,
     pub(crate) cache_ttl: Duration,
     pub(crate) cache_capacity: u64,
     pub(crate) realm: String,
@@ -101,7 +101,8 @@ impl Authenticator {
     ///
     /// [`AuthError::BadCredentials`] for an unknown user or a wrong password (one error, so
     /// that no caller can tell a client which), [`AuthError::Throttled`] when the limiter
-    /// refuses the check, [`AuthError::Busy`] when no verification slot came free in time,
+    /// refuses the check, [`AuthError::Busy`] when no argon2 slot came free in time (or the
+    /// queue for one is full),
     /// [`AuthError::Store`] when the store failed, [`AuthError::BadStoredHash`] when the user's
     /// stored hash cannot be used (answer it as a wrong password; it is logged for the operator).
     pub async fn authenticate(
@@ -163,6 +164,20 @@ impl Authenticator {
     /// costs what refusing a wrong password does.
     pub fn hash_work(&self) -> u64 {
         self.inner.hash_work.load(Ordering::Relaxed)
+    }
+
+    /// How many argon2 runs (password checks and new hashes together) may happen at once: the
+    /// smaller of [`max_concurrent_verifications`](AuthenticatorBuilder::max_concurrent_verifications)
+    /// and what [`hash_memory_budget`](AuthenticatorBuilder::hash_memory_budget) allows.
+    pub fn hash_slots(&self) -> usize {
+        self.inner.slots.total()
+    }
+
+    /// The most memory argon2 has held at once since the authenticator was built, in bytes
+    /// (pooled buffers included): a metric, at most the slots' worth unless a stored hash
+    /// costlier than the whole budget was checked.
+    pub fn peak_hash_memory(&self) -> u64 {
+        self.inner.slots.blocks.peak_blocks() as u64 * 1024
     }
 
     fn failed(&self, user_id: &str) -> AuthError {
@@ -237,13 +252,12 @@ impl Check {
 
     async fn verify(&self) -> Result<(), AuthError> {
         let inner = &self.inner;
-        let slot =
-            tokio::time::timeout(inner.slot_wait, Arc::clone(&inner.slots).acquire_owned()).await;
-        let Ok(Ok(slot)) = slot else {
+        let units = inner.slots.units(stored_blocks(&self.hash));
+        let Ok(slot) = inner.slots.acquire(units).await else {
             tracing::warn!(
                 target: SECURITY_LOG_TARGET,
                 user = ?self.user,
-                "authentication refused: no verification slot came free in time"
+                "authentication refused: no argon2 slot came free in time, or too many requests wait for one"
             );
             return Err(AuthError::Busy);
         };
@@ -280,6 +294,15 @@ impl Check {
     }
 }
 
+/// The argon2 blocks a check against the PHC string `phc` holds: its memory cost, or the
+/// OWASP one when it cannot be read (the dummy hash is checked then).
+fn stored_blocks(phc: &str) -> usize {
+    PasswordHash::new(phc)
+        .ok()
+        .and_then(|hash| Params::try_from(&hash).ok())
+        .map_or(0, |params| params.block_count())
+}
+
 /// One argon2 verification: whether `password` matches the PHC string `phc`.
 ///
 /// Hashes into pooled memory rather than through `PasswordVerifier`, which allocates (and
@@ -310,7 +333,7 @@ fn check(inner: &Inner, password: &Password, phc: &str) -> Result<bool, AuthErro
     let argon2 = Argon2::new(Algorithm::Argon2id, version, params);
     let mut out = [0u8; Output::MAX_LENGTH];
     let out = &mut out[..expected.len()];
-    let mut blocks = inner.blocks.take(argon2.params().block_count());
+    let mut blocks = inner.slots.blocks.take(argon2.params().block_count());
     inner.hash_checks.fetch_add(1, Ordering::Relaxed);
     argon2
         .hash_password_into_with_memory(
@@ -328,72 +351,6 @@ fn check(inner: &Inner, password: &Password, phc: &str) -> Result<bool, AuthErro
     Ok(computed == expected)
 }
 
-/// argon2 working memory kept between verifications, one buffer per verification slot.
-///
-/// Allocating and freeing 19 MiB per check makes glibc raise its mmap threshold and then
-/// serve the blocks from per-thread arenas, which keep them: with checks moving between
-/// blocking-pool threads the process grows to gigabytes. Reused buffers are allocated once.
-/// They are made on first use, so the resident memory follows the concurrency actually seen,
-/// and never outnumber the slots, since every check holds one.
-pub(crate) struct BlockPool {
-    free: Mutex<Vec<Box<[Block]>>>,
-    /// Blocks per pooled buffer: the OWASP memory cost of new hashes.
-    blocks: usize,
-    /// How many buffers are kept: the number of verification slots.
-    capacity: usize,
-}
-
-impl BlockPool {
-    /// A pool of up to `capacity` buffers of `blocks` blocks, none allocated yet.
-    pub(crate) fn new(blocks: usize, capacity: usize) -> Self {
-        BlockPool {
-            free: Mutex::new(Vec::with_capacity(capacity)),
-            blocks,
-            capacity,
-        }
-    }
-
-    /// A buffer of at least `needed` blocks, returned to the pool when dropped.
-    fn take(&self, needed: usize) -> PooledBlocks<'_> {
-        // argon2 uses the first `needed` blocks of a larger buffer (its block count, not the
-        // buffer's length, enters the hash), so a cheaper stored hash shares the pooled memory;
-        // a costlier one gets its own buffer, for this call only.
-        let pooled = if needed <= self.blocks {
-            self.lock().pop()
-        } else {
-            None
-        };
-        let buffer = pooled
-            .unwrap_or_else(|| vec![Block::default(); needed.max(self.blocks)].into_boxed_slice());
-        PooledBlocks { pool: self, buffer }
-    }
-
-    fn put(&self, buffer: Box<[Block]>) {
-        let mut free = self.lock();
-        if buffer.len() == self.blocks && free.len() < self.capacity {
-            free.push(buffer);
-        }
-    }
-
-    // A panic while holding the lock leaves only a list of buffers, still valid.
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Box<[Block]>>> {
-        self.free.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// A buffer taken from a [`BlockPool`]; going back even when argon2 fails or panics.
-struct PooledBlocks<'a> {
-    pool: &'a BlockPool,
-    buffer: Box<[Block]>,
-}
-
-impl Drop for PooledBlocks<'_> {
-    fn drop(&mut self) {
-        // An empty boxed slice does not allocate.
-        self.pool.put(std::mem::take(&mut self.buffer));
-    }
-}
-
 impl fmt::Debug for Authenticator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
@@ -401,8 +358,9 @@ impl fmt::Debug for Authenticator {
             .field("realm", &inner.realm)
             .field("cache_ttl", &inner.cache_ttl)
             .field("cache_capacity", &inner.cache_capacity)
-            .field("max_concurrent_verifications", &inner.max_concurrent)
-            .field("slot_wait", &inner.slot_wait)
+            .field("hash_slots", &inner.slots.total())
+            .field("max_waiting", &inner.slots.max_waiting())
+            .field("slot_wait", &inner.slots.wait())
             .field("hash_checks", &self.hash_checks())
             .finish_non_exhaustive()
     }
@@ -437,7 +395,7 @@ mod tests {
 
     /// The sizes of the buffers waiting in the pool.
     fn pooled(auth: &Authenticator) -> Vec<usize> {
-        auth.inner.blocks.lock().iter().map(|b| b.len()).collect()
+        auth.inner.slots.blocks.pooled()
     }
 
     fn argon2_hash(algorithm: Algorithm, m_cost: u32, password: &str) -> String {
@@ -470,8 +428,16 @@ mod tests {
             assert_eq!(check(&auth, user, "right").unwrap().name(), user);
             let wrong = check(&auth, user, "wrong");
             assert!(matches!(wrong, Err(AuthError::BadCredentials)), "{user}");
-            // One OWASP-sized buffer served every check; the costlier hash's was freed.
-            assert_eq!(pooled(&auth), [ARGON2_M_COST as usize], "{user}");
+            // One OWASP-sized buffer served every check; the costlier hash's was freed, and
+            // the idle pooled one with it (the costlier check held both slots): argon2 never
+            // held more than the two slots' memory.
+            let kept: &[usize] = if user == "large" {
+                &[]
+            } else {
+                &[ARGON2_M_COST as usize]
+            };
+            assert_eq!(pooled(&auth), kept, "{user}");
+            assert!(auth.inner.slots.blocks.peak_blocks() <= 2 * ARGON2_M_COST as usize);
         }
         // The dummy hash of unknown users goes through the same pooled path.
         let unknown = check(&auth, "nobody", "right");

@@ -16,7 +16,7 @@ use crate::{ApplyError, PatchError};
 /// | unknown user, wrong password, unusable stored hash | 401 with the challenge | `invalid_credentials` |
 /// | the login limiter refused the check | 429 with `Retry-After` (and `retry_after`) | `too_many_attempts` |
 /// | two `Authorization` headers | 400 | `duplicate_authorization` |
-/// | no verification slot came free in time | 503 with `Retry-After: 1` | `authentication_busy` |
+/// | no argon2 slot came free in time, or the queue for one is full | 503 with `Retry-After: 1` | `authentication_busy` |
 /// | the user store failed | 503 | `authentication_unavailable` |
 /// | no [`Authenticator`](crate::auth::Authenticator) configured | 500 | `authentication_error` |
 ///
@@ -131,8 +131,8 @@ impl AuthRejection {
             AuthFailure::Auth(AuthError::Busy) => Problem::new(
                 503,
                 "authentication_busy",
-                "Too many logins at once",
-                "too many logins at once; retry shortly",
+                "Too many password checks at once",
+                "too many password checks and hashes at once; retry shortly",
             )
             .with_header("retry-after", "1"),
             AuthFailure::Auth(AuthError::Store(_)) => Problem::new(
