@@ -1,0 +1,67 @@
+//! The reader of the `Deserialize` impl: one pass over any deserializer, which cannot be
+//! read twice, going on after every refused value that it can step over.
+//!
+//! After a refused scalar (read to its end, `watch.rs` tells) the next key is read as usual,
+//! so every later forbidden, unknown and repeated key and every later invalid value is listed
+//! too. After an error inside an array, an object or an enum the deserializer is somewhere in
+//! that value, and what it would read next as a key might be one of its elements: the object
+//! ends there, and the error says where the listing stopped (`de.rs`, `stopped`).
+
+use core::cell::Cell;
+use core::fmt;
+
+use serde::de::{MapAccess, Visitor};
+
+use super::careful::each_key;
+use super::de::Collector;
+use super::watch::Watch;
+use super::{Fields, Path};
+
+/// Reads an object into a patch in the stream: the document, or a nested object at `path`.
+pub(super) struct StreamVisitor<'x, 'c, 'p, P> {
+    patch: &'x mut P,
+    collector: &'c mut Collector,
+    path: Path<'p>,
+}
+
+impl<'x, 'c, 'p, P> StreamVisitor<'x, 'c, 'p, P> {
+    pub(super) fn new(patch: &'x mut P, collector: &'c mut Collector, path: Path<'p>) -> Self {
+        StreamVisitor {
+            patch,
+            collector,
+            path,
+        }
+    }
+}
+
+impl<'de, P: Fields> Visitor<'de> for StreamVisitor<'_, '_, '_, P> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "a JSON object with the writable fields of `{}`",
+            P::MODEL
+        )
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let StreamVisitor {
+            patch,
+            collector,
+            path,
+        } = self;
+        each_key::<P, A, _>(&mut map, collector, path, |map, index, collector| {
+            let entered = Cell::new(false);
+            match patch.field(index, &mut Watch::new(map, &entered), collector, path) {
+                // Inside the value: nothing after it can be read safely. The field recorded
+                // the error (the innermost field of a nested patch: `aborted_at`).
+                Err(error) if entered.get() => Err(error),
+                // A scalar, read whole and recorded as invalid by the field: go on. (A
+                // deserializer may leave an array or object it refused unread; then the next
+                // key cannot be read, and `aborted_at` still names this field.)
+                Ok(()) | Err(_) => Ok(()),
+            }
+        })
+    }
+}
