@@ -48,6 +48,9 @@ pub struct Collector {
     // Reading a create input: `null` for an optional sub-model erases nothing, since nothing
     // exists yet.
     pub(super) creating: bool,
+    // In the stream: the deserializer failed on its own (the text is not JSON), not on a
+    // field's value; its error is the answer.
+    pub(super) unreadable: bool,
 }
 
 impl Collector {
@@ -196,21 +199,20 @@ pub fn deserialize<'de, D: Document, De: Deserializer<'de>>(
 #[cold]
 #[inline(never)]
 fn stopped<E: de::Error>(mut collector: Collector, error: E) -> E {
-    let stop = match collector.aborted_at.take() {
-        // The field whose value ended the document; its reason is said once, here.
-        Some(at) => {
-            let reason = collector
-                .error
-                .as_mut()
-                .and_then(|error| error.0.invalid.remove(&at));
-            let reason = reason.unwrap_or_else(|| without_position(error.to_string()));
-            format!("listing stopped at `{at}`: {reason}")
-        }
-        // Not a field's value (not an object, not JSON): with nothing else to say, the
-        // deserializer's own error, as serde's derive gives it.
-        None if collector.is_clean() => return error,
-        None => format!("listing stopped: {error}"),
+    let at = match collector.aborted_at.take() {
+        Some(at) if !collector.unreadable => at,
+        // Not a field's value: the document is not an object, or not JSON. As `from_json`
+        // answers such a body with that alone, the deserializer's own error, unchanged (its
+        // position, and what it is: serde_json's `classify` tells a syntax error).
+        _ => return error,
     };
+    // The field whose value ended the document; its reason is said once, here.
+    let reason = collector
+        .error
+        .as_mut()
+        .and_then(|error| error.0.invalid.remove(&at))
+        .unwrap_or_else(|| without_position(error.to_string()));
+    let stop = format!("listing stopped at `{at}`: {reason}");
     let listed = collector.into_error().unwrap_or_default().to_string();
     if listed.is_empty() {
         E::custom(stop)

@@ -1,31 +1,48 @@
-//! Whether a refused value was read to its end: what the streaming reader (`stream.rs`) must
-//! know before it reads the next key.
+//! How far a refused value was read: what the streaming reader (`stream.rs`) must know before
+//! it reads the next key.
 //!
 //! A deserializer reports a type error in a scalar (a string, a number, `true`, `null`) after
 //! reading the whole scalar, so the next key can be read. An error inside an array or object
 //! (an element of the wrong type, a length check, the model's own function giving up halfway)
 //! leaves the deserializer somewhere inside the value: what it would read next as a key may be
-//! an element of that array. The value's deserializer is wrapped so that its visitor notes
-//! when it is handed a sequence, a map or an enum: after that no error is safe to step over.
+//! an element of that array. An error before the value was understood at all (text that is
+//! not JSON: a bad escape, a lone surrogate, bytes that are not UTF-8) leaves it anywhere.
+//! The value's deserializer is wrapped so that its visitor notes which of these happened
+//! ([`Seen`]).
 //!
-//! Only the outermost level of the value is wrapped (a flag set once is all the reader needs),
-//! so the elements of an array are read at the deserializer's own speed.
+//! Only the outermost level of the value is wrapped (what it was is all the reader needs), so
+//! the elements of an array are read at the deserializer's own speed.
 
 use core::cell::Cell;
 use core::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 
-/// The map of an object, through which a field's reader reads its value watched: `entered` is
-/// set when the value's visitor is handed a sequence, a map or an enum.
+/// What the visitor of a value was handed, as far as the reader after an error must know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum Seen {
+    /// Nothing: an error now is the deserializer's own (the text is not JSON there), and the
+    /// value may be read in part.
+    #[default]
+    Nothing,
+    /// A scalar, or the description of what the visitor expects (a deserializer formats it
+    /// into a type error it found without calling the visitor): the value was read whole, or
+    /// (an array or object refused where a scalar belongs) not at all.
+    Scalar,
+    /// A sequence, a map or an enum: an error now may leave the deserializer inside it.
+    Compound,
+}
+
+/// The map of an object, through which a field's reader reads its value watched: `seen` says
+/// what the value's visitor was handed.
 pub(super) struct Watch<'m, 'e, A> {
     map: &'m mut A,
-    entered: &'e Cell<bool>,
+    seen: &'e Cell<Seen>,
 }
 
 impl<'m, 'e, A> Watch<'m, 'e, A> {
-    pub(super) fn new(map: &'m mut A, entered: &'e Cell<bool>) -> Self {
-        Watch { map, entered }
+    pub(super) fn new(map: &'m mut A, seen: &'e Cell<Seen>) -> Self {
+        Watch { map, seen }
     }
 }
 
@@ -44,7 +61,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Watch<'_, '_, A> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         self.map.next_value_seed(Watched {
             inner: seed,
-            entered: self.entered,
+            seen: self.seen,
         })
     }
 
@@ -56,14 +73,14 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Watch<'_, '_, A> {
 /// A seed, a deserializer or a visitor (`inner`), watched.
 struct Watched<'e, T> {
     inner: T,
-    entered: &'e Cell<bool>,
+    seen: &'e Cell<Seen>,
 }
 
 impl<'e, T> Watched<'e, T> {
     fn wrap<U>(&self, inner: U) -> Watched<'e, U> {
         Watched {
             inner,
-            entered: self.entered,
+            seen: self.seen,
         }
     }
 }
@@ -131,11 +148,12 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Watched<'_, D> {
     }
 }
 
-/// Each scalar `visit_*` of the watched visitor: the same call.
+/// Each scalar `visit_*` of the watched visitor: noted, then the same call.
 macro_rules! forward_visit {
     ($($method:ident($ty:ty);)*) => {$(
         #[inline]
         fn $method<E: de::Error>(self, value: $ty) -> Result<V::Value, E> {
+            self.seen.set(Seen::Scalar);
             self.inner.$method(value)
         }
     )*};
@@ -144,7 +162,12 @@ macro_rules! forward_visit {
 impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
     type Value = V::Value;
 
+    // Called only to word an error: a type error the deserializer found in the value itself
+    // (serde_json's `"x"` for a number, read whole, or `[` for a number, left unread).
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.seen.get() == Seen::Nothing {
+            self.seen.set(Seen::Scalar);
+        }
         self.inner.expecting(formatter)
     }
 
@@ -173,11 +196,13 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
 
     #[inline]
     fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.seen.set(Seen::Scalar);
         self.inner.visit_none()
     }
 
     #[inline]
     fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.seen.set(Seen::Scalar);
         self.inner.visit_unit()
     }
 
@@ -198,19 +223,19 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.entered.set(true);
+        self.seen.set(Seen::Compound);
         self.inner.visit_seq(seq)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.entered.set(true);
+        self.seen.set(Seen::Compound);
         self.inner.visit_map(map)
     }
 
     // An enum may be a string (`"Red"`, read whole) or an object (`{"Rgb":[...]}`), and a
-    // deserializer does not say which: counted as entered either way.
+    // deserializer does not say which: a compound either way.
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-        self.entered.set(true);
+        self.seen.set(Seen::Compound);
         self.inner.visit_enum(data)
     }
 }
