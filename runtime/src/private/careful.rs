@@ -25,16 +25,12 @@ where
     let mut at = (collector, path);
     while let Some(key) = map.next_key_seed(KeySeed::<P>::new(&mut at))? {
         let collector = &mut *at.0;
-        // The value before this key, if it was refused, was read to its end: an error from
-        // here on is not its own.
-        collector.aborted_at = None;
+        // One test per key while the document is clean (most are): nothing was refused yet.
+        if !collector.is_clean() && after_a_problem::<P>(collector, path, key) {
+            map.next_value::<IgnoredAny>()?;
+            continue;
+        }
         match key {
-            // A field whose first value was refused holds nothing, so its reader would take a
-            // second value as the first: its refusal is what remembers that it was seen.
-            Some(index) if collector.was_refused(path, P::wire(index)) => {
-                map.next_value::<IgnoredAny>()?;
-                collector.duplicate(path.join_key(P::wire(index)));
-            }
             Some(index) => read(map, index, collector)?,
             // Already recorded by `KeySeed`.
             None => {
@@ -43,4 +39,23 @@ where
         }
     }
     Ok(())
+}
+
+/// A key read after the first problem of the document: whether it repeats a field whose
+/// value was refused (then it is recorded as repeated, and its value is to be skipped).
+#[cold]
+#[inline(never)]
+fn after_a_problem<P: Fields>(collector: &mut Collector, path: Path<'_>, key: Option<u16>) -> bool {
+    // The value before this key, if it was refused, was read to its end: an error from here
+    // on is not its own.
+    collector.aborted_at = None;
+    // A field whose first value was refused holds nothing, so its reader would take a second
+    // value as the first: its refusal is what remembers that it was seen.
+    match key {
+        Some(index) if collector.was_refused(path, P::wire(index)) => {
+            collector.duplicate(path.join_key(P::wire(index)));
+            true
+        }
+        _ => false,
+    }
 }

@@ -53,7 +53,7 @@ impl<'de, P: Fields> Visitor<'de> for StreamVisitor<'_, '_, '_, P> {
             collector,
             path,
         } = self;
-        let read = each_key::<P, A, _>(&mut map, collector, path, |map, index, collector| {
+        let read = each_key::<P, A, _>(&mut map, collector, path, move |map, index, collector| {
             let seen = Cell::new(Seen::Nothing);
             match patch.field(index, &mut Watch::new(map, &seen), collector, path) {
                 Ok(()) => Ok(()),
