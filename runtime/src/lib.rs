@@ -127,13 +127,13 @@
 //! on: every forbidden, unknown and repeated key and every invalid value before and after it
 //! is listed, and a second value for a key whose first was refused is a repeated key. A
 //! deserializer cannot step out of an array, object or enum value it failed inside (an enum
-//! counts even when written as a string), nor read on after an array or object it refused
-//! where a scalar belongs: the listing stops there, and the message ends with where, as
-//! ``listing stopped at `tags`: invalid type: integer `1`, expected a string``; a create
-//! input's missing fields are then not listed, since the rest was not read. Nothing after
-//! that point is read, so no element of that value is ever taken for a key. Text that is
-//! not JSON ends the document with the deserializer's own error, unchanged (for serde_json
-//! a syntax error), as `from_json` answers a malformed body with that alone.
+//! counts even when written as a string), and serde_json cannot read on after an array or
+//! object it refused where a scalar belongs: the listing stops there, nothing after it is
+//! read (so no element of that value is ever taken for a key), and the message ends with
+//! where: ``listing stopped at `tags`: invalid type: integer `1`, expected a string``. A
+//! create input's missing fields are then not listed, since the rest was not read. Text that
+//! is not JSON ends the document with the deserializer's own error, unchanged (for
+//! serde_json a syntax error), as `from_json` answers a malformed body with that alone.
 //!
 //! # Applying
 //!

@@ -309,6 +309,12 @@ fn the_value_deserializer_lists_as_much() {
         "forbidden (server-only) fields: `id`; \
          listing stopped at `tags`: invalid type: integer `1`, expected a string"
     );
+    // A `Value` hands over an array it refuses whole, so the listing goes on after it.
+    assert_eq!(
+        value_message(json!({"age": [1, "password_hash"], "id": 1})),
+        "forbidden (server-only) fields: `id`; \
+         invalid field `age`: invalid type: sequence, expected u8"
+    );
     assert_eq!(
         value_message(json!({"address": {"zip": "x", "verified": true}, "id": 1})),
         "forbidden (server-only) fields: `address.verified`, `id`; \
