@@ -10,6 +10,10 @@
 # model, against floor_create (a hand-written `#[derive(Deserialize)]` input struct and a
 # constructor); on the reject body the create input also lists the 10 missing fields, where
 # serde stops at the first unknown key.
+# Then the Deserialize impl (`deserialize`: the patch type's serde `Deserialize` through
+# `serde_json::from_str`, then apply) against floor_text, which reads the same way. With
+# BASE_BIN=<a callgrind_patch built from an earlier commit> (`base:` variants), the same variant
+# of that binary is measured in the same run, for a before/after ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-20000}"
@@ -19,8 +23,13 @@ BIN=target/release/examples/callgrind_patch
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 
-ir() { # variant body n
-    valgrind --tool=callgrind --callgrind-out-file="$OUT/$1.$2.$3" "$BIN" "$1" "$2" "$3" \
+ir() { # variant body n; a variant `base:name` is `name` run by $BASE_BIN
+    local bin=$BIN variant=$1
+    if [[ $variant == base:* ]]; then
+        bin=${BASE_BIN:?"base: variants need BASE_BIN"}
+        variant=${variant#base:}
+    fi
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/${1/:/_}.$2.$3" "$bin" "$variant" "$2" "$3" \
         2>&1 >/dev/null | awk '/Collected/ {print $4}'
 }
 
@@ -49,4 +58,10 @@ table() {
 table "accept changing reject" "floor safe_update manual struct_patch floor_text"
 echo
 table "accept reject" "floor_create create floor_create_text"
+echo
+if [[ -n ${BASE_BIN:-} ]]; then
+    table "accept reject" "base:deserialize deserialize floor_text"
+else
+    table "accept reject" "floor_text deserialize floor_text"
+fi
 echo "callgrind: N=$N calls per approach and body; $(date -u +%FT%TZ); $(nproc) cores"

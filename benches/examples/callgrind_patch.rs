@@ -1,9 +1,10 @@
 //! Callgrind driver for items 1 and 2: runs one approach `N` times on one body, so that
 //! `valgrind --tool=callgrind` counts instructions without timing noise.
 //!
-//! `callgrind_patch <safe_update|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text> <accept|changing|reject> <N>`;
+//! `callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text> <accept|changing|reject> <N>`;
 //! `changing` alternates two bodies so that every apply changes all 12 fields; the `create`
-//! variants build a new model from the body each call (and drop it). The cost of one call is
+//! variants build a new model from the body each call (and drop it); `deserialize` reads the
+//! patch through its serde `Deserialize` (`serde_json::from_str`). The cost of one call is
 //! `(Ir(N) - Ir(0)) / N` (scripts/callgrind.sh).
 #![forbid(unsafe_code)]
 
@@ -11,7 +12,8 @@ use std::hint::black_box;
 
 use safe_update_benches::{
     floor, floor_create, floor_create_text, floor_text, manual_allowlist, profile,
-    safe_update_create, safe_update_path, ACCEPT_BODY, ACCEPT_BODY_B, REJECT_BODY,
+    safe_update_create, safe_update_deserialize, safe_update_path, ACCEPT_BODY, ACCEPT_BODY_B,
+    REJECT_BODY,
 };
 
 #[path = "../benches/shared/struct_patch.rs"]
@@ -21,7 +23,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, variant, body, n] = args.as_slice() else {
         eprintln!(
-            "usage: callgrind_patch <safe_update|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text> <accept|changing|reject> <N>"
+            "usage: callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text> <accept|changing|reject> <N>"
         );
         std::process::exit(2);
     };
@@ -41,6 +43,9 @@ fn main() {
         let body = bodies[(i % 2) as usize];
         let accepted = match variant.as_str() {
             "safe_update" => black_box(safe_update_path(black_box(body), &mut target)).is_ok(),
+            "deserialize" => {
+                black_box(safe_update_deserialize(black_box(body), &mut target)).is_ok()
+            }
             "floor" => black_box(floor(black_box(body), &mut target)).is_ok(),
             "floor_text" => black_box(floor_text(black_box(body), &mut target)).is_ok(),
             "manual" => black_box(manual_allowlist(black_box(body), &mut target)).is_ok(),

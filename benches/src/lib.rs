@@ -141,6 +141,16 @@ pub fn safe_update_path(body: &[u8], target: &mut Profile) -> Result<Applied, Re
     Ok(patch.apply(target).expect("no validator, no role"))
 }
 
+/// `safe-update` through the patch type's own serde `Deserialize` (what a framework's JSON
+/// extractor calls), after the same UTF-8 check as [`floor_text`]: `serde_json::from_str`, then
+/// `apply`.
+pub fn safe_update_deserialize(body: &[u8], target: &mut Profile) -> Result<Applied, Refused> {
+    let text = std::str::from_utf8(body).map_err(|_| Refused::Keys(Vec::new()))?;
+    let patch: ProfilePatch = serde_json::from_str(text).map_err(Refused::Json)?;
+    // The model has no validator and no role-gated field: apply cannot fail.
+    Ok(patch.apply(target).expect("no validator, no role"))
+}
+
 /// The floor: a hand-written patch struct; serde's derive, unknown fields denied.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

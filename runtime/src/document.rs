@@ -8,7 +8,8 @@ use crate::Patch;
 /// [`from_form`](crate::from_form), its serde `Deserialize` and the web extractors, with every
 /// refusal of this crate: only an object, forbidden, unknown and repeated keys, `null` only
 /// where the model takes it, and (for a create input) every missing required field, all
-/// listed at once.
+/// listed at once (by its serde `Deserialize`, which reads the document once, up to an error
+/// inside an array or object value: [Documents](crate#documents)).
 ///
 /// Implemented for every patch type, every create input (`#[update(create)]`) and
 /// [`WithExtra`](crate::WithExtra); never implement it by hand.

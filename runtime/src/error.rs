@@ -12,8 +12,9 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 /// as `address.verified`), every required field a create input lacks under
 /// [`missing`](PatchError::missing), and every value of the wrong type under
 /// [`invalid`](PatchError::invalid), whatever order they come in: a type error does not hide
-/// the keys after it. (Through the patch type's own `Deserialize`, over a format other than
-/// JSON, the first type error ends the document.)
+/// the keys after it. (The patch type's own `Deserialize` reads the document once: its message
+/// lists the same, up to an error inside an array or object value, where it stops and says
+/// so; see [Documents](crate#documents).)
 ///
 /// Serialized, it is the body a web layer can answer with:
 /// `{"error":"forbidden_fields","message":"...","forbidden":["isAdmin"],"unknown":[],"duplicate":[],"missing":[],"invalid":{}}`.

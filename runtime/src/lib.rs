@@ -117,8 +117,23 @@
 //! derive also takes an array),
 //! a repeated key is refused, `null` clears an `Option` field (a nested one as above) and is
 //! refused elsewhere.
-//! [`from_json`] returns the problems as data ([`PatchError`]); the patch type's own
-//! `Deserialize` folds them into one message.
+//! [`from_json`] returns the problems as data ([`PatchError`]), every one of them: on a
+//! refused document it reads the text again, value by value.
+//!
+//! The patch type's own `Deserialize` (what `serde_json::from_str`, `serde_json::from_value`
+//! and a framework's `Json<Patch>` extractor call) reads the document once and puts the
+//! problems into one message, [`PatchError`]'s. After a scalar of the wrong type (a string
+//! for a number, a number out of range, `null` for a field that is not an `Option`) it reads
+//! on: every forbidden, unknown and repeated key and every invalid value before and after it
+//! is listed, and a second value for a key whose first was refused is a repeated key. A
+//! deserializer cannot step out of an array, object or enum value it failed inside (an enum
+//! counts even when written as a string), and serde_json cannot read on after an array or
+//! object it refused where a scalar belongs: the listing stops there, nothing after it is
+//! read (so no element of that value is ever taken for a key), and the message ends with
+//! where: ``listing stopped at `tags`: invalid type: integer `1`, expected a string``. A
+//! create input's missing fields are then not listed, since the rest was not read. Text that
+//! is not JSON ends the document with the deserializer's own error, unchanged (for
+//! serde_json a syntax error), as `from_json` answers a malformed body with that alone.
 //!
 //! # Applying
 //!

@@ -8,6 +8,7 @@ use core::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use super::stream::StreamVisitor;
 use super::{Fields, Path};
 use crate::error::Problems;
 use crate::{Document, PatchError};
@@ -23,6 +24,18 @@ pub enum Key {
     Unknown,
 }
 
+/// Which reader reads a document (and so its nested objects).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// `from_json`'s first pass (`PatchVisitor`): the first type error ends it.
+    #[default]
+    First,
+    /// `from_json`'s second pass (`rescan.rs`), or a form: each value read on its own.
+    Scan,
+    /// The `Deserialize` impl (`stream.rs`): one pass that goes on wherever it safely can.
+    Stream,
+}
+
 /// The problems found so far in one document.
 #[derive(Debug, Default)]
 pub struct Collector {
@@ -30,11 +43,14 @@ pub struct Collector {
     error: Option<PatchError>,
     // Where an error aborted the parse (in the scan, the current value), once one has.
     pub(super) aborted_at: Option<String>,
-    // Reading in the scan of `rescan.rs`: nested objects are read by its visitor too.
-    pub(super) scanning: bool,
+    // Which reader reads the document: nested objects are read by the same one.
+    pub(super) mode: Mode,
     // Reading a create input: `null` for an optional sub-model erases nothing, since nothing
     // exists yet.
     pub(super) creating: bool,
+    // In the stream: the deserializer failed on its own (the text is not JSON), not on a
+    // field's value; its error is the answer.
+    pub(super) unreadable: bool,
 }
 
 impl Collector {
@@ -72,14 +88,22 @@ impl Collector {
     #[cold]
     #[inline(never)]
     pub fn missing(&mut self, path: Path<'_>, name: &str) {
-        let at = path.join_key(name);
-        let refused = self
-            .error
-            .as_ref()
-            .is_some_and(|error| error.0.invalid.contains_key(&at));
-        if !refused {
-            self.error().missing.push(at);
+        if !self.was_refused(path, name) {
+            self.error().missing.push(path.join_key(name));
         }
+    }
+
+    /// Whether a value of the field `name` of the object at `path` was sent and refused.
+    #[inline]
+    pub(super) fn was_refused(&self, path: Path<'_>, name: &str) -> bool {
+        // A clean document refused nothing: no path to join.
+        self.error.is_some() && self.refused_at(&path.join_key(name))
+    }
+
+    fn refused_at(&self, at: &str) -> bool {
+        self.error
+            .as_ref()
+            .is_some_and(|error| error.0.invalid.contains_key(at))
     }
 
     pub(super) fn malformed(&mut self, reason: String) {
@@ -153,15 +177,48 @@ fn finish_refused<D: Document>(fields: D::__Fields, mut collector: Collector) ->
     collector.into_error().unwrap_or_default()
 }
 
-/// Deserializes a patch or create input as serde's `Deserialize` does; every problem becomes
-/// one message.
+/// Deserializes a patch or create input as serde's `Deserialize` does, in one pass
+/// (`stream.rs`); every problem becomes one message: [`PatchError`]'s, and where the listing
+/// stopped when an error inside an array or object ended the document early.
 pub fn deserialize<'de, D: Document, De: Deserializer<'de>>(
     deserializer: De,
 ) -> Result<D, De::Error> {
     let mut collector = Collector::new(D::__CREATING);
+    collector.mode = Mode::Stream;
     let mut fields = D::__Fields::default();
-    deserializer.deserialize_map(PatchVisitor::new(&mut fields, &mut collector, Path::ROOT))?;
+    let visitor = StreamVisitor::new(&mut fields, &mut collector, Path::ROOT);
+    if let Err(error) = deserializer.deserialize_map(visitor) {
+        return Err(stopped(collector, error));
+    }
     finish(fields, collector).map_err(de::Error::custom)
+}
+
+/// The error of a document whose reading `error` ended early: every problem listed until
+/// then, and where the listing stopped. (Missing fields of a create input are not listed:
+/// the rest of the document was not read.)
+#[cold]
+#[inline(never)]
+fn stopped<E: de::Error>(mut collector: Collector, error: E) -> E {
+    let at = match collector.aborted_at.take() {
+        Some(at) if !collector.unreadable => at,
+        // Not a field's value: the document is not an object, or not JSON. As `from_json`
+        // answers such a body with that alone, the deserializer's own error, unchanged (its
+        // position, and what it is: serde_json's `classify` tells a syntax error).
+        _ => return error,
+    };
+    // The field whose value ended the document; its reason is said once, here.
+    let reason = collector
+        .error
+        .as_mut()
+        .and_then(|error| error.0.invalid.remove(&at))
+        .unwrap_or_else(|| without_position(error.to_string()));
+    let stop = format!("listing stopped at `{at}`: {reason}");
+    let listed = collector.into_error().unwrap_or_default().to_string();
+    if listed.is_empty() {
+        E::custom(stop)
+    } else {
+        E::custom(format_args!("{listed}; {stop}"))
+    }
 }
 
 /// Reads a patch or create input from JSON text (already known to be UTF-8), its problems as
@@ -205,7 +262,7 @@ fn refused<F: Fields>(
         *fields = F::default();
         failure = super::rescan::rescan(body, fields, &mut collector).err();
     }
-    let recorded_by_a_field = aborted || collector.scanning;
+    let recorded_by_a_field = aborted || collector.mode == Mode::Scan;
     if let Some(failure) = failure.as_ref().filter(|failure| syntax(failure)) {
         collector.abort_was_syntax(failure.to_string());
     }

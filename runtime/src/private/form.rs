@@ -7,14 +7,14 @@ use std::borrow::Cow;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::forward_to_deserialize_any;
 
-use super::de::{finish, Collector, Key};
+use super::de::{finish, Collector, Key, Mode};
 use super::{Fields, Path};
 use crate::{Document, PatchError};
 
 /// Reads a form body into a patch or create input (called by `from_form`).
 pub(crate) fn from_form_body<D: Document>(body: &[u8]) -> Result<D, PatchError> {
     let mut collector = Collector::new(D::__CREATING);
-    collector.scanning = true;
+    collector.mode = Mode::Scan;
     let mut fields = D::__Fields::default();
     let mut seen = vec![false; D::__Fields::COUNT];
     for (key, value) in pairs(body) {

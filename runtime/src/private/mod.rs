@@ -20,6 +20,7 @@
 //! | [`serde`], [`core`] | every generator, for absolute paths |
 
 mod apply;
+mod careful;
 mod create;
 mod de;
 mod fields;
@@ -31,6 +32,8 @@ mod read;
 mod rescan;
 #[cfg(feature = "schemars")]
 pub mod schema;
+mod stream;
+mod watch;
 
 pub use apply::replace;
 pub use create::required;

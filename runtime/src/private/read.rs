@@ -8,8 +8,9 @@ use core::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::de::{Collector, PatchVisitor};
+use super::de::{Collector, Mode, PatchVisitor};
 use super::rescan::ScanVisitor;
+use super::stream::StreamVisitor;
 use super::Path;
 use crate::Patch;
 
@@ -353,12 +354,17 @@ impl<'de, P: Patch> Visitor<'de> for NestedSeed<'_, '_, P> {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
         let mut patch = P::default();
-        if self.collector.scanning {
-            let visitor = ScanVisitor::new(&mut patch, self.collector, self.path);
-            deserializer.deserialize_map(visitor)?;
-        } else {
-            let visitor = PatchVisitor::new(&mut patch, self.collector, self.path);
-            deserializer.deserialize_map(visitor)?;
+        let (collector, path) = (self.collector, self.path);
+        match collector.mode {
+            Mode::First => {
+                deserializer.deserialize_map(PatchVisitor::new(&mut patch, collector, path))?;
+            }
+            Mode::Scan => {
+                deserializer.deserialize_map(ScanVisitor::new(&mut patch, collector, path))?;
+            }
+            Mode::Stream => {
+                deserializer.deserialize_map(StreamVisitor::new(&mut patch, collector, path))?;
+            }
         }
         Ok(Some(patch))
     }

@@ -8,7 +8,8 @@ use core::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::de::{Collector, KeySeed};
+use super::careful::each_key;
+use super::de::{Collector, Mode};
 use super::{Fields, Path};
 
 /// Reads `body` again into `fields` (fresh ones), recording every problem in `collector` (a
@@ -20,7 +21,7 @@ pub(super) fn rescan<P: Fields>(
     fields: &mut P,
     collector: &mut Collector,
 ) -> Result<(), serde_json::Error> {
-    collector.scanning = true;
+    collector.mode = Mode::Scan;
     let mut json = serde_json::Deserializer::from_str(body);
     de::Deserializer::deserialize_map(&mut json, ScanVisitor::new(fields, collector, Path::ROOT))?;
     json.end()
@@ -61,21 +62,8 @@ impl<'de, P: Fields> Visitor<'de> for ScanVisitor<'_, '_, '_, P> {
             collector,
             path,
         } = self;
-        // Which fields were seen, valid or not: a field whose value was refused is still
-        // there, and a second value for it is a repeated key.
-        let mut seen = vec![false; P::COUNT];
-        let mut at = (collector, path);
-        while let Some(key) = map.next_key_seed(KeySeed::<P>::new(&mut at))? {
+        each_key::<P, A, _>(&mut map, collector, path, |map, index, collector| {
             let raw: &'de RawValue = map.next_value()?;
-            let Some(index) = key else { continue };
-            let (collector, path) = (&mut *at.0, at.1);
-            let slot = &mut seen[usize::from(index)];
-            if *slot {
-                collector.duplicate(path.join_key(P::wire(index)));
-                continue;
-            }
-            *slot = true;
-            collector.aborted_at = None;
             // The reader records the value's error with its path; it ends this value only,
             // unless the value is not JSON at all (a lone surrogate escape, say).
             if let Err(error) = patch.field(index, &mut OneValue(Some(raw)), collector, path) {
@@ -85,8 +73,8 @@ impl<'de, P: Fields> Visitor<'de> for ScanVisitor<'_, '_, '_, P> {
                     collector.abort_was_syntax(format!("{reason} in the value of `{at}`"));
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 
