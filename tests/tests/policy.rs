@@ -147,5 +147,9 @@ fn a_deserializer_that_cannot_say_null_cannot_read_a_patch() {
     let message = SettingsPatch::deserialize(deserializer)
         .unwrap_err()
         .to_string();
-    assert_eq!(message, "invalid type: string \"dark\", expected option");
+    // Refused as the field's value, named (the reading goes on after a scalar it refused).
+    assert_eq!(
+        message,
+        "invalid field `theme`: invalid type: string \"dark\", expected option"
+    );
 }
