@@ -374,6 +374,19 @@ impl Response {
         self.json["code"].as_str().unwrap_or("")
     }
 
+    /// A refusal as a test asserts it whole: its status, its `code`, and every member besides
+    /// the five that every problem has (`type`, `title`, `status`, `detail`, `code`): the lists
+    /// a client fixes its request by. A member added, dropped or changed fails the comparison.
+    pub fn problem(&self) -> (u16, &str, serde_json::Value) {
+        let mut members = self.json.clone();
+        if let serde_json::Value::Object(map) = &mut members {
+            for every_problem_has in ["type", "title", "status", "detail", "code"] {
+                map.remove(every_problem_has);
+            }
+        }
+        (self.status, self.code(), members)
+    }
+
     /// What a refusal lists under `member`: the keys of an object, the items of an array (a
     /// `denied` item by its `field`).
     pub fn listed(&self, member: &str) -> Vec<String> {
