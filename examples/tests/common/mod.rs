@@ -403,3 +403,26 @@ impl Response {
         }
     }
 }
+
+/// The members of a refused document (server-only, unknown, repeated, missing or ill-typed
+/// keys), as [`Response::problem`] gives them: every list, empty unless `listed` names it.
+pub fn document(listed: serde_json::Value) -> serde_json::Value {
+    let lists = serde_json::json!({
+        "forbidden": [], "unknown": [], "duplicate": [], "missing": [], "invalid": {},
+    });
+    filled(lists, listed)
+}
+
+/// The members of a refused apply or build (gated fields without the role, values a
+/// validator refuses): `denied` and `invalid`, empty unless `listed` gives them.
+pub fn applied(listed: serde_json::Value) -> serde_json::Value {
+    filled(serde_json::json!({"denied": [], "invalid": {}}), listed)
+}
+
+fn filled(mut lists: serde_json::Value, listed: serde_json::Value) -> serde_json::Value {
+    for (name, value) in listed.as_object().expect("an object of lists") {
+        assert!(lists.get(name).is_some(), "no list {name} in {lists}");
+        lists[name] = value.clone();
+    }
+    lists
+}
