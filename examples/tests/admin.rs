@@ -7,6 +7,7 @@
 mod common;
 
 use common::{Server, Setup};
+use serde_json::json;
 
 fn admin_routes_and_the_gated_field(setup: Setup) {
     let db = setup.db();
@@ -16,17 +17,54 @@ fn admin_routes_and_the_gated_field(setup: Setup) {
     let (name, password) = server.login("admin");
     let admin = (name.as_str(), password.as_str());
 
-    assert_eq!(server.get("/users/admin", alice).status, 403);
-    let denied = server.patch("/users/admin", alice, r#"{"is_admin":false}"#);
-    assert_eq!(denied.status, 403, "{denied:?}");
-    // The role is checked before the body: a non-admin learns nothing about the document.
-    let denied = server.patch("/users/admin", alice, r#"{"password_hash":"x"}"#);
+    // A non-admin is refused by the role the route needs, and told which: the whole problem,
+    // so that a refusal with another code or another list is caught.
+    let role_required = (403, "role_required", json!({"roles": ["admin"]}));
+    let read = server.get("/users/admin", alice);
+    assert_eq!(read.problem(), role_required, "{read:?}");
     assert_eq!(
-        (denied.status, &denied.json["code"]),
-        (403, &"role_required".into())
+        read.json["detail"],
+        "this action requires the role \"admin\""
     );
-    assert_eq!(server.get("/users/nobody", admin).status, 404);
-    assert_eq!(server.patch("/users/nobody", admin, "{}").status, 404);
+    let denied = server.patch("/users/admin", alice, r#"{"is_admin":false}"#);
+    assert_eq!(denied.problem(), role_required, "{denied:?}");
+    // The role is checked before the body: a non-admin learns nothing about the document
+    // (no `forbidden` list naming `password_hash`, no `denied` list).
+    let denied = server.patch("/users/admin", alice, r#"{"password_hash":"x"}"#);
+    assert_eq!(denied.problem(), role_required, "{denied:?}");
+    let denied = server.send("PUT", "/users/admin", Some(alice), &[], None);
+    assert_eq!(denied.problem(), role_required, "{denied:?}");
+
+    // An unknown user: 404 `not_found` and nothing else, for a read and for an update (whose
+    // empty patch would otherwise be a no-op 200).
+    let not_found = (404, "not_found", json!({}));
+    let nobody = server.get("/users/nobody", admin);
+    assert_eq!(nobody.problem(), not_found, "{nobody:?}");
+    assert_eq!(nobody.json["detail"], "no such user");
+    let nobody = server.patch("/users/nobody", admin, "{}");
+    assert_eq!(nobody.problem(), not_found, "{nobody:?}");
+    assert_eq!(nobody.json["detail"], "no such user");
+
+    // A non-admin writing the gated field of its own profile: 403 with the field and the
+    // roles that may write it, and a value a validator refuses in the same patch listed too.
+    let gated = server.patch(
+        "/profile",
+        alice,
+        r#"{"is_admin":true,"display_name":"","bio":"x"}"#,
+    );
+    assert_eq!(
+        gated.problem(),
+        (
+            403,
+            "role_required",
+            json!({
+                "denied": [{"field": "is_admin", "roles": ["admin"]}],
+                "invalid": {"display_name": "must be 1 to 64 characters without control characters"},
+            })
+        ),
+        "{gated:?}"
+    );
+    assert_eq!(server.get("/profile", alice).json["version"], 1);
 
     let read = server.get("/users/alice", admin);
     assert_eq!(

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{Server, Setup};
+use serde_json::json;
 
 fn post(server: &Server, auth: (&str, &str), json: &str) -> common::Response {
     let body = Some(("application/json", json.as_bytes()));
@@ -71,8 +72,8 @@ fn an_admin_creates_a_user_who_can_log_in(setup: Setup) {
         r#"{"username":"carol","password":"another password","display_name":"Mallory","email":"m@example.org"}"#,
     );
     assert_eq!(
-        (again.status, again.code()),
-        (409, "username_taken"),
+        again.problem(),
+        (409, "username_taken", json!({})),
         "{again:?}"
     );
     assert_eq!(server.get("/profile", carol).json["display_name"], "Carol");
@@ -90,15 +91,15 @@ fn every_refusal_of_a_patch_and_every_missing_field(setup: Setup) {
     let (name, password) = server.login("alice");
     let alice = (name.as_str(), password.as_str());
 
-    // Not an admin: 403 before the body is read.
+    // Not an admin: 403 before the body is read (no `denied` list naming `is_admin`).
     let denied = post(
         &server,
         alice,
         r#"{"username":"eve","password":"eve's password!","display_name":"E","email":"e@example.org","is_admin":true}"#,
     );
     assert_eq!(
-        (denied.status, denied.code()),
-        (403, "role_required"),
+        denied.problem(),
+        (403, "role_required", json!({"roles": ["admin"]})),
         "{denied:?}"
     );
 
@@ -109,13 +110,16 @@ fn every_refusal_of_a_patch_and_every_missing_field(setup: Setup) {
         r#"{"username":"eve","password":"eve's password!","display_name":"E","email":"e@example.org","id":1,"version":9,"password_hash":"$argon2id$forged","created_at":"2000-01-01"}"#,
     );
     assert_eq!(
-        (forbidden.status, forbidden.code()),
-        (422, "forbidden_fields"),
+        forbidden.problem(),
+        (
+            422,
+            "forbidden_fields",
+            json!({
+                "forbidden": ["id", "version", "password_hash", "created_at"],
+                "unknown": [], "duplicate": [], "missing": [], "invalid": {},
+            })
+        ),
         "{forbidden:?}"
-    );
-    assert_eq!(
-        forbidden.listed("forbidden"),
-        ["id", "version", "password_hash", "created_at"]
     );
     assert_eq!(server.get("/users/eve", admin).status, 404);
 
@@ -125,28 +129,56 @@ fn every_refusal_of_a_patch_and_every_missing_field(setup: Setup) {
         admin,
         r#"{"role":"root","bio":"a","bio":"b","is_admin":"yes","email":"e@example.org"}"#,
     );
-    assert_eq!((all.status, all.code()), (422, "unknown_fields"), "{all:?}");
-    assert_eq!(all.listed("unknown"), ["role"]);
-    assert_eq!(all.listed("duplicate"), ["bio"]);
     assert_eq!(
-        all.listed("missing"),
-        ["display_name", "username", "password"]
+        all.problem(),
+        (
+            422,
+            "unknown_fields",
+            json!({
+                "forbidden": [],
+                "unknown": ["role"],
+                "duplicate": ["bio"],
+                "missing": ["display_name", "username", "password"],
+                "invalid": {"is_admin": "invalid type: string \"yes\", expected a boolean"},
+            })
+        ),
+        "{all:?}"
     );
-    assert_eq!(all.listed("invalid"), ["is_admin"]);
 
     // Only an object; a missing field alone is `missing_fields`.
-    assert_eq!(post(&server, admin, "[]").status, 422);
+    let array = post(&server, admin, "[]");
+    assert_eq!(
+        array.problem(),
+        (
+            422,
+            "invalid_fields",
+            json!({
+                "forbidden": [], "unknown": [], "duplicate": [], "missing": [],
+                "invalid": {"": "invalid type: sequence, expected a JSON object with the writable fields of `User` at line 1 column 0"},
+            })
+        ),
+        "{array:?}"
+    );
     let missing = post(&server, admin, r#"{"username":"eve"}"#);
     assert_eq!(
-        (missing.status, missing.code()),
-        (422, "missing_fields"),
+        missing.problem(),
+        (
+            422,
+            "missing_fields",
+            json!({
+                "forbidden": [], "unknown": [], "duplicate": [],
+                "missing": ["display_name", "email", "password"],
+                "invalid": {},
+            })
+        ),
         "{missing:?}"
     );
+    let truncated = post(&server, admin, "{");
     assert_eq!(
-        missing.listed("missing"),
-        ["display_name", "email", "password"]
+        truncated.problem(),
+        (400, "malformed_json", json!({})),
+        "{truncated:?}"
     );
-    assert_eq!(post(&server, admin, "{").status, 400);
 
     // Validators of the login and of the user, listed together; the password is never echoed.
     let invalid = post(
@@ -155,13 +187,21 @@ fn every_refusal_of_a_patch_and_every_missing_field(setup: Setup) {
         r#"{"username":"Eve!","password":"short","display_name":"","email":"nobody"}"#,
     );
     assert_eq!(
-        (invalid.status, invalid.code()),
-        (422, "invalid_fields"),
+        invalid.problem(),
+        (
+            422,
+            "invalid_fields",
+            json!({
+                "denied": [],
+                "invalid": {
+                    "": "the password needs at least 8 characters",
+                    "display_name": "must be 1 to 64 characters without control characters",
+                    "email": "must be an address like name@example.org",
+                    "username": "user names are 1 to 32 characters of a-z, 0-9, '_', '-', '.'",
+                },
+            })
+        ),
         "{invalid:?}"
-    );
-    assert_eq!(
-        invalid.listed("invalid"),
-        ["", "display_name", "email", "username"]
     );
     assert!(!invalid.text.contains("short\""), "{invalid:?}");
     let weak = post(
@@ -169,11 +209,15 @@ fn every_refusal_of_a_patch_and_every_missing_field(setup: Setup) {
         admin,
         r#"{"username":"eve","password":"short","display_name":"Eve","email":"e@example.org"}"#,
     );
-    assert_eq!(weak.listed("invalid"), [""], "{weak:?}");
-    assert!(weak.json["invalid"][""]
-        .as_str()
-        .unwrap()
-        .contains("at least 8"));
+    assert_eq!(
+        weak.problem(),
+        (
+            422,
+            "invalid_fields",
+            json!({"denied": [], "invalid": {"": "the password needs at least 8 characters"}})
+        ),
+        "{weak:?}"
+    );
     assert_eq!(server.get("/users/eve", admin).status, 404);
 
     // Other methods of /users: 405 with `Allow`.
@@ -184,7 +228,10 @@ fn every_refusal_of_a_patch_and_every_missing_field(setup: Setup) {
         &[],
         Some(("application/json", b"{}")),
     );
-    assert_eq!((put.status, put.header("allow")), (405, Some("POST")));
+    assert_eq!(
+        (put.problem(), put.header("allow")),
+        ((405, "method_not_allowed", json!({})), Some("POST"))
+    );
 }
 
 both_servers!(

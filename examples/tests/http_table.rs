@@ -264,6 +264,53 @@ fn every_answer_of_the_readme_table(setup: Setup) {
         (200, &true.into())
     );
 
+    // The two `POST /users` rows, as written.
+    let carol = r#"{"username":"carol","password":"carol first pass","display_name":"Carol","email":"carol@example.org"}"#;
+    let created = send("POST", "/users", Some(admin), &[], Some((JSON, carol)));
+    assert_eq!(
+        (
+            created.status,
+            created.header("location"),
+            created.etag.as_deref()
+        ),
+        (201, Some("/users/carol"), Some("\"v1\"")),
+        "{created:?}"
+    );
+    // The user, as `GET /profile` shows one: every member of it, none more.
+    let id = created.json["id"].clone();
+    assert!(id.as_i64().is_some_and(|id| id > 0), "{created:?}");
+    let mut user = created.json.clone();
+    for stamp in ["created_at", "updated_at"] {
+        let stamped = user.as_object_mut().unwrap().remove(stamp);
+        assert!(
+            stamped.is_some_and(|time| time.is_string()),
+            "{stamp}: {created:?}"
+        );
+    }
+    assert_eq!(
+        user,
+        serde_json::json!({
+            "id": id, "username": "carol", "display_name": "Carol",
+            "email": "carol@example.org", "bio": null, "is_admin": false, "version": 1,
+        })
+    );
+    let again = send("POST", "/users", Some(admin), &[], Some((JSON, carol)));
+    assert_eq!((again.status, again.code()), (409, "username_taken"));
+
+    let dave = r#"{"username":"dave","password_hash":"x","version":9}"#;
+    let refused = send("POST", "/users", Some(admin), &[], Some((JSON, dave)));
+    assert_eq!((refused.status, refused.code()), (422, "forbidden_fields"));
+    assert_eq!(refused.listed("forbidden"), ["password_hash", "version"]);
+    assert_eq!(
+        refused.listed("missing"),
+        ["display_name", "email", "password"]
+    );
+    assert_eq!(
+        send("GET", "/users/dave", Some(admin), &[], None).status,
+        404,
+        "nothing was created"
+    );
+
     // A sixth wrong password for one name from one address within a minute (one was sent
     // above, for the 401 row).
     for _ in 0..4 {

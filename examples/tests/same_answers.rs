@@ -3,14 +3,17 @@
 //! answer compared (status, body, and the headers a client acts on), and every refusal checked
 //! to be an RFC 9457 problem.
 //!
+//! Answers alike could be wrong alike: each refusal is also asserted whole (status, `code` and
+//! every listed member, exactly), so a bug both servers share fails here too.
+//!
 //! Both real binaries on `127.0.0.1:0` (see `common`).
 
 #[macro_use]
 #[allow(unused_macros)]
 mod common;
 
-use common::{Backend, Binary, Response, Server, Setup, TestDb};
-use serde_json::Value;
+use common::{applied, document, Backend, Binary, Response, Server, Setup, TestDb};
+use serde_json::{json, Value};
 
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -125,6 +128,11 @@ impl Pair {
     }
 }
 
+/// What `denied` says of `is_admin` written without the role.
+fn is_admin_denied() -> Value {
+    applied(json!({"denied": [{"field": "is_admin", "roles": ["admin"]}]}))
+}
+
 #[test]
 fn both_servers_answer_every_request_alike_on_sqlite() {
     every_request(Backend::Sqlite);
@@ -146,23 +154,69 @@ fn every_request(backend: Backend) {
     let status = |method, path, who, headers: &[(&str, &str)], body| {
         send(method, path, who, headers, body).status
     };
+    // A refusal, asserted whole: the same on both servers, and the one expected.
+    let refused =
+        |method, path, who, headers: &[(&str, &str)], body, expected: (u16, &str, Value)| {
+            let answer = send(method, path, who, headers, body);
+            assert_eq!(
+                answer.problem(),
+                expected,
+                "{method} {path} {headers:?} {body:?}"
+            );
+        };
+    let none = || json!({});
+    let not_found = || (404, "not_found", none());
+    let not_allowed = || (405, "method_not_allowed", none());
+    let admin_only = || (403, "role_required", json!({"roles": ["admin"]}));
+    let patch_types = json!({"accepted": ["application/merge-patch+json", "application/json"]});
 
     // Routing.
     assert_eq!(status("GET", "/healthz", Nobody, &[], None), 200);
     assert_eq!(status("HEAD", "/healthz", Nobody, &[], None), 200);
-    assert_eq!(status("POST", "/healthz", Nobody, &[], None), 405);
-    assert_eq!(status("GET", "/nowhere", Alice, &[], None), 404);
-    assert_eq!(status("GET", "/profile/extra", Alice, &[], None), 404);
-    assert_eq!(status("DELETE", "/profile", Alice, &[], None), 405);
-    assert_eq!(status("DELETE", "/users/alice", Admin, &[], None), 405);
+    refused("POST", "/healthz", Nobody, &[], None, not_allowed());
+    refused("GET", "/nowhere", Alice, &[], None, not_found());
+    refused("GET", "/profile/extra", Alice, &[], None, not_found());
+    refused("DELETE", "/profile", Alice, &[], None, not_allowed());
+    refused("DELETE", "/users/alice", Admin, &[], None, not_allowed());
 
     // Authentication.
-    assert_eq!(status("GET", "/profile", Nobody, &[], None), 401);
-    assert_eq!(status("GET", "/profile", Raw("Basic !!!"), &[], None), 401);
-    assert_eq!(status("GET", "/profile", Raw("Bearer x"), &[], None), 401);
+    let unauthorized = |code| (401, code, none());
+    refused(
+        "GET",
+        "/profile",
+        Nobody,
+        &[],
+        None,
+        unauthorized("missing_credentials"),
+    );
+    for malformed in ["Basic !!!", "Bearer x"] {
+        let who = Raw(malformed);
+        refused(
+            "GET",
+            "/profile",
+            who,
+            &[],
+            None,
+            unauthorized("malformed_credentials"),
+        );
+    }
     let two = [("Authorization", "Basic YTpi")];
-    assert_eq!(status("GET", "/profile", Alice, &two, None), 400);
-    assert_eq!(status("GET", "/profile", WrongPassword, &[], None), 401);
+    refused(
+        "GET",
+        "/profile",
+        Alice,
+        &two,
+        None,
+        (400, "duplicate_authorization", none()),
+    );
+    refused(
+        "GET",
+        "/profile",
+        WrongPassword,
+        &[],
+        None,
+        unauthorized("invalid_credentials"),
+    );
     assert_eq!(status("GET", "/profile", Alice, &[], None), 200);
     assert_eq!(status("HEAD", "/profile", Alice, &[], None), 200);
 
@@ -173,58 +227,88 @@ fn every_request(backend: Backend) {
         status("PATCH", "/profile", Alice, &v1, json(r#"{"bio":"one"}"#)),
         200
     );
-    assert_eq!(
-        status("PATCH", "/profile", Alice, &v1, json(r#"{"bio":"two"}"#)),
-        412
+    let stale = (412, "precondition_failed", json!({"version": 2}));
+    refused(
+        "PATCH",
+        "/profile",
+        Alice,
+        &v1,
+        json(r#"{"bio":"two"}"#),
+        stale,
     );
     let garbled = [("If-Match", "v2")];
-    assert_eq!(
-        status("PATCH", "/profile", Alice, &garbled, json("{}")),
-        400
+    let malformed_if_match = (400, "malformed_if_match", none());
+    refused(
+        "PATCH",
+        "/profile",
+        Alice,
+        &garbled,
+        json("{}"),
+        malformed_if_match,
     );
     let merge = Some(("application/merge-patch+json", r#"{"bio":null}"#));
     assert_eq!(status("PUT", "/profile", Alice, &[], merge), 200);
-    for (content_type, text) in [
-        ("text/plain", "{}"),
-        (FORM, "bio=x"),
-        ("application/json; charset=latin1", "{}"),
+    let unsupported = (415, "unsupported_media_type", patch_types.clone());
+    for body in [
+        Some(("text/plain", "{}")),
+        Some((FORM, "bio=x")),
+        Some(("application/json; charset=latin1", "{}")),
+        None,
     ] {
-        let body = Some((content_type, text));
-        assert_eq!(status("PATCH", "/profile", Alice, &[], body), 415);
+        refused("PATCH", "/profile", Alice, &[], body, unsupported.clone());
     }
-    assert_eq!(status("PATCH", "/profile", Alice, &[], None), 415);
     let huge = format!(r#"{{"bio":"{}"}}"#, "x".repeat(17 * 1024));
-    assert_eq!(status("PATCH", "/profile", Alice, &[], json(&huge)), 413);
+    let too_large = (413, "payload_too_large", json!({"limit": 16384}));
+    refused("PATCH", "/profile", Alice, &[], json(&huge), too_large);
     for malformed in [r#"{"bio":"#, "", "{} {}"] {
-        assert_eq!(
-            status("PATCH", "/profile", Alice, &[], json(malformed)),
-            400,
-            "{malformed}"
-        );
+        let answer = (400, "malformed_json", none());
+        refused("PATCH", "/profile", Alice, &[], json(malformed), answer);
     }
-    for refused in [
-        "[]",
-        r#"["x"]"#,
-        "null",
-        r#"{"password_hash":"x","id":7,"role":"admin","bio":"x"}"#,
-        r#"{"bio":"a","bio":"b"}"#,
-        r#"{"email":5,"display_name":""}"#,
+    // Not an object: the whole document is invalid, under the empty name.
+    // (serde_json's position: where it stopped reading.)
+    let not_an_object = |found: &str, column: usize| {
+        let reason = format!(
+            "invalid type: {found}, expected a JSON object with the writable fields of `User` at line 1 column {column}"
+        );
+        document(json!({"invalid": {"": reason}}))
+    };
+    for (body, code, members) in [
+        ("[]", "invalid_fields", not_an_object("sequence", 0)),
+        (r#"["x"]"#, "invalid_fields", not_an_object("sequence", 0)),
+        ("null", "invalid_fields", not_an_object("null", 4)),
+        (
+            r#"{"password_hash":"x","id":7,"role":"admin","bio":"x"}"#,
+            "forbidden_fields",
+            document(json!({"forbidden": ["password_hash", "id"], "unknown": ["role"]})),
+        ),
+        (
+            r#"{"bio":"a","bio":"b"}"#,
+            "duplicate_fields",
+            document(json!({"duplicate": ["bio"]})),
+        ),
+        (
+            r#"{"email":5,"display_name":""}"#,
+            "invalid_fields",
+            document(json!({"invalid": {"email": "invalid type: integer `5`, expected a string"}})),
+        ),
     ] {
-        assert_eq!(
-            status("PATCH", "/profile", Alice, &[], json(refused)),
-            422,
-            "{refused}"
-        );
-    }
-    assert_eq!(
-        status(
+        refused(
             "PATCH",
             "/profile",
             Alice,
             &[],
-            json(r#"{"is_admin":true}"#)
-        ),
-        403
+            json(body),
+            (422, code, members),
+        );
+    }
+    let gated = json(r#"{"is_admin":true}"#);
+    refused(
+        "PATCH",
+        "/profile",
+        Alice,
+        &[],
+        gated,
+        (403, "role_required", is_admin_denied()),
     );
 
     // HTML forms, on POST only.
@@ -236,21 +320,49 @@ fn every_request(backend: Backend) {
     );
     let cleared = send("POST", "/profile", Alice, &[], form("bio="));
     assert_eq!((cleared.status, &cleared.json["bio"]), (200, &Value::Null));
-    assert_eq!(
-        status("POST", "/profile", Alice, &[], form("is_admin=true")),
-        403
+    let gated = form("is_admin=true");
+    refused(
+        "POST",
+        "/profile",
+        Alice,
+        &[],
+        gated,
+        (403, "role_required", is_admin_denied()),
     );
-    for refused in [
-        "id=3&bio=x",
-        "bio=a&bio=b",
-        "nickname=x",
-        "email=",
-        "bio=%FF",
+    for (body, code, listed) in [
+        (
+            "id=3&bio=x",
+            "forbidden_fields",
+            json!({"forbidden": ["id"]}),
+        ),
+        (
+            "bio=a&bio=b",
+            "duplicate_fields",
+            json!({"duplicate": ["bio"]}),
+        ),
+        (
+            "nickname=x",
+            "unknown_fields",
+            json!({"unknown": ["nickname"]}),
+        ),
+        (
+            "email=",
+            "invalid_fields",
+            json!({"invalid": {"email": "an empty value is not allowed: the field is not optional"}}),
+        ),
+        (
+            "bio=%FF",
+            "invalid_fields",
+            json!({"invalid": {"bio": "not UTF-8 text (a form's values are percent-encoded UTF-8)"}}),
+        ),
     ] {
-        assert_eq!(
-            status("POST", "/profile", Alice, &[], form(refused)),
-            422,
-            "{refused}"
+        refused(
+            "POST",
+            "/profile",
+            Alice,
+            &[],
+            form(body),
+            (422, code, document(listed)),
         );
     }
     for cross_site in [
@@ -259,11 +371,14 @@ fn every_request(backend: Backend) {
         [("Sec-Fetch-Site", "cross-site")],
         [("Sec-Fetch-Site", "same-site")],
     ] {
-        let answer = send("POST", "/profile", Alice, &cross_site, form("bio=pwned"));
-        assert_eq!(
-            (answer.status, answer.code()),
-            (403, "cross_site_request"),
-            "{cross_site:?}"
+        let answer = (403, "cross_site_request", none());
+        refused(
+            "POST",
+            "/profile",
+            Alice,
+            &cross_site,
+            form("bio=pwned"),
+            answer,
         );
     }
     let own_page = [("Sec-Fetch-Site", "same-origin")];
@@ -277,17 +392,25 @@ fn every_request(backend: Backend) {
     );
 
     // Admin routes.
-    assert_eq!(status("GET", "/users/admin", Alice, &[], None), 403);
-    assert_eq!(
-        status("PATCH", "/users/admin", Alice, &[], json(r#"{"bio":"x"}"#)),
-        403
+    refused("GET", "/users/admin", Alice, &[], None, admin_only());
+    refused(
+        "PATCH",
+        "/users/admin",
+        Alice,
+        &[],
+        json(r#"{"bio":"x"}"#),
+        admin_only(),
     );
     assert_eq!(status("GET", "/users/alice", Admin, &[], None), 200);
-    assert_eq!(status("GET", "/users/nobody", Admin, &[], None), 404);
-    assert_eq!(status("GET", "/users/%FF", Admin, &[], None), 404);
-    assert_eq!(
-        status("PUT", "/users/nobody", Admin, &[], json(r#"{"bio":"x"}"#)),
-        404
+    refused("GET", "/users/nobody", Admin, &[], None, not_found());
+    refused("GET", "/users/%FF", Admin, &[], None, not_found());
+    refused(
+        "PUT",
+        "/users/nobody",
+        Admin,
+        &[],
+        json(r#"{"bio":"x"}"#),
+        not_found(),
     );
     assert_eq!(
         status(
@@ -303,40 +426,81 @@ fn every_request(backend: Backend) {
     // Creating a user: the same 201, and the same refusals of the create input and login.
     let carol = r#"{"username":"carol","password":"carol's password","display_name":"Carol","email":"carol@example.org"}"#;
     // (Alice is an admin by now; a non-admin's 403 is in tests/create.rs.)
-    assert_eq!(status("POST", "/users", Nobody, &[], json(carol)), 401);
+    refused(
+        "POST",
+        "/users",
+        Nobody,
+        &[],
+        json(carol),
+        unauthorized("missing_credentials"),
+    );
     let created = send("POST", "/users", Admin, &[], json(carol));
     assert_eq!(
         (created.status, created.header("location")),
         (201, Some("/users/carol"))
     );
-    assert_eq!(
-        send("POST", "/users", Admin, &[], json(carol)).code(),
-        "username_taken"
+    refused(
+        "POST",
+        "/users",
+        Admin,
+        &[],
+        json(carol),
+        (409, "username_taken", none()),
     );
-    for (body, code) in [
+    for (body, expected) in [
         (
             r#"{"username":"dave","id":1,"role":"x"}"#,
-            "forbidden_fields",
+            (
+                422,
+                "forbidden_fields",
+                document(json!({
+                    "forbidden": ["id"],
+                    "unknown": ["role"],
+                    "missing": ["display_name", "email", "password"],
+                })),
+            ),
         ),
-        (r#"{"username":"dave"}"#, "missing_fields"),
-        ("[]", "invalid_fields"),
+        (
+            r#"{"username":"dave"}"#,
+            (
+                422,
+                "missing_fields",
+                document(json!({"missing": ["display_name", "email", "password"]})),
+            ),
+        ),
+        ("[]", (422, "invalid_fields", not_an_object("sequence", 0))),
         (
             r#"{"username":"Dave!","password":"short","display_name":"","email":"d@example.org"}"#,
-            "invalid_fields",
+            (
+                422,
+                "invalid_fields",
+                applied(json!({"invalid": {
+                    "": "the password needs at least 8 characters",
+                    "display_name": "must be 1 to 64 characters without control characters",
+                    "username": "user names are 1 to 32 characters of a-z, 0-9, '_', '-', '.'",
+                }})),
+            ),
         ),
-        (r#"{"username":"#, "malformed_json"),
+        (r#"{"username":"#, (400, "malformed_json", none())),
     ] {
-        let refused = send("POST", "/users", Admin, &[], json(body));
-        assert_eq!(refused.code(), code, "{body}");
+        refused("POST", "/users", Admin, &[], json(body), expected);
     }
-    assert_eq!(status("DELETE", "/users", Admin, &[], None), 405);
+    refused("DELETE", "/users", Admin, &[], None, not_allowed());
 
     // The login limiter: five wrong passwords since alice's last good login pass, the sixth
     // is refused.
     for _ in 0..5 {
-        assert_eq!(status("GET", "/profile", WrongPassword, &[], None), 401);
+        refused(
+            "GET",
+            "/profile",
+            WrongPassword,
+            &[],
+            None,
+            unauthorized("invalid_credentials"),
+        );
     }
-    assert_eq!(status("GET", "/profile", WrongPassword, &[], None), 429);
+    let throttled = (429, "too_many_attempts", json!({"retry_after": 60}));
+    refused("GET", "/profile", WrongPassword, &[], None, throttled);
 
     // And both stored the same.
     let stored = send("GET", "/profile", Admin, &[], None);
@@ -350,24 +514,53 @@ fn every_request(backend: Backend) {
     // The password route: only the new password, one a client could send; then the old one
     // is refused. (Last: the script logs in with the seeded passwords.)
     let password = "/profile/password";
-    assert_eq!(status("GET", password, Admin, &[], None), 405);
-    for (body, code) in [
-        ("{}", "password_required"),
-        (r#"{"password":"short"}"#, "weak_password"),
-        (r#"{"password":"long enough\u0007"}"#, "weak_password"),
+    refused("GET", password, Admin, &[], None, not_allowed());
+    for (body, expected) in [
+        ("{}", (422, "password_required", none())),
+        (r#"{"password":"short"}"#, (422, "weak_password", none())),
+        (
+            r#"{"password":"long enough\u0007"}"#,
+            (422, "weak_password", none()),
+        ),
         (
             r#"{"password":"long enough","is_admin":true}"#,
-            "unknown_fields",
+            (
+                422,
+                "unknown_fields",
+                document(json!({"unknown": ["is_admin"]})),
+            ),
         ),
-        (r#"{"password":5}"#, "invalid_fields"),
-        (r#"{"password":"#, "malformed_json"),
+        (
+            r#"{"password":5}"#,
+            (
+                422,
+                "invalid_fields",
+                document(
+                    json!({"invalid": {"password": "invalid type: integer `5`, expected a string"}}),
+                ),
+            ),
+        ),
+        (r#"{"password":"#, (400, "malformed_json", none())),
     ] {
-        let refused = send("PUT", password, Admin, &[], json(body));
-        assert_eq!(refused.code(), code, "{body}");
+        refused("PUT", password, Admin, &[], json(body), expected);
     }
     let text = Some(("text/plain", r#"{"password":"long enough"}"#));
-    assert_eq!(status("PUT", password, Admin, &[], text), 415);
+    refused(
+        "PUT",
+        password,
+        Admin,
+        &[],
+        text,
+        (415, "unsupported_media_type", patch_types),
+    );
     let body = json(r#"{"password":"a new admin password"}"#);
     assert_eq!(status("PUT", password, Admin, &[], body), 204);
-    assert_eq!(status("GET", "/profile", Admin, &[], None), 401);
+    refused(
+        "GET",
+        "/profile",
+        Admin,
+        &[],
+        None,
+        unauthorized("invalid_credentials"),
+    );
 }

@@ -374,6 +374,19 @@ impl Response {
         self.json["code"].as_str().unwrap_or("")
     }
 
+    /// A refusal as a test asserts it whole: its status, its `code`, and every member besides
+    /// the five that every problem has (`type`, `title`, `status`, `detail`, `code`): the lists
+    /// a client fixes its request by. A member added, dropped or changed fails the comparison.
+    pub fn problem(&self) -> (u16, &str, serde_json::Value) {
+        let mut members = self.json.clone();
+        if let serde_json::Value::Object(map) = &mut members {
+            for every_problem_has in ["type", "title", "status", "detail", "code"] {
+                map.remove(every_problem_has);
+            }
+        }
+        (self.status, self.code(), members)
+    }
+
     /// What a refusal lists under `member`: the keys of an object, the items of an array (a
     /// `denied` item by its `field`).
     pub fn listed(&self, member: &str) -> Vec<String> {
@@ -389,4 +402,27 @@ impl Response {
             _ => Vec::new(),
         }
     }
+}
+
+/// The members of a refused document (server-only, unknown, repeated, missing or ill-typed
+/// keys), as [`Response::problem`] gives them: every list, empty unless `listed` names it.
+pub fn document(listed: serde_json::Value) -> serde_json::Value {
+    let lists = serde_json::json!({
+        "forbidden": [], "unknown": [], "duplicate": [], "missing": [], "invalid": {},
+    });
+    filled(lists, listed)
+}
+
+/// The members of a refused apply or build (gated fields without the role, values a
+/// validator refuses): `denied` and `invalid`, empty unless `listed` gives them.
+pub fn applied(listed: serde_json::Value) -> serde_json::Value {
+    filled(serde_json::json!({"denied": [], "invalid": {}}), listed)
+}
+
+fn filled(mut lists: serde_json::Value, listed: serde_json::Value) -> serde_json::Value {
+    for (name, value) in listed.as_object().expect("an object of lists") {
+        assert!(lists.get(name).is_some(), "no list {name} in {lists}");
+        lists[name] = value.clone();
+    }
+    lists
 }
