@@ -258,6 +258,10 @@ fn document() -> impl Strategy<Value = Vec<(String, Json)>> {
     members(fields, "id", "x", 0.05, 1)
 }
 
+/// Denied fields, each with the roles any one of which would allow it, in the order the model
+/// declares them.
+type Denied = Vec<(String, &'static [&'static str])>;
+
 /// What the document must come to, decided without the library.
 #[derive(Debug, Default)]
 struct Expected {
@@ -267,9 +271,8 @@ struct Expected {
     /// Values a field refuses when read (wrong type, `null` for a required field, `null` that
     /// would erase protected fields).
     invalid: Vec<String>,
-    /// Fields present without a role that allows them, with the roles that would, in the
-    /// order the model declares them.
-    denied: Vec<(String, &'static [&'static str])>,
+    /// Fields present without a role that allows them.
+    denied: Denied,
     /// Values refused when the patch is applied, with the reason: a validator's refusal, an
     /// object merged into a sub-model that is `None`.
     refused_on_apply: Vec<(String, String)>,
@@ -885,12 +888,9 @@ fn apply_refusals(
     patch: &UserPatch,
     before: &User,
     roles: &[&str],
-) -> (
-    Vec<(String, &'static [&'static str])>,
-    BTreeMap<String, String>,
-) {
+) -> (Denied, BTreeMap<String, String>) {
     let (admin, support) = (roles.contains(&"admin"), roles.contains(&"support"));
-    let mut denied: Vec<(String, &'static [&'static str])> = Vec::new();
+    let mut denied: Denied = Vec::new();
     let mut invalid = BTreeMap::new();
     if patch.is_admin.is_some() && !admin {
         denied.push(("is_admin".into(), &["admin"]));
