@@ -122,6 +122,13 @@ async fn into_parts_and_apply_errors_convert_with_question_mark() {
     assert_eq!(response.status(), 403);
     let body: Value = test::read_body_json(response).await;
     assert_eq!(body["code"], "role_required");
+    assert_eq!(
+        (&body["denied"], &body["invalid"]),
+        (
+            &serde_json::json!([{"field": "verified", "roles": ["admin"]}]),
+            &serde_json::json!({})
+        )
+    );
     let response = test::call_service(&app, patch(r#"{"bio":"hi"}"#).to_request()).await;
     assert_eq!(response.status(), 204);
     assert_eq!(stored.lock().unwrap().bio.as_deref(), Some("hi"));
@@ -168,11 +175,19 @@ async fn a_create_input_is_read_and_built_as_its_sender() {
     let refused = test::call_service(&app, post(r#"{"text":"hi","pinned":true}"#)).await;
     assert_eq!(refused.status(), 403);
     let body: Value = test::read_body_json(refused).await;
-    assert_eq!(body["denied"][0]["field"], "pinned");
+    assert_eq!(body["code"], "role_required");
+    assert_eq!(
+        (&body["denied"], &body["invalid"]),
+        (
+            &serde_json::json!([{"field": "pinned", "roles": ["admin"]}]),
+            &serde_json::json!({})
+        )
+    );
     // The server's field and a missing one, listed together.
     let refused = test::call_service(&app, post(r#"{"owner":"alice"}"#)).await;
     assert_eq!(refused.status(), 422);
     let body: Value = test::read_body_json(refused).await;
+    assert_eq!(body["code"], "forbidden_fields");
     assert_eq!(
         (&body["forbidden"], &body["missing"]),
         (&serde_json::json!(["owner"]), &serde_json::json!(["text"]))

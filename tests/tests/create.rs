@@ -210,9 +210,17 @@ fn a_gated_field_needs_the_role_when_sent_and_the_model_is_not_made() {
     }))
     .unwrap();
     let error = new.clone().build_as(server(), USER).unwrap_err();
-    let denied: Vec<&str> = error.denied().iter().map(|d| d.field.as_str()).collect();
-    assert_eq!(denied, ["isAdmin", "plan"]);
+    let denied: Vec<(&str, &[&str])> = error
+        .denied()
+        .iter()
+        .map(|denied| (denied.field.as_str(), denied.roles))
+        .collect();
+    assert_eq!(
+        denied,
+        [("isAdmin", &["admin"][..]), ("plan", &["admin"][..])]
+    );
     assert_eq!(error.code(), "role_required");
+    assert!(error.invalid().is_empty(), "{error}");
     let account = new.build_as(server(), ADMIN).unwrap();
     assert!(account.is_admin);
     assert_eq!(account.plan.as_deref(), Some("gold"));
@@ -546,10 +554,15 @@ fn serde_defaults_are_creation_defaults() {
     assert!(SettingsNew::REQUIRED.is_empty());
     // A gated field with serde's default needs no `create_default`, and still needs the role.
     let new = from_json::<SettingsNew>(br#"{"beta":true}"#).unwrap();
-    assert_eq!(
-        new.build_as(server(), &NoRoles).unwrap_err().denied()[0].field,
-        "beta"
-    );
+    let error = new.build_as(server(), &NoRoles).unwrap_err();
+    assert_eq!(error.code(), "role_required");
+    let denied: Vec<(&str, &[&str])> = error
+        .denied()
+        .iter()
+        .map(|denied| (denied.field.as_str(), denied.roles))
+        .collect();
+    assert_eq!(denied, [("beta", &["admin"][..])]);
+    assert!(error.invalid().is_empty(), "{error}");
 }
 
 #[test]

@@ -1,5 +1,8 @@
-//! For arbitrary documents and identities: either the patch is refused and the target is as
-//! it was, or exactly the permitted present fields changed.
+//! For arbitrary documents, identities and targets (each optional sub-model set or `None`):
+//! either the patch is refused, with exactly the problems an oracle expects, and the target is
+//! as it was, or exactly the permitted present fields changed.
+
+use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use safe_update::{from_json, SafeUpdate};
@@ -47,6 +50,18 @@ fn short(nick: &str) -> Result<(), &'static str> {
     }
 }
 
+/// The documented answer to an object merged into a sub-model that is `None`: a nested patch
+/// never creates one (the crate docs: "whether a nested patch may create an absent sub-model
+/// (it may not)"). An empty object writes nothing and is accepted.
+const MERGE_INTO_NULL: &str =
+    "cannot merge an object into a field that is null; an admin or the server sets it first";
+
+/// The answer to `null` (or `Some(None)` built in code) for `billing`, whose sub-model has
+/// protected fields and no `clear`.
+const WOULD_ERASE_BILLING: &str = "null is not allowed: clearing the field would erase \
+                                   protected fields (billing.verified, billing.geocode)";
+
+/// The fixture with both optional sub-models set.
 fn user() -> User {
     User {
         id: 7,
@@ -71,6 +86,27 @@ fn user() -> User {
             geocode: None,
         }),
     }
+}
+
+/// The fixture with `billing`, `shipping` or both `None`: the second target of each case (the
+/// first is [`user`]), so that merging into and clearing an absent sub-model are generated as
+/// often as every case with the sub-models set.
+fn absent_sub_models() -> impl Strategy<Value = User> {
+    prop_oneof![
+        Just((false, true)),
+        Just((true, false)),
+        Just((false, false))
+    ]
+    .prop_map(|(billing, shipping)| {
+        let mut user = user();
+        if !billing {
+            user.billing = None;
+        }
+        if !shipping {
+            user.shipping = None;
+        }
+        user
+    })
 }
 
 const ROLES: [&str; 3] = ["admin", "support", "user"];
@@ -222,6 +258,10 @@ fn document() -> impl Strategy<Value = Vec<(String, Json)>> {
     members(fields, "id", "x", 0.05, 1)
 }
 
+/// Denied fields, each with the roles any one of which would allow it, in the order the model
+/// declares them.
+type Denied = Vec<(String, &'static [&'static str])>;
+
 /// What the document must come to, decided without the library.
 #[derive(Debug, Default)]
 struct Expected {
@@ -232,9 +272,10 @@ struct Expected {
     /// would erase protected fields).
     invalid: Vec<String>,
     /// Fields present without a role that allows them.
-    denied: Vec<String>,
-    /// Values a validator refuses.
-    refused_by_validator: Vec<String>,
+    denied: Denied,
+    /// Values refused when the patch is applied, with the reason: a validator's refusal, an
+    /// object merged into a sub-model that is `None`.
+    refused_on_apply: Vec<(String, String)>,
     /// The user after a successful apply.
     after: Option<User>,
     /// Leaf paths written, and those among them whose value changed, in declaration order.
@@ -341,7 +382,9 @@ fn merge_address(
                     writes.push((at, address.geocode.as_deref() != Some(geocode)));
                     address.geocode = Some(geocode.to_owned());
                 }
-                (Some(_), _) | (None, Json::Leaf(Value::Null)) => expected.denied.push(at),
+                (Some(_), _) | (None, Json::Leaf(Value::Null)) => {
+                    expected.denied.push((at, &["admin"]));
+                }
                 _ => expected.invalid.push(at),
             },
         }
@@ -389,7 +432,7 @@ fn oracle(members: &[(String, Json)], roles: &[&str], before: &User) -> Expected
                     writes.push((at, *flag != after.is_admin));
                     after.is_admin = *flag;
                 }
-                Json::Leaf(Value::Bool(_)) => expected.denied.push(at),
+                Json::Leaf(Value::Bool(_)) => expected.denied.push((at, &["admin"])),
                 _ => expected.invalid.push(at),
             },
             "credit" => match value {
@@ -399,7 +442,7 @@ fn oracle(members: &[(String, Json)], roles: &[&str], before: &User) -> Expected
                         writes.push((at, credit != after.credit));
                         after.credit = credit;
                     } else {
-                        expected.denied.push(at);
+                        expected.denied.push((at, &["admin", "support"]));
                     }
                 }
                 _ => expected.invalid.push(at),
@@ -409,7 +452,10 @@ fn oracle(members: &[(String, Json)], roles: &[&str], before: &User) -> Expected
                     writes.push((at, nick != after.nick));
                     after.nick = nick.to_owned();
                 }
-                Some(_) => expected.refused_by_validator.push(at),
+                Some(nick) => {
+                    let reason = short(nick).unwrap_err();
+                    expected.refused_on_apply.push((at, reason.to_owned()));
+                }
                 None => expected.invalid.push(at),
             },
             "address" => match value {
@@ -430,17 +476,39 @@ fn oracle(members: &[(String, Json)], roles: &[&str], before: &User) -> Expected
                     &mut after.shipping
                 };
                 match value {
-                    Json::Object(inner) => {
-                        let current = slot.as_mut().expect("the fixture sets both");
-                        merge_address(inner, field, current, admin, &mut expected, &mut writes);
-                    }
+                    Json::Object(inner) => match slot.as_mut() {
+                        Some(current) => {
+                            merge_address(inner, field, current, admin, &mut expected, &mut writes);
+                        }
+                        // Nothing to merge into: an object that writes anything is refused
+                        // (before any role of its fields is asked), an empty one writes nothing.
+                        // Its values are read all the same: their type errors are the
+                        // document's, whatever the target.
+                        None => {
+                            let mut read = Expected::default();
+                            let mut scratch = user().address;
+                            merge_address(
+                                inner,
+                                field,
+                                &mut scratch,
+                                admin,
+                                &mut read,
+                                &mut Vec::new(),
+                            );
+                            expected.invalid.extend(read.invalid);
+                            if !first_values(inner, &["city", "geocode"]).is_empty() {
+                                let refusal = (at, MERGE_INTO_NULL.to_owned());
+                                expected.refused_on_apply.push(refusal);
+                            }
+                        }
+                    },
                     // Clearing `billing` would erase protected fields: refused when read.
                     Json::Leaf(Value::Null) if field == "billing" => expected.invalid.push(at),
                     Json::Leaf(Value::Null) if admin => {
                         writes.push((at, slot.is_some()));
                         *slot = None;
                     }
-                    Json::Leaf(Value::Null) => expected.denied.push(at),
+                    Json::Leaf(Value::Null) => expected.denied.push((at, &["admin"])),
                     _ => expected.invalid.push(at),
                 }
             }
@@ -449,7 +517,7 @@ fn oracle(members: &[(String, Json)], roles: &[&str], before: &User) -> Expected
     }
     if !expected.parse_refused()
         && expected.denied.is_empty()
-        && expected.refused_by_validator.is_empty()
+        && expected.refused_on_apply.is_empty()
     {
         expected.after = Some(after);
         expected.written = writes.iter().map(|(path, _)| path.clone()).collect();
@@ -473,79 +541,145 @@ proptest! {
     /// Every document is decided by an oracle that knows the model but not the library:
     /// refused exactly when it has a forbidden, unknown, repeated, ungranted gated or invalid
     /// key (each listed, with its path), and otherwise applied with exactly the permitted
-    /// fields written, those whose value differs reported as changed.
+    /// fields written, those whose value differs reported as changed. Each document is applied
+    /// to the fixture and to one with an optional sub-model or two `None`.
     #[test]
     fn every_document_is_decided_as_the_oracle_says(
         members in document(),
         roles in prop::sample::subsequence(&ROLES[..], 0..=3),
+        absent in absent_sub_models(),
     ) {
-        let text = Json::Object(members.clone()).text();
-        let before = user();
-        let expected = oracle(&members, &roles, &before);
-        let roles: Vec<String> = roles.iter().map(|role| (*role).to_owned()).collect();
-        let mut target = before.clone();
-        match from_json::<UserPatch>(text.as_bytes()) {
-            Err(error) => {
-                prop_assert!(expected.parse_refused(), "{} refused: {}", text, error);
-                prop_assert_eq!(error.forbidden(), &expected.forbidden[..], "{}", text);
-                prop_assert_eq!(error.unknown(), &expected.unknown[..], "{}", text);
-                prop_assert_eq!(error.duplicate(), &expected.duplicate[..], "{}", text);
-                let invalid: Vec<String> = error.invalid().keys().cloned().collect();
-                prop_assert_eq!(invalid, sorted(expected.invalid.clone()), "{}", text);
-            }
-            Ok(patch) => {
-                prop_assert!(!expected.parse_refused(), "{} accepted, expected {:?}", text, expected);
-                match patch.apply_as(&mut target, &roles) {
-                    Err(error) => {
-                        prop_assert!(expected.after.is_none(), "{} refused: {}", text, error);
-                        let denied: Vec<String> =
-                            error.denied().iter().map(|denied| denied.field.clone()).collect();
-                        prop_assert_eq!(sorted(denied), sorted(expected.denied.clone()), "{}", text);
-                        let invalid: Vec<String> = error.invalid().keys().cloned().collect();
-                        let refused = sorted(expected.refused_by_validator.clone());
-                        prop_assert_eq!(invalid, refused, "{}", text);
-                        prop_assert_eq!(&target, &before, "changed on error: {}", text);
-                    }
-                    Ok(applied) => {
-                        let Some(after) = &expected.after else {
-                            return Err(TestCaseError::fail(format!("{text} applied, expected {expected:?}")));
-                        };
-                        prop_assert_eq!(&target, after, "{}", text);
-                        let written: Vec<String> = applied.written().map(|f| f.to_string()).collect();
-                        let changed: Vec<String> = applied.changed().map(|f| f.to_string()).collect();
-                        prop_assert_eq!(written, expected.written.clone(), "{}", text);
-                        prop_assert_eq!(&changed, &expected.changed, "{}", text);
-                        let mut top: Vec<&str> = Vec::new();
-                        for path in &changed {
-                            let first = path.split('.').next().unwrap();
-                            if !top.contains(&first) {
-                                top.push(first);
-                            }
-                        }
-                        prop_assert_eq!(applied.changed_top_level(), top, "{}", text);
-                        prop_assert_eq!(applied.has_changes(), target != before);
-                    }
-                }
-            }
+        for before in [user(), absent] {
+            decided_as_the_oracle_says(&members, &roles, &before)?;
         }
     }
 }
 
+/// `members` read and applied to `before` as `roles`: as [`oracle`] says.
+fn decided_as_the_oracle_says(
+    members: &[(String, Json)],
+    roles: &[&str],
+    before: &User,
+) -> Result<(), TestCaseError> {
+    let text = Json::Object(members.to_vec()).text();
+    let expected = oracle(members, roles, before);
+    let roles: Vec<String> = roles.iter().map(|role| (*role).to_owned()).collect();
+    let mut target = before.clone();
+    match from_json::<UserPatch>(text.as_bytes()) {
+        Err(error) => {
+            prop_assert!(expected.parse_refused(), "{} refused: {}", text, error);
+            prop_assert_eq!(error.forbidden(), &expected.forbidden[..], "{}", text);
+            prop_assert_eq!(error.unknown(), &expected.unknown[..], "{}", text);
+            prop_assert_eq!(error.duplicate(), &expected.duplicate[..], "{}", text);
+            let invalid: Vec<String> = error.invalid().keys().cloned().collect();
+            prop_assert_eq!(invalid, sorted(expected.invalid.clone()), "{}", text);
+        }
+        Ok(patch) => {
+            prop_assert!(
+                !expected.parse_refused(),
+                "{} accepted, expected {:?}",
+                text,
+                expected
+            );
+            match patch.apply_as(&mut target, &roles) {
+                Err(error) => {
+                    prop_assert!(expected.after.is_none(), "{} refused: {}", text, error);
+                    let code = if expected.denied.is_empty() {
+                        "invalid_fields"
+                    } else {
+                        "role_required"
+                    };
+                    prop_assert_eq!(error.code(), code, "{}", text);
+                    let denied: Vec<(String, &[&str])> = error
+                        .denied()
+                        .iter()
+                        .map(|denied| (denied.field.clone(), denied.roles))
+                        .collect();
+                    prop_assert_eq!(&denied, &expected.denied, "{} to {:?}", text, before);
+                    let invalid: Vec<(String, String)> = error
+                        .invalid()
+                        .iter()
+                        .map(|(field, reason)| (field.clone(), reason.clone()))
+                        .collect();
+                    let mut refused = expected.refused_on_apply.clone();
+                    refused.sort();
+                    prop_assert_eq!(invalid, refused, "{} to {:?}", text, before);
+                    prop_assert_eq!(&target, before, "changed on error: {}", text);
+                }
+                Ok(applied) => {
+                    let Some(after) = &expected.after else {
+                        return Err(TestCaseError::fail(format!(
+                            "{text} applied to {before:?}, expected {expected:?}"
+                        )));
+                    };
+                    prop_assert_eq!(&target, after, "{}", text);
+                    let written: Vec<String> = applied.written().map(|f| f.to_string()).collect();
+                    let changed: Vec<String> = applied.changed().map(|f| f.to_string()).collect();
+                    prop_assert_eq!(written, expected.written.clone(), "{}", text);
+                    prop_assert_eq!(&changed, &expected.changed, "{}", text);
+                    let mut top: Vec<&str> = Vec::new();
+                    for path in &changed {
+                        let first = path.split('.').next().unwrap();
+                        if !top.contains(&first) {
+                            top.push(first);
+                        }
+                    }
+                    prop_assert_eq!(applied.changed_top_level(), top, "{}", text);
+                    prop_assert_eq!(applied.has_changes(), &target != before);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The mix of outcomes the real generator produces, so that the property above is known to
-/// test accepted multi-field documents as often as each kind of refusal.
+/// test accepted multi-field documents as often as each kind of refusal, and every answer
+/// about a `None` sub-model.
 #[test]
 fn the_generator_reaches_every_outcome_often() {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
 
     let mut runner = TestRunner::deterministic();
-    let strategy = (document(), prop::sample::subsequence(&ROLES[..], 0..=3));
+    let strategy = (
+        document(),
+        prop::sample::subsequence(&ROLES[..], 0..=3),
+        absent_sub_models(),
+    );
     let samples = 4000;
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     for _ in 0..samples {
-        let (members, roles) = strategy.new_tree(&mut runner).unwrap().current();
+        let (members, roles, absent) = strategy.new_tree(&mut runner).unwrap().current();
         let expected = oracle(&members, &roles, &user());
         let mut outcomes = Vec::new();
+        // The same document applied to the second target, with a sub-model or two `None`.
+        let on_absent = oracle(&members, &roles, &absent);
+        let sent = |key: &str| {
+            first_values(&members, &[key])
+                .first()
+                .map(|(_, value)| *value)
+        };
+        for (field, current) in [("billing", &absent.billing), ("shipping", &absent.shipping)] {
+            if current.is_some() || on_absent.parse_refused() {
+                continue;
+            }
+            let refused = on_absent.refused_on_apply.iter().any(|(at, _)| at == field);
+            match sent(field) {
+                Some(Json::Object(_)) if refused => outcomes.push("None sub-model: object refused"),
+                Some(Json::Object(_)) if on_absent.after.is_some() => {
+                    outcomes.push("None sub-model: empty object accepted");
+                }
+                Some(Json::Leaf(Value::Null)) if field == "shipping" => {
+                    if on_absent.after.is_some() {
+                        outcomes.push("None sub-model: cleared by an admin");
+                    } else if on_absent.denied.iter().any(|(at, _)| at == "shipping") {
+                        outcomes.push("None sub-model: clearing denied");
+                    }
+                }
+                _ => {}
+            }
+        }
         if expected.after.is_some() {
             outcomes.push(match expected.written.len() {
                 0 => "accepted, nothing written",
@@ -564,7 +698,8 @@ fn the_generator_reaches_every_outcome_often() {
             ),
             (
                 "refused: validator",
-                !expected.parse_refused() && !expected.refused_by_validator.is_empty(),
+                !expected.parse_refused()
+                    && expected.refused_on_apply.iter().any(|(at, _)| at == "nick"),
             ),
         ] {
             if found {
@@ -593,6 +728,18 @@ fn the_generator_reaches_every_outcome_often() {
         "refused: validator",
     ] {
         assert!(share(kind) >= 0.03, "{kind}: {report}");
+    }
+    // On the second target: an object merged into a `None` sub-model, refused or (empty)
+    // accepted, as often as the other kinds; `null` for a `None` `shipping`, rarer (it takes
+    // `null` sent, `shipping` absent and the rest of the document clean), cleared by an admin
+    // and denied to others, dozens of times each.
+    for (kind, at_least) in [
+        ("None sub-model: object refused", 0.03),
+        ("None sub-model: empty object accepted", 0.03),
+        ("None sub-model: cleared by an admin", 0.005),
+        ("None sub-model: clearing denied", 0.005),
+    ] {
+        assert!(share(kind) >= at_least, "{kind}: {report}");
     }
     println!("{report}");
 }
@@ -631,64 +778,159 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(4096))]
 
     /// Patches built in code reach `apply_as` every time, so role denials and validator
-    /// refusals are exercised as often as successes.
+    /// refusals are exercised as often as successes, on the fixture and on one with an
+    /// optional sub-model or two `None`: refused with exactly the problems [`apply_refusals`]
+    /// expects and the target unchanged, or applied in full.
     #[test]
     fn apply_is_all_or_nothing(
         patch in typed_patch(),
         roles in prop::sample::subsequence(&ROLES[..], 0..=3),
+        absent in absent_sub_models(),
     ) {
-        let before = user();
-        let mut target = before.clone();
-        let admin = roles.contains(&"admin");
-        let support = roles.contains(&"support");
-        let sets_geocode = |a: &Option<Option<AddressPatch>>| {
-            matches!(a, Some(Some(a)) if a.geocode.is_some())
-        };
-        let denied = (patch.is_admin.is_some() && !admin)
-            || (patch.credit.is_some() && !(admin || support))
-            || (patch.address.as_ref().is_some_and(|a| a.geocode.is_some()) && !admin)
-            || ((sets_geocode(&patch.billing) || sets_geocode(&patch.shipping)) && !admin)
-            || (matches!(patch.shipping, Some(None)) && !admin);
-        let bad_nick = patch.nick.as_deref().is_some_and(|nick| short(nick).is_err());
-        // `Some(None)` built in code: clearing `billing` would erase its protected fields.
-        let clears_billing = matches!(patch.billing, Some(None));
-        let invalid = bad_nick || clears_billing;
-        let roles: Vec<String> = roles.into_iter().map(str::to_owned).collect();
-        match patch.clone().apply_as(&mut target, &roles) {
-            Err(error) => {
-                prop_assert!(denied || invalid);
-                prop_assert_eq!(!error.denied().is_empty(), denied);
-                prop_assert_eq!(error.invalid().contains_key("nick"), bad_nick);
-                prop_assert_eq!(error.invalid().contains_key("billing"), clears_billing);
-                prop_assert_eq!(&target, &before);
+        for before in [user(), absent] {
+            applied_all_or_nothing(&patch, &roles, &before)?;
+        }
+    }
+}
+
+/// `patch` applied to `before` as `roles`: refused as [`apply_refusals`] says, or applied whole.
+fn applied_all_or_nothing(
+    patch: &UserPatch,
+    roles: &[&str],
+    before: &User,
+) -> Result<(), TestCaseError> {
+    let mut target = before.clone();
+    let (denied, invalid) = apply_refusals(patch, before, roles);
+    let roles: Vec<String> = roles.iter().map(|role| (*role).to_owned()).collect();
+    match patch.clone().apply_as(&mut target, &roles) {
+        Err(error) => {
+            prop_assert!(
+                !denied.is_empty() || !invalid.is_empty(),
+                "refused: {}",
+                error
+            );
+            let code = if denied.is_empty() {
+                "invalid_fields"
+            } else {
+                "role_required"
+            };
+            prop_assert_eq!(error.code(), code);
+            let listed: Vec<(String, &[&str])> = error
+                .denied()
+                .iter()
+                .map(|denied| (denied.field.clone(), denied.roles))
+                .collect();
+            prop_assert_eq!(listed, denied, "{:?} to {:?}", patch, before);
+            prop_assert_eq!(error.invalid(), &invalid, "{:?} to {:?}", patch, before);
+            prop_assert_eq!(&target, before);
+        }
+        Ok(applied) => {
+            prop_assert!(
+                denied.is_empty() && invalid.is_empty(),
+                "{:?} to {:?} applied, expected {:?} {:?}",
+                patch,
+                before,
+                denied,
+                invalid
+            );
+            let patch = patch.clone();
+            let mut expected = before.clone();
+            if let Some(v) = patch.name {
+                expected.name = v;
             }
-            Ok(applied) => {
-                prop_assert!(!denied && !invalid);
-                let mut expected = before.clone();
-                if let Some(v) = patch.name { expected.name = v; }
-                if let Some(v) = patch.bio { expected.bio = v; }
-                if let Some(v) = patch.is_admin { expected.is_admin = v; }
-                if let Some(v) = patch.credit { expected.credit = v; }
-                if let Some(v) = patch.nick { expected.nick = v; }
-                let merge = |into: &mut Address, patch: AddressPatch| {
-                    if let Some(v) = patch.city { into.city = v; }
-                    if let Some(v) = patch.geocode { into.geocode = v; }
-                };
-                if let Some(address) = patch.address {
-                    merge(&mut expected.address, address);
+            if let Some(v) = patch.bio {
+                expected.bio = v;
+            }
+            if let Some(v) = patch.is_admin {
+                expected.is_admin = v;
+            }
+            if let Some(v) = patch.credit {
+                expected.credit = v;
+            }
+            if let Some(v) = patch.nick {
+                expected.nick = v;
+            }
+            let merge = |into: &mut Address, patch: AddressPatch| {
+                if let Some(v) = patch.city {
+                    into.city = v;
                 }
-                for (field, change) in [(&mut expected.billing, patch.billing), (&mut expected.shipping, patch.shipping)] {
-                    match change {
-                        Some(Some(address)) => merge(field.as_mut().unwrap(), address),
-                        Some(None) => *field = None,
-                        None => {}
-                    }
+                if let Some(v) = patch.geocode {
+                    into.geocode = v;
                 }
-                prop_assert_eq!(&target, &expected);
-                prop_assert_eq!(applied.has_changes(), target != before);
+            };
+            if let Some(address) = patch.address {
+                merge(&mut expected.address, address);
+            }
+            let optional = [
+                (&mut expected.billing, patch.billing),
+                (&mut expected.shipping, patch.shipping),
+            ];
+            for (field, change) in optional {
+                match (change, field.as_mut()) {
+                    (Some(Some(address)), Some(current)) => merge(current, address),
+                    // Accepted only when empty: nothing to write.
+                    (Some(Some(_)), None) => {}
+                    (Some(None), _) => *field = None,
+                    (None, _) => {}
+                }
+            }
+            prop_assert_eq!(&target, &expected);
+            prop_assert_eq!(applied.has_changes(), &target != before);
+        }
+    }
+    Ok(())
+}
+
+/// What applying `patch` to `before` as `roles` must refuse, decided without the library: the
+/// denied fields with the roles that would allow them, in the order the model declares them,
+/// and the refused values with their reasons.
+fn apply_refusals(
+    patch: &UserPatch,
+    before: &User,
+    roles: &[&str],
+) -> (Denied, BTreeMap<String, String>) {
+    let (admin, support) = (roles.contains(&"admin"), roles.contains(&"support"));
+    let mut denied: Denied = Vec::new();
+    let mut invalid = BTreeMap::new();
+    if patch.is_admin.is_some() && !admin {
+        denied.push(("is_admin".into(), &["admin"]));
+    }
+    if patch.credit.is_some() && !(admin || support) {
+        denied.push(("credit".into(), &["admin", "support"]));
+    }
+    if patch.address.as_ref().is_some_and(|a| a.geocode.is_some()) && !admin {
+        denied.push(("address.geocode".into(), &["admin"]));
+    }
+    if let Some(Err(reason)) = patch.nick.as_deref().map(short) {
+        invalid.insert("nick".to_owned(), reason.to_owned());
+    }
+    let optional = [
+        ("billing", &patch.billing, &before.billing),
+        ("shipping", &patch.shipping, &before.shipping),
+    ];
+    for (field, change, current) in optional {
+        match (change, current) {
+            (None, _) => {}
+            // Clearing `billing` would erase its protected fields, whatever the target holds.
+            (Some(None), _) if field == "billing" => {
+                invalid.insert(field.to_owned(), WOULD_ERASE_BILLING.to_owned());
+            }
+            // `shipping` may be cleared by an admin, also when it is `None` already.
+            (Some(None), _) if !admin => denied.push((field.to_owned(), &["admin"])),
+            (Some(None), _) => {}
+            (Some(Some(inner)), Some(_)) => {
+                if inner.geocode.is_some() && !admin {
+                    denied.push((format!("{field}.geocode"), &["admin"]));
+                }
+            }
+            (Some(Some(inner)), None) => {
+                if inner.city.is_some() || inner.geocode.is_some() {
+                    invalid.insert(field.to_owned(), MERGE_INTO_NULL.to_owned());
+                }
             }
         }
     }
+    (denied, invalid)
 }
 
 proptest! {
