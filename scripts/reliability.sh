@@ -26,7 +26,9 @@
 #   crash        the same load, SIGKILL to the server mid-way; PRAGMA integrity_check on
 #                the database; restart; every update acknowledged with 2xx before the kill
 #                must be there (the stored version counts them, each client's newest token
-#                is present); the same check must fail on a copy taken halfway. SIGKILL kills
+#                is present); the same check must report the missing update on a copy of the
+#                database that misses exactly the last acknowledged one (alice's row set back
+#                to what that update was sent against). SIGKILL kills
 #                the process, not the machine: the OS page cache survives it, so this shows
 #                that acknowledged writes were handed to the OS, not that they reached the
 #                disk; that is what `synchronous=FULL` is for (tested in examples/tests/db.rs).
@@ -139,7 +141,7 @@ detail=""
 if ! client load --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
     --clients "$CLIENTS" --updates "$CRASH_UPDATES" --deadline "$DEADLINE" \
     --kill-pid "$PID" --kill-after "$KILL_AFTER" --acked "$WORK/crash.json" \
-    --db "$DB" --snapshot "$WORK/before-kill.db" >"$WORK/crash.txt" 2>&1; then
+    >"$WORK/crash.txt" 2>&1; then
     crash_ok=false
     grep VIOLATION "$WORK/crash.txt" | head -5 >&2 || true
     detail="load: $(tail -1 "$WORK/crash.txt")"
@@ -161,6 +163,29 @@ if [ "$integrity" != ok ]; then
     crash_ok=false
     detail="$detail; integrity_check: $integrity"
 fi
+# The control's database: a copy of the killed server's in which alice's row is set back to
+# the bio and version the last acknowledged update was sent against (If-Match made them the
+# row just before it committed), so that it misses exactly that update. Made before the
+# restart, which logs alice in and so writes to the file.
+last_write=$(python3 - "$DB" "$WORK/crash.json" "$WORK/last-missing.db" <<'PY'
+import json, sqlite3, sys
+db, acked, copy = sys.argv[1:]
+last = json.load(open(acked))["last"]
+source, target = sqlite3.connect(db), sqlite3.connect(copy)
+source.backup(target)
+source.close()
+(version,) = target.execute("SELECT version FROM users WHERE username = 'alice'").fetchone()
+if version <= last["version_before"]:
+    sys.exit(f"the database is at version {version}: the last acknowledged update is not in it")
+target.execute(
+    "UPDATE users SET bio = ?, version = ? WHERE username = 'alice'",
+    (last["bio_before"], last["version_before"]),
+)
+target.commit()
+target.close()
+print(f"c{last['client']:02d}.{last['k']} version {last['version_before'] + 1}")
+PY
+) || { crash_ok=false; detail="$detail; no copy without the last acknowledged update: $last_write"; last_write=""; }
 start_server crash-restart "$DEMO" "$DB"
 if client verify --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
     --acked "$WORK/crash.json" >"$WORK/verify.txt" 2>&1; then
@@ -170,20 +195,21 @@ else
     grep VIOLATION "$WORK/verify.txt" | head -5 >&2 || true
 fi
 stop_server "$SERVER_PID"
-# The check must fail on a database that lacks acknowledged writes: the copy taken halfway.
-if [ -f "$WORK/before-kill.db" ]; then
-    start_server crash-snapshot "$DEMO" "$WORK/before-kill.db"
-    if client verify --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
-        --acked "$WORK/crash.json" >"$WORK/verify-snapshot.txt" 2>&1; then
-        crash_ok=false
-        detail="$detail; the check passed on a copy taken before the kill: it is blind"
-    else
-        control="on the copy taken halfway: $(grep -c VIOLATION "$WORK/verify-snapshot.txt") problems found, as expected"
-    fi
+# Control: the check must fail on the copy that misses the last acknowledged update, and
+# fail by naming it; any other failure (a crash, a 401) would say nothing about the check.
+if [ -n "$last_write" ]; then
+    token="${last_write%% *}"
+    start_server crash-control "$DEMO" "$WORK/last-missing.db"
+    client verify --port "$SERVER_PORT" --user alice --password "$ALICE_PASSWORD" \
+        --acked "$WORK/crash.json" >"$WORK/verify-control.txt" 2>&1 || true
     stop_server "$SERVER_PID"
-else
-    crash_ok=false
-    detail="$detail; no snapshot was taken"
+    violations=$(grep -c '^VIOLATION: ' "$WORK/verify-control.txt" || true)
+    if grep -q "^VIOLATION: acknowledged $token missing" "$WORK/verify-control.txt"; then
+        control="on a copy without the last acknowledged update ($last_write): $violations violations reported, $token missing among them, as expected"
+    else
+        crash_ok=false
+        detail="$detail; on a copy without the last acknowledged update ($last_write) the check did not report $token missing: it is blind ($violations violations; $(tail -1 "$WORK/verify-control.txt"))"
+    fi
 fi
 detail="$(grep -h '^SIGKILL' "$WORK/crash.txt" | head -1); integrity_check: $integrity; $(tail -1 "$WORK/verify.txt")${control:+; $control}${detail:+; $detail}"
 if $crash_ok; then result crash pass "$detail"; else result crash fail "$detail"; fi
