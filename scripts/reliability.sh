@@ -35,10 +35,18 @@
 #   burst        64 concurrent wrong passwords for alice from one address: exactly 5 are
 #                checked (401), the rest refused by the login limiter (429)
 #                (scripts/login_burst.py).
+#   burst-control
+#                the same burst against the demo with the runtime's NoLimit in place of its
+#                limiter (benches/examples/no_limit_server.rs) must be reported as more than
+#                5 checks, which shows the burst check can fail.
 #   timing       median time to refuse an unknown user against a known user's wrong
 #                password, one at a time without cache, and in bursts of 20 identical
 #                concurrent requests with the cache: each ratio within 1 +- 0.10, every
 #                answer 401.
+#   timing-control
+#                the same checks on an authenticator that refuses unknown users without
+#                running argon2 (benches/examples/timing_check_control.rs): both must report
+#                the unknown user faster, which shows the timing check can fail.
 #   fuzz         cargo fuzz on the Basic Auth header parser and on patch deserialization
 #                and apply: no panic, no write of a server-only or role-gated field (needs a
 #                nightly toolchain; skipped, and said so, without one).
@@ -61,17 +69,18 @@ source "$ROOT/scripts/lib.sh"
 trap 'stop_all_servers; rm -rf "$WORK"' EXIT
 cd "$ROOT"
 
+# argon2 is optimised in every profile (the workspace's dev profile builds dependencies with
+# opt-level 3), so the short run uses dev builds.
 if [ "$MODE" = short ]; then
     PROFILE=dev CLIENTS=16 UPDATES=50 CRASH_UPDATES=80 KILL_AFTER=400 DEADLINE=60
-    cargo build --quiet -p safe-update-demo --bins
-    DEMO="$ROOT/target/debug/safe-update-demo"
-    DEMO_AXUM="$ROOT/target/debug/safe-update-demo-axum"
+    BUILD=(cargo build --quiet) BIN="$ROOT/target/debug"
 else
     PROFILE=release CLIENTS=16 UPDATES=200 CRASH_UPDATES=200 KILL_AFTER=1000 DEADLINE=600
-    cargo build --quiet --release -p safe-update-demo --bins
-    DEMO="$ROOT/target/release/safe-update-demo"
-    DEMO_AXUM="$ROOT/target/release/safe-update-demo-axum"
+    BUILD=(cargo build --quiet --release) BIN="$ROOT/target/release"
 fi
+"${BUILD[@]}" -p safe-update-demo --bins
+DEMO="$BIN/safe-update-demo"
+DEMO_AXUM="$BIN/safe-update-demo-axum"
 if [ "$MODE" = short ]; then FUZZ_SECONDS="${FUZZ_SECONDS:-5}"; else FUZZ_SECONDS="${FUZZ_SECONDS:-60}"; fi
 PASSED=0
 FAILED=0
@@ -104,6 +113,14 @@ if $INSTANCES; then
     summary
     exit
 fi
+
+# From benches/examples/: the timing checker, the same checker on an authenticator that skips
+# argon2 for unknown users, and the demo without login limit (the last two for the controls).
+"${BUILD[@]}" -p safe-update-benches --example timing_check --example timing_check_control \
+    --example no_limit_server
+TIMING="$BIN/examples/timing_check"
+TIMING_CONTROL="$BIN/examples/timing_check_control"
+NO_LIMIT_DEMO="$BIN/examples/no_limit_server"
 
 echo "== lost-update: $CLIENTS clients x $UPDATES read-modify-write updates"
 start_server lost "$DEMO" "$WORK/lost.db"
@@ -223,23 +240,41 @@ else
 fi
 stop_server "$SERVER_PID"
 
+echo "== burst control: the same burst against the demo without login limit must be reported"
+start_server burst-control "$NO_LIMIT_DEMO" "$WORK/burst-control.db"
+out=$(python3 "$ROOT/scripts/login_burst.py" --port "$SERVER_PORT" --user alice --count 64 --limit 5) \
+    && status=0 || status=$?
+checked=$(sed -n 's/.*: \([0-9]*\) checked (401).*/\1/p' <<<"$out")
+# Only more checks than the limit count: a checker failing for another reason is blind.
+if [ "$status" -ne 0 ] && [ "${checked:-0}" -gt 5 ] && [[ "$out" == *VIOLATION ]]; then
+    result burst-control pass "with NoLimit the check fails, as expected: $out"
+else
+    result burst-control fail "with NoLimit the check did not report more than 5 checks: it is blind (exit $status: $out)"
+fi
+stop_server "$SERVER_PID"
+
 echo "== timing: unknown user against wrong password, sequential and in concurrent bursts"
-# argon2 is optimised in every profile (the workspace's dev profile builds dependencies with
-# opt-level 3), so the short run reuses the test build instead of a release one.
 # The short run's tolerance is wider: fewer rounds on a shared machine give noisier medians.
 if [ "$MODE" = short ]; then
     TIMING_ROUNDS=21 TIMING_TOLERANCE=0.15
-    cargo build --quiet -p safe-update-benches --example timing_check
-    TIMING="$ROOT/target/debug/examples/timing_check"
 else
     TIMING_ROUNDS=41 TIMING_TOLERANCE=0.10
-    cargo build --quiet --release -p safe-update-benches --example timing_check
-    TIMING="$ROOT/target/release/examples/timing_check"
 fi
 if out=$("$TIMING" "$TIMING_ROUNDS" "$TIMING_TOLERANCE" 20); then
     result timing pass "$(echo "$out" | tr '\n' ' ')"
 else
     result timing fail "$(echo "$out" | tr '\n' ' ')"
+fi
+
+echo "== timing control: the same checks on an authenticator that skips argon2 for unknown users"
+out=$("$TIMING_CONTROL" "$TIMING_ROUNDS" "$TIMING_TOLERANCE" 20) && status=0 || status=$?
+# Both checks must report the unknown user answered faster (a ratio below 1, a VIOLATION),
+# and every answer must still be bad credentials: the failure is the timing, nothing else.
+faster=$(grep -c '^timing \(sequential\|concurrent\): .* ratio 0\.[0-9]* .*: VIOLATION$' <<<"$out" || true)
+if [ "$status" -eq 1 ] && [ "$faster" -eq 2 ] && grep -q ' 0 answers other than bad credentials' <<<"$out"; then
+    result timing-control pass "skipping argon2 for unknown users is reported, as expected: $(echo "$out" | tr '\n' ' ')"
+else
+    result timing-control fail "skipping argon2 for unknown users was not reported by both checks: the check is blind (exit $status: $(echo "$out" | tr '\n' ' '))"
 fi
 
 echo "== fuzz: ${FUZZ_SECONDS}s per target"
