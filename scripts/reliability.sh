@@ -13,8 +13,9 @@
 #   scripts/reliability.sh --instances [--short]
 #                                    the multi-instance checks instead (scripts/instances.sh):
 #                                    two servers on one PostgreSQL database
-#                                    (SAFE_UPDATE_TEST_POSTGRES), lost updates, the login burst
-#                                    and SIGKILL of one instance under load
+#                                    (SAFE_UPDATE_TEST_POSTGRES), lost updates (and their
+#                                    self-test), the login burst and SIGKILL of one instance
+#                                    under load
 #
 # Checks:
 #   lost-update  16 clients make read-modify-write updates of alice's bio (GET bio + ETag,
