@@ -5,6 +5,8 @@
 #
 #   lost-update  CLIENTS x UPDATES read-modify-write updates with If-Match, client c on
 #                instance c mod 2: no acknowledged update lost, at any read or at the end.
+#   self-test    the same load over both without If-Match must be reported as losing
+#                updates, which shows the check can fail across instances.
 #   burst        64 concurrent wrong passwords for alice, spread over both: exactly 5 checked
 #                in all (the counters are in the database), the rest 429.
 #   kill         the same load; SIGKILL to one instance after KILL_AFTER acknowledged updates;
@@ -43,6 +45,22 @@ if client load --port "$A_PORT" --port "$B_PORT" --user alice --password "$ALICE
 else
     grep VIOLATION "$WORK/instances-lost.txt" | head -5 >&2 || true
     result instances-lost-update fail "$(grep '^load:' "$WORK/instances-lost.txt")"
+fi
+stop_server "$A_PID"
+stop_server "$B_PID"
+
+echo "== instances self-test: the same load without If-Match must be caught losing updates"
+pg_database selftest
+start_pair selftest "$PG_URL"
+client load --port "$A_PORT" --port "$B_PORT" --user alice --password "$ALICE_PASSWORD" \
+    --clients "$CLIENTS" --updates 10 --deadline "$DEADLINE" --without-if-match \
+    --acked "$WORK/instances-selftest.json" >"$WORK/instances-selftest.txt" 2>&1 || true
+# Only lost updates count: a checker failing for another reason (a crash, a timeout) is blind.
+lost=$(grep -c '^VIOLATION: lost update\|^VIOLATION: acknowledged .* missing' "$WORK/instances-selftest.txt" || true)
+if [ "$lost" -ge 1 ]; then
+    result instances-self-test pass "without If-Match: $lost lost updates detected over two instances, as expected"
+else
+    result instances-self-test fail "no lost update detected without If-Match over two instances: the check is blind ($(tail -1 "$WORK/instances-selftest.txt"))"
 fi
 stop_server "$A_PID"
 stop_server "$B_PID"

@@ -14,9 +14,11 @@ connection error. The acknowledged counts are written to --acked as JSON.
 `verify`: after a restart, checks that every acknowledged update (from --acked) is there: the
 stored `version` counts every committed change of the bio (each acknowledged update changes
 it), so it must be 1 + the acknowledged updates, plus at most the updates still in flight at
-the kill; and each client's newest acknowledged token must be in the bio. With --snapshot, the
-load also copies the database (SQLite's backup API, a consistent copy) halfway to the kill, so
-that scripts/reliability.sh can show this check failing on a database that lacks writes.
+the kill; and each client's newest acknowledged token must be in the bio. The load also
+writes to --acked the last acknowledged update (the one with the highest version: with
+If-Match, updates commit in version order) and the bio and version it was based on, which the
+database held just before that update committed: scripts/reliability.sh sets alice's row of a
+copy back to them, a copy that misses exactly that update, and `verify` must report it.
 
 Several instances: --port once per instance; client c talks to the instance c mod N. With
 --failover, a client whose instance stops answering (the one --kill-pid killed) moves to the
@@ -36,7 +38,6 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import sys
 import threading
 import time
@@ -66,10 +67,6 @@ class Server:
 
     def connect(self):
         return http.client.HTTPConnection(self.host, self.port, timeout=10)
-
-    def get(self, conn):
-        bio, etag, _ = self.get_document(conn)
-        return bio, etag
 
     def get_document(self, conn):
         conn.request("GET", "/profile", headers={"Authorization": self.auth})
@@ -106,8 +103,8 @@ class Load:
         self.total_acked = 0
         self.acked_after_kill = 0
         self.failovers = 0
+        self.last = None
         self.killed = threading.Event()
-        self.snapshot_taken = False
         self.deadline = time.monotonic() + args.deadline
 
     def violation(self, message):
@@ -115,10 +112,15 @@ class Load:
             self.violations.append(message)
         print(f"VIOLATION: {message}", file=sys.stderr)
 
-    def acknowledge(self, client, k):
+    def acknowledge(self, client, k, based_on):
+        """Counts update k of client as acknowledged; based_on is the (version, bio) it was
+        sent against, which If-Match made the state just before it committed."""
+        version, bio = based_on
         with self.lock:
             self.acked[client] = k
             self.total_acked += 1
+            if self.last is None or version > self.last["version_before"]:
+                self.last = {"client": client, "k": k, "version_before": version, "bio_before": bio}
             if self.killed.is_set():
                 self.acked_after_kill += 1
             kill = (
@@ -126,19 +128,6 @@ class Load:
                 and not self.killed.is_set()
                 and self.total_acked >= self.args.kill_after
             )
-        snapshot = (
-            self.args.snapshot
-            and not self.snapshot_taken
-            and self.total_acked >= max(1, self.args.kill_after // 2)
-        )
-        if snapshot:
-            self.snapshot_taken = True
-            source = sqlite3.connect(self.args.db)
-            target = sqlite3.connect(self.args.snapshot)
-            source.backup(target)
-            target.close()
-            source.close()
-            print(f"snapshot of {self.args.db} taken after {self.total_acked} acknowledged updates")
         if kill:
             self.killed.set()
             os.kill(self.args.kill_pid, signal.SIGKILL)
@@ -149,6 +138,7 @@ class Load:
         server = self.servers[instance]
         conn = server.connect()
         seen = {}
+        based_on = None
         k = 1
         attempts = 0
         try:
@@ -161,13 +151,13 @@ class Load:
                     self.violation(f"client {client}: deadline reached at update {k}")
                     return
                 try:
-                    bio, etag = server.get(conn)
+                    bio, etag, version = server.get_document(conn)
                     counters = parse_bio(bio)
                     mine = counters.get(client, 0)
                     if mine == k and self.in_flight[client]:
                         # The update in flight when the instance died was committed.
                         self.in_flight[client] = False
-                        self.acknowledge(client, k)
+                        self.acknowledge(client, k, based_on)
                         k, attempts = k + 1, 0
                         continue
                     self.in_flight[client] = False
@@ -188,6 +178,7 @@ class Load:
                     counters = dict(counters)
                     counters[client] = k
                     self.in_flight[client] = True
+                    based_on = (version, bio)
                     status = server.patch(conn, render_bio(counters), etag)
                 except (OSError, http.client.HTTPException) as error:
                     if not (self.killed.is_set() and self.args.failover):
@@ -204,7 +195,7 @@ class Load:
                     self.requests += 2
                 if 200 <= status < 300:
                     self.in_flight[client] = False
-                    self.acknowledge(client, k)
+                    self.acknowledge(client, k, based_on)
                     k, attempts = k + 1, 0
                     continue
                 self.in_flight[client] = False
@@ -276,8 +267,6 @@ def main():
     parser.add_argument("--kill-pid", type=int, default=0)
     parser.add_argument("--kill-after", type=int, default=0)
     parser.add_argument("--acked", required=True, help="JSON file of acknowledged counts")
-    parser.add_argument("--db", help="the server's database file (for --snapshot)")
-    parser.add_argument("--snapshot", help="copy the database here halfway to the kill")
     parser.add_argument(
         "--failover",
         action="store_true",
@@ -307,7 +296,7 @@ def main():
     load = Load(args, servers)
     elapsed = load.run()
     with open(args.acked, "w") as file:
-        json.dump({"acked": load.acked, "in_flight": load.in_flight}, file)
+        json.dump({"acked": load.acked, "in_flight": load.in_flight, "last": load.last}, file)
     problems = []
     if not args.kill_pid or args.failover:
         # Read through the last instance: with --failover, the one that was not killed.

@@ -1,151 +1,16 @@
 //! Reliability timing check: refusing an unknown user must take as long as refusing a known
 //! user's wrong password, or the response time tells an attacker which user names exist.
 //!
-//! `timing_check [ROUNDS] [TOLERANCE] [CONCURRENCY]` (defaults 41, 0.10 and 20). Two checks,
-//! each alternating the two cases, one of each per round, then comparing the medians:
-//!
-//! - *sequential*: one request at a time, on an authenticator without cache (every request
-//!   one argon2 run);
-//! - *concurrent*: `CONCURRENCY` identical requests at once, on the default authenticator
-//!   (cache on), timed until the last answer: a known user's burst shares one check through
-//!   the cache's single flight, and an unknown user's must share one too (were it not, the
-//!   burst would cost `CONCURRENCY` runs, or fail for want of verification slots). Every
-//!   request of both bursts must get the same answer (bad credentials).
-//!
-//! Both run without a login limit (`NoLimit`): the limiter counts the same for both cases
-//! and would refuse most of the rounds. Exits 1 when a ratio of medians is outside
-//! `1 ± TOLERANCE` or an answer differs.
+//! `timing_check [ROUNDS] [TOLERANCE] [CONCURRENCY]` (defaults 41, 0.10 and 20): the checks
+//! of `timing/checker.rs` (one at a time without cache, and in concurrent bursts with it) on
+//! the library's `Authenticator`. Exits 1 when a ratio of medians is outside `1 ± TOLERANCE`
+//! or an answer differs. `timing_check_control` runs the same checks on an authenticator that
+//! skips argon2 for unknown users, to show that they fail when they should.
 #![forbid(unsafe_code)]
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use safe_update::auth::{AuthError, Authenticator, Credentials, MemoryStore, NoLimit};
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn store() -> MemoryStore {
-    MemoryStore::new()
-        .with_user("alice", "correct horse battery staple", ["user"])
-        .expect("hash")
-}
-
-/// Times `case(unknown)` and `case(wrong)` alternately for `rounds`; their medians.
-fn alternate(rounds: usize, mut case: impl FnMut(bool) -> Duration) -> (Duration, Duration) {
-    // Warm-up: page in argon2's memory for both paths.
-    case(true);
-    case(false);
-    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
-    for round in 0..rounds {
-        // Alternate which goes first, so that neither always follows the other.
-        for is_unknown in [round % 2 == 0, round % 2 != 0] {
-            let took = case(is_unknown);
-            if is_unknown {
-                unknown.push(took);
-            } else {
-                wrong.push(took);
-            }
-        }
-    }
-    (median(unknown), median(wrong))
-}
-
-fn report(
-    name: &str,
-    (unknown, wrong): (Duration, Duration),
-    tolerance: f64,
-    detail: &str,
-) -> bool {
-    let ratio = unknown.as_secs_f64() / wrong.as_secs_f64();
-    let ok = (ratio - 1.0).abs() <= tolerance;
-    println!(
-        "timing {name}: unknown user median {:.2} ms, wrong password median {:.2} ms, ratio {ratio:.3} ({detail}, tolerance {tolerance}): {}",
-        unknown.as_secs_f64() * 1e3,
-        wrong.as_secs_f64() * 1e3,
-        if ok { "ok" } else { "VIOLATION" }
-    );
-    ok
-}
+#[path = "timing/checker.rs"]
+mod checker;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let rounds: usize = args.next().map_or(41, |n| n.parse().expect("ROUNDS"));
-    let tolerance: f64 = args.next().map_or(0.10, |t| t.parse().expect("TOLERANCE"));
-    let concurrency: usize = args.next().map_or(20, |n| n.parse().expect("CONCURRENCY"));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let unknown = Credentials::new("mallory", "correct horse battery staple").expect("valid");
-    let wrong = Credentials::new("alice", "wrong horse battery staple").expect("valid");
-    let (unknown, wrong) = (Arc::new(unknown), Arc::new(wrong));
-    let pick = |is_unknown: bool| Arc::clone(if is_unknown { &unknown } else { &wrong });
-
-    let uncached = Authenticator::builder(store())
-        .cache_ttl(Duration::ZERO)
-        .limiter(NoLimit)
-        .build()
-        .expect("authenticator");
-    let checks = uncached.hash_checks();
-    let sequential = alternate(rounds, |is_unknown| {
-        let start = Instant::now();
-        let refused = runtime.block_on(uncached.authenticate(&pick(is_unknown), None));
-        assert!(
-            matches!(refused, Err(AuthError::BadCredentials)),
-            "{refused:?}"
-        );
-        start.elapsed()
-    });
-    let runs = uncached.hash_checks() - checks;
-    let mut ok = report(
-        "sequential",
-        sequential,
-        tolerance,
-        &format!("{rounds} rounds, {runs} argon2 runs"),
-    );
-
-    let cached = Authenticator::builder(store())
-        .limiter(NoLimit)
-        .build()
-        .expect("authenticator");
-    let mut answers_differ = 0;
-    let checks = cached.hash_checks();
-    let concurrent = alternate(rounds, |is_unknown| {
-        let credentials = pick(is_unknown);
-        let start = Instant::now();
-        let answers = runtime.block_on(async {
-            let requests: Vec<_> = (0..concurrency)
-                .map(|_| {
-                    let (auth, credentials) = (cached.clone(), Arc::clone(&credentials));
-                    tokio::spawn(async move { auth.authenticate(&credentials, None).await })
-                })
-                .collect();
-            let mut answers = Vec::new();
-            for request in requests {
-                answers.push(request.await.expect("task"));
-            }
-            answers
-        });
-        let took = start.elapsed();
-        answers_differ += answers
-            .iter()
-            .filter(|answer| !matches!(answer, Err(AuthError::BadCredentials)))
-            .count();
-        took
-    });
-    let runs = cached.hash_checks() - checks;
-    ok &= report(
-        "concurrent",
-        concurrent,
-        tolerance,
-        &format!(
-            "{rounds} rounds of {concurrency} identical requests, {runs} argon2 runs for {} bursts, {answers_differ} answers other than bad credentials",
-            2 * (rounds + 1)
-        ),
-    );
-    ok &= answers_differ == 0;
-    std::process::exit(if ok { 0 } else { 1 });
+    checker::main(|auth, _store| auth)
 }
