@@ -6,47 +6,18 @@
 #[allow(unused_macros)]
 mod common;
 
-use std::future::Future;
 use std::time::Duration;
 
-use common::{Backend, Binary, Setup, TestDb};
+use common::direct::{block_on, fresh, open};
+use common::{Backend, TestDb};
 use safe_update::auth::{Attempt, Limiter, Limits, Outcome};
 use safe_update::web::PatchRejection;
 use safe_update::Patch;
 use safe_update_demo::db::sqlite::{self, Db};
-use safe_update_demo::db::{Database, DatabaseUrl};
 use safe_update_demo::model::{User, UserPatch};
 use safe_update_demo::precondition::if_match;
 use safe_update_demo::throttle::DbLimiter;
 use safe_update_demo::update::{Apply, Sender, UpdateError};
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
-}
-
-/// A fresh database of `backend`, or `None` when PostgreSQL is not configured.
-fn fresh(backend: Backend) -> Option<TestDb> {
-    if backend == Backend::Postgres && !common::postgres_available() {
-        return None;
-    }
-    Some(
-        Setup {
-            bin: Binary::Actix,
-            backend,
-        }
-        .db(),
-    )
-}
-
-async fn open(db: &TestDb) -> Database {
-    let url: DatabaseUrl = db.url.parse().unwrap();
-    Database::open(&url).await.unwrap()
-}
 
 fn patch(json: &str) -> Apply {
     let patch: UserPatch = safe_update::from_json(json.as_bytes()).unwrap();

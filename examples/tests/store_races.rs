@@ -7,43 +7,17 @@
 #[allow(unused_macros)]
 mod common;
 
-use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::{Backend, Binary, Setup, TestDb};
+use common::direct::{block_on, fresh, open};
+use common::{Backend, TestDb};
 use safe_update::auth::{hash_password, Attempt, Identity, Limits};
 use safe_update_demo::account::{self, NewUserBody};
 use safe_update_demo::api;
-use safe_update_demo::db::{Database, DatabaseUrl};
+use safe_update_demo::db::Database;
 use safe_update_demo::server::{Options, Shared};
 use safe_update_demo::throttle;
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
-}
-
-/// A fresh database of `backend`, or `None` when PostgreSQL is not configured.
-fn fresh(backend: Backend) -> Option<TestDb> {
-    if backend == Backend::Postgres && !common::postgres_available() {
-        return None;
-    }
-    let setup = Setup {
-        bin: Binary::Actix,
-        backend,
-    };
-    Some(setup.db())
-}
-
-async fn open(db: &TestDb) -> Database {
-    let url: DatabaseUrl = db.url.parse().unwrap();
-    Database::open(&url).await.unwrap()
-}
 
 /// A connection of the test's own to the PostgreSQL database of `db`.
 async fn connect(db: &TestDb) -> tokio_postgres::Client {

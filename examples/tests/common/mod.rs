@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod direct;
 mod postgres;
 
 use std::collections::HashMap;
