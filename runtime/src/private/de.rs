@@ -96,14 +96,10 @@ impl Collector {
     /// Whether a value of the field `name` of the object at `path` was sent and refused.
     #[inline]
     pub(super) fn was_refused(&self, path: Path<'_>, name: &str) -> bool {
-        // A clean document refused nothing: no path to join.
-        self.error.is_some() && self.refused_at(&path.join_key(name))
-    }
-
-    fn refused_at(&self, at: &str) -> bool {
-        self.error
-            .as_ref()
-            .is_some_and(|error| error.0.invalid.contains_key(at))
+        // No value refused yet (a clean document, or only keys refused): no path to join.
+        self.error.as_ref().is_some_and(|error| {
+            !error.0.invalid.is_empty() && error.0.invalid.contains_key(&path.join_key(name))
+        })
     }
 
     pub(super) fn malformed(&mut self, reason: String) {
