@@ -56,7 +56,10 @@ pub use builder::{AuthenticatorBuilder, BuildError, DEFAULT_HASH_MEMORY_BUDGET};
 pub use credentials::{Credentials, CredentialsError};
 pub use error::AuthError;
 pub use identity::{Identity, MissingRole};
-pub use limiter::{Attempt, Limiter, Limits, MemoryLimiter, NoLimit, Outcome};
+pub use limiter::{
+    Attempt, Cap, Counted, CounterStore, Limiter, Limits, MemoryLimiter, NoLimit, Outcome,
+    MAX_KEY_BYTES,
+};
 pub use memory::MemoryStore;
 pub use password::{
     hash_password, HashError, Password, ARGON2_M_COST, ARGON2_P_COST, ARGON2_T_COST,

@@ -1,6 +1,10 @@
 //! Login throttling: every password check is counted before argon2 runs, atomically, so that a
 //! burst of concurrent guesses gets no more checks than a slow series of them.
 
+mod counters;
+
+pub use counters::{Cap, Counted, CounterStore, MAX_KEY_BYTES};
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, Ipv6Addr};
