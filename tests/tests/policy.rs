@@ -34,33 +34,78 @@ fn unannotated_fields_are_server_only_under_default_server_only() {
     );
 }
 
-/// A value type that is not `PartialEq`: the inferred bounds would ask `T: PartialEq`, which
-/// `#[update(bound = ...)]` replaces with what the patch needs for this model.
-#[derive(Debug, Clone, Deserialize)]
-struct Opaque(u32);
+/// A unit of measure: what a reading's value is checked against. `Celsius` implements nothing
+/// else: not `Clone`, `PartialEq`, `Debug` nor `Deserialize`.
+trait Unit {
+    /// The lowest value the unit can measure.
+    const LOWEST: f64;
+}
 
-impl PartialEq for Opaque {
+struct Celsius;
+
+impl Unit for Celsius {
+    const LOWEST: f64 = -273.15;
+}
+
+/// A value in the unit `T`: read and compared as its number, for any `T`.
+#[derive(Debug, Deserialize)]
+#[serde(transparent, bound = "")]
+struct Measured<T> {
+    value: f64,
+    #[serde(skip)]
+    unit: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> PartialEq for Measured<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
+        self.value == other.value
     }
 }
 
-#[derive(Debug, SafeUpdate)]
-#[update(bound = "T: serde::de::DeserializeOwned + PartialEq + Clone")]
-struct Holder<T> {
-    #[update(allow)]
-    value: T,
+/// Needs `T: Unit`, which no inference can know: only `bound` can give it to the impls.
+fn physically_possible<T: Unit>(measured: &Measured<T>) -> Result<(), String> {
+    if measured.value < T::LOWEST {
+        Err(format!("below the lowest value, {}", T::LOWEST))
+    } else {
+        Ok(())
+    }
+}
+
+/// The inferred bounds (`Measured<T>: DeserializeOwned + PartialEq`, what reading and
+/// comparing the field needs) say nothing of `Unit`; `bound` replaces them with `T: Unit`, the
+/// one thing the validator needs. This model compiles only because `bound` is what its impls
+/// carry, and `Celsius` has none of the traits the derive infers for a value it reads.
+#[derive(SafeUpdate)]
+#[update(bound = "T: Unit")]
+struct Reading<T> {
+    #[update(allow, validate = physically_possible)]
+    temperature: Measured<T>,
 }
 
 #[test]
 fn bound_replaces_the_inferred_bounds() {
-    fn needs_clone<T: Clone>(_: &T) {}
-    let mut holder = Holder { value: Opaque(1) };
-    let patch: HolderPatch<Opaque> = from_json(br#"{"value":2}"#).unwrap();
-    // The replaced bound is the one the impls carry: `Clone` is required of `T` here.
-    needs_clone(&holder.value);
-    patch.apply(&mut holder).unwrap();
-    assert_eq!(holder.value, Opaque(2));
+    let mut reading = Reading::<Celsius> {
+        temperature: Measured {
+            value: 20.0,
+            unit: std::marker::PhantomData,
+        },
+    };
+    let patch: ReadingPatch<Celsius> = from_json(br#"{"temperature":-300}"#).unwrap();
+    let error = patch.apply(&mut reading).unwrap_err();
+    assert_eq!(error.code(), "invalid_fields");
+    assert_eq!(
+        error.invalid().iter().collect::<Vec<_>>(),
+        [(
+            &"temperature".to_owned(),
+            &"below the lowest value, -273.15".to_owned()
+        )]
+    );
+    assert_eq!(reading.temperature.value, 20.0);
+    let patch: ReadingPatch<Celsius> = from_json(br#"{"temperature":21.5}"#).unwrap();
+    patch.apply(&mut reading).unwrap();
+    assert_eq!(reading.temperature.value, 21.5);
+    // And the impls carry what `bound` asks for, no less: a parameter without a trait it
+    // names cannot be used (tests/ui/policy/bound_asks_more.rs).
 }
 
 /// `Option` written with its full path is tri-state like `Option`.
