@@ -108,6 +108,52 @@ fn bound_replaces_the_inferred_bounds() {
     // names cannot be used (tests/ui/policy/bound_asks_more.rs).
 }
 
+/// A length stored in metres, sent in the unit `T`.
+struct Millimetres;
+
+/// How many of a unit make a metre.
+trait PerMetre {
+    const PER_METRE: f64;
+}
+
+impl PerMetre for Millimetres {
+    const PER_METRE: f64 = 1000.0;
+}
+
+fn in_metres<'de, T: PerMetre, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<f64, D::Error> {
+    let sent = f64::deserialize(deserializer)?;
+    Ok(sent / T::PER_METRE)
+}
+
+fn any_number(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "number" })
+}
+
+/// As with serde, `bound` covers the model's `deserialize_with` function too: `in_metres`
+/// needs `T: PerMetre`, which nothing but `bound` says.
+#[derive(SafeUpdate)]
+#[update(bound = "T: PerMetre")]
+struct Length<T> {
+    #[update(allow, schema_with = any_number)]
+    #[serde(deserialize_with = "in_metres::<T, _>")]
+    metres: f64,
+    #[update(server_only)]
+    unit: std::marker::PhantomData<T>,
+}
+
+#[test]
+fn bound_reaches_a_deserialize_with_function() {
+    let mut length = Length::<Millimetres> {
+        metres: 0.0,
+        unit: std::marker::PhantomData,
+    };
+    let patch: LengthPatch<Millimetres> = from_json(br#"{"metres":1500}"#).unwrap();
+    patch.apply(&mut length).unwrap();
+    assert_eq!(length.metres, 1.5);
+}
+
 /// `Option` written with its full path is tri-state like `Option`.
 #[derive(Debug, SafeUpdate)]
 struct Paths {

@@ -142,13 +142,16 @@ fn with_type(gen: &Gen, field: &Field) -> Option<TokenStream> {
     let mut de_generics = generics.clone();
     de_generics.params.insert(0, syn::parse_quote!('__de));
     let (de_impl_generics, _, _) = de_generics.split_for_impl();
-    let where_clause = gen.where_clause(&[]);
+    let struct_where = gen.where_clause(&[]);
+    // The patch's bounds, `#[update(bound)]`'s when given: a generic function may need them,
+    // as with serde, whose `bound` covers its `deserialize_with` calls.
+    let where_clause = gen.where_clause(&gen.bounds);
     let marker = super::patch_type::marker_ty(generics);
     let ty = field.ty();
     // Spanned at the user's string, so that a function of the wrong type is reported there.
     let call = quote_spanned!(read_with.span()=> #read_with(__deserializer));
     Some(quote! {
-        struct #name #impl_generics (#marker) #where_clause;
+        struct #name #impl_generics (#marker) #struct_where;
 
         #[automatically_derived]
         impl #de_impl_generics #krate::__private::DeserializeWith<'__de> for #name #ty_generics #where_clause {
