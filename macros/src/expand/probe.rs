@@ -167,63 +167,33 @@ fn held_types<'a>(ty: &'a Type, out: &mut Vec<&'a Type>) {
     }
 }
 
-/// Standard types, which never derive `SafeUpdate`: no assertion to compile for them (a model
-/// holds dozens of `String`s and integers; only its own types can be sub-models).
+/// Types that are certainly not the user's own: they need no assertion (a model holds
+/// dozens of `String`s and integers). Only the primitive types and `String`, by their bare
+/// name (a model named `u8` or `String` would shadow them, which no one does), and any type
+/// written with a `std::`, `core::` or `alloc::` path. Any other name may be the user's own
+/// type: a model named `Duration` or `HashSet` is checked like any other, and so is the
+/// standard one imported by `use` (its assertion simply holds).
 fn is_std(ty: &Type) -> bool {
-    const STD: &[&str] = &[
-        "bool",
-        "char",
-        "str",
-        "u8",
-        "u16",
-        "u32",
-        "u64",
-        "u128",
-        "usize",
-        "i8",
-        "i16",
-        "i32",
-        "i64",
-        "i128",
-        "isize",
-        "f32",
-        "f64",
-        "String",
-        "Vec",
-        "VecDeque",
-        "LinkedList",
-        "BinaryHeap",
-        "HashMap",
-        "BTreeMap",
-        "HashSet",
-        "BTreeSet",
-        "Option",
-        "Box",
-        "Rc",
-        "Arc",
-        "Cow",
-        "Cell",
-        "RefCell",
-        "Result",
-        "PathBuf",
-        "Duration",
-        "SystemTime",
-        "IpAddr",
-        "Ipv4Addr",
-        "Ipv6Addr",
-        "SocketAddr",
+    const PRIMITIVE: &[&str] = &[
+        "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+        "i64", "i128", "isize", "f32", "f64", "String",
     ];
     let Type::Path(path) = ty else { return false };
-    let segments = &path.path.segments;
-    let (Some(first), Some(last)) = (segments.first(), segments.last()) else {
+    if path.qself.is_some() {
         return false;
-    };
-    path.qself.is_none()
-        && (segments.len() == 1
-            || ["std", "core", "alloc"]
-                .iter()
-                .any(|root| first.ident == root))
-        && STD.iter().any(|name| last.ident == name)
+    }
+    let segments = &path.path.segments;
+    match (segments.first(), segments.len()) {
+        (Some(only), 1) => {
+            path.path.leading_colon.is_none()
+                && only.arguments.is_none()
+                && PRIMITIVE.iter().any(|name| only.ident == name)
+        }
+        (Some(first), _) => ["std", "core", "alloc"]
+            .iter()
+            .any(|root| first.ident == root),
+        (None, _) => false,
+    }
 }
 
 fn same_type(a: &Type, b: &Type) -> bool {
