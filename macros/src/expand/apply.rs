@@ -81,7 +81,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
 /// implemented for `User`", a list of unrelated models. A generic model's impl stays visible:
 /// when its bounds fail, rustc must name the parameter's missing trait ("required for
 /// `Holder<Foo>` to implement `SafeUpdate`") rather than say `Holder<Foo>` lacks the derive.
-pub(super) fn not_recommended(gen: &Gen) -> Option<TokenStream> {
+fn not_recommended(gen: &Gen) -> Option<TokenStream> {
     let generics = &gen.input.original.generics;
     (generics.params.is_empty() && generics.where_clause.is_none())
         .then(|| quote!(#[diagnostic::do_not_recommend]))

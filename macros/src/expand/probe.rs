@@ -52,7 +52,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let model = gen.model;
     quote! {
         #[doc(hidden)]
-        #[allow(non_upper_case_globals, dead_code)]
+        #[allow(non_upper_case_globals, dead_code, unused_qualifications)]
         const _: () = {
             use #krate::__private::ProbeFallback as _;
             const #model: () = { #(#checks)* };
