@@ -82,7 +82,7 @@
 //! | `#[update(name = "...")]` | struct | the patch type's name (default: `{Model}Patch`) |
 //! | `#[update(attr(...))]` | struct | an attribute for the patch type, such as `attr(derive(Hash))` (not a schema derive: it would describe the wrong document; use the `schemars` feature) |
 //! | `#[update(crate = "...")]` | struct | the path of this crate, if renamed |
-//! | `#[update(bound = "...")]` | struct | where-predicates replacing the inferred bounds |
+//! | `#[update(bound = "...")]` | struct | where-predicates replacing the inferred bounds (each writable field type that uses a parameter: `DeserializeOwned + PartialEq`) of the impls that read and apply the patch, as serde's `bound`; for a validator or `deserialize_with` function that needs more of a parameter (`T: Unit`) |
 //! | `#[update(create)]` | struct | also generate the create input `{Model}New` and `{Model}ServerFields` ([Creating](#creating)) |
 //! | `#[update(allow, create_default)]`, `create_default = expr` | field | with `create`: what a create input that leaves the field out gives it (`Default::default()` or `expr`, of the field's type); required on a role-gated field |
 //!
@@ -98,7 +98,10 @@
 //! `address.verified`. `allow` on a field that holds a type deriving `SafeUpdate` would read
 //! it with the type's own `Deserialize` and let a client write those fields, so it does not
 //! compile: directly, inside `Option`, `Box`, `Vec`, `VecDeque`, arrays, slices, tuples, map
-//! values and sets, the error names the field and the type. A collection of sub-models has
+//! values and sets, the error names the field and the type ([Compile errors](#compile-errors)).
+//! A model named like a standard type (a `Duration` of your own) is checked like any other:
+//! the derive knows types by name, so it asks the compiler about every name but the
+//! primitive types and `String`. A collection of sub-models has
 //! no merge patch (RFC 7396 replaces arrays whole): make it server-only and change one element
 //! at a time through the element's patch. The check needs a concrete type: a type parameter
 //! (`Vec<T>`) or a type alias hiding a model cannot be checked.
@@ -306,6 +309,31 @@
 //! assert!(schema["properties"].get("id").is_none());
 //! # }
 //! ```
+//!
+//! # Compile errors
+//!
+//! The derive's mistakes are reported at the attribute or field, in its own words. Where the
+//! compiler finds the mistake, the message is ours but rustc adds its own wording:
+//!
+//! - `allow` on a field holding a model, or an `Option` behind an alias:
+//!   ``evaluation panicked: field `home` holds `Address`, which derives `SafeUpdate`: ...``,
+//!   pointing at the type, with rustc's label ``evaluation of `_::User::home` failed here``.
+//!   No stable Rust lets a derive ask "does this type not implement a trait" other than by
+//!   evaluating a constant, and rustc labels the error with the constant's path: the derive
+//!   names it after the model and the field (`User::home`), inside an unnamed block (`_`)
+//!   that keeps the names out of your module (after the module's path when the model is in
+//!   one).
+//! - A `nested` field whose type does not derive `SafeUpdate`:
+//!   ``the trait `SafeUpdate` is not implemented for `Address` `` under our message (with
+//!   `create`, the same for `SafeCreate`). Models without parameters are left out of rustc's
+//!   list of types that do implement the trait; a generic model stays in it, since hiding it
+//!   would make rustc blame a missing derive when a parameter lacks a trait.
+//! - A `deserialize_with` function of the wrong type:
+//!   ``expected fn pointer `fn(D) -> Result<String, <D as Deserializer<'de>>::Error>` ``,
+//!   pointing at the function, "expected due to" the field's type: the signature serde
+//!   requires, `D` being the deserializer and `'de` its lifetime, as in serde's documentation.
+//! - A type that lacks a trait `#[update(bound = "...")]` asks for: rustc names the trait and
+//!   points at the bound (``trait bound `Opaque: Clone` was not satisfied``).
 //!
 //! # Features
 //!

@@ -80,3 +80,42 @@ fn generic_code_reaches_the_patch_through_the_trait() {
     assert_eq!(apply_any(&mut doc, br#"{"body":"y"}"#), 1);
     assert_eq!(doc.body, "y");
 }
+
+fn trimmed<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+    Ok(text.trim().to_owned())
+}
+
+fn any_string(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string" })
+}
+
+/// Parameters named `'de` and `D`, the names the derive gives the deserializer of a
+/// `deserialize_with` function (so that a function of the wrong type is reported in serde's
+/// terms): the derive takes other names then.
+#[derive(SafeUpdate)]
+struct Signed<'de, D> {
+    #[update(server_only)]
+    signer: &'de str,
+    #[update(allow)]
+    data: D,
+    #[update(allow, schema_with = any_string)]
+    #[serde(deserialize_with = "trimmed")]
+    note: String,
+}
+
+#[test]
+fn a_deserialize_with_field_in_a_model_with_parameters_named_de_and_d() {
+    let signer = String::from("alice");
+    let mut signed = Signed {
+        signer: &signer,
+        data: 1_u8,
+        note: String::new(),
+    };
+    let patch: SignedPatch<'_, u8> = from_json(br#"{"data":2,"note":" hi "}"#).unwrap();
+    patch.apply(&mut signed).unwrap();
+    assert_eq!(
+        (signed.signer, signed.data, signed.note.as_str()),
+        ("alice", 2, "hi")
+    );
+}

@@ -261,3 +261,43 @@ fn a_nested_container_validator_sees_the_nested_would_be_result() {
     patch.apply(&mut booking).unwrap();
     assert_eq!(booking.nights, Range { low: 3, high: 9 });
 }
+
+/// Standard types written by a name a user's model could share (`Duration`, `HashSet`, ...):
+/// the derive asks the compiler whether each derives `SafeUpdate`, as it asks of any name
+/// (a model of the user's named `Duration` is refused:
+/// tests/ui/nested/allow_on_model_named_like_std.rs), and the standard ones do not.
+mod standard_types_by_their_short_names {
+    use std::collections::{BTreeSet, HashSet, VecDeque};
+    use std::time::Duration;
+
+    use safe_update::{from_json, SafeUpdate};
+
+    #[derive(Debug, Default, SafeUpdate)]
+    struct Timer {
+        #[update(allow)]
+        every: Duration,
+        #[update(allow)]
+        queue: VecDeque<u8>,
+        #[update(allow)]
+        seen: HashSet<String>,
+        #[update(allow)]
+        sorted: BTreeSet<u16>,
+        #[update(allow)]
+        raw: Box<[u8]>,
+    }
+
+    #[test]
+    fn are_allowed() {
+        let mut timer = Timer::default();
+        let patch: TimerPatch = from_json(
+            br#"{"every":{"secs":2,"nanos":0},"queue":[1,2],"seen":["a"],"sorted":[3,1],"raw":[9]}"#,
+        )
+        .unwrap();
+        patch.apply(&mut timer).unwrap();
+        assert_eq!(timer.every, Duration::from_secs(2));
+        assert_eq!(timer.queue, [1, 2]);
+        assert_eq!(timer.seen, HashSet::from(["a".to_owned()]));
+        assert_eq!(timer.sorted, BTreeSet::from([1, 3]));
+        assert_eq!(*timer.raw, [9]);
+    }
+}

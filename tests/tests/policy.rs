@@ -34,33 +34,124 @@ fn unannotated_fields_are_server_only_under_default_server_only() {
     );
 }
 
-/// A value type that is not `PartialEq`: the inferred bounds would ask `T: PartialEq`, which
-/// `#[update(bound = ...)]` replaces with what the patch needs for this model.
-#[derive(Debug, Clone, Deserialize)]
-struct Opaque(u32);
+/// A unit of measure: what a reading's value is checked against. `Celsius` implements nothing
+/// else: not `Clone`, `PartialEq`, `Debug` nor `Deserialize`.
+trait Unit {
+    /// The lowest value the unit can measure.
+    const LOWEST: f64;
+}
 
-impl PartialEq for Opaque {
+struct Celsius;
+
+impl Unit for Celsius {
+    const LOWEST: f64 = -273.15;
+}
+
+/// A value in the unit `T`: read and compared as its number, for any `T`.
+#[derive(Debug, Deserialize)]
+#[serde(transparent, bound = "")]
+struct Measured<T> {
+    value: f64,
+    #[serde(skip)]
+    unit: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> PartialEq for Measured<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
+        self.value == other.value
     }
 }
 
-#[derive(Debug, SafeUpdate)]
-#[update(bound = "T: serde::de::DeserializeOwned + PartialEq + Clone")]
-struct Holder<T> {
-    #[update(allow)]
-    value: T,
+/// Needs `T: Unit`, which no inference can know: only `bound` can give it to the impls.
+fn physically_possible<T: Unit>(measured: &Measured<T>) -> Result<(), String> {
+    if measured.value < T::LOWEST {
+        Err(format!("below the lowest value, {}", T::LOWEST))
+    } else {
+        Ok(())
+    }
+}
+
+/// The inferred bounds (`Measured<T>: DeserializeOwned + PartialEq`, what reading and
+/// comparing the field needs) say nothing of `Unit`; `bound` replaces them with `T: Unit`, the
+/// one thing the validator needs. This model compiles only because `bound` is what its impls
+/// carry, and `Celsius` has none of the traits the derive infers for a value it reads.
+#[derive(SafeUpdate)]
+#[update(bound = "T: Unit")]
+struct Reading<T> {
+    #[update(allow, validate = physically_possible)]
+    temperature: Measured<T>,
 }
 
 #[test]
 fn bound_replaces_the_inferred_bounds() {
-    fn needs_clone<T: Clone>(_: &T) {}
-    let mut holder = Holder { value: Opaque(1) };
-    let patch: HolderPatch<Opaque> = from_json(br#"{"value":2}"#).unwrap();
-    // The replaced bound is the one the impls carry: `Clone` is required of `T` here.
-    needs_clone(&holder.value);
-    patch.apply(&mut holder).unwrap();
-    assert_eq!(holder.value, Opaque(2));
+    let mut reading = Reading::<Celsius> {
+        temperature: Measured {
+            value: 20.0,
+            unit: std::marker::PhantomData,
+        },
+    };
+    let patch: ReadingPatch<Celsius> = from_json(br#"{"temperature":-300}"#).unwrap();
+    let error = patch.apply(&mut reading).unwrap_err();
+    assert_eq!(error.code(), "invalid_fields");
+    assert_eq!(
+        error.invalid().iter().collect::<Vec<_>>(),
+        [(
+            &"temperature".to_owned(),
+            &"below the lowest value, -273.15".to_owned()
+        )]
+    );
+    assert_eq!(reading.temperature.value, 20.0);
+    let patch: ReadingPatch<Celsius> = from_json(br#"{"temperature":21.5}"#).unwrap();
+    patch.apply(&mut reading).unwrap();
+    assert_eq!(reading.temperature.value, 21.5);
+    // And the impls carry what `bound` asks for, no less: a parameter without a trait it
+    // names cannot be used (tests/ui/policy/bound_asks_more.rs).
+}
+
+/// A length stored in metres, sent in the unit `T`.
+struct Millimetres;
+
+/// How many of a unit make a metre.
+trait PerMetre {
+    const PER_METRE: f64;
+}
+
+impl PerMetre for Millimetres {
+    const PER_METRE: f64 = 1000.0;
+}
+
+fn in_metres<'de, T: PerMetre, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<f64, D::Error> {
+    let sent = f64::deserialize(deserializer)?;
+    Ok(sent / T::PER_METRE)
+}
+
+fn any_number(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "number" })
+}
+
+/// As with serde, `bound` covers the model's `deserialize_with` function too: `in_metres`
+/// needs `T: PerMetre`, which nothing but `bound` says.
+#[derive(SafeUpdate)]
+#[update(bound = "T: PerMetre")]
+struct Length<T> {
+    #[update(allow, schema_with = any_number)]
+    #[serde(deserialize_with = "in_metres::<T, _>")]
+    metres: f64,
+    #[update(server_only)]
+    unit: std::marker::PhantomData<T>,
+}
+
+#[test]
+fn bound_reaches_a_deserialize_with_function() {
+    let mut length = Length::<Millimetres> {
+        metres: 0.0,
+        unit: std::marker::PhantomData,
+    };
+    let patch: LengthPatch<Millimetres> = from_json(br#"{"metres":1500}"#).unwrap();
+    patch.apply(&mut length).unwrap();
+    assert_eq!(length.metres, 1.5);
 }
 
 /// `Option` written with its full path is tri-state like `Option`.

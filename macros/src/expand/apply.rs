@@ -41,8 +41,10 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let check_fn = check_fn(gen);
     let write_fn = write_fn(gen);
     let ungated = ungated(gen);
+    let hidden = not_recommended(gen);
     quote! {
         #[automatically_derived]
+        #hidden
         impl #impl_generics #krate::SafeUpdate for #model #ty_generics #where_clause {
             type Patch = #patch #ty_generics;
         }
@@ -72,6 +74,17 @@ pub fn expand(gen: &Gen) -> TokenStream {
         #ungated
 
     }
+}
+
+/// `#[diagnostic::do_not_recommend]` for the impl of a model without parameters: otherwise
+/// rustc answers "`Address` does not implement `SafeUpdate`" with "the trait `SafeUpdate` is
+/// implemented for `User`", a list of unrelated models. A generic model's impl stays visible:
+/// when its bounds fail, rustc must name the parameter's missing trait ("required for
+/// `Holder<Foo>` to implement `SafeUpdate`") rather than say `Holder<Foo>` lacks the derive.
+fn not_recommended(gen: &Gen) -> Option<TokenStream> {
+    let generics = &gen.input.original.generics;
+    (generics.params.is_empty() && generics.where_clause.is_none())
+        .then(|| quote!(#[diagnostic::do_not_recommend]))
 }
 
 /// The inherent `apply`, `apply_as` and `is_empty` of the patch type.

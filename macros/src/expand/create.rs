@@ -217,8 +217,11 @@ pub fn impls(gen: &Gen) -> TokenStream {
     let ungated = ungated(gen);
     let bounds = nested_bounds(gen);
     let where_clause = quote!(where #(#bounds,)*);
+    // Not recommended, like the model's `SafeUpdate` impl (a create model has no parameters):
+    // "`Address` cannot be created" must not go on to list the models that can.
     quote! {
         #[automatically_derived]
+        #[diagnostic::do_not_recommend]
         impl #krate::SafeCreate for #model #where_clause {
             type New = #new;
             type ServerFields = #server;

@@ -132,6 +132,14 @@ fn with_type_name(field: &Field) -> syn::Ident {
 
 /// For a field read through the model's `deserialize_with` function: a type naming that
 /// function, generic over the model's parameters since the field's type may use them.
+///
+/// The function is checked against the signature serde documents for it, written with the
+/// names serde's documentation uses (`'de`, `D`) so that a function of the wrong type is
+/// reported in the user's terms:
+///
+/// ```text
+/// expected fn pointer `fn(D) -> Result<String, <D as Deserializer<'de>>::Error>`
+/// ```
 fn with_type(gen: &Gen, field: &Field) -> Option<TokenStream> {
     let read_with = field.read_with.as_ref()?;
     let krate = &gen.krate;
@@ -139,29 +147,75 @@ fn with_type(gen: &Gen, field: &Field) -> Option<TokenStream> {
     let name = with_type_name(field);
     let generics = &gen.input.original.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
-    let mut de_generics = generics.clone();
-    de_generics.params.insert(0, syn::parse_quote!('__de));
-    let (de_impl_generics, _, _) = de_generics.split_for_impl();
-    let where_clause = gen.where_clause(&[]);
-    let marker = super::patch_type::marker_ty(generics);
     let ty = field.ty();
-    // Spanned at the user's string, so that a function of the wrong type is reported there.
-    let call = quote_spanned!(read_with.span()=> #read_with(__deserializer));
+    let (de, d) = readable_names(generics, ty, read_with);
+    let mut de_generics = generics.clone();
+    de_generics.params.insert(0, syn::parse_quote!(#de));
+    let (de_impl_generics, _, _) = de_generics.split_for_impl();
+    let struct_where = gen.where_clause(&[]);
+    // The patch's bounds, `#[update(bound)]`'s when given: a generic function may need them,
+    // as with serde, whose `bound` covers its `deserialize_with` calls.
+    let where_clause = gen.where_clause(&gen.bounds);
+    let marker = super::patch_type::marker_ty(generics);
+    // The expected signature spanned at the field's type, the function at the user's string:
+    // a function of the wrong type is reported there, "expected due to" the field.
+    let signature = quote_spanned!(ty.span()=>
+        fn(#d) -> ::core::result::Result<#ty, <#d as #serde::Deserializer<#de>>::Error>
+    );
+    let function = quote_spanned!(read_with.span()=> #read_with);
     Some(quote! {
-        struct #name #impl_generics (#marker) #where_clause;
+        struct #name #impl_generics (#marker) #struct_where;
 
         #[automatically_derived]
-        impl #de_impl_generics #krate::__private::DeserializeWith<'__de> for #name #ty_generics #where_clause {
+        impl #de_impl_generics #krate::__private::DeserializeWith<#de> for #name #ty_generics #where_clause {
             type Value = #ty;
 
             #[inline]
-            fn deserialize<__D: #serde::Deserializer<'__de>>(
-                __deserializer: __D,
-            ) -> ::core::result::Result<#ty, __D::Error> {
-                #call
+            fn deserialize<#d: #serde::Deserializer<#de>>(
+                __deserializer: #d,
+            ) -> ::core::result::Result<#ty, <#d as #serde::Deserializer<#de>>::Error> {
+                let __read: #signature = #function;
+                __read(__deserializer)
             }
         }
     })
+}
+
+/// `'de` and `D` (serde's names), or, when the model's parameters or the field's type use
+/// them, `'de2`/`D2` and so on.
+fn readable_names(
+    generics: &syn::Generics,
+    ty: &syn::Type,
+    read_with: &syn::ExprPath,
+) -> (syn::Lifetime, syn::Ident) {
+    use syn::visit::Visit;
+
+    #[derive(Default)]
+    struct Taken(std::collections::BTreeSet<String>);
+    impl<'ast> Visit<'ast> for Taken {
+        fn visit_ident(&mut self, ident: &'ast syn::Ident) {
+            self.0.insert(ident.to_string());
+        }
+        fn visit_lifetime(&mut self, lifetime: &'ast syn::Lifetime) {
+            self.0.insert(format!("'{}", lifetime.ident));
+        }
+    }
+    let mut taken = Taken::default();
+    taken.visit_generics(generics);
+    taken.visit_type(ty);
+    taken.visit_expr_path(read_with);
+    let free = |base: &str| -> String {
+        let mut name = base.to_owned();
+        let mut n = 1;
+        while taken.0.contains(&name) {
+            n += 1;
+            name = format!("{base}{n}");
+        }
+        name
+    };
+    let lifetime = syn::Lifetime::new(&free("'de"), proc_macro2::Span::call_site());
+    let param = format_ident!("{}", free("D"));
+    (lifetime, param)
 }
 
 /// `Deserialize` through the runtime (one message for every problem) and `Serialize` of the

@@ -9,7 +9,8 @@
 //! - `de.rs`: `Deserialize` and `Serialize` of the patch, and the types naming the model's
 //!   `deserialize_with` functions;
 //! - `std_impls.rs`: `Default`, `Clone`, `PartialEq`, `Debug`;
-//! - `probe.rs`: the compile-time refusal of `allow` on a field holding a model;
+//! - `probe.rs`: the compile-time refusal of `allow` on a field holding a model (in a block
+//!   of its own, where rustc's label names the field);
 //! - `schema.rs`: `schemars::JsonSchema` of the patch (feature `schemars`);
 //! - `create.rs`: with `#[update(create)]`, the create input and the struct of server-only
 //!   fields (outside the block) and their impls.
@@ -70,13 +71,13 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         #create_types
         #inherent
         #create_inherent
+        #probes
         #[doc(hidden)]
         #[allow(non_upper_case_globals, non_camel_case_types, unused_qualifications)]
         const _: () = {
             #apply
             #serde
             #std_impls
-            #probes
             #schema
             #create_impls
         };
