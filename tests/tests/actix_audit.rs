@@ -3,20 +3,17 @@
 //! subscriber is global, so it sees events from every thread (a scoped one missed events
 //! whose callsite another test thread had registered first).
 
-use std::fmt::{self, Write as _};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use actix_web::test as web_test;
 use actix_web::{web, App, HttpResponse};
-use tracing::field::Field;
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
 
 use safe_update::actix::{PatchRejection, SafePatch};
 use safe_update::auth::{
     Authenticator, Credentials, Limits, MemoryLimiter, MemoryStore, StoredUser,
 };
 use safe_update::SafeUpdate;
+use safe_update_tests::capture::Capture;
 
 #[derive(SafeUpdate)]
 struct Account {
@@ -39,34 +36,9 @@ async fn update(patch: SafePatch<AccountPatch>) -> Result<HttpResponse, PatchRej
     Ok(HttpResponse::Ok().finish())
 }
 
-/// Each event as one line: `target field=value ...`.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<String>>>);
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let mut line = event.metadata().target().to_owned();
-        event.record(&mut |field: &Field, value: &dyn fmt::Debug| {
-            let _ = write!(line, " {}={:?}", field.name(), value);
-        });
-        self.0.lock().unwrap().push(line);
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
-
 #[test]
 fn refusals_are_logged_with_names_never_values() {
-    let capture = Capture::default();
-    tracing::subscriber::set_global_default(capture.clone()).unwrap();
+    let capture = Capture::install();
     {
         actix_web::rt::System::new().block_on(async {
             let store = Arc::new(
@@ -121,7 +93,7 @@ fn refusals_are_logged_with_names_never_values() {
         let _ = PatchRejection::from(error);
     }
 
-    let lines = capture.0.lock().unwrap().clone();
+    let lines = capture.lines();
     let security: Vec<&String> = lines
         .iter()
         .filter(|line| line.starts_with("safe_update::security "))

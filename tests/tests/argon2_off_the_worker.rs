@@ -4,13 +4,14 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
 use safe_update::auth::{Authenticator, Credentials, Identity, MemoryStore, NoLimit, StoredUser};
+use safe_update_tests::serve::{self, Peer};
 
 /// A PHC string with the OWASP memory cost but 40 passes (~20 times the work of a normal
 /// check) and an output no password produces: a check that runs for a while.
@@ -50,21 +51,9 @@ fn serve() -> (SocketAddr, Authenticator) {
         .route("/healthz", get(healthz))
         .route("/me", get(me))
         .with_state(auth.clone());
-    let (bound, addr) = mpsc::channel();
-    std::thread::spawn(move || {
-        // One thread polls every task: the only async worker there is.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            bound.send(listener.local_addr().unwrap()).unwrap();
-            let app = app.into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    (addr.recv().unwrap(), auth)
+    // One thread polls every task: the only async worker there is.
+    let runtime = tokio::runtime::Builder::new_current_thread();
+    (serve::serve(runtime, app, Peer::Known), auth)
 }
 
 /// `GET path`, as `user` when given; the status and the body.

@@ -3,10 +3,10 @@
 //! exactly one event (README: "Each refusal is logged once"), whole as expected. One test in
 //! its own process: the capturing subscriber is global, so it sees the server thread's events.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::Arc;
 
 use axum::routing::patch;
 use axum::Router;
@@ -15,10 +15,9 @@ use safe_update::auth::{
 };
 use safe_update::axum::{MergePatch, PatchRejection, SafePatch};
 use safe_update::{NoRoles, SafeUpdate};
+use safe_update_tests::capture::Capture;
+use safe_update_tests::serve::{self, Peer};
 use serde_json::{json, Value};
-use tracing::field::Field;
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
 
 #[derive(SafeUpdate)]
 struct Account {
@@ -54,42 +53,6 @@ async fn anonymous(patch: MergePatch<AccountPatch>) -> Result<(), PatchRejection
     Ok(())
 }
 
-/// Each event as one line: `target field=value ...`.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<String>>>);
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let mut line = event.metadata().target().to_owned();
-        event.record(&mut |field: &Field, value: &dyn fmt::Debug| {
-            let _ = write!(line, " {}={:?}", field.name(), value);
-        });
-        self.0.lock().unwrap().push(line);
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
-
-impl Capture {
-    /// The security events logged so far.
-    fn security(&self) -> Vec<String> {
-        let lines = self.0.lock().unwrap();
-        lines
-            .iter()
-            .filter(|line| line.starts_with("safe_update::security "))
-            .cloned()
-            .collect()
-    }
-}
-
 /// Serves the app on `127.0.0.1:0` with the client's address; its address.
 fn serve() -> SocketAddr {
     let store = Arc::new(
@@ -113,21 +76,7 @@ fn serve() -> SocketAddr {
         .route("/", patch(update))
         .route("/anonymous", patch(anonymous))
         .with_state(auth);
-    let (bound, addr) = mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            bound.send(listener.local_addr().unwrap()).unwrap();
-            let app = app.into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    addr.recv().unwrap()
+    serve::serve(serve::one_worker(), app, Peer::Known)
 }
 
 /// `PATCH path` with a JSON `body`, as `login` (user, password) when given; the status and
@@ -171,8 +120,7 @@ struct Case {
 
 #[test]
 fn refusals_are_logged_once_with_names_never_values() {
-    let capture = Capture::default();
-    tracing::subscriber::set_global_default(capture.clone()).unwrap();
+    let capture = Capture::install();
     let addr = serve();
 
     // Each request, its answer, and the one security event it must add (the event is written
@@ -263,7 +211,7 @@ fn refusals_are_logged_once_with_names_never_values() {
     );
     assert_eq!(capture.security().len(), cases.len());
 
-    let everything = capture.0.lock().unwrap().join("\n");
+    let everything = capture.lines().join("\n");
     for secret in ["secret", "VALUE-", "hunter2", "plaintext"] {
         assert!(!everything.contains(secret), "{secret} in {everything}");
     }

@@ -5,11 +5,12 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 
 use axum::routing::get;
 use axum::Router;
 use safe_update::auth::{Authenticator, Identity, MemoryStore};
+use safe_update_tests::serve::{self, Peer};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
@@ -60,22 +61,8 @@ fn serve() -> SocketAddr {
         .unwrap();
     let auth = Authenticator::builder(store).realm("test").build().unwrap();
     let app = Router::new().route("/me", get(me)).with_state(auth);
-    let (bound, addr) = mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            bound.send(listener.local_addr().unwrap()).unwrap();
-            // The mistake under test: `app` rather than
-            // `app.into_make_service_with_connect_info::<SocketAddr>()`.
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    addr.recv().unwrap()
+    // The mistake under test: served without `ConnectInfo`.
+    serve::serve(serve::one_worker(), app, Peer::Unknown)
 }
 
 const WRONG: &str = "YWxpY2U6d3Jvbmc="; // alice:wrong
