@@ -1,8 +1,5 @@
 //! The routes of `app.rs` on axum, served on `127.0.0.1:0` in a thread of its own.
 
-use std::net::SocketAddr;
-use std::sync::mpsc;
-
 use axum::extract::{FromRef, Request, State as Shared};
 use axum::handler::Handler;
 use axum::http::HeaderMap;
@@ -12,6 +9,7 @@ use axum::routing::{get, patch, post};
 use axum::{Extension, Json, Router};
 use safe_update::auth::{Authenticator, Identity};
 use safe_update::axum::{ClientAddr, MergePatch, PatchRejection, RequireRole, SafePatch};
+use safe_update_tests::serve::{self as test_server, one_worker, Peer};
 
 use crate::app::{Admin, ProfilePatch, Session, State};
 
@@ -35,21 +33,10 @@ pub fn serve(state: State) -> String {
         .layer(Extension(state.config))
         .layer(middleware::from_fn(from_address))
         .with_state(state);
-    let (bound, addr) = mpsc::channel::<SocketAddr>();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            bound.send(listener.local_addr().unwrap()).unwrap();
-            let app = app.into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    format!("http://{}", addr.recv().unwrap())
+    format!(
+        "http://{}",
+        test_server::serve(one_worker(), app, Peer::Known)
+    )
 }
 
 /// Middleware: the client named by `x-test-client`, as one behind a trusted proxy would be.
