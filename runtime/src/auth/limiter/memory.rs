@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::{Attempt, Limiter, Limits, Outcome};
+use super::{Attempt, Limiter, LimiterError, Limits, Outcome, Refusal};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
@@ -29,17 +29,17 @@ struct Counter {
 ///
 /// ```
 /// use std::time::Duration;
-/// use safe_update::auth::{Attempt, Limiter, Limits, MemoryLimiter, Outcome};
+/// use safe_update::auth::{Attempt, Limiter, Limits, MemoryLimiter, Outcome, Refusal};
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let limiter = MemoryLimiter::new(Limits { per_user_and_client: 2, ..Limits::default() });
 /// let guess = Attempt { user: "alice", client: Some([203, 0, 113, 9].into()) };
 /// for _ in 0..2 {
 ///     limiter.reserve(guess).await.unwrap();
-///     limiter.settle(guess, Outcome::Failed).await;
+///     limiter.settle(guess, Outcome::Failed).await.unwrap();
 /// }
-/// let wait = limiter.reserve(guess).await.unwrap_err();
-/// assert!(wait > Duration::from_secs(59));
+/// let Err(Refusal::Throttled { retry_after }) = limiter.reserve(guess).await else { panic!() };
+/// assert!(retry_after > Duration::from_secs(59));
 /// // alice herself, from another address, may still log in.
 /// let alice = Attempt { client: Some([198, 51, 100, 7].into()), ..guess };
 /// assert!(limiter.reserve(alice).await.is_ok());
@@ -162,12 +162,14 @@ impl Default for MemoryLimiter {
 }
 
 impl Limiter for MemoryLimiter {
-    async fn reserve(&self, attempt: Attempt<'_>) -> Result<(), Duration> {
+    async fn reserve(&self, attempt: Attempt<'_>) -> Result<(), Refusal> {
         self.reserve_now(attempt, Instant::now())
+            .map_err(|retry_after| Refusal::Throttled { retry_after })
     }
 
-    async fn settle(&self, attempt: Attempt<'_>, outcome: Outcome) {
+    async fn settle(&self, attempt: Attempt<'_>, outcome: Outcome) -> Result<(), LimiterError> {
         self.settle_now(attempt, outcome);
+        Ok(())
     }
 }
 

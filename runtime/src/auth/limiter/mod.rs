@@ -4,15 +4,16 @@
 mod counters;
 mod limits;
 mod memory;
+mod refusal;
 
 pub use counters::{Cap, Counted, CounterStore, MAX_KEY_BYTES};
 pub use limits::Limits;
 pub use memory::MemoryLimiter;
+pub use refusal::{LimiterError, Refusal};
 
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::time::Duration;
 
 /// One password check about to run: whose password, and from where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,28 +51,50 @@ pub enum Outcome {
 /// [`Limits::counted_as`], as [`MemoryLimiter`] does, so that one IPv6 host is one client.
 pub trait Limiter: Send + Sync + 'static {
     /// Counts `attempt` against every limit it falls under, all or none, atomically with
-    /// respect to every other call; `Err(retry_after)` when a limit is reached (nothing is
-    /// counted then).
-    fn reserve(&self, attempt: Attempt<'_>) -> impl Future<Output = Result<(), Duration>> + Send;
+    /// respect to every other call.
+    ///
+    /// # Errors
+    ///
+    /// [`Refusal::Throttled`] when a limit is reached (nothing is counted then);
+    /// [`Refusal::Unavailable`] when the counters cannot be read or written: the check is
+    /// refused then too, since it could not be counted.
+    fn reserve(&self, attempt: Attempt<'_>) -> impl Future<Output = Result<(), Refusal>> + Send;
 
     /// How an attempt that [`reserve`](Limiter::reserve) counted ended.
-    fn settle(&self, attempt: Attempt<'_>, outcome: Outcome) -> impl Future<Output = ()> + Send;
+    ///
+    /// # Errors
+    ///
+    /// [`LimiterError`] when the counters could not be written: the authenticator logs it,
+    /// and the attempt stays counted (too strict for a window, never too lax).
+    fn settle(
+        &self,
+        attempt: Attempt<'_>,
+        outcome: Outcome,
+    ) -> impl Future<Output = Result<(), LimiterError>> + Send;
 }
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The limiter behind a pointer, so that the authenticator needs no type parameter.
 pub(crate) trait DynLimiter: Send + Sync {
-    fn reserve<'a>(&'a self, attempt: Attempt<'a>) -> BoxFuture<'a, Result<(), Duration>>;
-    fn settle<'a>(&'a self, attempt: Attempt<'a>, outcome: Outcome) -> BoxFuture<'a, ()>;
+    fn reserve<'a>(&'a self, attempt: Attempt<'a>) -> BoxFuture<'a, Result<(), Refusal>>;
+    fn settle<'a>(
+        &'a self,
+        attempt: Attempt<'a>,
+        outcome: Outcome,
+    ) -> BoxFuture<'a, Result<(), LimiterError>>;
 }
 
 impl<L: Limiter> DynLimiter for L {
-    fn reserve<'a>(&'a self, attempt: Attempt<'a>) -> BoxFuture<'a, Result<(), Duration>> {
+    fn reserve<'a>(&'a self, attempt: Attempt<'a>) -> BoxFuture<'a, Result<(), Refusal>> {
         Box::pin(Limiter::reserve(self, attempt))
     }
 
-    fn settle<'a>(&'a self, attempt: Attempt<'a>, outcome: Outcome) -> BoxFuture<'a, ()> {
+    fn settle<'a>(
+        &'a self,
+        attempt: Attempt<'a>,
+        outcome: Outcome,
+    ) -> BoxFuture<'a, Result<(), LimiterError>> {
         Box::pin(Limiter::settle(self, attempt, outcome))
     }
 }
@@ -82,9 +105,11 @@ impl<L: Limiter> DynLimiter for L {
 pub struct NoLimit;
 
 impl Limiter for NoLimit {
-    async fn reserve(&self, _attempt: Attempt<'_>) -> Result<(), Duration> {
+    async fn reserve(&self, _attempt: Attempt<'_>) -> Result<(), Refusal> {
         Ok(())
     }
 
-    async fn settle(&self, _attempt: Attempt<'_>, _outcome: Outcome) {}
+    async fn settle(&self, _attempt: Attempt<'_>, _outcome: Outcome) -> Result<(), LimiterError> {
+        Ok(())
+    }
 }
