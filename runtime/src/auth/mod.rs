@@ -57,8 +57,8 @@ pub use credentials::{Credentials, CredentialsError};
 pub use error::AuthError;
 pub use identity::{Identity, MissingRole};
 pub use limiter::{
-    Attempt, Cap, Counted, CounterStore, Limiter, LimiterError, Limits, MemoryLimiter, NoLimit,
-    Outcome, Refusal, MAX_KEY_BYTES,
+    Attempt, Cap, Counted, CounterStore, Limiter, LimiterError, Limits, MemoryCounters,
+    MemoryLimiter, NoLimit, Outcome, Refusal, StoreLimiter, MAX_KEY_BYTES,
 };
 pub use memory::MemoryStore;
 pub use password::{

@@ -1,31 +1,173 @@
-//! The login counters of one process.
+//! The login counters of one process, and the limiter over them.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::convert::Infallible;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
-use super::{Attempt, Limiter, LimiterError, Limits, Outcome, Refusal};
+use tokio::time::Instant;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
-    UserAndClient(String, Option<IpAddr>),
-    Client(IpAddr),
-    User(String),
+use super::{
+    Attempt, Cap, Counted, CounterStore, Limiter, LimiterError, Limits, Outcome, Refusal,
+    StoreLimiter,
+};
+
+/// The login counters of one process, in a hash map behind one mutex: the [`CounterStore`]
+/// of [`MemoryLimiter`], which counts an attempt against all of its limits in one step.
+///
+/// Bounded: at most [`capacity`](MemoryCounters::capacity) counters (100 000 by default, a
+/// few MiB; some 40 MiB were every name 64 characters of 4 bytes). When it is full and no
+/// counter has expired, an attempt that needs a new counter is refused for one window:
+/// evicting a live counter would let a flood of made-up names reset a victim's.
+///
+/// Time is tokio's clock ([`tokio::time::Instant`]): a test that pauses it
+/// (`tokio::time::pause`) moves the counters' windows with it.
+pub struct MemoryCounters {
+    capacity: usize,
+    counters: Mutex<HashMap<Box<str>, Counter>>,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Counter {
     count: u32,
-    last: Instant,
+    expires: Instant,
 }
 
-/// The counters of one process behind one mutex, so that an attempt is checked and counted
-/// against all of its limits in one step.
+impl Counter {
+    fn is_live(&self, now: Instant) -> bool {
+        now < self.expires
+    }
+}
+
+impl MemoryCounters {
+    /// No counters yet, room for 100 000.
+    pub fn new() -> Self {
+        MemoryCounters {
+            capacity: 100_000,
+            counters: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// At most this many counters (at least 3, one attempt's worth).
+    pub fn capacity(mut self, counters: usize) -> Self {
+        self.capacity = counters.max(3);
+        self
+    }
+
+    fn count_now(&self, caps: &[Cap<'_>], window: Duration) -> Counted {
+        let now = Instant::now();
+        let mut counters = self.lock();
+        // The full counter that frees last: waiting for any earlier one would not help.
+        let mut full: Option<(usize, Duration)> = None;
+        for (index, cap) in caps.iter().enumerate() {
+            let Some(counter) = counters.get(cap.key).filter(|c| c.is_live(now)) else {
+                continue;
+            };
+            let frees = counter.expires - now;
+            if counter.count >= cap.max && full.is_none_or(|(_, last)| frees > last) {
+                full = Some((index, frees));
+            }
+        }
+        if let Some((index, retry_after)) = full {
+            return Counted::Full { index, retry_after };
+        }
+        let absent = |counters: &HashMap<Box<str>, Counter>| {
+            caps.iter()
+                .filter(|cap| !counters.contains_key(cap.key))
+                .count()
+        };
+        if counters.len() + absent(&counters) > self.capacity {
+            counters.retain(|_, counter| counter.is_live(now));
+            if counters.len() + absent(&counters) > self.capacity {
+                let index = caps
+                    .iter()
+                    .position(|cap| !counters.contains_key(cap.key))
+                    .unwrap_or(0);
+                return Counted::Full {
+                    index,
+                    retry_after: window,
+                };
+            }
+        }
+        for cap in caps {
+            let expired = Counter {
+                count: 0,
+                expires: now,
+            };
+            let counter = match counters.get_mut(cap.key) {
+                Some(counter) => counter,
+                None => counters.entry(Box::from(cap.key)).or_insert(expired),
+            };
+            if !counter.is_live(now) {
+                *counter = expired;
+            }
+            counter.count = counter.count.saturating_add(1);
+            counter.expires = now + window;
+        }
+        Counted::Yes
+    }
+
+    fn release_now(&self, give_back: &[&str], forget: &[&str]) {
+        let mut counters = self.lock();
+        for key in give_back {
+            if let Some(counter) = counters.get_mut(*key) {
+                counter.count = counter.count.saturating_sub(1);
+                if counter.count == 0 {
+                    counters.remove(*key);
+                }
+            }
+        }
+        for key in forget {
+            counters.remove(*key);
+        }
+    }
+
+    // A panic while holding the lock leaves counts at worst one too high or too low.
+    fn lock(&self) -> MutexGuard<'_, HashMap<Box<str>, Counter>> {
+        self.counters.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Default for MemoryCounters {
+    fn default() -> Self {
+        MemoryCounters::new()
+    }
+}
+
+impl CounterStore for MemoryCounters {
+    /// Counting in memory cannot fail (a full table refuses, as a full counter does).
+    type Error = Infallible;
+
+    async fn count(&self, caps: &[Cap<'_>], window: Duration) -> Result<Counted, Infallible> {
+        Ok(self.count_now(caps, window))
+    }
+
+    async fn release(&self, give_back: &[&str], forget: &[&str]) -> Result<(), Infallible> {
+        self.release_now(give_back, forget);
+        Ok(())
+    }
+}
+
+// The counters name users and clients: their number is enough for a log.
+impl fmt::Debug for MemoryCounters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemoryCounters")
+            .field("capacity", &self.capacity)
+            .field("counters", &self.lock().len())
+            .finish()
+    }
+}
+
+/// The login limiter of one process: the library's rules ([`StoreLimiter`]) over
+/// [`MemoryCounters`], and the [`Authenticator`](crate::auth::Authenticator)'s default.
 ///
 /// Bounded: at most `capacity` counters (100 000 by default, a few MiB). When it is full and
 /// no counter has expired, an attempt that needs a new counter is refused for one window:
 /// evicting a live counter would let a flood of made-up names reset a victim's.
+///
+/// Its counters are the process's own: behind a load balancer, every instance would allow
+/// the limits again. Instances share limits through a [`StoreLimiter`] over a shared store.
 ///
 /// ```
 /// use std::time::Duration;
@@ -47,111 +189,27 @@ struct Counter {
 /// ```
 #[derive(Debug)]
 pub struct MemoryLimiter {
-    limits: Limits,
-    capacity: usize,
-    counters: Mutex<HashMap<Key, Counter>>,
+    rules: StoreLimiter<MemoryCounters>,
 }
-
-// User names are chosen by clients: a longer one is cut, so a counter's size is bounded.
-const MAX_NAME_CHARS: usize = 64;
 
 impl MemoryLimiter {
     /// Counters with these limits.
     pub fn new(limits: Limits) -> Self {
         MemoryLimiter {
-            limits,
-            capacity: 100_000,
-            counters: Mutex::new(HashMap::new()),
+            rules: StoreLimiter::new(MemoryCounters::new(), limits),
         }
     }
 
     /// At most this many counters (at least 3, one attempt's worth).
     pub fn capacity(mut self, counters: usize) -> Self {
-        self.capacity = counters.max(3);
+        let store = self.rules.store_mut();
+        *store = std::mem::take(store).capacity(counters);
         self
     }
 
     /// The limits.
     pub fn limits(&self) -> Limits {
-        self.limits
-    }
-
-    fn keys(&self, attempt: Attempt<'_>) -> Vec<(Key, u32)> {
-        let user: String = attempt.user.chars().take(MAX_NAME_CHARS).collect();
-        let client = attempt.client.map(|client| self.limits.counted_as(client));
-        let mut keys = vec![
-            (
-                Key::UserAndClient(user.clone(), client),
-                self.limits.per_user_and_client,
-            ),
-            (Key::User(user), self.limits.per_user),
-        ];
-        if let Some(client) = client {
-            keys.push((Key::Client(client), self.limits.per_client));
-        }
-        keys
-    }
-
-    fn reserve_now(&self, attempt: Attempt<'_>, now: Instant) -> Result<(), Duration> {
-        let window = self.limits.window;
-        let keys = self.keys(attempt);
-        let mut counters = self.lock();
-        let live = |counter: &Counter| now.saturating_duration_since(counter.last) < window;
-        let mut wait = Duration::ZERO;
-        for (key, max) in &keys {
-            if let Some(counter) = counters.get(key).filter(|counter| live(counter)) {
-                if counter.count >= *max {
-                    wait = wait.max(window - now.saturating_duration_since(counter.last));
-                }
-            }
-        }
-        if !wait.is_zero() {
-            return Err(wait);
-        }
-        let new = keys
-            .iter()
-            .filter(|(key, _)| !counters.contains_key(key))
-            .count();
-        if counters.len() + new > self.capacity {
-            counters.retain(|_, counter| live(counter));
-            if counters.len() + new > self.capacity {
-                return Err(window);
-            }
-        }
-        for (key, _) in keys {
-            let counter = counters.entry(key).or_insert(Counter {
-                count: 0,
-                last: now,
-            });
-            if !live(counter) {
-                counter.count = 0;
-            }
-            counter.count += 1;
-            counter.last = now;
-        }
-        Ok(())
-    }
-
-    fn settle_now(&self, attempt: Attempt<'_>, outcome: Outcome) {
-        if outcome == Outcome::Failed {
-            return;
-        }
-        let keys = self.keys(attempt);
-        let mut counters = self.lock();
-        for (key, _) in keys {
-            let forget = outcome == Outcome::Succeeded && matches!(key, Key::UserAndClient(..));
-            if let Some(counter) = counters.get_mut(&key) {
-                counter.count = counter.count.saturating_sub(1);
-                if forget || counter.count == 0 {
-                    counters.remove(&key);
-                }
-            }
-        }
-    }
-
-    // A panic while holding the lock leaves counts at worst one too high or too low.
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Counter>> {
-        self.counters.lock().unwrap_or_else(PoisonError::into_inner)
+        self.rules.limits()
     }
 }
 
@@ -163,13 +221,11 @@ impl Default for MemoryLimiter {
 
 impl Limiter for MemoryLimiter {
     async fn reserve(&self, attempt: Attempt<'_>) -> Result<(), Refusal> {
-        self.reserve_now(attempt, Instant::now())
-            .map_err(|retry_after| Refusal::Throttled { retry_after })
+        self.rules.reserve(attempt).await
     }
 
     async fn settle(&self, attempt: Attempt<'_>, outcome: Outcome) -> Result<(), LimiterError> {
-        self.settle_now(attempt, outcome);
-        Ok(())
+        self.rules.settle(attempt, outcome).await
     }
 }
 
@@ -178,6 +234,25 @@ mod tests {
     use super::*;
 
     const SECOND: Duration = Duration::from_secs(1);
+
+    /// Moves tokio's paused clock on to `now`, then reserves: `Err(retry_after)` when
+    /// throttled.
+    async fn reserve_at(
+        limiter: &MemoryLimiter,
+        attempt: Attempt<'_>,
+        now: Instant,
+    ) -> Result<(), Duration> {
+        tokio::time::advance(now - Instant::now()).await;
+        match limiter.reserve(attempt).await {
+            Ok(()) => Ok(()),
+            Err(Refusal::Throttled { retry_after }) => Err(retry_after),
+            Err(refusal) => panic!("{refusal}"),
+        }
+    }
+
+    async fn settle(limiter: &MemoryLimiter, attempt: Attempt<'_>, outcome: Outcome) {
+        limiter.settle(attempt, outcome).await.unwrap();
+    }
 
     fn attempt(user: &str, client: [u8; 4]) -> Attempt<'_> {
         Attempt {
@@ -196,94 +271,102 @@ mod tests {
         })
     }
 
-    #[test]
-    fn in_flight_attempts_count_before_they_fail() {
+    #[tokio::test(start_paused = true)]
+    async fn in_flight_attempts_count_before_they_fail() {
         let limiter = small();
         let now = Instant::now();
         let guess = attempt("alice", [10, 0, 0, 1]);
         // Two reserved, none settled yet: the third is refused all the same.
-        limiter.reserve_now(guess, now).unwrap();
-        limiter.reserve_now(guess, now).unwrap();
-        let wait = limiter.reserve_now(guess, now + SECOND).unwrap_err();
+        reserve_at(&limiter, guess, now).await.unwrap();
+        reserve_at(&limiter, guess, now).await.unwrap();
+        let wait = reserve_at(&limiter, guess, now + SECOND).await.unwrap_err();
         assert_eq!(wait, Duration::from_secs(59));
         // Given back (never checked): one more may run.
-        limiter.settle_now(guess, Outcome::NotChecked);
-        limiter.reserve_now(guess, now + SECOND).unwrap();
+        settle(&limiter, guess, Outcome::NotChecked).await;
+        reserve_at(&limiter, guess, now + SECOND).await.unwrap();
     }
 
-    #[test]
-    fn each_limit_holds_on_its_own() {
+    #[tokio::test(start_paused = true)]
+    async fn each_limit_holds_on_its_own() {
         let limiter = small();
         let now = Instant::now();
         let client = [10, 0, 0, 2];
         for user in ["a", "b", "c"] {
-            limiter.reserve_now(attempt(user, client), now).unwrap();
-        }
-        // Per client: a fourth name from the same address is refused.
-        assert!(limiter.reserve_now(attempt("d", client), now).is_err());
-        // Per user from all clients: alice from four addresses, then a fifth is refused.
-        for last in 1..=4 {
-            limiter
-                .reserve_now(attempt("alice", [10, 1, 0, last]), now)
+            reserve_at(&limiter, attempt(user, client), now)
+                .await
                 .unwrap();
         }
-        assert!(limiter
-            .reserve_now(attempt("alice", [10, 1, 0, 5]), now)
+        // Per client: a fourth name from the same address is refused.
+        assert!(reserve_at(&limiter, attempt("d", client), now)
+            .await
+            .is_err());
+        // Per user from all clients: alice from four addresses, then a fifth is refused.
+        for last in 1..=4 {
+            reserve_at(&limiter, attempt("alice", [10, 1, 0, last]), now)
+                .await
+                .unwrap();
+        }
+        assert!(reserve_at(&limiter, attempt("alice", [10, 1, 0, 5]), now)
+            .await
             .is_err());
         // A refused attempt counted nothing: "d" from elsewhere is still fine.
-        limiter
-            .reserve_now(attempt("d", [10, 2, 0, 1]), now)
+        reserve_at(&limiter, attempt("d", [10, 2, 0, 1]), now)
+            .await
             .unwrap();
     }
 
-    #[test]
-    fn success_forgets_the_failures_from_that_client_only() {
+    #[tokio::test(start_paused = true)]
+    async fn success_forgets_the_failures_from_that_client_only() {
         let limiter = small();
         let now = Instant::now();
         let alice = attempt("alice", [10, 0, 0, 3]);
-        limiter.reserve_now(alice, now).unwrap();
-        limiter.settle_now(alice, Outcome::Failed);
-        limiter.reserve_now(alice, now).unwrap();
-        limiter.settle_now(alice, Outcome::Succeeded);
-        limiter.reserve_now(alice, now).unwrap();
-        limiter.reserve_now(alice, now).unwrap();
-        assert!(limiter.reserve_now(alice, now).is_err());
+        reserve_at(&limiter, alice, now).await.unwrap();
+        settle(&limiter, alice, Outcome::Failed).await;
+        reserve_at(&limiter, alice, now).await.unwrap();
+        settle(&limiter, alice, Outcome::Succeeded).await;
+        reserve_at(&limiter, alice, now).await.unwrap();
+        reserve_at(&limiter, alice, now).await.unwrap();
+        assert!(reserve_at(&limiter, alice, now).await.is_err());
     }
 
-    #[test]
-    fn counters_expire_a_window_after_their_last_attempt() {
+    #[tokio::test(start_paused = true)]
+    async fn counters_expire_a_window_after_their_last_attempt() {
         let limiter = small();
         let now = Instant::now();
         let guess = attempt("alice", [10, 0, 0, 4]);
-        limiter.reserve_now(guess, now).unwrap();
-        limiter.reserve_now(guess, now + SECOND).unwrap();
-        assert!(limiter
-            .reserve_now(guess, now + Duration::from_secs(60))
+        reserve_at(&limiter, guess, now).await.unwrap();
+        reserve_at(&limiter, guess, now + SECOND).await.unwrap();
+        assert!(reserve_at(&limiter, guess, now + Duration::from_secs(60))
+            .await
             .is_err());
-        limiter
-            .reserve_now(guess, now + Duration::from_secs(62))
+        reserve_at(&limiter, guess, now + Duration::from_secs(62))
+            .await
             .unwrap();
     }
 
-    #[test]
-    fn a_full_table_refuses_new_names_rather_than_forget_live_counters() {
+    #[tokio::test(start_paused = true)]
+    async fn a_full_table_refuses_new_names_rather_than_forget_live_counters() {
         let limiter = small().capacity(6);
         let now = Instant::now();
         // Two names from one address: five counters (two per name, one for the address).
-        limiter
-            .reserve_now(attempt("a", [10, 0, 0, 5]), now)
+        reserve_at(&limiter, attempt("a", [10, 0, 0, 5]), now)
+            .await
             .unwrap();
-        limiter
-            .reserve_now(attempt("b", [10, 0, 0, 5]), now)
+        reserve_at(&limiter, attempt("b", [10, 0, 0, 5]), now)
+            .await
             .unwrap();
         assert_eq!(
-            limiter.reserve_now(attempt("c", [10, 0, 0, 5]), now),
+            reserve_at(&limiter, attempt("c", [10, 0, 0, 5]), now).await,
             Err(Duration::from_secs(60))
         );
         // Once the old counters expire, there is room again.
-        limiter
-            .reserve_now(attempt("c", [10, 0, 0, 5]), now + Duration::from_secs(61))
-            .unwrap();
+        reserve_at(
+            &limiter,
+            attempt("c", [10, 0, 0, 5]),
+            now + Duration::from_secs(61),
+        )
+        .await
+        .unwrap();
     }
 
     fn from<'a>(user: &'a str, client: &str) -> Attempt<'a> {
@@ -293,67 +376,74 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_addresses_of_one_ipv6_prefix_are_one_client() {
+    #[tokio::test(start_paused = true)]
+    async fn the_addresses_of_one_ipv6_prefix_are_one_client() {
         let limiter = small();
         let now = Instant::now();
         // Per user and client (2): a second address of the /64 is the same client.
-        limiter
-            .reserve_now(from("alice", "2001:db8:0:7::1"), now)
+        reserve_at(&limiter, from("alice", "2001:db8:0:7::1"), now)
+            .await
             .unwrap();
-        limiter
-            .reserve_now(from("alice", "2001:db8:0:7::2"), now)
+        reserve_at(&limiter, from("alice", "2001:db8:0:7::2"), now)
+            .await
             .unwrap();
-        assert!(limiter
-            .reserve_now(from("alice", "2001:db8:0:7::3"), now)
+        assert!(reserve_at(&limiter, from("alice", "2001:db8:0:7::3"), now)
+            .await
             .is_err());
         // Per client (3): a third name from anywhere in the /64 fills it, a fourth is refused.
-        limiter
-            .reserve_now(from("bob", "2001:db8:0:7:ffff::9"), now)
+        reserve_at(&limiter, from("bob", "2001:db8:0:7:ffff::9"), now)
+            .await
             .unwrap();
-        assert!(limiter
-            .reserve_now(from("carol", "2001:db8:0:7::4"), now)
+        assert!(reserve_at(&limiter, from("carol", "2001:db8:0:7::4"), now)
+            .await
             .is_err());
         // The next /64 is another client.
-        limiter
-            .reserve_now(from("carol", "2001:db8:0:8::1"), now)
+        reserve_at(&limiter, from("carol", "2001:db8:0:8::1"), now)
+            .await
             .unwrap();
     }
 
-    #[test]
-    fn a_mapped_ipv4_address_shares_its_ipv4_counters() {
+    #[tokio::test(start_paused = true)]
+    async fn a_mapped_ipv4_address_shares_its_ipv4_counters() {
         let limiter = small();
         let now = Instant::now();
-        limiter
-            .reserve_now(attempt("alice", [203, 0, 113, 9]), now)
+        reserve_at(&limiter, attempt("alice", [203, 0, 113, 9]), now)
+            .await
             .unwrap();
-        limiter
-            .reserve_now(from("alice", "::ffff:203.0.113.9"), now)
+        reserve_at(&limiter, from("alice", "::ffff:203.0.113.9"), now)
+            .await
             .unwrap();
-        assert!(limiter
-            .reserve_now(attempt("alice", [203, 0, 113, 9]), now)
-            .is_err());
+        assert!(
+            reserve_at(&limiter, attempt("alice", [203, 0, 113, 9]), now)
+                .await
+                .is_err()
+        );
         // A success from the mapped form forgets the failures of the IPv4 form.
-        limiter.settle_now(from("alice", "::ffff:203.0.113.9"), Outcome::Succeeded);
-        limiter
-            .reserve_now(attempt("alice", [203, 0, 113, 9]), now)
+        settle(
+            &limiter,
+            from("alice", "::ffff:203.0.113.9"),
+            Outcome::Succeeded,
+        )
+        .await;
+        reserve_at(&limiter, attempt("alice", [203, 0, 113, 9]), now)
+            .await
             .unwrap();
     }
 
-    #[test]
-    fn long_names_share_a_bounded_counter() {
+    #[tokio::test(start_paused = true)]
+    async fn long_names_share_a_bounded_counter() {
         let limiter = small();
         let now = Instant::now();
         let long = "x".repeat(100);
         let longer = format!("{long}y");
-        limiter
-            .reserve_now(attempt(&long, [10, 0, 0, 6]), now)
+        reserve_at(&limiter, attempt(&long, [10, 0, 0, 6]), now)
+            .await
             .unwrap();
-        limiter
-            .reserve_now(attempt(&longer, [10, 0, 0, 6]), now)
+        reserve_at(&limiter, attempt(&longer, [10, 0, 0, 6]), now)
+            .await
             .unwrap();
-        assert!(limiter
-            .reserve_now(attempt(&long, [10, 0, 0, 6]), now)
+        assert!(reserve_at(&limiter, attempt(&long, [10, 0, 0, 6]), now)
+            .await
             .is_err());
     }
 }

@@ -2,14 +2,17 @@
 //! burst of concurrent guesses gets no more checks than a slow series of them.
 
 mod counters;
+mod keys;
 mod limits;
 mod memory;
 mod refusal;
+mod rules;
 
 pub use counters::{Cap, Counted, CounterStore, MAX_KEY_BYTES};
 pub use limits::Limits;
-pub use memory::MemoryLimiter;
+pub use memory::{MemoryCounters, MemoryLimiter};
 pub use refusal::{LimiterError, Refusal};
+pub use rules::StoreLimiter;
 
 use std::future::Future;
 use std::net::IpAddr;
