@@ -56,8 +56,10 @@ impl MemoryCounters {
     }
 
     fn count_now(&self, caps: &[Cap<'_>], window: Duration) -> Counted {
-        let now = Instant::now();
         let mut counters = self.lock();
+        // Read under the lock: a `now` from before another call's writes could see a counter
+        // expire more than a window from now.
+        let now = Instant::now();
         // The full counter that frees last: waiting for any earlier one would not help.
         let mut full: Option<(usize, Duration)> = None;
         for (index, cap) in caps.iter().enumerate() {
