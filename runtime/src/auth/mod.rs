@@ -12,9 +12,10 @@
 //!   [`hash_password`].
 //! - The [`Authenticator`] verifies credentials against the store (argon2id on tokio's
 //!   blocking pool, a dummy hash for unknown users, a [`Limiter`] that counts every check
-//!   before it runs, a cache of recent successes, slots that bound the argon2 runs of checks
-//!   and new hashes together, in CPU and in memory) and returns
-//!   an [`Identity`], which implements [`Roles`](crate::Roles) for `apply_as`.
+//!   before it runs, in memory or in a store several instances share ([`StoreLimiter`]), a
+//!   cache of recent successes, slots that bound the argon2 runs of checks and new hashes
+//!   together, in CPU and in memory) and returns an [`Identity`], which implements
+//!   [`Roles`](crate::Roles) for `apply_as`.
 //!
 //! ```
 //! use safe_update::auth::{Authenticator, Credentials, MemoryStore};

@@ -3,7 +3,9 @@
 use std::net::{IpAddr, Ipv6Addr};
 use std::time::Duration;
 
-/// How many password checks [`MemoryLimiter`](super::MemoryLimiter) allows.
+/// How many password checks the library's limiter allows: a
+/// [`StoreLimiter`](super::StoreLimiter) over any store, [`MemoryLimiter`](super::MemoryLimiter)
+/// among them.
 ///
 /// The defaults: 5 failed attempts per user name from one client, 20 per client whatever the
 /// name, and 100 per user name from all clients together, each in a window of one minute

@@ -1,5 +1,10 @@
 //! Login throttling: every password check is counted before argon2 runs, atomically, so that a
 //! burst of concurrent guesses gets no more checks than a slow series of them.
+//!
+//! Three layers, each replaceable: the [`Limiter`] the authenticator asks; the library's rules
+//! ([`StoreLimiter`], with its [`Limits`]), written once; and the [`CounterStore`] that keeps
+//! their numbers ([`MemoryCounters`] in one process; PostgreSQL or Redis for several, see the
+//! features `limiter-postgres` and `limiter-redis`).
 
 mod counters;
 mod keys;
@@ -48,10 +53,19 @@ pub enum Outcome {
 /// argon2 run and, for each reservation granted, calls [`settle`](Limiter::settle) exactly
 /// once, even when the request that caused it is gone. A verification found in the cache, and
 /// a request that waits for an identical one already in flight, run no argon2 and are not
-/// counted. [`MemoryLimiter`] keeps the counters of one process; a service with several
-/// instances implements this trait over its shared database (an atomic upsert per counter), so
-/// that the limits hold across instances; it keys its per-client counters on
-/// [`Limits::counted_as`], as [`MemoryLimiter`] does, so that one IPv6 host is one client.
+/// counted. A reservation the limiter cannot make ([`Refusal::Unavailable`]) refuses the
+/// check: the authenticator logs it and answers 503, and argon2 never runs uncounted.
+///
+/// Which limiter:
+///
+/// - [`MemoryLimiter`] (the default) keeps the counters of one process. Behind a load
+///   balancer, each instance would allow the limits again.
+/// - [`StoreLimiter`] applies the same rules to a store that several instances share, so that
+///   the limits hold across them: the library ships stores for PostgreSQL and Redis (see the
+///   features `limiter-postgres` and `limiter-redis`); for another database, implement
+///   [`CounterStore`], one atomic primitive and its inverse, and the rules come with it.
+/// - Implement this trait only for other rules. Key per-client counters on
+///   [`Limits::counted_as`], as the library does, so that one IPv6 host is one client.
 pub trait Limiter: Send + Sync + 'static {
     /// Counts `attempt` against every limit it falls under, all or none, atomically with
     /// respect to every other call.
