@@ -3,15 +3,15 @@
 //! that another thread registered first, so each such test runs in its own process.
 
 use std::fmt::{self, Write as _};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tracing::field::Field;
 use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
+use tracing::{Event, Level, Metadata, Subscriber};
 
-/// Each event as one line: `target field=value ...`.
+/// Each event as one line, `target field=value ...`, with its level beside it.
 #[derive(Clone, Default)]
-pub struct Capture(Arc<Mutex<Vec<String>>>);
+pub struct Capture(Arc<Mutex<Vec<(Level, String)>>>);
 
 impl Capture {
     /// A capture installed as the process's global subscriber.
@@ -21,9 +21,27 @@ impl Capture {
         capture
     }
 
+    /// The process's capture, installed by the first call (for code that several tests of
+    /// one process share, such as the limiter suite).
+    pub fn shared() -> &'static Capture {
+        static SHARED: OnceLock<Capture> = OnceLock::new();
+        SHARED.get_or_init(Capture::install)
+    }
+
     /// Every event logged so far.
     pub fn lines(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
+        let lines = self.0.lock().unwrap();
+        lines.iter().map(|(_, line)| line.clone()).collect()
+    }
+
+    /// Every event logged so far that contains `needle`, as `LEVEL target field=value ...`.
+    pub fn containing(&self, needle: &str) -> Vec<String> {
+        let lines = self.0.lock().unwrap();
+        lines
+            .iter()
+            .filter(|(_, line)| line.contains(needle))
+            .map(|(level, line)| format!("{level} {line}"))
+            .collect()
     }
 
     /// The security events (target `safe_update::security`) logged so far.
@@ -31,6 +49,7 @@ impl Capture {
         let lines = self.0.lock().unwrap();
         lines
             .iter()
+            .map(|(_, line)| line)
             .filter(|line| line.starts_with("safe_update::security "))
             .cloned()
             .collect()
@@ -51,7 +70,8 @@ impl Subscriber for Capture {
         event.record(&mut |field: &Field, value: &dyn fmt::Debug| {
             let _ = write!(line, " {}={:?}", field.name(), value);
         });
-        self.0.lock().unwrap().push(line);
+        let level = *event.metadata().level();
+        self.0.lock().unwrap().push((level, line));
     }
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}
