@@ -2,8 +2,16 @@
 //! burst of concurrent guesses gets no more checks than a slow series of them.
 
 mod counters;
+#[cfg(feature = "limiter-postgres")]
+mod postgres_store;
+#[cfg(feature = "limiter-redis")]
+mod redis_store;
 
 pub use counters::{Cap, Counted, CounterStore, MAX_KEY_BYTES};
+#[cfg(feature = "limiter-postgres")]
+pub use postgres_store::{PostgresCounters, PostgresCountersError};
+#[cfg(feature = "limiter-redis")]
+pub use redis_store::{RedisCounters, RedisCountersError};
 
 use std::collections::HashMap;
 use std::future::Future;
