@@ -242,7 +242,12 @@ impl fmt::Display for PostgresCountersError {
                 f,
                 "login counters in PostgreSQL: no connection from the pool: {error}"
             ),
-            Cause::Database(error) => write!(f, "login counters in PostgreSQL: {error}"),
+            // The server's own message is the source of the client's "db error": a log
+            // line that prints this error alone must say what happened.
+            Cause::Database(error) => match error.as_db_error() {
+                Some(database) => write!(f, "login counters in PostgreSQL: {database}"),
+                None => write!(f, "login counters in PostgreSQL: {error}"),
+            },
         }
     }
 }
