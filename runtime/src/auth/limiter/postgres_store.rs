@@ -20,7 +20,7 @@ const TABLE: &str = "safe_update_login_counters";
 /// Held by [`PostgresCounters::migrate`] while it creates the table, so that instances
 /// started together do not race on `CREATE TABLE IF NOT EXISTS` (which can fail with a
 /// unique violation when two run at once); any number no other advisory lock uses.
-const MIGRATION_LOCK: i64 = 0x5afe_c0_0e7e75;
+const MIGRATION_LOCK: i64 = 0x5afe_c00e_7e75;
 
 /// How many expired rows a count deletes at most, besides writing its own: enough that rows
 /// of keys never seen again cannot pile up (a count adds at most as many rows as it has

@@ -75,9 +75,10 @@ static RELEASE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(RELEASE))
 /// Nothing to create: point the pool at a Redis server (5 or newer: it runs Lua scripts).
 /// The counters need no persistence, but know what a restart does: without persistence
 /// (or with a snapshot older than the window) **the counters are lost**, and every client
-/// gets one fresh window of guesses, as if it had waited a window. A per-user limit of 5
-/// in a minute allows then at most 10 guesses in that minute, not an unbounded number; if
-/// that matters, enable AOF persistence (`appendonly yes`).
+/// gets one fresh window of guesses, as if it had waited a window: each restart can give a
+/// client up to one more limit's worth of guesses (5 more per name and client with the
+/// default [`Limits`](super::Limits)), never an unbounded number. If that matters, enable
+/// AOF persistence (`appendonly yes`).
 ///
 /// Keep `maxmemory-policy` at `noeviction` (its default): an evicting policy may drop live
 /// counters under memory pressure, which gives fresh guesses too, where `noeviction` makes
