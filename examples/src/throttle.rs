@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use safe_update::auth::{Attempt, Limiter, Limits, Outcome};
+use safe_update::auth::{Attempt, Limiter, LimiterError, Limits, Outcome, Refusal};
 
 use crate::db::Database;
 
@@ -144,28 +144,26 @@ impl DbLimiter {
 }
 
 impl Limiter for DbLimiter {
-    async fn reserve(&self, attempt: Attempt<'_>) -> Result<(), Duration> {
+    async fn reserve(&self, attempt: Attempt<'_>) -> Result<(), Refusal> {
         let keys = keys(&self.limits, attempt);
+        // Fail closed: the authenticator logs the error and runs no check uncounted.
         match self.db.reserve_login(keys, self.limits).await {
-            Ok(granted) => granted,
-            Err(error) => {
-                // Fail closed: no check runs uncounted. The store is the same database, so
-                // the request would most likely fail anyway.
-                tracing::error!(%error, "the login counters are unavailable");
-                Err(Duration::from_secs(1))
-            }
+            Ok(granted) => granted.map_err(|retry_after| Refusal::Throttled { retry_after }),
+            Err(error) => Err(Refusal::Unavailable(LimiterError::new(error))),
         }
     }
 
-    async fn settle(&self, attempt: Attempt<'_>, outcome: Outcome) {
+    async fn settle(&self, attempt: Attempt<'_>, outcome: Outcome) -> Result<(), LimiterError> {
         if outcome == Outcome::Failed {
-            return;
+            return Ok(());
         }
         let keys = keys(&self.limits, attempt);
-        if let Err(error) = self.db.settle_login(keys, outcome).await {
-            // The attempt stays counted: too strict for a window, never too lax.
-            tracing::error!(%error, "the login counters are unavailable");
-        }
+        // On an error the attempt stays counted (the authenticator logs it): too strict for
+        // a window, never too lax.
+        self.db
+            .settle_login(keys, outcome)
+            .await
+            .map_err(LimiterError::new)
     }
 }
 

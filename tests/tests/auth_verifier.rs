@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use safe_update::auth::{
     hash_password, Attempt, AuthError, Authenticator, AuthenticatorBuilder, BuildError,
-    Credentials, Identity, Limiter, Limits, MemoryLimiter, MemoryStore, NoLimit, Outcome,
-    StoreError, StoredUser, UserStore, ARGON2_M_COST, ARGON2_T_COST,
+    Credentials, Identity, Limiter, LimiterError, Limits, MemoryLimiter, MemoryStore, NoLimit,
+    Outcome, Refusal, StoreError, StoredUser, UserStore, ARGON2_M_COST, ARGON2_T_COST,
 };
 use safe_update::{from_json, SafeUpdate};
 
@@ -334,7 +334,7 @@ async fn the_identity_and_the_limiter_use_the_stores_spelling() {
 struct Recording(Arc<Mutex<Vec<String>>>);
 
 impl Limiter for Recording {
-    async fn reserve(&self, attempt: Attempt<'_>) -> Result<(), Duration> {
+    async fn reserve(&self, attempt: Attempt<'_>) -> Result<(), Refusal> {
         self.0
             .lock()
             .unwrap()
@@ -342,9 +342,10 @@ impl Limiter for Recording {
         Ok(())
     }
 
-    async fn settle(&self, attempt: Attempt<'_>, outcome: Outcome) {
+    async fn settle(&self, attempt: Attempt<'_>, outcome: Outcome) -> Result<(), LimiterError> {
         let event = format!("settle {} {outcome:?}", attempt.user);
         self.0.lock().unwrap().push(event);
+        Ok(())
     }
 }
 
@@ -414,6 +415,57 @@ async fn when_no_slot_comes_free_in_time_the_check_is_busy_and_not_counted() {
     ));
     // The busy attempt was given back: alice's one allowed attempt is still there.
     check(&auth, "alice", "correct horse").await.unwrap();
+}
+
+/// A limiter whose counters are down: for every reservation, or only for settling.
+struct CountersDown {
+    reserve_fails: bool,
+}
+
+impl Limiter for CountersDown {
+    async fn reserve(&self, _attempt: Attempt<'_>) -> Result<(), Refusal> {
+        if self.reserve_fails {
+            return Err(Refusal::Unavailable(LimiterError::new(
+                "connection refused",
+            )));
+        }
+        Ok(())
+    }
+
+    async fn settle(&self, _attempt: Attempt<'_>, _outcome: Outcome) -> Result<(), LimiterError> {
+        Err(LimiterError::new("connection reset"))
+    }
+}
+
+#[tokio::test]
+async fn a_check_the_limiter_cannot_count_is_refused_before_argon2_runs() {
+    let down = Authenticator::builder(store())
+        .limiter(CountersDown {
+            reserve_fails: true,
+        })
+        .build()
+        .unwrap();
+    let error = check(&down, "alice", "correct horse").await.unwrap_err();
+    assert!(matches!(error, AuthError::Limiter(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "the login counters are unavailable: connection refused"
+    );
+    assert_eq!(
+        down.hash_checks(),
+        0,
+        "no argon2 run for an uncounted check"
+    );
+    // Counted, but not settled: the verdict stands (the failure is the log's to tell).
+    let unsettled = Authenticator::builder(store())
+        .limiter(CountersDown {
+            reserve_fails: false,
+        })
+        .build()
+        .unwrap();
+    check(&unsettled, "alice", "correct horse").await.unwrap();
+    let wrong = check(&unsettled, "alice", "guess").await;
+    assert!(matches!(wrong, Err(AuthError::BadCredentials)), "{wrong:?}");
 }
 
 struct BrokenStore;

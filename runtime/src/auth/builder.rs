@@ -153,8 +153,12 @@ impl AuthenticatorBuilder {
     }
 
     /// What counts password checks and refuses them past a limit; by default
-    /// [`MemoryLimiter::default()`] (see [`Limits`](super::Limits)). Several instances of a
-    /// service share one limiter over their database; [`NoLimit`](super::NoLimit) turns it off.
+    /// [`MemoryLimiter::default()`] (see [`Limits`](super::Limits)), whose counters are the
+    /// process's own. Several instances of a service share their limits through a
+    /// [`StoreLimiter`](super::StoreLimiter) over a store they share (PostgreSQL or Redis, see
+    /// the features `limiter-postgres` and `limiter-redis`, or a
+    /// [`CounterStore`](super::CounterStore) of their own); [`NoLimit`](super::NoLimit) turns
+    /// it off.
     pub fn limiter(mut self, limiter: impl Limiter) -> Self {
         self.limiter = Box::new(limiter);
         self

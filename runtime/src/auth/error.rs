@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::StoreError;
+use super::{LimiterError, StoreError};
 
 /// An authentication that failed, from [`Authenticator::authenticate`](super::Authenticator::authenticate).
 ///
@@ -21,7 +21,7 @@ use super::StoreError;
 ///     // An unusable stored hash is the operator's to fix; the client hears "wrong password".
 ///     Err(AuthError::BadCredentials | AuthError::BadStoredHash) => 401,
 ///     Err(AuthError::Throttled { .. }) => 429,
-///     Err(AuthError::Busy | AuthError::Store(_)) => 503,
+///     Err(AuthError::Busy | AuthError::Store(_) | AuthError::Limiter(_)) => 503,
 ///     Err(_) => 500,
 /// };
 /// assert_eq!(status, 401);
@@ -43,6 +43,9 @@ pub enum AuthError {
     Busy,
     /// The user store failed (HTTP 503).
     Store(StoreError),
+    /// The login counters could not be read or written, so the check was refused before
+    /// argon2 ran: a check that cannot be counted does not run (HTTP 503).
+    Limiter(LimiterError),
     /// The user's stored hash is not an argon2id PHC string: logged for the operator as a
     /// security event naming the user, answered to the client exactly as a wrong password
     /// (HTTP 401), after the same work.
@@ -62,6 +65,7 @@ impl fmt::Display for AuthError {
                 f.write_str("too many password checks at once: no argon2 slot came free in time")
             }
             AuthError::Store(error) => error.fmt(f),
+            AuthError::Limiter(error) => error.fmt(f),
             AuthError::BadStoredHash => f.write_str("the stored password hash is unusable"),
         }
     }
@@ -71,6 +75,7 @@ impl std::error::Error for AuthError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             AuthError::Store(error) => Some(error),
+            AuthError::Limiter(error) => Some(error),
             _ => None,
         }
     }

@@ -12,9 +12,10 @@
 //!   [`hash_password`].
 //! - The [`Authenticator`] verifies credentials against the store (argon2id on tokio's
 //!   blocking pool, a dummy hash for unknown users, a [`Limiter`] that counts every check
-//!   before it runs, a cache of recent successes, slots that bound the argon2 runs of checks
-//!   and new hashes together, in CPU and in memory) and returns
-//!   an [`Identity`], which implements [`Roles`](crate::Roles) for `apply_as`.
+//!   before it runs, in memory or in a store several instances share ([`StoreLimiter`]), a
+//!   cache of recent successes, slots that bound the argon2 runs of checks and new hashes
+//!   together, in CPU and in memory) and returns an [`Identity`], which implements
+//!   [`Roles`](crate::Roles) for `apply_as`.
 //!
 //! ```
 //! use safe_update::auth::{Authenticator, Credentials, MemoryStore};
@@ -57,8 +58,8 @@ pub use credentials::{Credentials, CredentialsError};
 pub use error::AuthError;
 pub use identity::{Identity, MissingRole};
 pub use limiter::{
-    Attempt, Cap, Counted, CounterStore, Limiter, Limits, MemoryLimiter, NoLimit, Outcome,
-    MAX_KEY_BYTES,
+    Attempt, Cap, Counted, CounterStore, Limiter, LimiterError, Limits, MemoryCounters,
+    MemoryLimiter, NoLimit, Outcome, Refusal, StoreLimiter, MAX_KEY_BYTES,
 };
 #[cfg(feature = "limiter-postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "limiter-postgres")))]

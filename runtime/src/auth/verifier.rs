@@ -15,8 +15,8 @@ use super::limiter::DynLimiter;
 use super::slots::Slots;
 use super::store::DynStore;
 use super::{
-    Attempt, AuthError, AuthenticatorBuilder, Credentials, Identity, Outcome, Password, UserStore,
-    SECURITY_LOG_TARGET,
+    Attempt, AuthError, AuthenticatorBuilder, Credentials, Identity, Outcome, Password, Refusal,
+    UserStore, SECURITY_LOG_TARGET,
 };
 
 /// Verifies Basic credentials against a [`UserStore`]: the framework-free core of
@@ -103,7 +103,8 @@ impl Authenticator {
     /// that no caller can tell a client which), [`AuthError::Throttled`] when the limiter
     /// refuses the check, [`AuthError::Busy`] when no argon2 slot came free in time (or the
     /// queue for one is full),
-    /// [`AuthError::Store`] when the store failed, [`AuthError::BadStoredHash`] when the user's
+    /// [`AuthError::Store`] when the store failed, [`AuthError::Limiter`] when the login
+    /// counters are unavailable (the check is refused before argon2 runs), [`AuthError::BadStoredHash`] when the user's
     /// stored hash cannot be used (answer it as a wrong password; it is logged for the operator).
     pub async fn authenticate(
         &self,
@@ -231,14 +232,29 @@ impl Check {
             client: self.client,
         };
         let limiter = &self.inner.limiter;
-        if let Err(retry_after) = limiter.reserve(attempt).await {
-            tracing::warn!(
-                target: SECURITY_LOG_TARGET,
-                user = ?self.user,
-                client = ?self.client,
-                "login throttled: too many attempts"
-            );
-            return Err(AuthError::Throttled { retry_after });
+        match limiter.reserve(attempt).await {
+            Ok(()) => {}
+            Err(Refusal::Throttled { retry_after }) => {
+                tracing::warn!(
+                    target: SECURITY_LOG_TARGET,
+                    user = ?self.user,
+                    client = ?self.client,
+                    "login throttled: too many attempts"
+                );
+                return Err(AuthError::Throttled { retry_after });
+            }
+            // Fail closed: a check that cannot be counted does not run, or breaking the
+            // counters' store would unthrottle guessing.
+            Err(Refusal::Unavailable(error)) => {
+                tracing::error!(
+                    target: SECURITY_LOG_TARGET,
+                    user = ?self.user,
+                    client = ?self.client,
+                    %error,
+                    "login refused unchecked: the login counters are unavailable"
+                );
+                return Err(AuthError::Limiter(error));
+            }
         }
         let verdict = self.verify().await;
         let outcome = match &verdict {
@@ -246,7 +262,16 @@ impl Check {
             Err(AuthError::Busy) => Outcome::NotChecked,
             Err(_) => Outcome::Failed,
         };
-        limiter.settle(attempt, outcome).await;
+        if let Err(error) = limiter.settle(attempt, outcome).await {
+            tracing::error!(
+                target: SECURITY_LOG_TARGET,
+                user = ?self.user,
+                client = ?self.client,
+                ?outcome,
+                %error,
+                "login attempt left counted: the login counters are unavailable"
+            );
+        }
         verdict
     }
 

@@ -78,7 +78,7 @@ where
 
 /// Tells the operator, once per process (it holds for every request after), that passwords are
 /// being checked without a client address: the limiter then has only the user name to count
-/// under, and with [`MemoryLimiter`](crate::auth::MemoryLimiter) anyone's few wrong guesses
+/// under, and with the library's rules ([`StoreLimiter`](crate::auth::StoreLimiter)) anyone's few wrong guesses
 /// lock that name out for everyone, the lockout the per-address counters exist to avoid.
 fn warn_no_client_address() {
     static WARNED: Once = Once::new();

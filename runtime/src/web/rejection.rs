@@ -17,7 +17,7 @@ use crate::{ApplyError, PatchError};
 /// | the login limiter refused the check | 429 with `Retry-After` (and `retry_after`) | `too_many_attempts` |
 /// | two `Authorization` headers | 400 | `duplicate_authorization` |
 /// | no argon2 slot came free in time, or the queue for one is full | 503 with `Retry-After: 1` | `authentication_busy` |
-/// | the user store failed | 503 | `authentication_unavailable` |
+/// | the user store failed, or the login counters are unavailable | 503 | `authentication_unavailable` |
 /// | no [`Authenticator`](crate::auth::Authenticator) configured | 500 | `authentication_error` |
 ///
 /// The answer is a [`Problem`] and never says whether the user exists.
@@ -140,6 +140,13 @@ impl AuthRejection {
                 "authentication_unavailable",
                 "Authentication unavailable",
                 "authentication is unavailable; retry later",
+            ),
+            // Refused before argon2 ran: a check the limiter cannot count does not run.
+            AuthFailure::Auth(AuthError::Limiter(_)) => Problem::new(
+                503,
+                "authentication_unavailable",
+                "Authentication unavailable",
+                "the login counters are unavailable; retry later",
             ),
             AuthFailure::NotConfigured => Problem::new(
                 500,

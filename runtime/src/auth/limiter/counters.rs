@@ -45,6 +45,71 @@ pub enum Counted {
 /// a burst of concurrent guesses get no more checks than a slow series of them. Time is the
 /// store's own (the database's clock, Redis's expiry), so that instances whose clocks differ
 /// still agree.
+///
+/// The rules over a store are [`StoreLimiter`](super::StoreLimiter)'s. The library's stores:
+/// [`MemoryCounters`](super::MemoryCounters) for one process, and PostgreSQL and Redis for
+/// several (see the features `limiter-postgres` and `limiter-redis`). Another store implements
+/// the two operations; its error makes the limiter refuse the check, never skip counting it.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::convert::Infallible;
+/// use std::sync::Mutex;
+/// use std::time::{Duration, Instant};
+/// use safe_update::auth::{Authenticator, Cap, Counted, CounterStore, Limits, MemoryStore, StoreLimiter};
+///
+/// /// Counts and expiries in a map, one lock held for each whole call: that is what makes a
+/// /// call atomic here, as one transaction or one script does in a shared store.
+/// #[derive(Default)]
+/// struct Counters(Mutex<HashMap<String, (u32, Instant)>>);
+///
+/// fn live(counters: &HashMap<String, (u32, Instant)>, key: &str, now: Instant) -> Option<(u32, Instant)> {
+///     counters.get(key).copied().filter(|&(_, expires)| now < expires)
+/// }
+///
+/// impl CounterStore for Counters {
+///     type Error = Infallible;
+///
+///     async fn count(&self, caps: &[Cap<'_>], window: Duration) -> Result<Counted, Infallible> {
+///         let mut counters = self.0.lock().unwrap();
+///         let now = Instant::now();
+///         let mut full = None;
+///         for (index, cap) in caps.iter().enumerate() {
+///             if let Some((count, expires)) = live(&counters, cap.key, now) {
+///                 if count >= cap.max && full.is_none_or(|(_, wait)| expires - now > wait) {
+///                     full = Some((index, expires - now));
+///                 }
+///             }
+///         }
+///         if let Some((index, retry_after)) = full {
+///             return Ok(Counted::Full { index, retry_after });
+///         }
+///         for cap in caps {
+///             let count = live(&counters, cap.key, now).map_or(0, |(count, _)| count);
+///             counters.insert(cap.key.to_owned(), (count + 1, now + window));
+///         }
+///         Ok(Counted::Yes) // (a real store also drops expired counters, and bounds their number)
+///     }
+///
+///     async fn release(&self, give_back: &[&str], forget: &[&str]) -> Result<(), Infallible> {
+///         let mut counters = self.0.lock().unwrap();
+///         for key in give_back {
+///             match counters.get_mut(*key) {
+///                 Some((count, _)) if *count > 1 => *count -= 1,
+///                 Some(_) => drop(counters.remove(*key)),
+///                 None => {} // gone already: not made again
+///             }
+///         }
+///         for key in forget {
+///             counters.remove(*key);
+///         }
+///         Ok(())
+///     }
+/// }
+///
+/// let limiter = StoreLimiter::new(Counters::default(), Limits::default());
+/// let auth = Authenticator::builder(MemoryStore::new()).limiter(limiter).build().unwrap();
+/// ```
 pub trait CounterStore: Send + Sync + 'static {
     /// Why the store could not count: the limiter then refuses the check (it fails closed)
     /// and logs this error.
