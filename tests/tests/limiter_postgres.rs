@@ -178,6 +178,22 @@ impl Fixture for Database {
 
 counter_store_cases!(fresh);
 
+/// The limiter suite every store passes (the library's rules over this store), each case on a
+/// database of its own.
+mod suite {
+    use super::counter_stores::{Fixture, Kept};
+    use super::{fresh, Database, PostgresCounters, VARIABLE};
+
+    async fn store() -> Result<Kept<PostgresCounters, Database>, String> {
+        let database = fresh()
+            .await
+            .ok_or_else(|| format!("{VARIABLE} is not set"))?;
+        Ok(Kept::new(database.store().await, database))
+    }
+
+    safe_update_tests::limiter_suite!(store);
+}
+
 /// `migrate` creates what is missing and leaves what is there, counters included, however
 /// many instances run it at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -148,6 +148,22 @@ impl Fixture for Prefix {
 
 counter_store_cases!(fresh);
 
+/// The limiter suite every store passes (the library's rules over this store), each case
+/// under a key prefix of its own.
+mod suite {
+    use super::counter_stores::{Fixture, Kept};
+    use super::{fresh, Prefix, RedisCounters, VARIABLE};
+
+    async fn store() -> Result<Kept<RedisCounters, Prefix>, String> {
+        let prefix = fresh()
+            .await
+            .ok_or_else(|| format!("{VARIABLE} is not set"))?;
+        Ok(Kept::new(prefix.store().await, prefix))
+    }
+
+    safe_update_tests::limiter_suite!(store);
+}
+
 /// Two prefixes on one server are two sets of counters; the default prefix is documented.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prefixes_keep_applications_apart() {

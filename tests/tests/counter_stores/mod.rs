@@ -329,3 +329,42 @@ macro_rules! counter_store_cases {
         )*
     };
 }
+
+/// A store that keeps what it lives in (a database, a key prefix) until its last clone is
+/// dropped: what the limiter suite's factory returns, so that each case's data is removed
+/// when the case ends.
+pub struct Kept<S, G> {
+    store: S,
+    _place: std::sync::Arc<G>,
+}
+
+impl<S, G> Kept<S, G> {
+    /// `store`, keeping `place` alive as long as it.
+    pub fn new(store: S, place: G) -> Self {
+        Kept {
+            store,
+            _place: std::sync::Arc::new(place),
+        }
+    }
+}
+
+impl<S: Clone, G> Clone for Kept<S, G> {
+    fn clone(&self) -> Self {
+        Kept {
+            store: self.store.clone(),
+            _place: std::sync::Arc::clone(&self._place),
+        }
+    }
+}
+
+impl<S: CounterStore, G: Send + Sync + 'static> CounterStore for Kept<S, G> {
+    type Error = S::Error;
+
+    async fn count(&self, caps: &[Cap<'_>], window: Duration) -> Result<Counted, S::Error> {
+        self.store.count(caps, window).await
+    }
+
+    async fn release(&self, give_back: &[&str], forget: &[&str]) -> Result<(), S::Error> {
+        self.store.release(give_back, forget).await
+    }
+}
