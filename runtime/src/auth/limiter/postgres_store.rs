@@ -95,11 +95,16 @@ const GIVE_BACK: &str = "UPDATE safe_update_login_counters SET count = count - 1
 /// the count fails, and the limiter refuses the check (it fails closed).
 ///
 /// ```no_run
-/// # async fn start(pool: deadpool_postgres::Pool) -> Result<(), Box<dyn std::error::Error>> {
-/// use safe_update::auth::PostgresCounters;
+/// # use safe_update::auth::MemoryStore;
+/// # async fn start(pool: deadpool_postgres::Pool, users: MemoryStore) -> Result<(), Box<dyn std::error::Error>> {
+/// use safe_update::auth::{Authenticator, Limits, PostgresCounters, StoreLimiter};
 ///
+/// // `pool`: the application's, its connections opened with `-c lock_timeout=5000`.
 /// let counters = PostgresCounters::new(pool);
 /// counters.migrate().await?;
+/// let auth = Authenticator::builder(users)
+///     .limiter(StoreLimiter::new(counters, Limits::default()))
+///     .build()?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

@@ -91,12 +91,16 @@ static RELEASE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(RELEASE))
 /// hash slot: put a hash tag in the prefix, such as `{myapp}:login:`.
 ///
 /// ```no_run
-/// # fn start() -> Result<(), Box<dyn std::error::Error>> {
-/// use safe_update::auth::RedisCounters;
+/// # use safe_update::auth::MemoryStore;
+/// # fn start(users: MemoryStore) -> Result<(), Box<dyn std::error::Error>> {
+/// use safe_update::auth::{Authenticator, Limits, RedisCounters, StoreLimiter};
 ///
 /// let pool = deadpool_redis::Config::from_url("redis://127.0.0.1:6379")
 ///     .create_pool(Some(deadpool_redis::Runtime::Tokio1))?;
 /// let counters = RedisCounters::new(pool).with_prefix("myapp:login:");
+/// let auth = Authenticator::builder(users)
+///     .limiter(StoreLimiter::new(counters, Limits::default()))
+///     .build()?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
