@@ -1,5 +1,5 @@
 //! The cases of the suite, each an `async fn` over a fresh store (see the
-//! [module](crate::limiter_suite)). Each case names its users and clients apart from the
+//! [module](mod@crate::limiter_suite)). Each case names its users and clients apart from the
 //! others', so that a log line is found by its user name.
 
 use std::net::IpAddr;

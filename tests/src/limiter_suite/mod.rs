@@ -2,9 +2,9 @@
 //! PostgreSQL and Redis stores, through the library's rules
 //! ([`StoreLimiter`](safe_update::auth::StoreLimiter)).
 //!
-//! A store's test file is one line: [`limiter_suite!`](crate::limiter_suite) with a factory of
+//! A store's test file is one line: [`limiter_suite!`](macro@crate::limiter_suite) with a factory of
 //! fresh stores, an `async` closure returning `Result<S, String>` where `S` implements
-//! [`CounterStore`](safe_update::auth::CounterStore):
+//! `CounterStore`:
 //!
 //! ```ignore
 //! // tests/tests/limiter_memory.rs
@@ -41,7 +41,7 @@ pub use failing::Failing;
 pub use watched::Watched;
 
 /// Writes one `#[test]` per case of the suite, each with a fresh store from `$fresh` (see the
-/// [module](crate::limiter_suite)).
+/// [module](mod@crate::limiter_suite)).
 #[macro_export]
 macro_rules! limiter_suite {
     ($fresh:expr $(,)?) => {
