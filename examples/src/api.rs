@@ -114,7 +114,11 @@ pub async fn change_password(
     let new = Zeroizing::new(patch.password.ok_or(ApiError::PasswordMissing)?);
     password::check(&username, &new).map_err(ApiError::WeakPassword)?;
     let hash = auth.hash_password(&new).await?;
-    if !db.set_password(&username, &hash).await? {
+    let changed = db
+        .set_password(&username, &hash)
+        .await
+        .map_err(ApiError::Write)?;
+    if !changed {
         return Err(ApiError::NotFound);
     }
     tracing::info!(target: SECURITY_LOG_TARGET, user = ?username, "password changed");

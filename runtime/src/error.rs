@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use crate::kind::{ProblemKind, DENIED, INVALID, KEY_LISTS, REFUSED};
+
 /// A client document that is not a valid patch or create input, from
 /// [`from_json`](crate::from_json).
 ///
@@ -33,24 +35,27 @@ pub(crate) struct Problems {
     pub(crate) invalid: BTreeMap<String, String>,
 }
 
+impl Problems {
+    /// The keys listed under `kind`: one of [`KEY_LISTS`].
+    fn keys(&self, kind: ProblemKind) -> &[String] {
+        match kind {
+            ProblemKind::Forbidden => &self.forbidden,
+            ProblemKind::Unknown => &self.unknown,
+            ProblemKind::Duplicate => &self.duplicate,
+            ProblemKind::Missing => &self.missing,
+            _ => &[],
+        }
+    }
+}
+
 impl fmt::Debug for PatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Problems {
-            malformed,
-            forbidden,
-            unknown,
-            duplicate,
-            missing,
-            invalid,
-        } = &*self.0;
-        f.debug_struct("PatchError")
-            .field("malformed", malformed)
-            .field("forbidden", forbidden)
-            .field("unknown", unknown)
-            .field("duplicate", duplicate)
-            .field("missing", missing)
-            .field("invalid", invalid)
-            .finish()
+        let mut debug = f.debug_struct("PatchError");
+        debug.field("malformed", &self.0.malformed);
+        for list in &KEY_LISTS {
+            debug.field(list.member, &self.0.keys(list.kind));
+        }
+        debug.field(INVALID, &self.0.invalid).finish()
     }
 }
 
@@ -88,23 +93,31 @@ impl PatchError {
         &self.0.invalid
     }
 
-    /// A stable machine-readable code for the most serious problem: `malformed_json`,
-    /// `forbidden_fields`, `unknown_fields`, `duplicate_fields`, `missing_fields` or
-    /// `invalid_fields`.
-    pub fn code(&self) -> &'static str {
+    /// The kind of the most serious problem: [`Malformed`](ProblemKind::Malformed), else the
+    /// first key list that is not empty ([`Forbidden`](ProblemKind::Forbidden),
+    /// [`Unknown`](ProblemKind::Unknown), [`Duplicate`](ProblemKind::Duplicate),
+    /// [`Missing`](ProblemKind::Missing)), else [`Invalid`](ProblemKind::Invalid).
+    pub fn kind(&self) -> ProblemKind {
         if self.0.malformed.is_some() {
-            "malformed_json"
-        } else if !self.0.forbidden.is_empty() {
-            "forbidden_fields"
-        } else if !self.0.unknown.is_empty() {
-            "unknown_fields"
-        } else if !self.0.duplicate.is_empty() {
-            "duplicate_fields"
-        } else if !self.0.missing.is_empty() {
-            "missing_fields"
-        } else {
-            "invalid_fields"
+            return ProblemKind::Malformed;
         }
+        KEY_LISTS
+            .iter()
+            .find(|list| !self.0.keys(list.kind).is_empty())
+            .map_or(ProblemKind::Invalid, |list| list.kind)
+    }
+
+    /// A stable machine-readable code for the most serious problem (its
+    /// [`kind`](PatchError::kind)'s): `malformed_json`, `forbidden_fields`, `unknown_fields`,
+    /// `duplicate_fields`, `missing_fields` or `invalid_fields`.
+    pub fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+
+    /// The keys listed under `kind`: one of [`KEY_LISTS`]'s. For the web layer's answer.
+    #[cfg(any(feature = "actix", feature = "axum"))]
+    pub(crate) fn keys(&self, kind: ProblemKind) -> &[String] {
+        self.0.keys(kind)
     }
 }
 
@@ -114,14 +127,10 @@ impl fmt::Display for PatchError {
             return write!(f, "malformed JSON: {syntax}");
         }
         let mut parts = Vec::new();
-        for (what, keys) in [
-            ("forbidden (server-only)", &self.0.forbidden),
-            ("unknown", &self.0.unknown),
-            ("duplicate", &self.0.duplicate),
-            ("missing (required)", &self.0.missing),
-        ] {
+        for list in &KEY_LISTS {
+            let keys = self.0.keys(list.kind);
             if !keys.is_empty() {
-                parts.push(format!("{what} fields: {}", quoted_list(keys)));
+                parts.push(format!("{}: {}", list.said, quoted_list(keys)));
             }
         }
         for (field, reason) in &self.0.invalid {
@@ -138,11 +147,10 @@ impl Serialize for PatchError {
         let mut body = serializer.serialize_struct("PatchError", 7)?;
         body.serialize_field("error", self.code())?;
         body.serialize_field("message", &self.to_string())?;
-        body.serialize_field("forbidden", &self.0.forbidden)?;
-        body.serialize_field("unknown", &self.0.unknown)?;
-        body.serialize_field("duplicate", &self.0.duplicate)?;
-        body.serialize_field("missing", &self.0.missing)?;
-        body.serialize_field("invalid", &self.0.invalid)?;
+        for list in &KEY_LISTS {
+            body.serialize_field(list.member, self.0.keys(list.kind))?;
+        }
+        body.serialize_field(INVALID, &self.0.invalid)?;
         body.end()
     }
 }
@@ -187,13 +195,20 @@ impl ApplyError {
         &self.invalid
     }
 
-    /// `role_required` when a gated field was denied, else `invalid_fields`.
-    pub fn code(&self) -> &'static str {
+    /// [`Denied`](ProblemKind::Denied) when a gated field was denied, else
+    /// [`Refused`](ProblemKind::Refused).
+    pub fn kind(&self) -> ProblemKind {
         if self.denied.is_empty() {
-            "invalid_fields"
+            ProblemKind::Refused
         } else {
-            "role_required"
+            ProblemKind::Denied
         }
+    }
+
+    /// `role_required` when a gated field was denied, else `invalid_fields` (its
+    /// [`kind`](ApplyError::kind)'s code).
+    pub fn code(&self) -> &'static str {
+        self.kind().code()
     }
 
     /// Adds the problems of `other`: for a handler that builds two inputs of one document
@@ -253,8 +268,8 @@ impl Serialize for ApplyError {
         let mut body = serializer.serialize_struct("ApplyError", 4)?;
         body.serialize_field("error", self.code())?;
         body.serialize_field("message", &self.to_string())?;
-        body.serialize_field("denied", &self.denied)?;
-        body.serialize_field("invalid", &self.invalid)?;
+        body.serialize_field(DENIED, &self.denied)?;
+        body.serialize_field(REFUSED, &self.invalid)?;
         body.end()
     }
 }

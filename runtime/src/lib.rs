@@ -371,6 +371,7 @@ mod error;
 #[cfg(feature = "form")]
 mod form;
 mod json;
+mod kind;
 mod patch;
 mod roles;
 #[cfg(any(feature = "actix", feature = "axum"))]
@@ -389,6 +390,7 @@ pub use error::{ApplyError, DeniedField, PatchError};
 #[cfg_attr(docsrs, doc(cfg(feature = "form")))]
 pub use form::from_form;
 pub use json::from_json;
+pub use kind::ProblemKind;
 pub use patch::{Patch, SafeUpdate, Ungated};
 pub use roles::{NoRoles, Roles};
 

@@ -5,6 +5,7 @@
 //! keys are client-chosen text) never do; unknown keys are counted.
 
 use crate::auth::SECURITY_LOG_TARGET;
+use crate::kind::{DENIED_EVENT, FORBIDDEN_EVENT};
 use crate::{ApplyError, PatchError};
 
 /// Logs a document refused for naming server-only fields.
@@ -17,7 +18,8 @@ pub(crate) fn refused_document(user: Option<&str>, error: &PatchError) {
         user = ?user.unwrap_or("<unknown>"),
         fields = ?error.forbidden(),
         unknown_keys = error.unknown().len(),
-        "patch refused: server-only fields"
+        "{}",
+        FORBIDDEN_EVENT
     );
 }
 
@@ -35,7 +37,8 @@ pub(crate) fn refused_apply(user: Option<&str>, error: &ApplyError) {
         target: SECURITY_LOG_TARGET,
         user = ?user.unwrap_or("<unknown>"),
         fields = ?fields,
-        "patch refused: role-gated fields"
+        "{}",
+        DENIED_EVENT
     );
 }
 

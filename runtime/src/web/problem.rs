@@ -3,6 +3,8 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
+use crate::ProblemKind;
+
 /// The media type of a problem document.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -64,6 +66,11 @@ impl Problem {
             members: Map::new(),
             headers: Vec::new(),
         }
+    }
+
+    /// A problem of `kind`, with its status, code and title.
+    pub(crate) fn of(kind: ProblemKind, detail: impl Into<String>) -> Self {
+        Problem::new(kind.status(), kind.code(), kind.title(), detail)
     }
 
     /// The problem with an extension member.

@@ -1,10 +1,12 @@
 //! Every refusal of the adapters, each kind declared once: its status, code, title, detail,
-//! members and headers, in one `problem` method per kind. The adapters only render it.
+//! members and headers, in one `problem` method per kind (for a refused document or patch,
+//! read from the row of its [`ProblemKind`](crate::ProblemKind)). The adapters only render it.
 
 use std::fmt;
 
 use super::{audit, Problem};
 use crate::auth::{AuthError, CredentialsError, MissingRole};
+use crate::kind::{DENIED, INVALID, KEY_LISTS, REFUSED};
 use crate::{ApplyError, PatchError};
 
 /// A request refused before it reached the handler because it is not authenticated.
@@ -196,6 +198,9 @@ pub const JSON_AND_FORM_PATCH_TYPES: &[&str] = &[
 /// | role-gated fields the sender may not write | 403 | `role_required` | `denied`, `invalid` |
 /// | values refused by validators | 422 | `invalid_fields` | `denied`, `invalid` |
 ///
+/// The status, code and title of a refused document or patch are those of its
+/// [`ProblemKind`](crate::ProblemKind), and so are the names of its members.
+///
 /// Handlers `?` both error types into it; a refusal of server-only or role-gated fields is
 /// logged as a security event (with the user name when the adapter knows it).
 ///
@@ -269,34 +274,23 @@ impl PatchRejection {
                 "Unreadable body",
                 "the request body could not be read",
             ),
-            PatchRejection::Document(error) => match error.malformed() {
-                Some(reason) => Problem::new(400, "malformed_json", "Malformed JSON", reason),
-                None => {
-                    let title = match error.code() {
-                        "forbidden_fields" => "Server-only fields in the document",
-                        "unknown_fields" => "Unknown fields in the document",
-                        "duplicate_fields" => "Repeated fields in the document",
-                        "missing_fields" => "Required fields missing from the document",
-                        _ => "Invalid values in the document",
-                    };
-                    Problem::new(422, error.code(), title, error.to_string())
-                        .with("forbidden", error.forbidden())
-                        .with("unknown", error.unknown())
-                        .with("duplicate", error.duplicate())
-                        .with("missing", error.missing())
-                        .with("invalid", error.invalid())
+            PatchRejection::Document(error) => {
+                let kind = error.kind();
+                match error.malformed() {
+                    Some(reason) => Problem::of(kind, reason),
+                    None => {
+                        let problem = KEY_LISTS
+                            .iter()
+                            .fold(Problem::of(kind, error.to_string()), |problem, list| {
+                                problem.with(list.member, error.keys(list.kind))
+                            });
+                        problem.with(INVALID, error.invalid())
+                    }
                 }
-            },
-            PatchRejection::Refused(error) => {
-                let (status, title) = if error.denied().is_empty() {
-                    (422, "Invalid values")
-                } else {
-                    (403, "Role required for fields")
-                };
-                Problem::new(status, error.code(), title, error.to_string())
-                    .with("denied", error.denied())
-                    .with("invalid", error.invalid())
             }
+            PatchRejection::Refused(error) => Problem::of(error.kind(), error.to_string())
+                .with(DENIED, error.denied())
+                .with(REFUSED, error.invalid()),
         }
     }
 
@@ -341,5 +335,180 @@ impl std::error::Error for PatchRejection {
             PatchRejection::Refused(error) => Some(error),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::error::Problems;
+    use crate::ProblemKind;
+
+    fn answer(rejection: PatchRejection) -> Value {
+        serde_json::to_value(rejection.problem()).unwrap()
+    }
+
+    /// The document of a refused document whose lists are `lists` (the members it always has).
+    fn refused_document(kind: &str, status: u16, title: &str, detail: &str, lists: Value) -> Value {
+        let mut document = json!({
+            "type": format!("tag:safe-update,2026:problem/{kind}"),
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "code": kind,
+            "forbidden": [],
+            "unknown": [],
+            "duplicate": [],
+            "missing": [],
+            "invalid": {},
+        });
+        for (member, value) in lists.as_object().unwrap() {
+            document[member] = value.clone();
+        }
+        document
+    }
+
+    fn invalid(field: &str, reason: &str) -> BTreeMap<String, String> {
+        BTreeMap::from([(field.to_owned(), reason.to_owned())])
+    }
+
+    /// Each kind of a refused document answers with its own status, code and title, and with
+    /// every list whatever its kind; a syntax error with itself alone.
+    #[test]
+    fn each_kind_of_document_answers_with_its_row() {
+        let keys = |keys: &[&str]| keys.iter().map(|key| key.to_string()).collect::<Vec<_>>();
+        let cases = [
+            (
+                Problems {
+                    forbidden: keys(&["id"]),
+                    unknown: keys(&["x"]),
+                    ..Problems::default()
+                },
+                ProblemKind::Forbidden,
+                refused_document(
+                    "forbidden_fields",
+                    422,
+                    "Server-only fields in the document",
+                    "forbidden (server-only) fields: `id`; unknown fields: `x`",
+                    json!({"forbidden": ["id"], "unknown": ["x"]}),
+                ),
+            ),
+            (
+                Problems {
+                    unknown: keys(&["x", "y"]),
+                    invalid: invalid("age", "no"),
+                    ..Problems::default()
+                },
+                ProblemKind::Unknown,
+                refused_document(
+                    "unknown_fields",
+                    422,
+                    "Unknown fields in the document",
+                    "unknown fields: `x`, `y`; invalid field `age`: no",
+                    json!({"unknown": ["x", "y"], "invalid": {"age": "no"}}),
+                ),
+            ),
+            (
+                Problems {
+                    duplicate: keys(&["name"]),
+                    missing: keys(&["age"]),
+                    ..Problems::default()
+                },
+                ProblemKind::Duplicate,
+                refused_document(
+                    "duplicate_fields",
+                    422,
+                    "Repeated fields in the document",
+                    "duplicate fields: `name`; missing (required) fields: `age`",
+                    json!({"duplicate": ["name"], "missing": ["age"]}),
+                ),
+            ),
+            (
+                Problems {
+                    missing: keys(&["age"]),
+                    ..Problems::default()
+                },
+                ProblemKind::Missing,
+                refused_document(
+                    "missing_fields",
+                    422,
+                    "Required fields missing from the document",
+                    "missing (required) fields: `age`",
+                    json!({"missing": ["age"]}),
+                ),
+            ),
+            (
+                Problems {
+                    invalid: invalid("", "not an object"),
+                    ..Problems::default()
+                },
+                ProblemKind::Invalid,
+                refused_document(
+                    "invalid_fields",
+                    422,
+                    "Invalid values in the document",
+                    "invalid document: not an object",
+                    json!({"invalid": {"": "not an object"}}),
+                ),
+            ),
+            (
+                Problems {
+                    malformed: Some("EOF".to_owned()),
+                    forbidden: keys(&["id"]),
+                    ..Problems::default()
+                },
+                ProblemKind::Malformed,
+                json!({
+                    "type": "tag:safe-update,2026:problem/malformed_json",
+                    "title": "Malformed JSON",
+                    "status": 400,
+                    "detail": "EOF",
+                    "code": "malformed_json",
+                }),
+            ),
+        ];
+        for (problems, kind, expected) in cases {
+            let error = PatchError(Box::new(problems));
+            assert_eq!(error.kind(), kind, "{error:?}");
+            assert_eq!(answer(PatchRejection::Document(error)), expected);
+        }
+    }
+
+    /// A patch refused when applied: 403 when a gated field is denied, else 422, with both lists.
+    #[test]
+    fn each_kind_of_refused_patch_answers_with_its_row() {
+        let mut refused = ApplyError::default();
+        refused.__invalid("age".to_owned(), "too old".to_owned());
+        assert_eq!(refused.kind(), ProblemKind::Refused);
+        assert_eq!(
+            answer(PatchRejection::Refused(refused.clone())),
+            json!({
+                "type": "tag:safe-update,2026:problem/invalid_fields",
+                "title": "Invalid values",
+                "status": 422,
+                "detail": "invalid field `age`: too old",
+                "code": "invalid_fields",
+                "denied": [],
+                "invalid": {"age": "too old"},
+            })
+        );
+        refused.__deny("isAdmin".to_owned(), &["admin", "owner"]);
+        assert_eq!(refused.kind(), ProblemKind::Denied);
+        assert_eq!(
+            answer(PatchRejection::Refused(refused)),
+            json!({
+                "type": "tag:safe-update,2026:problem/role_required",
+                "title": "Role required for fields",
+                "status": 403,
+                "detail": "field `isAdmin` requires role \"admin\" or \"owner\"; invalid field `age`: too old",
+                "code": "role_required",
+                "denied": [{"field": "isAdmin", "roles": ["admin", "owner"]}],
+                "invalid": {"age": "too old"},
+            })
+        );
     }
 }
