@@ -11,6 +11,7 @@ use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::keyword::Keyword;
 use crate::serde_attr::{self, SerdeDefault, SerdeField};
+use crate::symbol::DOC;
 
 /// A struct with named fields that derives `SafeUpdate`.
 pub struct Input<'a> {
@@ -538,7 +539,7 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
     let lines: Vec<String> = attrs
         .iter()
-        .filter(|attr| attr.path().is_ident("doc"))
+        .filter(|attr| attr.path() == DOC)
         .filter_map(|attr| match &attr.meta {
             syn::Meta::NameValue(syn::MetaNameValue {
                 value:

@@ -10,6 +10,7 @@ use syn::{Attribute, ExprPath, Ident, LitStr, Path};
 use crate::attr::{path_str, skip_value};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
+use crate::symbol::SERDE;
 
 /// What the container's `serde` attributes say about reading a document.
 #[derive(Default)]
@@ -237,7 +238,7 @@ fn for_each_meta(
     attrs: &[Attribute],
     mut each: impl FnMut(&mut Ctxt, &ParseNestedMeta) -> syn::Result<()>,
 ) {
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+    for attr in attrs.iter().filter(|attr| attr.path() == SERDE) {
         // Reported even where serde's derive reports it too: a model that does not derive
         // `Deserialize` has nobody else to tell, and a name we could not read is a key we
         // would get wrong.

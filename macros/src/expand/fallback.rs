@@ -6,6 +6,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::DeriveInput;
 
+use crate::symbol::{CREATE, NAME, UPDATE};
+
 pub fn stub(input: &DeriveInput) -> TokenStream {
     let name = name(input);
     let vis = &input.vis;
@@ -39,13 +41,9 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
 /// Whether the struct asks for `create` (then the stubs of its two types are emitted too).
 fn has_create(input: &DeriveInput) -> bool {
     let mut found = false;
-    for attr in input
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("update"))
-    {
+    for attr in input.attrs.iter().filter(|attr| attr.path() == UPDATE) {
         let _ = attr.parse_nested_meta(|meta| {
-            found |= meta.path.is_ident("create");
+            found |= meta.path == CREATE;
             crate::attr::skip_value(&meta)
         });
     }
@@ -54,14 +52,10 @@ fn has_create(input: &DeriveInput) -> bool {
 
 /// The patch type's name from `#[update(name = "...")]`, if it parses, else `{Model}Patch`.
 fn name(input: &DeriveInput) -> syn::Ident {
-    for attr in input
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("update"))
-    {
+    for attr in input.attrs.iter().filter(|attr| attr.path() == UPDATE) {
         let mut found = None;
         let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("name") {
+            if meta.path == NAME {
                 let lit: syn::LitStr = meta.value()?.parse()?;
                 found = syn::parse_str::<syn::Ident>(&lit.value()).ok();
             } else {
