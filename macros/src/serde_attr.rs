@@ -2,7 +2,7 @@
 //! `Deserialize` honours it, accepted because it never changes which keys a patch reads or
 //! how, or refused with what to write instead. The table a user reads is in the runtime
 //! crate's documentation ("Serde attributes"); this file is its implementation. A verdict that
-//! depends on the field's policy (`skip` on a writable field, say) is given in `ast.rs`.
+//! depends on the field's policy (`skip` on a writable field, say) is given in `valid.rs`.
 
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, ExprPath, Ident, LitStr, Path};

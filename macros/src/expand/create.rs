@@ -381,7 +381,7 @@ fn check_fn(gen: &Gen) -> TokenStream {
                 },
             }
         });
-        // Only a defaulted field can be gated (`ast.rs`): present means set by the client.
+        // Only a defaulted field can be gated (`valid.rs`): present means set by the client.
         super::apply::role_gate(field, quote!(#validate #nested))
     });
     quote! {
