@@ -55,9 +55,9 @@ pub struct Field<'a> {
     pub schema: Vec<Keyword>,
     /// The field's doc comment, the description of its schema.
     pub doc: Option<String>,
-    /// `create_default`: what the field of a created model holds when the create input
-    /// leaves it out.
-    pub create_default: Option<CreateDefault>,
+    /// What a create input holds for the field: required, optional, or defaulted (a server-only
+    /// field is never in one, and its kind is never read).
+    pub create_kind: CreateKind,
 }
 
 /// Who may write a field.
@@ -94,6 +94,26 @@ pub enum Clear {
     Anyone,
     /// `clear(role = "...")`: an identity holding one of the roles.
     Roles(Vec<LitStr>),
+}
+
+/// What the create input of `#[update(create)]` holds for a writable field, decided once here
+/// and matched by every part of the create generator and by the create input's schema.
+pub enum CreateKind {
+    /// `T` (or the sub-model's input): the document must send it.
+    Required,
+    /// `Option<T>` (or of the sub-model's input): absent and `null` are `None`.
+    Optional,
+    /// `Option` of what a document writes: `None` takes this creation default, the field's
+    /// `create_default`, else the default the model's own serde gives a field a document
+    /// leaves out.
+    Defaulted(Box<CreateDefault>),
+}
+
+impl CreateKind {
+    /// Whether a document must send the field.
+    pub fn is_required(&self) -> bool {
+        matches!(self, CreateKind::Required)
+    }
 }
 
 impl Shape<'_> {
@@ -222,6 +242,11 @@ impl<'a> Field<'a> {
         let nested = attrs.nested.is_some() && policy == Policy::Writable;
         valid::clear(cx, &attrs, nested, optional.is_some());
         let shape = shape(&attrs, nested, optional);
+        let create_kind = match (create_default, shape.clears()) {
+            (Some(default), _) => CreateKind::Defaulted(Box::new(default)),
+            (None, false) => CreateKind::Required,
+            (None, true) => CreateKind::Optional,
+        };
         let rust_name = ident.unraw().to_string();
         let wire = match (&serde.rename, rename_all) {
             (Some(rename), _) => rename.clone(),
@@ -254,7 +279,7 @@ impl<'a> Field<'a> {
             schema_with: attrs.schema_with.take(),
             schema: std::mem::take(&mut attrs.schema),
             doc: doc_comment(&field.attrs),
-            create_default,
+            create_kind,
         })
     }
 

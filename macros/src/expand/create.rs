@@ -12,30 +12,8 @@ use syn::spanned::Spanned;
 use syn::Ident;
 
 use super::Gen;
-use crate::ast::{Field, Shape};
-
-/// What the input holds for a writable field, decided once here and matched by every part.
-enum Kind {
-    /// `T` (or the sub-model's input): the document must send it.
-    Required,
-    /// `Option<T>` (or of the sub-model's input): absent and `null` are `None`.
-    Optional,
-    /// `Option` of what a document writes: `None` takes the creation default.
-    Defaulted,
-}
-
-/// Whether a document must send the field.
-pub fn is_required(field: &Field) -> bool {
-    matches!(kind(field), Kind::Required)
-}
-
-fn kind(field: &Field) -> Kind {
-    match (&field.create_default, field.shape.clears()) {
-        (Some(_), _) => Kind::Defaulted,
-        (None, false) => Kind::Required,
-        (None, true) => Kind::Optional,
-    }
-}
+use crate::ast::{CreateKind, Field, Shape};
+use crate::attr::CreateDefault;
 
 /// The names of the two generated types.
 pub struct Names {
@@ -131,10 +109,10 @@ fn server_members<'g>(
 
 fn input_doc(field: &Field) -> String {
     let mut doc = format!("`{}` (key {:?})", field.ident, field.wire);
-    doc.push_str(match kind(field) {
-        Kind::Required => ": required",
-        Kind::Optional => ": `None` when absent or `null`",
-        Kind::Defaulted => ": `None` when absent, then the creation default",
+    doc.push_str(match &field.create_kind {
+        CreateKind::Required => ": required",
+        CreateKind::Optional => ": `None` when absent or `null`",
+        CreateKind::Defaulted(_) => ": `None` when absent, then the creation default",
     });
     if !field.roles.is_empty() {
         let roles: Vec<String> = field
@@ -175,9 +153,9 @@ fn written_ty(gen: &Gen, field: &Field) -> TokenStream {
 
 fn input_ty(gen: &Gen, field: &Field) -> TokenStream {
     let written = written_ty(gen, field);
-    match kind(field) {
-        Kind::Required | Kind::Optional => written,
-        Kind::Defaulted => quote!(::core::option::Option<#written>),
+    match &field.create_kind {
+        CreateKind::Required | CreateKind::Optional => written,
+        CreateKind::Defaulted(_) => quote!(::core::option::Option<#written>),
     }
 }
 
@@ -207,7 +185,7 @@ pub fn impls(gen: &Gen) -> TokenStream {
     let required = gen
         .input
         .writable()
-        .filter(|field| matches!(kind(field), Kind::Required))
+        .filter(|field| field.create_kind.is_required())
         .map(|field| &field.wire);
     let finish = finish_fn(gen);
     let check = check_fn(gen);
@@ -279,14 +257,14 @@ fn finish_fn(gen: &Gen) -> TokenStream {
             }
             None => quote!(::core::option::Option::Some(__v)),
         };
-        let value = match kind(field) {
-            Kind::Required => quote! {
+        let value = match &field.create_kind {
+            CreateKind::Required => quote! {
                 match #krate::__private::required(#ident, __collector, __path, #wire) {
                     ::core::option::Option::Some(__v) => #convert,
                     ::core::option::Option::None => ::core::option::Option::None,
                 }
             },
-            Kind::Optional => quote! {
+            CreateKind::Optional => quote! {
                 match #ident {
                     ::core::option::Option::Some(::core::option::Option::Some(__v)) => {
                         ::core::option::Option::map(#convert, ::core::option::Option::Some)
@@ -294,7 +272,7 @@ fn finish_fn(gen: &Gen) -> TokenStream {
                     _ => ::core::option::Option::Some(::core::option::Option::None),
                 }
             },
-            Kind::Defaulted if !field.shape.clears() => quote! {
+            CreateKind::Defaulted(_) if !field.shape.clears() => quote! {
                 match #ident {
                     ::core::option::Option::Some(__v) => {
                         ::core::option::Option::map(#convert, ::core::option::Option::Some)
@@ -302,7 +280,7 @@ fn finish_fn(gen: &Gen) -> TokenStream {
                     ::core::option::Option::None => ::core::option::Option::Some(::core::option::Option::None),
                 }
             },
-            Kind::Defaulted => quote! {
+            CreateKind::Defaulted(_) => quote! {
                 match #ident {
                     ::core::option::Option::Some(::core::option::Option::Some(__v)) => {
                         ::core::option::Option::map(#convert, |__new| {
@@ -354,9 +332,9 @@ fn check_fn(gen: &Gen) -> TokenStream {
                     );
                 }
             };
-            match kind(field) {
-                Kind::Required | Kind::Optional => quote! {{ let __value = &self.#ident; #report }},
-                Kind::Defaulted => quote! {
+            match &field.create_kind {
+                CreateKind::Required | CreateKind::Optional => quote! {{ let __value = &self.#ident; #report }},
+                CreateKind::Defaulted(_) => quote! {
                     if let ::core::option::Option::Some(__value) = &self.#ident { #report }
                 },
             }
@@ -366,15 +344,15 @@ fn check_fn(gen: &Gen) -> TokenStream {
             let check = quote_spanned! {span=>
                 <#new as #krate::Create>::__check(__new, __who, __path.child(#wire), __errors)
             };
-            match kind(field) {
-                Kind::Required => quote!({ let __new = &self.#ident; #check; }),
-                Kind::Optional => quote! {
+            match &field.create_kind {
+                CreateKind::Required => quote!({ let __new = &self.#ident; #check; }),
+                CreateKind::Optional => quote! {
                     if let ::core::option::Option::Some(__new) = &self.#ident { #check; }
                 },
-                Kind::Defaulted if !field.shape.clears() => quote! {
+                CreateKind::Defaulted(_) if !field.shape.clears() => quote! {
                     if let ::core::option::Option::Some(__new) = &self.#ident { #check; }
                 },
-                Kind::Defaulted => quote! {
+                CreateKind::Defaulted(_) => quote! {
                     if let ::core::option::Option::Some(::core::option::Option::Some(__new)) = &self.#ident {
                         #check;
                     }
@@ -398,11 +376,7 @@ fn check_fn(gen: &Gen) -> TokenStream {
 }
 
 /// The creation default of a defaulted field, spanned at the user's expression.
-fn default_expr(field: &Field) -> TokenStream {
-    let default = field
-        .create_default
-        .as_ref()
-        .expect("a defaulted field has `create_default`");
+fn default_expr(field: &Field, default: &CreateDefault) -> TokenStream {
     match &default.expr {
         // Typed where the user wrote it: a wrong type is reported at the expression, against
         // the field's type.
@@ -440,21 +414,21 @@ fn build_fn(gen: &Gen) -> TokenStream {
             }
             None => quote!(__v),
         };
-        let value = match kind(field) {
-            Kind::Required => quote!(match #ident { __v => #convert }),
-            Kind::Optional => quote!(match #ident {
+        let value = match &field.create_kind {
+            CreateKind::Required => quote!(match #ident { __v => #convert }),
+            CreateKind::Optional => quote!(match #ident {
                 ::core::option::Option::Some(__v) => ::core::option::Option::Some(#convert),
                 ::core::option::Option::None => ::core::option::Option::None,
             }),
-            Kind::Defaulted if !field.shape.clears() => {
-                let default = default_expr(field);
+            CreateKind::Defaulted(default) if !field.shape.clears() => {
+                let default = default_expr(field, default);
                 quote!(match #ident {
                     ::core::option::Option::Some(__v) => #convert,
                     ::core::option::Option::None => #default,
                 })
             }
-            Kind::Defaulted => {
-                let default = default_expr(field);
+            CreateKind::Defaulted(default) => {
+                let default = default_expr(field, default);
                 quote!(match #ident {
                     ::core::option::Option::Some(::core::option::Option::Some(__v)) => {
                         ::core::option::Option::Some(#convert)
@@ -552,19 +526,21 @@ fn std_impls(gen: &Gen) -> TokenStream {
     // optional or defaulted one that is `Some` (`None` is what leaving it out reads to).
     let count = gen.input.writable().map(|field| {
         let ident = field.ident;
-        match kind(field) {
-            Kind::Required => quote!(1usize),
-            Kind::Optional | Kind::Defaulted => quote!(usize::from(self.#ident.is_some())),
+        match &field.create_kind {
+            CreateKind::Required => quote!(1usize),
+            CreateKind::Optional | CreateKind::Defaulted(_) => {
+                quote!(usize::from(self.#ident.is_some()))
+            }
         }
     });
     let members = gen.input.writable().map(|field| {
         let ident = field.ident;
         let wire = &field.wire;
-        match kind(field) {
-            Kind::Required => quote! {
+        match &field.create_kind {
+            CreateKind::Required => quote! {
                 #serde::ser::SerializeStruct::serialize_field(&mut __state, #wire, &self.#ident)?;
             },
-            Kind::Optional | Kind::Defaulted => quote! {
+            CreateKind::Optional | CreateKind::Defaulted(_) => quote! {
                 match &self.#ident {
                     ::core::option::Option::Some(__value) => #serde::ser::SerializeStruct::serialize_field(&mut __state, #wire, __value)?,
                     ::core::option::Option::None => #serde::ser::SerializeStruct::skip_field(&mut __state, #wire)?,

@@ -195,7 +195,7 @@ fn add_field(gen: &Gen, field: &Field, mode: Mode) -> TokenStream {
         Mode::Patch => field.clear_roles().unwrap_or_default().iter(),
         Mode::Create => [].iter(),
     };
-    let required = mode == Mode::Create && super::create::is_required(field);
+    let required = mode == Mode::Create && field.create_kind.is_required();
     let keywords = field
         .schema
         .iter()
