@@ -11,29 +11,17 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Ident;
 
+use super::names::Names;
 use super::Gen;
 use crate::ast::{CreateKind, Field, Shape};
 use crate::attr::CreateDefault;
-
-/// The names of the two generated types.
-pub struct Names {
-    pub new: Ident,
-    pub server: Ident,
-}
-
-pub fn names(gen: &Gen) -> Names {
-    Names {
-        new: format_ident!("{}New", gen.model),
-        server: format_ident!("{}ServerFields", gen.model),
-    }
-}
 
 /// The two structs (outside the `const _` block, so that users can name them).
 pub fn types(gen: &Gen) -> TokenStream {
     if gen.input.attrs.create.is_none() {
         return TokenStream::new();
     }
-    let Names { new, server } = names(gen);
+    let Names { new, server, .. } = &gen.names;
     let vis = &gen.input.original.vis;
     let model = gen.model;
     let new_doc = format!(
@@ -179,8 +167,8 @@ pub fn impls(gen: &Gen) -> TokenStream {
         return TokenStream::new();
     }
     let krate = &gen.krate;
-    let Names { new, server } = names(gen);
-    let (model, patch) = (gen.model, &gen.patch);
+    let Names { new, server, .. } = &gen.names;
+    let (model, patch) = (gen.model, &gen.names.patch);
     let serde = quote!(#krate::__private::serde);
     let required = gen
         .input
@@ -241,7 +229,7 @@ pub fn impls(gen: &Gen) -> TokenStream {
 /// required field recorded before any is refused.
 fn finish_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
-    let patch = &gen.patch;
+    let patch = &gen.names.patch;
     let idents: Vec<&Ident> = gen.input.writable().map(|field| field.ident).collect();
     let takes = gen.input.writable().map(|field| {
         let ident = field.ident;
@@ -395,7 +383,7 @@ fn default_expr(field: &Field, default: &CreateDefault) -> TokenStream {
 /// server's fields.
 fn build_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
-    let Names { new, server } = names(gen);
+    let Names { new, server, .. } = &gen.names;
     let model = gen.model;
     let input_idents: Vec<&Ident> = gen.input.writable().map(|field| field.ident).collect();
     let members = gen.input.fields.iter().map(|field| {
@@ -506,7 +494,7 @@ fn validate_fn(gen: &Gen) -> TokenStream {
 /// `Debug` (a `redact` field's value as `[redacted]`), `Clone`, `PartialEq` and `Serialize`
 /// of the input, each only where every field has it.
 fn std_impls(gen: &Gen) -> TokenStream {
-    let new = names(gen).new;
+    let new = &gen.names.new;
     let idents: Vec<&Ident> = gen.input.writable().map(|field| field.ident).collect();
     let nested = nested_bounds(gen);
     let bounded = |trait_path: TokenStream| -> TokenStream {
@@ -612,7 +600,7 @@ pub fn inherent(gen: &Gen) -> TokenStream {
         return TokenStream::new();
     }
     let krate = &gen.krate;
-    let Names { new, server } = names(gen);
+    let Names { new, server, .. } = &gen.names;
     let model = gen.model;
     let nested = nested_bounds(gen);
     let build_doc = format!(
@@ -657,7 +645,7 @@ fn ungated(gen: &Gen) -> Option<TokenStream> {
         return None;
     }
     let krate = &gen.krate;
-    let new = names(gen).new;
+    let new = &gen.names.new;
     let nested = gen.input.writable().filter_map(Field::nested_ty).map(|ty| {
         let new = new_of(gen, ty);
         quote!(for<'__x> #new: #krate::Ungated)

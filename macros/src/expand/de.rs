@@ -223,7 +223,7 @@ fn readable_names(
 fn serde_impls(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let serde = quote!(#krate::__private::serde);
-    let patch = &gen.patch;
+    let patch = &gen.names.patch;
     let generics = &gen.input.original.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = gen.where_clause(&gen.bounds);

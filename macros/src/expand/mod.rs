@@ -19,16 +19,18 @@ mod apply;
 mod create;
 mod de;
 mod fallback;
+mod names;
 mod patch_type;
 mod probe;
 mod schema;
 mod std_impls;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path, WherePredicate};
 
+use self::names::Names;
 use crate::ast::{Field, Input, Shape};
 use crate::bound;
 use crate::ctxt::Ctxt;
@@ -91,8 +93,8 @@ pub struct Gen<'a> {
     pub krate: Path,
     /// The model's name.
     pub model: &'a Ident,
-    /// The patch type's name.
-    pub patch: Ident,
+    /// The generated types' names.
+    pub names: Names,
     /// Bounds the `Patch` impl needs beyond the model's own where clause.
     pub bounds: Vec<WherePredicate>,
     /// `Nested: SafeUpdate` for each nested field, on every impl: stated as bounds spanned at
@@ -111,17 +113,12 @@ impl<'a> Gen<'a> {
             .krate
             .clone()
             .unwrap_or_else(|| syn::parse_quote!(::safe_update));
-        let patch = input
-            .attrs
-            .name
-            .clone()
-            .unwrap_or_else(|| format_ident!("{}Patch", original.ident));
         let used = bound::mentions(&original.generics, input.writable().map(Field::ty));
         let mut gen = Gen {
             input,
             krate,
             model: &original.ident,
-            patch,
+            names: Names::new(&original.ident, input.attrs.name.clone()),
             bounds: Vec::new(),
             nested_bounds: Vec::new(),
             needs_marker: !bound::all_used(&original.generics, &used),
@@ -170,7 +167,7 @@ impl<'a> Gen<'a> {
         }
         if self.input.attrs.validate.is_some() && !generics.params.is_empty() {
             let (_, ty_generics, _) = generics.split_for_impl();
-            let (model, patch) = (self.model, &self.patch);
+            let (model, patch) = (self.model, &self.names.patch);
             bounds.push(syn::parse_quote!(#model #ty_generics: ::core::clone::Clone));
             bounds.push(syn::parse_quote!(#patch #ty_generics: ::core::clone::Clone));
         }

@@ -9,7 +9,7 @@ use crate::ast::{Clear, Field, Shape};
 pub fn expand(gen: &Gen) -> TokenStream {
     let original = gen.input.original;
     let vis = &original.vis;
-    let patch = &gen.patch;
+    let patch = &gen.names.patch;
     let generics = &original.generics;
     let where_clause = gen.struct_where_clause();
     let doc = format!(

@@ -17,7 +17,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
     if !cfg!(feature = "schemars") {
         return TokenStream::new();
     }
-    let patch = &gen.patch;
+    let patch = &gen.names.patch;
     let generics = &gen.input.original.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let description = format!(
@@ -42,7 +42,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         },
     );
     let create_impls = gen.input.attrs.create.as_ref().map(|_| {
-        let new = super::create::names(gen).new;
+        let new = &gen.names.new;
         let description = format!(
             "Create input of `{}`: the members marked required must be sent, no other member \
              is allowed.",
