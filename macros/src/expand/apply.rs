@@ -4,7 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{de, Gen};
+use super::de;
+use super::gen::Gen;
 use crate::ast::{Clear, Field, Policy, Shape};
 
 pub fn expand(gen: &Gen) -> TokenStream {

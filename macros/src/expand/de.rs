@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::Gen;
+use super::gen::Gen;
 use crate::ast::{Clear, Field, Shape};
 
 /// The patch's `Deserialize` and `Serialize`, and one type per `deserialize_with` field.

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Gen;
+use super::gen::Gen;
 use crate::ast::{Clear, Field, Shape};
 
 pub fn expand(gen: &Gen) -> TokenStream {
@@ -72,8 +72,8 @@ fn field_doc(field: &Field) -> String {
     doc
 }
 
-/// `"a" or "b"`.
-fn role_list(roles: &[syn::LitStr]) -> String {
+/// `"a" or "b"`, in the docs of the patch and of the create input.
+pub(super) fn role_list(roles: &[syn::LitStr]) -> String {
     let roles: Vec<String> = roles
         .iter()
         .map(|role| format!("{:?}", role.value()))

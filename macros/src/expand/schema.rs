@@ -10,7 +10,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::WherePredicate;
 
-use super::Gen;
+use super::gen::Gen;
 use crate::ast::{Clear, Field, Shape};
 
 pub fn expand(gen: &Gen) -> TokenStream {
@@ -55,7 +55,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
             .collect();
         let mut bounds = bounds(gen, Mode::Create);
         bounds.extend(
-            super::create::nested_bounds(gen)
+            gen.create_bounds()
                 .into_iter()
                 .map(|bound| -> WherePredicate { syn::parse_quote!(#bound) }),
         );
@@ -225,7 +225,7 @@ fn nested_schema_ty(gen: &Gen, field: &Field, mode: Mode) -> TokenStream {
     let nested = field.nested_ty().unwrap_or(field.ty());
     match mode {
         Mode::Patch => gen.patch_of(nested),
-        Mode::Create => super::create::new_of(gen, nested),
+        Mode::Create => gen.new_of(nested),
     }
 }
 

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Gen;
+use super::gen::Gen;
 
 pub fn expand(gen: &Gen) -> TokenStream {
     let patch = &gen.names.patch;
