@@ -6,7 +6,7 @@ use quote::quote;
 use syn::Ident;
 
 use super::types::input_ty;
-use crate::ast::CreateKind;
+use crate::expand::de::serialize_body;
 use crate::expand::gen::Gen;
 
 /// `Debug` (a `redact` field's value as `[redacted]`), `Clone`, `PartialEq` and `Serialize`
@@ -29,30 +29,9 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let serde = quote!(#krate::__private::serde);
     let serialize_where = bounded(quote!(#serde::Serialize));
     // What a document that reads back to this input holds: every required field, and each
-    // optional or defaulted one that is `Some` (`None` is what leaving it out reads to).
-    let count = gen.input.writable().map(|field| {
-        let ident = field.ident;
-        match &field.create_kind {
-            CreateKind::Required => quote!(1usize),
-            CreateKind::Optional | CreateKind::Defaulted(_) => {
-                quote!(usize::from(self.#ident.is_some()))
-            }
-        }
-    });
-    let members = gen.input.writable().map(|field| {
-        let ident = field.ident;
-        let wire = &field.wire;
-        match &field.create_kind {
-            CreateKind::Required => quote! {
-                #serde::ser::SerializeStruct::serialize_field(&mut __state, #wire, &self.#ident)?;
-            },
-            CreateKind::Optional | CreateKind::Defaulted(_) => quote! {
-                match &self.#ident {
-                    ::core::option::Option::Some(__value) => #serde::ser::SerializeStruct::serialize_field(&mut __state, #wire, __value)?,
-                    ::core::option::Option::None => #serde::ser::SerializeStruct::skip_field(&mut __state, #wire)?,
-                }
-            },
-        }
+    // optional or defaulted one that is `Some`.
+    let serialize = serialize_body(gen, &new.to_string(), |field| {
+        field.create_kind.is_required()
     });
     let debug_fields = gen.input.writable().map(|field| {
         let ident = field.ident;
@@ -88,13 +67,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
                 &self,
                 __serializer: __S,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                let mut __state = #serde::Serializer::serialize_struct(
-                    __serializer,
-                    #name,
-                    0 #(+ #count)*,
-                )?;
-                #(#members)*
-                #serde::ser::SerializeStruct::end(__state)
+                #serialize
             }
         }
 
