@@ -213,9 +213,7 @@ impl<'a> Field<'a> {
         // A field whose attribute is already reported as wrong, or a container whose `default`
         // is, would only repeat that error as "no update policy".
         let policy_reported = cx.len() > errors_before || container.default_refused;
-        let errors_before_serde = cx.len();
         let serde = serde_attr::field(cx, &field.attrs);
-        let serde_reported = cx.len() > errors_before_serde;
         let policy = policy(&attrs, container).unwrap_or_else(|| {
             valid::missing_policy(cx, ident, policy_reported);
             Policy::ServerOnly
@@ -237,7 +235,7 @@ impl<'a> Field<'a> {
             container,
         );
         let create_default = explicit.or(serde_default);
-        valid::serde(cx, &attrs, &serde, policy, serde_reported);
+        valid::serde(cx, &attrs, &serde, policy);
         let optional = option_inner(&field.ty);
         let nested = attrs.nested.is_some() && policy == Policy::Writable;
         valid::clear(cx, &attrs, nested, optional.is_some());

@@ -123,13 +123,7 @@ pub fn create_default(
 /// The verdicts on serde attributes that depend on the field's policy: what the model never
 /// reads (`skip`) or reads in a way a patch cannot (`borrow`, `flatten`) must not be
 /// writable; a server-only field is never read by a patch, so they do not matter there.
-pub fn serde(
-    cx: &mut Ctxt,
-    attrs: &FieldAttrs,
-    serde: &SerdeField,
-    policy: Policy,
-    serde_reported: bool,
-) {
+pub fn serde(cx: &mut Ctxt, attrs: &FieldAttrs, serde: &SerdeField, policy: Policy) {
     if policy == Policy::ServerOnly {
         return;
     }
@@ -156,17 +150,6 @@ pub fn serde(
             flatten,
             "`#[serde(flatten)]` on a writable field is not supported: a patch must know every \
              key it accepts; use `#[update(nested)]` (its keys then sit under the field's name)",
-        );
-    }
-    // Not when the function is refused already (on a `nested` field, or named twice).
-    let schema_needed = cfg!(feature = "schemars") && attrs.nested.is_none() && !serde_reported;
-    if let (Some(read_with), None, true) = (&serde.read_with, &attrs.schema_with, schema_needed) {
-        cx.error_spanned_by(
-            read_with,
-            "this field is read through its own function, so its type's JSON Schema may not \
-             describe what that function accepts; give the schema with \
-             `#[update(allow, schema_with = path)]` (a `fn(&mut schemars::SchemaGenerator) -> \
-             schemars::Schema`)",
         );
     }
     if let (Some(nested), Some(_)) = (&attrs.nested, &serde.read_with) {

@@ -203,9 +203,18 @@ impl<'a> Gen<'a> {
 /// The crate path with every token at `span`: rustc reports an unsatisfied bound at the trait
 /// path, which must point at the user's field, not at the derive.
 fn respan(krate: &Path, span: proc_macro2::Span) -> TokenStream {
-    quote::ToTokens::to_token_stream(krate)
+    respan_tokens(quote::ToTokens::to_token_stream(krate), span)
+}
+
+/// `tokens` with every token, inside groups too, at `span`.
+pub fn respan_tokens(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
         .into_iter()
         .map(|mut token| {
+            if let proc_macro2::TokenTree::Group(group) = &token {
+                let inner = respan_tokens(group.stream(), span);
+                token = proc_macro2::Group::new(group.delimiter(), inner).into();
+            }
             token.set_span(span);
             token
         })
