@@ -32,7 +32,8 @@ pub struct Field<'a> {
     pub ident: &'a Ident,
     /// Writable (by anyone or by roles) or server-only.
     pub policy: Policy,
-    /// How a document writes the field (for a server-only field, always `Plain`).
+    /// How a document writes the field (a server-only field is never written, and never
+    /// `Nested`).
     pub shape: Shape<'a>,
     /// The field's name in a document (after `rename_all` and `rename`).
     pub wire: String,
