@@ -11,6 +11,8 @@ use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::keyword::Keyword;
 use crate::serde_attr::{self, SerdeDefault, SerdeField};
+use crate::symbol::DOC;
+use crate::valid;
 
 /// A struct with named fields that derives `SafeUpdate`.
 pub struct Input<'a> {
@@ -30,7 +32,8 @@ pub struct Field<'a> {
     pub ident: &'a Ident,
     /// Writable (by anyone or by roles) or server-only.
     pub policy: Policy,
-    /// How a document writes the field (for a server-only field, always `Plain`).
+    /// How a document writes the field (a server-only field is never written, and never
+    /// `Nested`).
     pub shape: Shape<'a>,
     /// The field's name in a document (after `rename_all` and `rename`).
     pub wire: String,
@@ -53,9 +56,9 @@ pub struct Field<'a> {
     pub schema: Vec<Keyword>,
     /// The field's doc comment, the description of its schema.
     pub doc: Option<String>,
-    /// `create_default`: what the field of a created model holds when the create input
-    /// leaves it out.
-    pub create_default: Option<CreateDefault>,
+    /// What a create input holds for the field: required, optional, or defaulted (a server-only
+    /// field is never in one, and its kind is never read).
+    pub create_kind: CreateKind,
 }
 
 /// Who may write a field.
@@ -92,6 +95,26 @@ pub enum Clear {
     Anyone,
     /// `clear(role = "...")`: an identity holding one of the roles.
     Roles(Vec<LitStr>),
+}
+
+/// What the create input of `#[update(create)]` holds for a writable field, decided once here
+/// and matched by every part of the create generator and by the create input's schema.
+pub enum CreateKind {
+    /// `T` (or the sub-model's input): the document must send it.
+    Required,
+    /// `Option<T>` (or of the sub-model's input): absent and `null` are `None`.
+    Optional,
+    /// `Option` of what a document writes: `None` takes this creation default, the field's
+    /// `create_default`, else the default the model's own serde gives a field a document
+    /// leaves out.
+    Defaulted(Box<CreateDefault>),
+}
+
+impl CreateKind {
+    /// Whether a document must send the field.
+    pub fn is_required(&self) -> bool {
+        matches!(self, CreateKind::Required)
+    }
 }
 
 impl Shape<'_> {
@@ -191,27 +214,12 @@ impl<'a> Field<'a> {
         // A field whose attribute is already reported as wrong, or a container whose `default`
         // is, would only repeat that error as "no update policy".
         let policy_reported = cx.len() > errors_before || container.default_refused;
-        let errors_before_serde = cx.len();
         let serde = serde_attr::field(cx, &field.attrs);
-        let serde_reported = cx.len() > errors_before_serde;
-        let policy =
-            if attrs.allow.is_some() || (attrs.nested.is_some() && attrs.server_only.is_none()) {
-                Policy::Writable
-            } else if attrs.server_only.is_some() || container.default_server_only {
-                Policy::ServerOnly
-            } else {
-                if !policy_reported {
-                    cx.error_spanned_by(
-                        ident,
-                        format!(
-                            "field `{ident}` has no update policy; add `#[update(allow)]` or \
-                     `#[update(server_only)]`"
-                        ),
-                    );
-                }
-                Policy::ServerOnly
-            };
-        check_policy(cx, &attrs, policy);
+        let policy = policy(&attrs, container).unwrap_or_else(|| {
+            valid::missing_policy(cx, ident, policy_reported);
+            Policy::ServerOnly
+        });
+        valid::policy(cx, &attrs, policy);
         // What a create input that leaves the field out gives it: `create_default`, else the
         // default the model's own serde gives a field a document leaves out.
         let explicit = attrs.create_default.take();
@@ -219,7 +227,7 @@ impl<'a> Field<'a> {
             (None, Policy::Writable, Some(_)) => serde_create_default(&serde, model, ident),
             _ => None,
         };
-        check_create(
+        valid::create_default(
             cx,
             &attrs,
             explicit.as_ref(),
@@ -228,8 +236,16 @@ impl<'a> Field<'a> {
             container,
         );
         let create_default = explicit.or(serde_default);
-        check_serde(cx, &attrs, &serde, policy, serde_reported);
-        let shape = shape(cx, field, &attrs, policy);
+        valid::serde(cx, &attrs, &serde, policy);
+        let optional = option_inner(&field.ty);
+        let nested = attrs.nested.is_some() && policy == Policy::Writable;
+        valid::clear(cx, &attrs, nested, optional.is_some());
+        let shape = shape(&attrs, nested, optional);
+        let create_kind = match (create_default, shape.clears()) {
+            (Some(default), _) => CreateKind::Defaulted(Box::new(default)),
+            (None, false) => CreateKind::Required,
+            (None, true) => CreateKind::Optional,
+        };
         let rust_name = ident.unraw().to_string();
         let wire = match (&serde.rename, rename_all) {
             (Some(rename), _) => rename.clone(),
@@ -262,7 +278,7 @@ impl<'a> Field<'a> {
             schema_with: attrs.schema_with.take(),
             schema: std::mem::take(&mut attrs.schema),
             doc: doc_comment(&field.attrs),
-            create_default,
+            create_kind,
         })
     }
 
@@ -300,58 +316,15 @@ impl<'a> Field<'a> {
     }
 }
 
-/// Checks of one field's `update` attributes against its policy.
-fn check_policy(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy) {
-    if policy == Policy::ServerOnly {
-        if let Some(nested) = &attrs.nested {
-            cx.error_spanned_by(
-                nested,
-                "a server-only field cannot be `nested`: a patch never writes it",
-            );
-        }
-    }
-    if let (Some(redact), Policy::ServerOnly) = (&attrs.redact, policy) {
-        cx.error_spanned_by(
-            redact,
-            "a server-only field is not a member of the patch, so its `Debug` never shows it: \
-             `redact` has nothing to hide",
-        );
-    }
-    if policy == Policy::ServerOnly {
-        if let Some(schema_with) = &attrs.schema_with {
-            cx.error_spanned_by(
-                schema_with,
-                "a server-only field is not a member of the patch, so it has no schema: remove \
-                 `schema_with`",
-            );
-        }
-        if !attrs.schema.is_empty() {
-            cx.error_spanned_by(
-                &attrs.schema[0].key,
-                "a server-only field is not a member of the patch, so it has no schema: remove \
-                 `schema(...)`",
-            );
-        }
-    } else if let (Some(nested), Some(_)) = (&attrs.nested, &attrs.schema_with) {
-        cx.error_spanned_by(
-            nested,
-            "a `nested` field's schema is its type's patch schema; remove `schema_with`",
-        );
-    }
-    if let Some(check) = &attrs.validate {
-        if policy == Policy::ServerOnly {
-            cx.error_spanned_by(
-                check,
-                "a server-only field is never written by a patch, so `validate` has nothing \
-                 to check",
-            );
-        } else if attrs.nested.is_some() {
-            cx.error_spanned_by(
-                check,
-                "`validate` on a `nested` field: validate the nested model with a container \
-                 validator, `#[update(validate = ...)]` on its struct",
-            );
-        }
+/// The field's policy as its attributes and the container's `default` say; `None` when
+/// nothing says (reported by `valid::missing_policy`).
+fn policy(attrs: &FieldAttrs, container: &ContainerAttrs) -> Option<Policy> {
+    if attrs.allow.is_some() || (attrs.nested.is_some() && attrs.server_only.is_none()) {
+        Some(Policy::Writable)
+    } else if attrs.server_only.is_some() || container.default_server_only {
+        Some(Policy::ServerOnly)
+    } else {
+        None
     }
 }
 
@@ -383,123 +356,8 @@ fn serde_create_default(serde: &SerdeField, model: &Model, ident: &Ident) -> Opt
     })
 }
 
-/// Checks of `create_default` (`explicit`) against the field's policy and the container's
-/// `create`; `defaulted`: the field has a creation default, its own or its serde's.
-fn check_create(
-    cx: &mut Ctxt,
-    attrs: &FieldAttrs,
-    explicit: Option<&CreateDefault>,
-    defaulted: bool,
-    policy: Policy,
-    container: &ContainerAttrs,
-) {
-    if let Some(default) = explicit {
-        if container.create.is_none() {
-            cx.error_spanned_by(
-                &default.keyword,
-                "`create_default` is what a field left out of a create input takes; it needs \
-                 `#[update(create)]` on the struct",
-            );
-        } else if policy == Policy::ServerOnly {
-            cx.error_spanned_by(
-                &default.keyword,
-                "a server-only field is never in a create input: the server gives its value in \
-                 the struct of server-only fields; remove `create_default`",
-            );
-        }
-    }
-    let gated = attrs.allow.as_ref().filter(|allow| !allow.roles.is_empty());
-    if let (Some(allow), Some(_), false) = (gated, &container.create, defaulted) {
-        cx.error_spanned_by(
-            &allow.roles[0],
-            "a role-gated field may be left out of a create input (a sender without the role \
-             must be able to create), and then takes its creation default: add \
-             `create_default` (the type's `Default`) or `create_default = expr`",
-        );
-    }
-}
-
-/// The verdicts on serde attributes that depend on the field's policy: what the model never
-/// reads (`skip`) or reads in a way a patch cannot (`borrow`, `flatten`) must not be
-/// writable; a server-only field is never read by a patch, so they do not matter there.
-fn check_serde(
-    cx: &mut Ctxt,
-    attrs: &FieldAttrs,
-    serde: &SerdeField,
-    policy: Policy,
-    serde_reported: bool,
-) {
-    if policy == Policy::ServerOnly {
-        return;
-    }
-    if let Some(skip) = &serde.skip {
-        cx.error_spanned_by(
-            skip,
-            format!(
-                "`#[serde({})]` on a writable field: the model never reads this field from a \
-                 document, so a patch must not either; make it `#[update(server_only)]`",
-                crate::attr::path_str(skip)
-            ),
-        );
-    }
-    if let Some(borrow) = &serde.borrow {
-        cx.error_spanned_by(
-            borrow,
-            "`#[serde(borrow)]` on a writable field is not supported: a patch owns its values \
-             so that it outlives the request body; use an owned type such as `String` or \
-             `Cow<'static, str>`",
-        );
-    }
-    if let Some(flatten) = &serde.flatten {
-        cx.error_spanned_by(
-            flatten,
-            "`#[serde(flatten)]` on a writable field is not supported: a patch must know every \
-             key it accepts; use `#[update(nested)]` (its keys then sit under the field's name)",
-        );
-    }
-    // Not when the function is refused already (on a `nested` field, or named twice).
-    let schema_needed = cfg!(feature = "schemars") && attrs.nested.is_none() && !serde_reported;
-    if let (Some(read_with), None, true) = (&serde.read_with, &attrs.schema_with, schema_needed) {
-        cx.error_spanned_by(
-            read_with,
-            "this field is read through its own function, so its type's JSON Schema may not \
-             describe what that function accepts; give the schema with \
-             `#[update(allow, schema_with = path)]` (a `fn(&mut schemars::SchemaGenerator) -> \
-             schemars::Schema`)",
-        );
-    }
-    if let (Some(nested), Some(_)) = (&attrs.nested, &serde.read_with) {
-        cx.error_spanned_by(
-            nested,
-            "a `nested` field is read as its type's patch, never through \
-             `#[serde(deserialize_with)]` or `with`; remove one of them",
-        );
-    }
-}
-
-/// The field's shape, with the checks of `nested` and `clear`.
-fn shape<'a>(
-    cx: &mut Ctxt,
-    field: &'a syn::Field,
-    attrs: &FieldAttrs,
-    policy: Policy,
-) -> Shape<'a> {
-    let optional = option_inner(&field.ty);
-    let nested = attrs.nested.is_some() && policy == Policy::Writable;
-    if let Some(clear) = &attrs.clear {
-        if !nested {
-            cx.error_spanned_by(
-                &clear.keyword,
-                "`clear` goes with `nested` on an `Option` field, to say who may clear the \
-                 sub-model with `null`; a plain `Option` field is cleared by `null` already",
-            );
-        } else if optional.is_none() {
-            cx.error_spanned_by(
-                &clear.keyword,
-                "`clear` needs an `Option<...>` field: `null` clears only an optional value",
-            );
-        }
-    }
+/// The field's shape: `nested` (on a writable field) and an `Option` type decide it.
+fn shape<'a>(attrs: &FieldAttrs, nested: bool, optional: Option<&'a Type>) -> Shape<'a> {
     match (nested, optional) {
         (false, None) => Shape::Plain,
         (false, Some(inner)) => Shape::Clearable { inner },
@@ -538,7 +396,7 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
     let lines: Vec<String> = attrs
         .iter()
-        .filter(|attr| attr.path().is_ident("doc"))
+        .filter(|attr| attr.path() == DOC)
         .filter_map(|attr| match &attr.meta {
             syn::Meta::NameValue(syn::MetaNameValue {
                 value:

@@ -8,6 +8,10 @@ use syn::{Attribute, ExprPath, Ident, LitStr, Path, Token, WherePredicate};
 
 use crate::ctxt::Ctxt;
 use crate::keyword::{self, Keyword};
+use crate::symbol::{
+    Symbol, ALLOW, ATTR, BOUND, CLEAR, CRATE, CREATE, CREATE_DEFAULT, DEFAULT, NAME, NESTED,
+    REDACT, ROLE, SCHEMA, SCHEMA_WITH, SERVER_ONLY, UPDATE, VALIDATE,
+};
 
 /// What one field's `#[update(...)]` attributes say.
 #[derive(Default)]
@@ -86,9 +90,9 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs::default();
     for attr in update_attrs(attrs) {
         let parsed = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("allow") {
+            if meta.path == ALLOW {
                 // #[update(allow)] or #[update(allow(role = "admin", role = "support"))]
-                let roles = parse_roles(cx, &meta, "allow")?;
+                let roles = parse_roles(cx, &meta, ALLOW)?;
                 if out.allow.is_some() {
                     cx.error_spanned_by(&meta.path, "duplicate `update` attribute `allow`");
                 } else if out.server_only.is_some() {
@@ -96,7 +100,7 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 } else {
                     out.allow = Some(Allow { roles });
                 }
-            } else if meta.path.is_ident("server_only") {
+            } else if meta.path == SERVER_ONLY {
                 // #[update(server_only)]
                 no_arguments(cx, &meta)?;
                 if out.server_only.is_some() {
@@ -106,34 +110,34 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 } else {
                     out.server_only = Some(meta.path.clone());
                 }
-            } else if meta.path.is_ident("nested") {
+            } else if meta.path == NESTED {
                 // #[update(nested)]
                 no_arguments(cx, &meta)?;
                 set_once(cx, &meta, &mut out.nested, meta.path.clone());
-            } else if meta.path.is_ident("clear") {
+            } else if meta.path == CLEAR {
                 // #[update(nested, clear)] or #[update(nested, clear(role = "admin"))]
-                let roles = parse_roles(cx, &meta, "clear")?;
+                let roles = parse_roles(cx, &meta, CLEAR)?;
                 let clear = ClearAttr {
                     keyword: meta.path.clone(),
                     roles,
                 };
                 set_once(cx, &meta, &mut out.clear, clear);
-            } else if meta.path.is_ident("validate") {
+            } else if meta.path == VALIDATE {
                 // #[update(validate = path::to::check)]
                 let check: ExprPath = meta.value()?.parse()?;
                 set_once(cx, &meta, &mut out.validate, check);
-            } else if meta.path.is_ident("redact") {
+            } else if meta.path == REDACT {
                 // #[update(allow, redact)]
                 no_arguments(cx, &meta)?;
                 set_once(cx, &meta, &mut out.redact, meta.path.clone());
-            } else if meta.path.is_ident("schema_with") {
+            } else if meta.path == SCHEMA_WITH {
                 // #[update(allow, schema_with = path::to::schema)]
                 let schema: ExprPath = meta.value()?.parse()?;
                 set_once(cx, &meta, &mut out.schema_with, schema);
-            } else if meta.path.is_ident("schema") {
+            } else if meta.path == SCHEMA {
                 // #[update(allow, schema(min_length = 1, max_length = 64))]
                 keyword::parse(cx, &meta, &mut out.schema)?;
-            } else if meta.path.is_ident("create_default") {
+            } else if meta.path == CREATE_DEFAULT {
                 // #[update(allow, create_default)] or #[update(allow, create_default = expr)]
                 let expr = if meta.input.peek(Token![=]) {
                     Some(meta.value()?.parse::<syn::Expr>()?)
@@ -146,7 +150,7 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                     expr,
                 };
                 set_once(cx, &meta, &mut out.create_default, default);
-            } else if meta.path.is_ident("role") {
+            } else if meta.path == ROLE {
                 skip_value(&meta)?;
                 cx.error_spanned_by(
                     &meta.path,
@@ -179,7 +183,7 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
     let mut default_seen = false;
     for attr in update_attrs(attrs) {
         let parsed = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("name") {
+            if meta.path == NAME {
                 // #[update(name = "UserChanges")]
                 let lit: LitStr = meta.value()?.parse()?;
                 match syn::parse_str::<Ident>(&lit.value()) {
@@ -194,16 +198,16 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                         format!("`name` must be a Rust identifier, found {:?}", lit.value()),
                     ),
                 }
-            } else if meta.path.is_ident("default") {
+            } else if meta.path == DEFAULT {
                 // #[update(default = server_only)]
                 let policy: Path = meta.value()?.parse()?;
                 if default_seen {
                     cx.error_spanned_by(&meta.path, "duplicate `update` attribute `default`");
                 }
                 default_seen = true;
-                if policy.is_ident("server_only") {
+                if policy == SERVER_ONLY {
                     out.default_server_only = true;
-                } else if policy.is_ident("allow") {
+                } else if policy == ALLOW {
                     out.default_refused = true;
                     cx.error_spanned_by(
                         &policy,
@@ -215,7 +219,7 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                     out.default_refused = true;
                     cx.error_spanned_by(&policy, "expected `default = server_only`");
                 }
-            } else if meta.path.is_ident("crate") {
+            } else if meta.path == CRATE {
                 // #[update(crate = "my::path::to::safe_update")]
                 let lit: LitStr = meta.value()?.parse()?;
                 match lit.parse::<Path>() {
@@ -225,26 +229,26 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                         "`crate` must be a path, such as \"::safe_update\"",
                     ),
                 }
-            } else if meta.path.is_ident("validate") {
+            } else if meta.path == VALIDATE {
                 // #[update(validate = path::to::check)]
                 let check: ExprPath = meta.value()?.parse()?;
                 set_once(cx, &meta, &mut out.validate, check);
-            } else if meta.path.is_ident("attr") {
+            } else if meta.path == ATTR {
                 // #[update(attr(derive(schemars::JsonSchema)))]
                 let content;
                 syn::parenthesized!(content in meta.input);
                 out.attrs.push(content.parse()?);
-            } else if meta.path.is_ident("bound") {
+            } else if meta.path == BOUND {
                 // #[update(bound = "T: MyTrait")]
                 let lit: LitStr = meta.value()?.parse()?;
                 let predicates =
                     lit.parse_with(Punctuated::<WherePredicate, Token![,]>::parse_terminated)?;
                 set_once(cx, &meta, &mut out.bound, predicates.into_iter().collect());
-            } else if meta.path.is_ident("create") {
+            } else if meta.path == CREATE {
                 // #[update(create)]
                 no_arguments(cx, &meta)?;
                 set_once(cx, &meta, &mut out.create, meta.path.clone());
-            } else if meta.path.is_ident("allow") || meta.path.is_ident("server_only") {
+            } else if meta.path == ALLOW || meta.path == SERVER_ONLY {
                 skip_value(&meta)?;
                 cx.error_spanned_by(
                     &meta.path,
@@ -273,11 +277,11 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
 }
 
 fn update_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
-    attrs.iter().filter(|attr| attr.path().is_ident("update"))
+    attrs.iter().filter(|attr| attr.path() == UPDATE)
 }
 
 /// The roles of `keyword(role = "...", ...)`; none for the bare `keyword`.
-fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: &str) -> syn::Result<Vec<LitStr>> {
+fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: Symbol) -> syn::Result<Vec<LitStr>> {
     let mut roles: Vec<LitStr> = Vec::new();
     if meta.input.peek(Token![=]) {
         return Err(meta.error(format!(
@@ -299,7 +303,7 @@ fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: &str) -> syn::Res
     // "no role".
     let mut written = 0;
     meta.parse_nested_meta(|inner| {
-        if inner.path.is_ident("role") {
+        if inner.path == ROLE {
             written += 1;
             let role: LitStr = inner.value()?.parse()?;
             let name = role.value();
@@ -330,7 +334,7 @@ fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: &str) -> syn::Res
     Ok(roles)
 }
 
-fn needs_a_role(keyword: &str) -> String {
+fn needs_a_role(keyword: Symbol) -> String {
     format!("`{keyword}(...)` needs at least one `role = \"...\"`; for anyone, write `{keyword}`")
 }
 

@@ -9,6 +9,7 @@ mod ctxt;
 mod expand;
 mod keyword;
 mod serde_attr;
+mod symbol;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -2,7 +2,7 @@
 //! `Deserialize` honours it, accepted because it never changes which keys a patch reads or
 //! how, or refused with what to write instead. The table a user reads is in the runtime
 //! crate's documentation ("Serde attributes"); this file is its implementation. A verdict that
-//! depends on the field's policy (`skip` on a writable field, say) is given in `ast.rs`.
+//! depends on the field's policy (`skip` on a writable field, say) is given in `valid.rs`.
 
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, ExprPath, Ident, LitStr, Path};
@@ -10,6 +10,7 @@ use syn::{Attribute, ExprPath, Ident, LitStr, Path};
 use crate::attr::{path_str, skip_value};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
+use crate::symbol::SERDE;
 
 /// What the container's `serde` attributes say about reading a document.
 #[derive(Default)]
@@ -237,7 +238,7 @@ fn for_each_meta(
     attrs: &[Attribute],
     mut each: impl FnMut(&mut Ctxt, &ParseNestedMeta) -> syn::Result<()>,
 ) {
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+    for attr in attrs.iter().filter(|attr| attr.path() == SERDE) {
         // Reported even where serde's derive reports it too: a model that does not derive
         // `Deserialize` has nobody else to tell, and a name we could not read is a key we
         // would get wrong.

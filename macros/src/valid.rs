@@ -1,12 +1,186 @@
-//! Checks that involve more than one field or attribute. Simpler checks happen while parsing.
+//! Checks that involve more than one attribute or field (serde's `check.rs`); a check of one
+//! key alone happens while parsing it, in `attr.rs` or `serde_attr.rs`.
+//!
+//! The checks of one field run while `ast.rs` builds it, against its attributes as written,
+//! in the order their errors are reported; the checks of the whole input run once every field
+//! is built (`check`).
 
 use std::collections::BTreeMap;
 
-use syn::GenericParam;
+use syn::{GenericParam, Ident};
 
-use crate::ast::Input;
+use crate::ast::{Input, Policy};
+use crate::attr::{self, ContainerAttrs, CreateDefault, FieldAttrs};
 use crate::ctxt::Ctxt;
+use crate::serde_attr::SerdeField;
 
+/// A field that neither its attributes nor the container's `default` give a policy; not
+/// reported again when `reported` (its attribute, or the container's `default`, is wrong
+/// already, and "no update policy" would only repeat that).
+pub fn missing_policy(cx: &mut Ctxt, ident: &Ident, reported: bool) {
+    if !reported {
+        cx.error_spanned_by(
+            ident,
+            format!(
+                "field `{ident}` has no update policy; add `#[update(allow)]` or \
+                 `#[update(server_only)]`"
+            ),
+        );
+    }
+}
+
+/// Checks of one field's `update` attributes against its policy.
+pub fn policy(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy) {
+    if policy == Policy::ServerOnly {
+        if let Some(nested) = &attrs.nested {
+            cx.error_spanned_by(
+                nested,
+                "a server-only field cannot be `nested`: a patch never writes it",
+            );
+        }
+    }
+    if let (Some(redact), Policy::ServerOnly) = (&attrs.redact, policy) {
+        cx.error_spanned_by(
+            redact,
+            "a server-only field is not a member of the patch, so its `Debug` never shows it: \
+             `redact` has nothing to hide",
+        );
+    }
+    if policy == Policy::ServerOnly {
+        if let Some(schema_with) = &attrs.schema_with {
+            cx.error_spanned_by(
+                schema_with,
+                "a server-only field is not a member of the patch, so it has no schema: remove \
+                 `schema_with`",
+            );
+        }
+        if !attrs.schema.is_empty() {
+            cx.error_spanned_by(
+                &attrs.schema[0].key,
+                "a server-only field is not a member of the patch, so it has no schema: remove \
+                 `schema(...)`",
+            );
+        }
+    } else if let (Some(nested), Some(_)) = (&attrs.nested, &attrs.schema_with) {
+        cx.error_spanned_by(
+            nested,
+            "a `nested` field's schema is its type's patch schema; remove `schema_with`",
+        );
+    }
+    if let Some(check) = &attrs.validate {
+        if policy == Policy::ServerOnly {
+            cx.error_spanned_by(
+                check,
+                "a server-only field is never written by a patch, so `validate` has nothing \
+                 to check",
+            );
+        } else if attrs.nested.is_some() {
+            cx.error_spanned_by(
+                check,
+                "`validate` on a `nested` field: validate the nested model with a container \
+                 validator, `#[update(validate = ...)]` on its struct",
+            );
+        }
+    }
+}
+
+/// Checks of `create_default` (`explicit`) against the field's policy and the container's
+/// `create`; `defaulted`: the field has a creation default, its own or its serde's.
+pub fn create_default(
+    cx: &mut Ctxt,
+    attrs: &FieldAttrs,
+    explicit: Option<&CreateDefault>,
+    defaulted: bool,
+    policy: Policy,
+    container: &ContainerAttrs,
+) {
+    if let Some(default) = explicit {
+        if container.create.is_none() {
+            cx.error_spanned_by(
+                &default.keyword,
+                "`create_default` is what a field left out of a create input takes; it needs \
+                 `#[update(create)]` on the struct",
+            );
+        } else if policy == Policy::ServerOnly {
+            cx.error_spanned_by(
+                &default.keyword,
+                "a server-only field is never in a create input: the server gives its value in \
+                 the struct of server-only fields; remove `create_default`",
+            );
+        }
+    }
+    let gated = attrs.allow.as_ref().filter(|allow| !allow.roles.is_empty());
+    if let (Some(allow), Some(_), false) = (gated, &container.create, defaulted) {
+        cx.error_spanned_by(
+            &allow.roles[0],
+            "a role-gated field may be left out of a create input (a sender without the role \
+             must be able to create), and then takes its creation default: add \
+             `create_default` (the type's `Default`) or `create_default = expr`",
+        );
+    }
+}
+
+/// The verdicts on serde attributes that depend on the field's policy: what the model never
+/// reads (`skip`) or reads in a way a patch cannot (`borrow`, `flatten`) must not be
+/// writable; a server-only field is never read by a patch, so they do not matter there.
+pub fn serde(cx: &mut Ctxt, attrs: &FieldAttrs, serde: &SerdeField, policy: Policy) {
+    if policy == Policy::ServerOnly {
+        return;
+    }
+    if let Some(skip) = &serde.skip {
+        cx.error_spanned_by(
+            skip,
+            format!(
+                "`#[serde({})]` on a writable field: the model never reads this field from a \
+                 document, so a patch must not either; make it `#[update(server_only)]`",
+                attr::path_str(skip)
+            ),
+        );
+    }
+    if let Some(borrow) = &serde.borrow {
+        cx.error_spanned_by(
+            borrow,
+            "`#[serde(borrow)]` on a writable field is not supported: a patch owns its values \
+             so that it outlives the request body; use an owned type such as `String` or \
+             `Cow<'static, str>`",
+        );
+    }
+    if let Some(flatten) = &serde.flatten {
+        cx.error_spanned_by(
+            flatten,
+            "`#[serde(flatten)]` on a writable field is not supported: a patch must know every \
+             key it accepts; use `#[update(nested)]` (its keys then sit under the field's name)",
+        );
+    }
+    if let (Some(nested), Some(_)) = (&attrs.nested, &serde.read_with) {
+        cx.error_spanned_by(
+            nested,
+            "a `nested` field is read as its type's patch, never through \
+             `#[serde(deserialize_with)]` or `with`; remove one of them",
+        );
+    }
+}
+
+/// `clear` says who may clear a nested `Option` field: it needs `nested` (on a writable field)
+/// and an `Option` type.
+pub fn clear(cx: &mut Ctxt, attrs: &FieldAttrs, nested: bool, optional: bool) {
+    if let Some(clear) = &attrs.clear {
+        if !nested {
+            cx.error_spanned_by(
+                &clear.keyword,
+                "`clear` goes with `nested` on an `Option` field, to say who may clear the \
+                 sub-model with `null`; a plain `Option` field is cleared by `null` already",
+            );
+        } else if !optional {
+            cx.error_spanned_by(
+                &clear.keyword,
+                "`clear` needs an `Option<...>` field: `null` clears only an optional value",
+            );
+        }
+    }
+}
+
+/// The checks of the whole input, once every field is built.
 pub fn check(cx: &mut Ctxt, input: &Input) {
     check_names(cx, input);
     check_const_generics(cx, input);

@@ -76,7 +76,7 @@
 //! | `#[update(allow, validate = path)]` | field | `fn(&T) -> Result<(), E: Display>` runs before any write |
 //! | `#[update(allow, redact)]` | field | the patch's `Debug` shows `[redacted]` for the value (a secret a client sends) |
 //! | `#[update(allow, schema(min_length = 1, ...))]` | field | JSON Schema keywords the field's validator implies (feature `schemars`, [JSON Schema](#json-schema)) |
-//! | `#[update(allow, schema_with = path)]` | field | `fn(&mut schemars::SchemaGenerator) -> schemars::Schema`: the value's schema, required (with `schemars`) for a field read through `deserialize_with`/`with` |
+//! | `#[update(allow, schema_with = path)]` | field | `fn(&mut schemars::SchemaGenerator) -> schemars::Schema`: the value's schema (feature `schemars`); a field read through `deserialize_with`/`with` needs one for the patch to have a schema |
 //! | `#[update(default = server_only)]` | struct | fields without a policy are server-only (there is no `default = allow`) |
 //! | `#[update(validate = path)]` | struct | `fn(&Model) -> Result<(), E>` checks the would-be result; needs `Model: Clone` and clones the model and the patch once per apply |
 //! | `#[update(name = "...")]` | struct | the patch type's name (default: `{Model}Patch`) |
@@ -265,8 +265,10 @@
 //!   `exclusive_minimum`, `exclusive_maximum`, `min_items`, `max_items`): the schema cannot see
 //!   inside `f`, so say what it checks;
 //! - a field read through `deserialize_with`/`with` takes its schema from
-//!   `#[update(allow, schema_with = path)]`; without one it does not compile, since the type's
-//!   own schema describes the type's serde form, not what the function reads.
+//!   `#[update(allow, schema_with = path)]`; without one, the patch (and the create input) has
+//!   no schema, since the type's own schema describes the type's serde form, not what the
+//!   function reads. The model still compiles, with or without the feature; asking for the
+//!   schema is the compile error, and names the field.
 //!
 //! With the feature `utoipa`, every patch type also implements `utoipa::ToSchema` (utoipa 5)
 //! with the same schema, written out verbatim (utoipa's typed schema objects have no field for

@@ -536,3 +536,70 @@ fn a_generic_patch_has_the_schema_of_its_parameter() {
         check::<TaggedPatch<u8>>(&document, target.clone());
     }
 }
+
+/// A field read through its own function, given no `schema_with`: its type's schema (an array
+/// of strings) would describe the wrong document. The model compiles with the `schemars`
+/// feature as it does without it (features are additive); its patch and create input work
+/// and have no JSON Schema, and asking for one fails, naming the field
+/// (`tests/ui/schema/with_needs_schema.rs`).
+#[derive(Debug, PartialEq, SafeUpdate)]
+#[update(create)]
+pub struct Listing {
+    #[update(allow)]
+    #[serde(deserialize_with = "comma_separated")]
+    tags: Vec<String>,
+    #[update(allow)]
+    title: String,
+}
+
+/// Whether `$ty` implements `JsonSchema`, decided where the type is known (autoref
+/// specialization: `HasSchema` of `Known<T>` is taken where it applies, else `NoSchema` of
+/// `&Known<T>`).
+macro_rules! has_schema {
+    ($ty:ty) => {
+        (&Known::<$ty>(std::marker::PhantomData)).has_schema()
+    };
+}
+
+struct Known<T: ?Sized>(std::marker::PhantomData<T>);
+
+trait HasSchema {
+    fn has_schema(&self) -> bool {
+        true
+    }
+}
+
+impl<T: schemars::JsonSchema + ?Sized> HasSchema for Known<T> {}
+
+trait NoSchema {
+    fn has_schema(&self) -> bool {
+        false
+    }
+}
+
+impl<T: ?Sized> NoSchema for &Known<T> {}
+
+#[test]
+fn a_field_without_a_known_schema_leaves_only_the_schema_out() {
+    assert!(!has_schema!(ListingPatch));
+    assert!(!has_schema!(ListingNew));
+    assert!(has_schema!(ProfilePatch));
+    assert!(has_schema!(ProfileNew));
+
+    let patch: ListingPatch = from_json(br#"{"tags":"a,b"}"#).unwrap();
+    let mut listing = Listing {
+        tags: Vec::new(),
+        title: "Chair".into(),
+    };
+    patch.apply(&mut listing).unwrap();
+    assert_eq!(listing.tags, ["a", "b"]);
+    let new: ListingNew = from_json(br#"{"tags":"c","title":"Desk"}"#).unwrap();
+    let built = new.build(ListingServerFields {}).unwrap();
+    assert_eq!(
+        built,
+        Listing {
+            tags: vec!["c".into()],
+            title: "Desk".into(),
+        }
+    );
+}

@@ -4,12 +4,13 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{de, Gen};
+use super::de;
+use super::gen::Gen;
 use crate::ast::{Clear, Field, Policy, Shape};
 
 pub fn expand(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
-    let (model, patch) = (gen.model, &gen.patch);
+    let (model, patch) = (gen.model, &gen.names.patch);
     let generics = &gen.input.original.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = gen.where_clause(&gen.bounds);
@@ -90,7 +91,7 @@ fn not_recommended(gen: &Gen) -> Option<TokenStream> {
 /// The inherent `apply`, `apply_as` and `is_empty` of the patch type.
 pub fn inherent(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
-    let (model, patch) = (gen.model, &gen.patch);
+    let (model, patch) = (gen.model, &gen.names.patch);
     let generics = &gen.input.original.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = gen.where_clause(&gen.bounds);
@@ -203,7 +204,7 @@ fn ungated(gen: &Gen) -> Option<TokenStream> {
         return None;
     }
     let krate = &gen.krate;
-    let patch = &gen.patch;
+    let patch = &gen.names.patch;
     let (impl_generics, ty_generics, _) = gen.input.original.generics.split_for_impl();
     let nested = gen.input.writable().filter_map(Field::nested_ty).map(|ty| {
         let patch = gen.patch_of(ty);

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::Gen;
+use super::gen::Gen;
 use crate::ast::{Clear, Field, Shape};
 
 /// The patch's `Deserialize` and `Serialize`, and one type per `deserialize_with` field.
@@ -223,7 +223,7 @@ fn readable_names(
 fn serde_impls(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let serde = quote!(#krate::__private::serde);
-    let patch = &gen.patch;
+    let patch = &gen.names.patch;
     let generics = &gen.input.original.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = gen.where_clause(&gen.bounds);
@@ -241,21 +241,8 @@ fn serde_impls(gen: &Gen) -> TokenStream {
         })
         .collect();
     let ser_where = gen.where_clause(&ser_bounds);
-    let count = gen.input.writable().map(|field| {
-        let ident = field.ident;
-        quote!(usize::from(self.#ident.is_some()))
-    });
-    let fields = gen.input.writable().map(|field| {
-        let ident = field.ident;
-        let wire = &field.wire;
-        quote! {
-            match &self.#ident {
-                ::core::option::Option::Some(__value) => #serde::ser::SerializeStruct::serialize_field(&mut __state, #wire, __value)?,
-                ::core::option::Option::None => #serde::ser::SerializeStruct::skip_field(&mut __state, #wire)?,
-            }
-        }
-    });
-    let name = patch.to_string();
+    // Every member is optional in a patch.
+    let serialize = serialize_body(gen, &patch.to_string(), |_| false);
     quote! {
         #[automatically_derived]
         impl #de_impl_generics #serde::Deserialize<'__de> for #patch #ty_generics #where_clause {
@@ -274,14 +261,53 @@ fn serde_impls(gen: &Gen) -> TokenStream {
                 &self,
                 __serializer: __S,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                let mut __state = #serde::Serializer::serialize_struct(
-                    __serializer,
-                    #name,
-                    0 #(+ #count)*,
-                )?;
-                #(#fields)*
-                #serde::ser::SerializeStruct::end(__state)
+                #serialize
             }
         }
+    }
+}
+
+/// The body of `Serialize::serialize` for a struct named `name` holding the writable fields,
+/// the patch's or the create input's: a field is written always when `always` says so, else
+/// only when `Some` (`None` is what leaving it out reads back to).
+pub(super) fn serialize_body(
+    gen: &Gen,
+    name: &str,
+    always: impl Fn(&Field) -> bool,
+) -> TokenStream {
+    let krate = &gen.krate;
+    let serde = quote!(#krate::__private::serde);
+    let count = gen.input.writable().map(|field| {
+        let ident = field.ident;
+        if always(field) {
+            quote!(1usize)
+        } else {
+            quote!(usize::from(self.#ident.is_some()))
+        }
+    });
+    let members = gen.input.writable().map(|field| {
+        let ident = field.ident;
+        let wire = &field.wire;
+        if always(field) {
+            quote! {
+                #serde::ser::SerializeStruct::serialize_field(&mut __state, #wire, &self.#ident)?;
+            }
+        } else {
+            quote! {
+                match &self.#ident {
+                    ::core::option::Option::Some(__value) => #serde::ser::SerializeStruct::serialize_field(&mut __state, #wire, __value)?,
+                    ::core::option::Option::None => #serde::ser::SerializeStruct::skip_field(&mut __state, #wire)?,
+                }
+            }
+        }
+    });
+    quote! {
+        let mut __state = #serde::Serializer::serialize_struct(
+            __serializer,
+            #name,
+            0 #(+ #count)*,
+        )?;
+        #(#members)*
+        #serde::ser::SerializeStruct::end(__state)
     }
 }

@@ -3,18 +3,19 @@
 //! `UserPatch`" to the real error.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::DeriveInput;
 
+use super::names::Names;
+use crate::symbol::{CREATE, NAME, UPDATE};
+
 pub fn stub(input: &DeriveInput) -> TokenStream {
-    let name = name(input);
+    let Names { patch, new, server } = Names::new(&input.ident, name(input));
     let vis = &input.vis;
     let generics = &input.generics;
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let marker = super::patch_type::marker_ty(generics);
     let create = has_create(input).then(|| {
-        let new = format_ident!("{}New", input.ident);
-        let server = format_ident!("{}ServerFields", input.ident);
         quote! {
             #[doc(hidden)]
             #vis struct #new #generics #where_clause { __marker: #marker }
@@ -25,10 +26,10 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
     quote! {
         #create
         #[doc(hidden)]
-        #vis struct #name #generics #where_clause {
+        #vis struct #patch #generics #where_clause {
             __marker: #marker,
         }
-        impl #impl_generics ::core::default::Default for #name #ty_generics #where_clause {
+        impl #impl_generics ::core::default::Default for #patch #ty_generics #where_clause {
             fn default() -> Self {
                 Self { __marker: ::core::marker::PhantomData }
             }
@@ -39,29 +40,21 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
 /// Whether the struct asks for `create` (then the stubs of its two types are emitted too).
 fn has_create(input: &DeriveInput) -> bool {
     let mut found = false;
-    for attr in input
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("update"))
-    {
+    for attr in input.attrs.iter().filter(|attr| attr.path() == UPDATE) {
         let _ = attr.parse_nested_meta(|meta| {
-            found |= meta.path.is_ident("create");
+            found |= meta.path == CREATE;
             crate::attr::skip_value(&meta)
         });
     }
     found
 }
 
-/// The patch type's name from `#[update(name = "...")]`, if it parses, else `{Model}Patch`.
-fn name(input: &DeriveInput) -> syn::Ident {
-    for attr in input
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("update"))
-    {
+/// The patch type's name from `#[update(name = "...")]`, if it parses.
+fn name(input: &DeriveInput) -> Option<syn::Ident> {
+    for attr in input.attrs.iter().filter(|attr| attr.path() == UPDATE) {
         let mut found = None;
         let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("name") {
+            if meta.path == NAME {
                 let lit: syn::LitStr = meta.value()?.parse()?;
                 found = syn::parse_str::<syn::Ident>(&lit.value()).ok();
             } else {
@@ -69,9 +62,9 @@ fn name(input: &DeriveInput) -> syn::Ident {
             }
             Ok(())
         });
-        if let Some(name) = found {
-            return name;
+        if found.is_some() {
+            return found;
         }
     }
-    format_ident!("{}Patch", input.ident)
+    None
 }

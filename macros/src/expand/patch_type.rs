@@ -3,13 +3,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Gen;
+use super::gen::Gen;
 use crate::ast::{Clear, Field, Shape};
 
 pub fn expand(gen: &Gen) -> TokenStream {
     let original = gen.input.original;
     let vis = &original.vis;
-    let patch = &gen.patch;
+    let patch = &gen.names.patch;
     let generics = &original.generics;
     let where_clause = gen.struct_where_clause();
     let doc = format!(
@@ -72,8 +72,8 @@ fn field_doc(field: &Field) -> String {
     doc
 }
 
-/// `"a" or "b"`.
-fn role_list(roles: &[syn::LitStr]) -> String {
+/// `"a" or "b"`, in the docs of the patch and of the create input.
+pub(super) fn role_list(roles: &[syn::LitStr]) -> String {
     let roles: Vec<String> = roles
         .iter()
         .map(|role| format!("{:?}", role.value()))

@@ -35,7 +35,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{GenericArgument, Ident, PathArguments, Type};
 
-use super::Gen;
+use super::gen::Gen;
 use crate::ast::{Field, Shape};
 use crate::bound;
 

@@ -4,20 +4,27 @@
 //! An object with the wire names (and aliases) as properties, no other property, `null` only
 //! where the parser takes it, nested patches as their own schemas, role-gated fields marked.
 //! The runtime side (`__private::schema`) assembles it.
+//!
+//! A field read through the model's own function (`deserialize_with`, `with`) without
+//! `schema_with` has no known schema: its type's may not describe what the function accepts.
+//! That is no error of the derive, since a model that compiles without this feature must
+//! compile with it (features are additive): the schema impls then carry a bound that no type
+//! meets, on a trait of that field whose message names it, and asking for the schema fails
+//! there, where it is asked for.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::WherePredicate;
+use syn::{Ident, WherePredicate};
 
-use super::Gen;
+use super::gen::{respan_tokens, Gen};
 use crate::ast::{Clear, Field, Shape};
 
 pub fn expand(gen: &Gen) -> TokenStream {
     if !cfg!(feature = "schemars") {
         return TokenStream::new();
     }
-    let patch = &gen.patch;
+    let patch = &gen.names.patch;
     let generics = &gen.input.original.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let description = format!(
@@ -30,19 +37,20 @@ pub fn expand(gen: &Gen) -> TokenStream {
         .writable()
         .map(|field| add_field(gen, field, Mode::Patch))
         .collect();
+    let patch_ty = quote!(#patch #ty_generics);
     let patch_impls = impls(
         gen,
         &Impl {
-            ty: quote!(#patch #ty_generics),
+            where_clause: gen.where_clause(&bounds(gen, Mode::Patch, &patch_ty)),
+            ty: patch_ty,
             impl_generics: quote!(#impl_generics),
-            where_clause: gen.where_clause(&bounds(gen, Mode::Patch)),
             name: patch.to_string(),
             description,
             fields,
         },
     );
     let create_impls = gen.input.attrs.create.as_ref().map(|_| {
-        let new = super::create::names(gen).new;
+        let new = &gen.names.new;
         let description = format!(
             "Create input of `{}`: the members marked required must be sent, no other member \
              is allowed.",
@@ -53,9 +61,9 @@ pub fn expand(gen: &Gen) -> TokenStream {
             .writable()
             .map(|field| add_field(gen, field, Mode::Create))
             .collect();
-        let mut bounds = bounds(gen, Mode::Create);
+        let mut bounds = bounds(gen, Mode::Create, &quote!(#new));
         bounds.extend(
-            super::create::nested_bounds(gen)
+            gen.create_bounds()
                 .into_iter()
                 .map(|bound| -> WherePredicate { syn::parse_quote!(#bound) }),
         );
@@ -71,9 +79,53 @@ pub fn expand(gen: &Gen) -> TokenStream {
             },
         )
     });
+    let unknown = gen
+        .input
+        .writable()
+        .filter(|field| schema_unknown(field))
+        .map(|field| unknown_schema_trait(gen, field));
     quote! {
+        #(#unknown)*
         #patch_impls
         #create_impls
+    }
+}
+
+/// Whether the field's schema is unknown: read through the model's own function, and given no
+/// `schema_with`. (A `nested` field is never read through one: `valid.rs` refuses it.)
+fn schema_unknown(field: &Field) -> bool {
+    field.read_with.is_some() && field.schema_with.is_none()
+}
+
+/// The trait of a field whose schema is unknown; no type implements it.
+fn unknown_schema_name(field: &Field) -> Ident {
+    format_ident!("__SchemaUnknown_{}", syn::ext::IdentExt::unraw(field.ident))
+}
+
+/// The trait that a schema impl requires of a field whose schema is unknown: implemented by no
+/// type, with the message rustc shows where the schema is asked for, and the function the
+/// impl's body calls in place of the field's schema (never run). Its `Self` is the field's type
+/// and its parameter the type whose schema is asked for: were `Self` that type, rustc would
+/// report the unmet `JsonSchema` instead, without this message.
+fn unknown_schema_trait(gen: &Gen, field: &Field) -> TokenStream {
+    let krate = &gen.krate;
+    let schemars = quote!(#krate::__private::schema::schemars);
+    let name = unknown_schema_name(field);
+    let message = format!(
+        "`{{Asked}}` has no JSON Schema: field `{}` is read through its own function, so the \
+         schema of its type `{{Self}}` may not describe what that function accepts",
+        syn::ext::IdentExt::unraw(field.ident)
+    );
+    quote! {
+        #[diagnostic::on_unimplemented(
+            message = #message,
+            label = "the JSON Schema of `{Asked}` is asked for here",
+            note = "give the field its schema with `#[update(allow, schema_with = path)]` (a \
+                    `fn(&mut schemars::SchemaGenerator) -> schemars::Schema`)",
+        )]
+        trait #name<Asked: ?::core::marker::Sized> {
+            fn __schema(generator: &mut #schemars::SchemaGenerator) -> #schemars::Schema;
+        }
     }
 }
 
@@ -159,6 +211,11 @@ fn add_field(gen: &Gen, field: &Field, mode: Mode) -> TokenStream {
     let span = field.ty().span();
     let value = match (&field.schema_with, &field.shape) {
         (Some(function), _) => quote_spanned!(function.span()=> #function(generator)),
+        (None, _) if schema_unknown(field) => {
+            let unknown = unknown_schema_name(field);
+            let ty = field.ty();
+            quote_spanned!(span=> <#ty as #unknown<Self>>::__schema(generator))
+        }
         (None, Shape::Plain) => {
             let ty = field.ty();
             quote_spanned!(span=> generator.subschema_for::<#ty>())
@@ -195,7 +252,7 @@ fn add_field(gen: &Gen, field: &Field, mode: Mode) -> TokenStream {
         Mode::Patch => field.clear_roles().unwrap_or_default().iter(),
         Mode::Create => [].iter(),
     };
-    let required = mode == Mode::Create && super::create::is_required(field);
+    let required = mode == Mode::Create && field.create_kind.is_required();
     let keywords = field
         .schema
         .iter()
@@ -225,7 +282,7 @@ fn nested_schema_ty(gen: &Gen, field: &Field, mode: Mode) -> TokenStream {
     let nested = field.nested_ty().unwrap_or(field.ty());
     match mode {
         Mode::Patch => gen.patch_of(nested),
-        Mode::Create => super::create::new_of(gen, nested),
+        Mode::Create => gen.new_of(nested),
     }
 }
 
@@ -233,13 +290,22 @@ fn nested_schema_ty(gen: &Gen, field: &Field, mode: Mode) -> TokenStream {
 /// a nested field its patch's), higher-ranked as in `std_impls.rs`: a field type without a
 /// schema makes the impl not apply, so the derive itself still compiles (and an error about
 /// the field, such as `allow` on a model, is not buried under schema errors), while asking
-/// for the patch's schema fails, naming the bound that does not hold.
-fn bounds(gen: &Gen, mode: Mode) -> Vec<WherePredicate> {
+/// for the patch's schema fails, naming the bound that does not hold. For a field whose schema
+/// is unknown, its type must implement that field's trait for the impl's own type `self_ty`,
+/// which none does.
+fn bounds(gen: &Gen, mode: Mode, self_ty: &TokenStream) -> Vec<WherePredicate> {
     let krate = &gen.krate;
     gen.input
         .writable()
         .filter(|field| field.schema_with.is_none())
         .map(|field| {
+            if schema_unknown(field) {
+                // Spanned at the function, which rustc shows as the unmet bound.
+                let (ty, unknown) = (field.ty(), unknown_schema_name(field));
+                let bound = quote!(for<'__schema> #ty: #unknown<#self_ty>);
+                let bound = respan_tokens(bound, field.read_with.span());
+                return syn::parse_quote!(#bound);
+            }
             let ty = match (&field.shape, field.nested_ty()) {
                 (_, Some(_)) => nested_schema_ty(gen, field, mode),
                 (Shape::Clearable { inner }, None) => quote!(#inner),

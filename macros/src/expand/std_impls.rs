@@ -5,10 +5,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Gen;
+use super::gen::Gen;
 
 pub fn expand(gen: &Gen) -> TokenStream {
-    let patch = &gen.patch;
+    let patch = &gen.names.patch;
     let generics = &gen.input.original.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let idents: Vec<&syn::Ident> = gen.input.writable().map(|field| field.ident).collect();

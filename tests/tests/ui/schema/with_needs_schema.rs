@@ -6,6 +6,8 @@ fn comma_separated<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>
 }
 
 // Read from "a,b,c": `Vec<String>`'s own schema (an array) would describe the wrong document.
+// The derive compiles (with or without the `schemars` feature); asking for the schema fails,
+// naming the field.
 #[derive(SafeUpdate)]
 pub struct User {
     #[update(allow)]
@@ -13,4 +15,6 @@ pub struct User {
     pub tags: Vec<String>,
 }
 
-fn main() {}
+fn main() {
+    let _ = schemars::schema_for!(UserPatch);
+}

@@ -1,0 +1,112 @@
+//! `Document` and `Deserialize` of the create input: a document is read into the model's patch
+//! (the same keys, readers and refusals), and `Document::__finish` then takes each required
+//! field out of it or records it as missing.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::Ident;
+
+use crate::ast::CreateKind;
+use crate::expand::gen::Gen;
+
+/// `Document` and `Deserialize` of the input, under the create impls' `where_clause`.
+pub fn impls(gen: &Gen, where_clause: &TokenStream) -> TokenStream {
+    let krate = &gen.krate;
+    let (new, patch) = (&gen.names.new, &gen.names.patch);
+    let serde = quote!(#krate::__private::serde);
+    let finish = finish_fn(gen);
+    quote! {
+        #[automatically_derived]
+        impl #krate::Document for #new #where_clause {
+            const __CREATING: bool = true;
+            type __Fields = #patch;
+            #finish
+        }
+
+        #[automatically_derived]
+        impl<'__de> #serde::Deserialize<'__de> for #new #where_clause {
+            #[inline]
+            fn deserialize<__D: #serde::Deserializer<'__de>>(
+                __deserializer: __D,
+            ) -> ::core::result::Result<Self, __D::Error> {
+                #krate::__private::deserialize::<Self, __D>(__deserializer)
+            }
+        }
+    }
+}
+
+/// `Document::__finish`: the patch's slots made into the input's fields, every missing
+/// required field recorded before any is refused.
+fn finish_fn(gen: &Gen) -> TokenStream {
+    let krate = &gen.krate;
+    let patch = &gen.names.patch;
+    let idents: Vec<&Ident> = gen.input.writable().map(|field| field.ident).collect();
+    let takes = gen.input.writable().map(|field| {
+        let ident = field.ident;
+        let wire = &field.wire;
+        // One sent value `__v` made into what the input holds: a sub-model's patch into its
+        // input (or `None`, its missing fields recorded), any other value as it is.
+        let convert = match field.nested_ty() {
+            Some(ty) => {
+                let new = gen.new_of(ty);
+                quote_spanned! {ty.span()=>
+                    <#new as #krate::Document>::__finish(__v, __collector, __path.child(#wire))
+                }
+            }
+            None => quote!(::core::option::Option::Some(__v)),
+        };
+        let value = match &field.create_kind {
+            CreateKind::Required => quote! {
+                match #krate::__private::required(#ident, __collector, __path, #wire) {
+                    ::core::option::Option::Some(__v) => #convert,
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            },
+            CreateKind::Optional => quote! {
+                match #ident {
+                    ::core::option::Option::Some(::core::option::Option::Some(__v)) => {
+                        ::core::option::Option::map(#convert, ::core::option::Option::Some)
+                    }
+                    _ => ::core::option::Option::Some(::core::option::Option::None),
+                }
+            },
+            CreateKind::Defaulted(_) if !field.shape.clears() => quote! {
+                match #ident {
+                    ::core::option::Option::Some(__v) => {
+                        ::core::option::Option::map(#convert, ::core::option::Option::Some)
+                    }
+                    ::core::option::Option::None => ::core::option::Option::Some(::core::option::Option::None),
+                }
+            },
+            CreateKind::Defaulted(_) => quote! {
+                match #ident {
+                    ::core::option::Option::Some(::core::option::Option::Some(__v)) => {
+                        ::core::option::Option::map(#convert, |__new| {
+                            ::core::option::Option::Some(::core::option::Option::Some(__new))
+                        })
+                    }
+                    ::core::option::Option::Some(::core::option::Option::None) => {
+                        ::core::option::Option::Some(::core::option::Option::Some(::core::option::Option::None))
+                    }
+                    ::core::option::Option::None => ::core::option::Option::Some(::core::option::Option::None),
+                }
+            },
+        };
+        quote!(let #ident = #value;)
+    });
+    quote! {
+        #[inline]
+        fn __finish(
+            __fields: #patch,
+            __collector: &mut #krate::__private::Collector,
+            __path: #krate::__private::Path<'_>,
+        ) -> ::core::option::Option<Self> {
+            let #patch { #(#idents,)* } = __fields;
+            #(#takes)*
+            ::core::option::Option::Some(Self {
+                #(#idents: #idents?,)*
+            })
+        }
+    }
+}
