@@ -12,5 +12,5 @@ pub struct User {
 
 fn main() {
     let new: UserNew = safe_update::from_json(br#"{"name":"eve"}"#).unwrap();
-    let _ = new.build(UserServerFields::default());
+    let _ = new.build(Default::default());
 }
