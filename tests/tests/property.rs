@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use safe_update::{from_json, SafeUpdate};
+use safe_update_tests::fixtures::validators::short;
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
@@ -40,14 +41,6 @@ struct User {
     /// Admins may clear it.
     #[update(nested, clear(role = "admin"))]
     shipping: Option<Address>,
-}
-
-fn short(nick: &str) -> Result<(), &'static str> {
-    if (1..=8).contains(&nick.chars().count()) {
-        Ok(())
-    } else {
-        Err("1 to 8 characters")
-    }
 }
 
 /// The documented answer to an object merged into a sub-model that is `None`: a nested patch
