@@ -5,6 +5,8 @@
 use safe_update::{from_json, NoRoles, SafeUpdate};
 use safe_update_tests::fixtures::refusals::denied;
 
+// The models stay here, not in `safe_update_tests::fixtures`: their `clear` and role-gated
+// levels are what this file is about.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct Address {
     #[update(allow)]

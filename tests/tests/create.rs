@@ -6,6 +6,8 @@ use safe_update::{from_form, from_json, Create, NoRoles, SafeUpdate, WithExtra};
 use safe_update_tests::fixtures::refusals::{denied, invalid};
 use serde_json::json;
 
+// Local models (not `safe_update_tests::fixtures`): their create defaults, aliases and field and
+// container validators are what this file checks.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 #[update(create, validate = no_city_in_zip)]
 pub struct Address {

@@ -11,6 +11,8 @@ use safe_update::{from_json, SafeUpdate};
 use safe_update_tests::fixtures::validators::short;
 use serde_json::{json, Value};
 
+// Not `property.rs`'s models: `create` and `create_default` make these the create oracle's
+// subject; only the validator `short` is shared.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 #[update(create)]
 struct Address {

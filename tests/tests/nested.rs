@@ -4,6 +4,7 @@
 use safe_update::{from_json, SafeUpdate};
 use safe_update_tests::fixtures::refusals::{denied, invalid};
 
+// The fuzz target `patch_json.rs` has the same `Address`, and keeps its copy: see there.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct Address {
     #[update(allow)]

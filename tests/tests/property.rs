@@ -9,6 +9,8 @@ use safe_update::{from_json, SafeUpdate};
 use safe_update_tests::fixtures::validators::short;
 use serde_json::{json, Value};
 
+// Not `create_property.rs`'s models: no `create`, and `shipping`'s `clear(role)` is part of
+// this oracle; only the validator `short` is shared.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct Address {
     #[update(allow)]
