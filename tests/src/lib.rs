@@ -1,8 +1,10 @@
 //! Integration and compile-fail tests of `safe-update`; the tests live in `tests/`. The
 //! library part holds what several test files share: the suite every login counter store
-//! passes ([`limiter_suite`](mod@limiter_suite)), the security-log capture and the axum test server.
+//! passes ([`limiter_suite`](mod@limiter_suite)), the security-log capture, the axum test server
+//! and the [`fixtures`] (models, validators, error readers) that were copies in several files.
 #![forbid(unsafe_code)]
 
 pub mod capture;
+pub mod fixtures;
 pub mod limiter_suite;
 pub mod serve;

@@ -12,25 +12,11 @@ use safe_update::actix::{PatchRejection, SafePatch};
 use safe_update::auth::{
     Authenticator, Credentials, Limits, MemoryLimiter, MemoryStore, StoredUser,
 };
-use safe_update::SafeUpdate;
 use safe_update_tests::capture::Capture;
-
-#[derive(SafeUpdate)]
-struct Account {
-    #[update(allow)]
-    bio: String,
-    #[update(allow(role = "admin"))]
-    verified: bool,
-    #[update(server_only)]
-    is_admin: bool,
-}
+use safe_update_tests::fixtures::audit::{account, AccountPatch};
 
 async fn update(patch: SafePatch<AccountPatch>) -> Result<HttpResponse, PatchRejection> {
-    let mut account = Account {
-        bio: String::new(),
-        verified: false,
-        is_admin: false,
-    };
+    let mut account = account();
     patch.apply_to(&mut account)?;
     assert!(!account.is_admin);
     Ok(HttpResponse::Ok().finish())

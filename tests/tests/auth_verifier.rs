@@ -12,6 +12,7 @@ use safe_update::auth::{
     Outcome, Refusal, StoreError, StoredUser, UserStore, ARGON2_M_COST, ARGON2_T_COST,
 };
 use safe_update::{from_json, SafeUpdate};
+use safe_update_tests::fixtures::refusals::denied;
 
 fn credentials(user: &str, password: &str) -> Credentials {
     Credentials::new(user, password).unwrap()
@@ -571,12 +572,7 @@ async fn the_identity_answers_role_gated_fields() {
     let patch: AccountPatch = from_json(br#"{"is_admin":true}"#).unwrap();
     let error = patch.apply_as(&mut account, &bob).unwrap_err();
     assert_eq!(error.code(), "role_required");
-    let denied: Vec<(&str, &[&str])> = error
-        .denied()
-        .iter()
-        .map(|denied| (denied.field.as_str(), denied.roles))
-        .collect();
-    assert_eq!(denied, [("is_admin", &["admin"][..])]);
+    assert_eq!(denied(&error), [("is_admin", &["admin"][..])]);
     assert!(error.invalid().is_empty(), "{error}");
     assert!(!account.is_admin);
 

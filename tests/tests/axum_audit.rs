@@ -14,28 +14,11 @@ use safe_update::auth::{
     Authenticator, Credentials, Identity, Limits, MemoryLimiter, MemoryStore, StoredUser,
 };
 use safe_update::axum::{MergePatch, PatchRejection, SafePatch};
-use safe_update::{NoRoles, SafeUpdate};
+use safe_update::NoRoles;
 use safe_update_tests::capture::Capture;
+use safe_update_tests::fixtures::audit::{account, AccountPatch};
 use safe_update_tests::serve::{self, Peer};
 use serde_json::{json, Value};
-
-#[derive(SafeUpdate)]
-struct Account {
-    #[update(allow)]
-    bio: String,
-    #[update(allow(role = "admin"))]
-    verified: bool,
-    #[update(server_only)]
-    is_admin: bool,
-}
-
-fn account() -> Account {
-    Account {
-        bio: String::new(),
-        verified: false,
-        is_admin: false,
-    }
-}
 
 /// Asks for the identity twice, as a handler may: verified once per request all the same.
 async fn update(who: Identity, patch: SafePatch<AccountPatch>) -> Result<(), PatchRejection> {

@@ -2,8 +2,11 @@
 //! with it: a write of those fields. Refused by default when the sub-model has a server-only
 //! or role-gated field at any depth; `clear` lets anyone clear, `clear(role = "...")` a role.
 
-use safe_update::{from_json, ApplyError, NoRoles, SafeUpdate};
+use safe_update::{from_json, NoRoles, SafeUpdate};
+use safe_update_tests::fixtures::refusals::denied;
 
+// The models stay here, not in `safe_update_tests::fixtures`: their `clear` and role-gated
+// levels are what this file is about.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct Address {
     #[update(allow)]
@@ -69,15 +72,6 @@ fn order() -> Order {
             note: Some(Note { text: "x".into() }),
         }),
     }
-}
-
-/// Every denied field with the roles that would allow it, in the order the error lists them.
-fn denied(error: &ApplyError) -> Vec<(&str, &[&str])> {
-    error
-        .denied()
-        .iter()
-        .map(|denied| (denied.field.as_str(), denied.roles))
-        .collect()
 }
 
 #[test]

@@ -3,8 +3,11 @@
 //! field given by the server, every role held and every validator passed.
 
 use safe_update::{from_form, from_json, Create, NoRoles, SafeUpdate, WithExtra};
+use safe_update_tests::fixtures::refusals::{denied, invalid};
 use serde_json::json;
 
+// Local models (not `safe_update_tests::fixtures`): their create defaults, aliases and field and
+// container validators are what this file checks.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 #[update(create, validate = no_city_in_zip)]
 pub struct Address {
@@ -210,13 +213,8 @@ fn a_gated_field_needs_the_role_when_sent_and_the_model_is_not_made() {
     }))
     .unwrap();
     let error = new.clone().build_as(server(), USER).unwrap_err();
-    let denied: Vec<(&str, &[&str])> = error
-        .denied()
-        .iter()
-        .map(|denied| (denied.field.as_str(), denied.roles))
-        .collect();
     assert_eq!(
-        denied,
+        denied(&error),
         [("isAdmin", &["admin"][..]), ("plan", &["admin"][..])]
     );
     assert_eq!(error.code(), "role_required");
@@ -234,13 +232,8 @@ fn validators_of_fields_sub_models_and_containers_all_report() {
     }))
     .unwrap();
     let error = new.build_as(server(), ADMIN).unwrap_err();
-    let invalid: Vec<(&str, &str)> = error
-        .invalid()
-        .iter()
-        .map(|(path, reason)| (path.as_str(), reason.as_str()))
-        .collect();
     assert_eq!(
-        invalid,
+        invalid(&error),
         [
             ("", "an admin is an adult"),
             ("address.city", "must not be empty"),
@@ -556,12 +549,7 @@ fn serde_defaults_are_creation_defaults() {
     let new = from_json::<SettingsNew>(br#"{"beta":true}"#).unwrap();
     let error = new.build_as(server(), &NoRoles).unwrap_err();
     assert_eq!(error.code(), "role_required");
-    let denied: Vec<(&str, &[&str])> = error
-        .denied()
-        .iter()
-        .map(|denied| (denied.field.as_str(), denied.roles))
-        .collect();
-    assert_eq!(denied, [("beta", &["admin"][..])]);
+    assert_eq!(denied(&error), [("beta", &["admin"][..])]);
     assert!(error.invalid().is_empty(), "{error}");
 }
 

@@ -8,8 +8,11 @@ use std::cell::Cell;
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 use safe_update::{from_json, SafeUpdate};
+use safe_update_tests::fixtures::validators::short;
 use serde_json::{json, Value};
 
+// Not `property.rs`'s models: `create` and `create_default` make these the create oracle's
+// subject; only the validator `short` is shared.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 #[update(create)]
 struct Address {
@@ -42,14 +45,6 @@ struct User {
     billing: Option<Address>,
     #[update(server_only)]
     password_hash: String,
-}
-
-fn short(nick: &str) -> Result<(), &'static str> {
-    if (1..=8).contains(&nick.chars().count()) {
-        Ok(())
-    } else {
-        Err("1 to 8 characters")
-    }
 }
 
 /// What the server gives: values no client can send (a client's `verified` is `false` or

@@ -12,6 +12,8 @@ use serde::de::{Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
+// Local models: serde's own `Deserialize` beside the patch's, and the field types (arrays,
+// maps, an enum, a `deserialize_with`) whose errors this file reads, are its subject.
 #[derive(Debug, Clone, PartialEq, Deserialize, SafeUpdate)]
 #[update(create)]
 struct Address {

@@ -5,6 +5,7 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use proptest::prelude::*;
 use safe_update::{from_form, from_json, SafeUpdate};
 
+// Local models: each field type is one a form may or may not write (a list, a nested model).
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct Address {
     #[update(allow)]

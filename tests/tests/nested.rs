@@ -1,8 +1,10 @@
 //! Nested patches merge into the current value (RFC 7396 object merge); the nested model's
 //! server-only and gated fields stay protected, reported with their path.
 
-use safe_update::{from_json, ApplyError, SafeUpdate};
+use safe_update::{from_json, SafeUpdate};
+use safe_update_tests::fixtures::refusals::{denied, invalid};
 
+// The fuzz target `patch_json.rs` has the same `Address`, and keeps its copy: see there.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct Address {
     #[update(allow)]
@@ -43,24 +45,6 @@ fn user() -> User {
         billing: None,
         tags: vec!["a".into()],
     }
-}
-
-/// Every denied field with the roles that would allow it, in the order the error lists them.
-fn denied(error: &ApplyError) -> Vec<(&str, &[&str])> {
-    error
-        .denied()
-        .iter()
-        .map(|denied| (denied.field.as_str(), denied.roles))
-        .collect()
-}
-
-/// Every refused value with its reason.
-fn invalid(error: &ApplyError) -> Vec<(&str, &str)> {
-    error
-        .invalid()
-        .iter()
-        .map(|(field, reason)| (field.as_str(), reason.as_str()))
-        .collect()
 }
 
 #[test]

@@ -5,6 +5,8 @@
 
 use safe_update::SafeUpdate;
 
+// Every model and validator stays in this file: the lints are checked on code derived here,
+// as in a user's crate.
 /// A documented model.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 #[serde(rename_all = "camelCase")]

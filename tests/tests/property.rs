@@ -6,8 +6,11 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use safe_update::{from_json, SafeUpdate};
+use safe_update_tests::fixtures::validators::short;
 use serde_json::{json, Value};
 
+// Not `create_property.rs`'s models: no `create`, and `shipping`'s `clear(role)` is part of
+// this oracle; only the validator `short` is shared.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct Address {
     #[update(allow)]
@@ -40,14 +43,6 @@ struct User {
     /// Admins may clear it.
     #[update(nested, clear(role = "admin"))]
     shipping: Option<Address>,
-}
-
-fn short(nick: &str) -> Result<(), &'static str> {
-    if (1..=8).contains(&nick.chars().count()) {
-        Ok(())
-    } else {
-        Err("1 to 8 characters")
-    }
 }
 
 /// The documented answer to an object merged into a sub-model that is `None`: a nested patch

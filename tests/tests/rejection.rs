@@ -2,6 +2,7 @@
 
 use safe_update::{from_json, SafeUpdate};
 
+// Local: the messages and key lists asserted here follow this model's four fields.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct User {
     #[update(server_only)]

@@ -1,6 +1,7 @@
 //! Role-gated fields: in the patch, written only when the sender holds one of the roles.
 
-use safe_update::{from_json, ApplyError, Patch, Roles, SafeUpdate};
+use safe_update::{from_json, Patch, Roles, SafeUpdate};
+use safe_update_tests::fixtures::refusals::denied;
 
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 #[serde(rename_all = "camelCase")]
@@ -30,15 +31,6 @@ impl Roles for Who {
     fn has_role(&self, role: &str) -> bool {
         self.0.contains(&role)
     }
-}
-
-/// Every denied field with the roles that would allow it, in the order the error lists them.
-fn denied(error: &ApplyError) -> Vec<(&str, &[&str])> {
-    error
-        .denied()
-        .iter()
-        .map(|denied| (denied.field.as_str(), denied.roles))
-        .collect()
 }
 
 #[test]

@@ -10,6 +10,7 @@ use safe_update::{from_json, Patch, SafeUpdate};
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 
+// Local models: their schema attributes, docs and serde renames are what the schemas state.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 #[update(create)]
 struct Address {

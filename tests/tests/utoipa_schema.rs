@@ -7,6 +7,7 @@ use safe_update::SafeUpdate;
 use serde_json::{json, Value};
 use utoipa::OpenApi;
 
+// Local models: the component names and keywords asserted here are these models'.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct Address {
     #[update(allow)]

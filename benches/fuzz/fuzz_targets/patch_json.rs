@@ -8,6 +8,8 @@
 use libfuzzer_sys::fuzz_target;
 use safe_update::{from_json, Roles, SafeUpdate};
 
+// The same `Address` as `tests/tests/nested.rs`, copied rather than taken from the tests
+// crate's fixtures: that library pulls actix-web, axum and tokio into every instrumented build.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct Address {
     #[update(allow)]
