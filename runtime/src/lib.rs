@@ -345,6 +345,8 @@
 //! | `auth` | module [`auth`]: RFC 7617 credentials, identities, argon2id verification, the login limiter; no web framework | argon2, tokio, moka, ... |
 //! | `actix` | module [`actix`]: actix-web 4 extractors and RFC 9457 answers ([`web`]) | `auth`, `form`, actix-web |
 //! | `axum` | module [`axum`]: the same for axum 0.8 | `auth`, `form`, axum |
+//! | `limiter-postgres` | [`auth::PostgresCounters`]: the login limiter's counters in a PostgreSQL table, shared by instances | `auth`, tokio-postgres, deadpool-postgres |
+//! | `limiter-redis` | [`auth::RedisCounters`]: the same in Redis | `auth`, deadpool-redis (redis) |
 //! | `schemars` | `schemars::JsonSchema` for every patch type ([JSON Schema](#json-schema)) | schemars |
 //! | `utoipa` | `utoipa::ToSchema` for every patch type: the same schema, nested patches as components | `schemars`, utoipa |
 //!

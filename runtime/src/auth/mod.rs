@@ -61,6 +61,12 @@ pub use limiter::{
     Attempt, Cap, Counted, CounterStore, Limiter, LimiterError, Limits, MemoryCounters,
     MemoryLimiter, NoLimit, Outcome, Refusal, StoreLimiter, MAX_KEY_BYTES,
 };
+#[cfg(feature = "limiter-postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "limiter-postgres")))]
+pub use limiter::{PostgresCounters, PostgresCountersError};
+#[cfg(feature = "limiter-redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "limiter-redis")))]
+pub use limiter::{RedisCounters, RedisCountersError};
 pub use memory::MemoryStore;
 pub use password::{
     hash_password, HashError, Password, ARGON2_M_COST, ARGON2_P_COST, ARGON2_T_COST,

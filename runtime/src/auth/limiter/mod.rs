@@ -10,12 +10,20 @@ mod counters;
 mod keys;
 mod limits;
 mod memory;
+#[cfg(feature = "limiter-postgres")]
+mod postgres_store;
+#[cfg(feature = "limiter-redis")]
+mod redis_store;
 mod refusal;
 mod rules;
 
 pub use counters::{Cap, Counted, CounterStore, MAX_KEY_BYTES};
 pub use limits::Limits;
 pub use memory::{MemoryCounters, MemoryLimiter};
+#[cfg(feature = "limiter-postgres")]
+pub use postgres_store::{PostgresCounters, PostgresCountersError};
+#[cfg(feature = "limiter-redis")]
+pub use redis_store::{RedisCounters, RedisCountersError};
 pub use refusal::{LimiterError, Refusal};
 pub use rules::StoreLimiter;
 
