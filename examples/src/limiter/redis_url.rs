@@ -12,7 +12,8 @@ use deadpool_redis::redis::{ConnectionAddr, ConnectionInfo, IntoConnectionInfo};
 #[derive(Clone)]
 pub struct RedisUrl {
     url: String,
-    info: ConnectionInfo,
+    /// What [`Display`](fmt::Display) shows, made when parsed.
+    shown: String,
 }
 
 impl RedisUrl {
@@ -39,7 +40,7 @@ impl FromStr for RedisUrl {
             .map_err(|error| format!("not a Redis URL the redis client reads: {error}"))?;
         Ok(RedisUrl {
             url: url.to_owned(),
-            info,
+            shown: shown(&info),
         })
     }
 }
@@ -52,16 +53,21 @@ impl PartialEq for RedisUrl {
 
 impl Eq for RedisUrl {}
 
-impl fmt::Display for RedisUrl {
-    /// `redis://HOST:PORT/DB`, rebuilt from what the client read: no user, no password.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let db = self.info.redis_settings().db();
-        match self.info.addr() {
-            ConnectionAddr::Tcp(host, port) if host.contains(':') => {
-                write!(f, "redis://[{host}]:{port}/{db}")
-            }
-            addr => write!(f, "redis://{addr}/{db}"),
+/// `redis://HOST:PORT/DB`, rebuilt from what the client read: no user, no password.
+fn shown(info: &ConnectionInfo) -> String {
+    let db = info.redis_settings().db();
+    match info.addr() {
+        ConnectionAddr::Tcp(host, port) if host.contains(':') => {
+            format!("redis://[{host}]:{port}/{db}")
         }
+        addr => format!("redis://{addr}/{db}"),
+    }
+}
+
+impl fmt::Display for RedisUrl {
+    /// `redis://HOST:PORT/DB`: no user, no password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.shown)
     }
 }
 
