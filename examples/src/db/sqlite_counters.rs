@@ -7,9 +7,10 @@
 //! the counters are read, so the read, the check and the writes of one count cannot interleave
 //! with another's, whether that one runs in this process (they queue on the writer connection,
 //! [`Db::write`]) or in another process on the same file (it waits for the lock, within the
-//! connection's `busy_timeout`). Time is SQLite's clock, read once the lock is held, so that
-//! a count that waited for the lock never sees a counter expire more than a window from its
-//! now.
+//! connection's `busy_timeout`). Time is SQLite's `now`, the clock of the machine that holds
+//! the file (every process on one file runs there: SQLite's locks do not work over a network
+//! file system), read once the lock is held, so that a count that waited for the lock never
+//! sees a counter expire more than a window from its now.
 
 use std::sync::Arc;
 use std::time::Duration;
