@@ -63,7 +63,7 @@ const MIGRATIONS: &[&str] = &[
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /// Current time in seconds since the Unix epoch, computed by SQLite.
-pub(super) const EPOCH_NOW: &str = "((julianday('now') - 2440587.5) * 86400.0)";
+pub const EPOCH_NOW: &str = "((julianday('now') - 2440587.5) * 86400.0)";
 
 /// Connections kept open between calls; more are opened under load and closed after.
 const MAX_IDLE: usize = 4;
