@@ -12,10 +12,12 @@
 #                                    installed if missing)
 #   scripts/reliability.sh --instances [--short]
 #                                    the multi-instance checks instead (scripts/instances.sh):
-#                                    two servers on one PostgreSQL database
-#                                    (SAFE_UPDATE_TEST_POSTGRES), lost updates (and their
-#                                    self-test), the login burst and SIGKILL of one instance
-#                                    under load
+#                                    a login burst of 200 over two servers for each shared
+#                                    store of counters (an SQLite file; PostgreSQL with
+#                                    SAFE_UPDATE_TEST_POSTGRES; Redis with
+#                                    SAFE_UPDATE_TEST_REDIS) and its control (counters in
+#                                    memory); on one PostgreSQL database, lost updates (and
+#                                    their self-test) and SIGKILL of one instance under load
 #
 # Checks:
 #   lost-update  16 clients make read-modify-write updates of alice's bio (GET bio + ETag,

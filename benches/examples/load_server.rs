@@ -24,10 +24,10 @@ use safe_update_demo::actix_app::{self, client_addr};
 use safe_update_demo::api::{self, BODY_LIMIT};
 use safe_update_demo::db::{Database, DatabaseUrl};
 use safe_update_demo::error::ApiError;
+use safe_update_demo::limiter::{DemoLimiter, LimiterStore};
 use safe_update_demo::model::{User, UserPatch};
 use safe_update_demo::server::{self, Shared};
 use safe_update_demo::store::DbStore;
-use safe_update_demo::throttle::DbLimiter;
 use safe_update_demo::update::Sender;
 
 struct Options {
@@ -71,9 +71,10 @@ fn main() -> Result<(), String> {
         .init();
     actix_web::rt::System::new().block_on(async move {
         let db = server::open(&options.db).await?;
+        let limiter = DemoLimiter::new(&LimiterStore::Database, &db, Limits::default())?;
         let mut builder = Authenticator::builder(DbStore::new(db.clone()))
             .realm("safe-update demo")
-            .limiter(DbLimiter::new(db.clone(), Limits::default()));
+            .limiter(limiter);
         if !options.cache {
             builder = builder.cache_ttl(Duration::ZERO).limiter(NoLimit);
         }

@@ -93,7 +93,7 @@ pub fn run(url: &DatabaseUrl, listen: SocketAddr, options: Options) -> Result<()
     actix_web::rt::System::new().block_on(async move {
         // Opened in the runtime that lives as long as the server (PostgreSQL connections run
         // on the runtime that opened them).
-        let shared = Shared::new(server::open(url).await?, options)?;
+        let shared = server::start(url, options).await?;
         let app = configure(&shared);
         let server = HttpServer::new(move || actix_web::App::new().configure(app.clone()))
             .bind(listen)

@@ -69,7 +69,7 @@ pub fn run(url: &DatabaseUrl, listen: SocketAddr, options: Options) -> Result<()
         .build()
         .map_err(|error| format!("cannot start the runtime: {error}"))?;
     runtime.block_on(async move {
-        let shared = Shared::new(server::open(url).await?, options)?;
+        let shared = server::start(url, options).await?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|error| format!("cannot listen on {listen}: {error}"))?;

@@ -2,9 +2,11 @@
 
 use std::ffi::OsStr;
 use std::io::BufRead;
+use std::marker::PhantomData;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::str::FromStr;
 
 use clap::builder::TypedValueParser;
 use clap::error::ErrorKind;
@@ -14,6 +16,7 @@ use zeroize::Zeroizing;
 
 use crate::client::{ForwardedHeader, TrustedProxies};
 use crate::db::{Database, DatabaseUrl};
+use crate::limiter::{LimiterOption, LimiterStore};
 use crate::server::Options;
 use crate::{model, password};
 
@@ -31,8 +34,9 @@ pub fn main(serve: Serve) -> ExitCode {
     let url = cli.database_url();
     let result = match cli.command {
         Some(command) => run(&url, command),
-        None => {
+        None => LimiterStore::from_options(cli.limiter, cli.limiter_prefix).and_then(|limiter| {
             let options = Options {
+                limiter,
                 trusted_proxies: TrustedProxies::new(cli.trusted_proxies, cli.forwarded_header),
                 hash_memory_budget: cli
                     .hash_memory_budget
@@ -40,7 +44,7 @@ pub fn main(serve: Serve) -> ExitCode {
                 ..Default::default()
             };
             serve(&url, cli.listen, options)
-        }
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -63,7 +67,7 @@ pub struct Cli {
         env = "DATABASE_URL",
         value_name = "URL",
         conflicts_with = "db",
-        value_parser = DatabaseUrlParser
+        value_parser = Unquoted::<DatabaseUrl>::new()
     )]
     pub database_url: Option<DatabaseUrl>,
     /// SQLite database file: the same as `--database-url sqlite:PATH`.
@@ -92,6 +96,17 @@ pub struct Cli {
     /// Default 512.
     #[arg(long, value_name = "MIB")]
     pub hash_memory_budget: Option<u64>,
+    /// Where the login limiter keeps its counters: `redis://HOST[:PORT][/DB]` (Redis, shared
+    /// by every instance that names it, on either database) or `memory` (this process's own:
+    /// each instance would allow the limits again). Default: the database, shared by every
+    /// instance on it (a table of the SQLite file, or the library's table on PostgreSQL).
+    #[arg(long, value_name = "STORE", value_parser = Unquoted::<LimiterOption>::new())]
+    pub limiter: Option<LimiterOption>,
+    /// The prefix of the login counters' keys in Redis (default `safe-update:login:`):
+    /// instances that share counters use the same one, another application on that Redis
+    /// another.
+    #[arg(long, value_name = "PREFIX")]
+    pub limiter_prefix: Option<String>,
     /// Administrative command; without one, the server runs.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -109,22 +124,37 @@ impl Cli {
     }
 }
 
-/// Reads `--database-url` (or `DATABASE_URL`) with an error of its own: clap's would quote
-/// the value, and a URL can hold a password.
-#[derive(Debug, Clone, Copy)]
-struct DatabaseUrlParser;
+/// Reads a value that can hold a password (`--database-url` or `DATABASE_URL`, `--limiter`)
+/// with an error of its own: clap's would quote the value.
+#[derive(Debug)]
+struct Unquoted<T>(PhantomData<fn() -> T>);
 
-impl TypedValueParser for DatabaseUrlParser {
-    type Value = DatabaseUrl;
+impl<T> Unquoted<T> {
+    fn new() -> Self {
+        Unquoted(PhantomData)
+    }
+}
+
+impl<T> Clone for Unquoted<T> {
+    fn clone(&self) -> Self {
+        Unquoted::new()
+    }
+}
+
+impl<T> TypedValueParser for Unquoted<T>
+where
+    T: FromStr<Err = String> + Clone + Send + Sync + 'static,
+{
+    type Value = T;
 
     fn parse_ref(
         &self,
         cmd: &clap::Command,
         arg: Option<&clap::Arg>,
         value: &OsStr,
-    ) -> Result<DatabaseUrl, clap::Error> {
+    ) -> Result<T, clap::Error> {
         let refuse = |reason: &str| {
-            let arg = arg.map_or_else(|| "--database-url".to_owned(), ToString::to_string);
+            let arg = arg.map_or_else(|| "the option".to_owned(), ToString::to_string);
             let message = format!("invalid value for '{arg}': {reason}");
             cmd.clone().error(ErrorKind::ValueValidation, message)
         };

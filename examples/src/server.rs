@@ -9,16 +9,18 @@ use safe_update::auth::{hash_password, Authenticator, Limits};
 
 use crate::client::TrustedProxies;
 use crate::db::{Database, DatabaseUrl};
+use crate::limiter::{DemoLimiter, LimiterStore};
 use crate::seed;
 use crate::store::DbStore;
-use crate::throttle::DbLimiter;
 
 /// What the server is started with, beyond its database.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// How many password checks the login limiter allows (counted in the database, for every
-    /// instance together).
+    /// How many password checks the login limiter allows (for every instance together, unless
+    /// the counters are in memory).
     pub limits: Limits,
+    /// Where the login limiter keeps its counters (`--limiter`): the database by default.
+    pub limiter: LimiterStore,
     /// Reverse proxies whose forwarding header names the client (`--trusted-proxy`), and
     /// which header that is (`--forwarded-header`).
     pub trusted_proxies: TrustedProxies,
@@ -40,11 +42,22 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// The shared state over an open database.
+    /// The shared state over an open database, with the login limiter `options` name (whose
+    /// Redis, if any, is not contacted yet: [`start`] does).
     pub fn new(db: Database, options: Options) -> Result<Shared, String> {
+        let limiter = DemoLimiter::new(&options.limiter, &db, options.limits)?;
+        Shared::with_limiter(db, options, limiter)
+    }
+
+    /// The shared state over an open database, with `limiter`.
+    pub fn with_limiter(
+        db: Database,
+        options: Options,
+        limiter: DemoLimiter,
+    ) -> Result<Shared, String> {
         let mut auth = Authenticator::builder(DbStore::new(db.clone()))
             .realm("safe-update demo")
-            .limiter(DbLimiter::new(db.clone(), options.limits));
+            .limiter(limiter);
         if let Some(budget) = options.hash_memory_budget {
             auth = auth.hash_memory_budget(budget);
         }
@@ -55,6 +68,16 @@ impl Shared {
             proxies: Arc::new(options.trusted_proxies),
         })
     }
+}
+
+/// What a server starts with: the database at `url` opened ([`open`]), and the login limiter
+/// `options` name, whose store is checked to answer; says where the counters are.
+pub async fn start(url: &DatabaseUrl, options: Options) -> Result<Shared, String> {
+    let db = open(url).await?;
+    let limiter = DemoLimiter::new(&options.limiter, &db, options.limits)?;
+    limiter.ready().await?;
+    tracing::info!(counters = %limiter.describe(), "login limiter");
+    Shared::with_limiter(db, options, limiter)
 }
 
 /// Opens the database at `url` (an SQLite file is created if needed), applies its

@@ -1,6 +1,7 @@
 //! A password in a PostgreSQL URL, in its user info or in its query string
 //! (`?password=...`, which the PostgreSQL client reads as well), never reaches a log line or
-//! an error message: of a refused URL, of a failed connection, of a server's start.
+//! an error message: of a refused URL, of a failed connection, of a server's start. Nor does
+//! one in the Redis URL of `--limiter`.
 
 #[macro_use]
 mod common;
@@ -92,6 +93,41 @@ fn the_server_does_not_log_the_password(setup: Setup) {
     );
     assert!(!server.logs().contains(SECRET), "{}", server.logs());
     assert_eq!(server.send("GET", "/healthz", None, &[], None).status, 200);
+}
+
+/// `--limiter` refused (not a store, a Redis URL the client does not read) names the option,
+/// never the password; `--limiter-prefix` without a Redis store is refused too.
+#[test]
+fn a_refused_limiter_option_does_not_tell_the_password() {
+    let binary = env!("CARGO_BIN_EXE_safe-update-demo");
+    let db = Setup::new(Binary::Actix).db();
+    let not_redis = format!("valkey://:{SECRET}@127.0.0.1:6379");
+    let bad_db = format!("redis://:{SECRET}@127.0.0.1:6379/notanumber");
+    for url in [not_redis, bad_db] {
+        let output = Command::new(binary)
+            .args(["--database-url", &db.url, "--listen", "127.0.0.1:0"])
+            .args(["--limiter", &url])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("invalid value for '--limiter <STORE>'"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(SECRET), "{stderr}");
+    }
+    let output = Command::new(binary)
+        .args(["--database-url", &db.url, "--listen", "127.0.0.1:0"])
+        .args(["--limiter", "memory", "--limiter-prefix", "app:"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("--limiter-prefix is the prefix of keys in Redis"),
+        "{stderr}"
+    );
 }
 
 both_servers!(

@@ -6,6 +6,7 @@
 #[allow(unused_macros)]
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::direct::{block_on, fresh, open};
@@ -14,9 +15,9 @@ use safe_update::auth::{Attempt, Limiter, Limits, Outcome, Refusal};
 use safe_update::web::PatchRejection;
 use safe_update::Patch;
 use safe_update_demo::db::sqlite::{self, Db};
+use safe_update_demo::limiter::{DemoLimiter, LimiterStore};
 use safe_update_demo::model::{User, UserPatch};
 use safe_update_demo::precondition::if_match;
-use safe_update_demo::throttle::DbLimiter;
 use safe_update_demo::update::{Apply, Sender, UpdateError};
 
 fn patch(json: &str) -> Apply {
@@ -147,19 +148,16 @@ fn instances_share_the_login_counters() {
     on_both(|test_db| {
         block_on(async {
             let limits = Limits::default();
-            let first = DbLimiter::new(open(&test_db).await, limits);
-            let second = DbLimiter::new(open(&test_db).await, limits);
+            let limiter = |db| DemoLimiter::new(&LimiterStore::Database, &db, limits).unwrap();
+            let first = Arc::new(limiter(open(&test_db).await));
+            let second = Arc::new(limiter(open(&test_db).await));
             let guess = Attempt {
                 user: "alice",
                 client: Some([203, 0, 113, 9].into()),
             };
             let mut tasks = Vec::new();
             for i in 0..24 {
-                let limiter = if i % 2 == 0 {
-                    first.clone()
-                } else {
-                    second.clone()
-                };
+                let limiter = Arc::clone(if i % 2 == 0 { &first } else { &second });
                 tasks.push(tokio::spawn(async move { limiter.reserve(guess).await }));
             }
             let mut granted = 0;

@@ -2,15 +2,44 @@
 //! (they share every rule) over the same SQLite file or PostgreSQL database. What one writes
 //! the other reads, `If-Match` holds across them, a password changed through one is refused by
 //! the other on the very next request (each caches verifications, never past a change), and
-//! a burst of guesses spread over both gets the limit once, not once per instance.
+//! a burst of guesses spread over both gets the limit once, not once per instance. With
+//! `--limiter redis://...` two instances that share nothing else (two SQLite files) share the
+//! limit through Redis; with `--limiter memory` each allows it again, which is why the
+//! counters are shared.
 
 #[macro_use]
 #[allow(unused_macros)]
 mod common;
 
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
 
 use common::{Backend, Binary, Server, Setup};
+
+/// `n` wrong passwords for `user` at once, alternating between `a` and `b`: how many were
+/// checked (401) and how many refused by the limiter (429); any other answer fails.
+fn burst(a: &Arc<Server>, b: &Arc<Server>, user: &str, n: usize) -> (usize, usize) {
+    let start = Arc::new(Barrier::new(n));
+    let threads: Vec<_> = (0..n)
+        .map(|i| {
+            let server = Arc::clone(if i % 2 == 0 { a } else { b });
+            let (start, user) = (Arc::clone(&start), user.to_owned());
+            std::thread::spawn(move || {
+                start.wait();
+                server
+                    .get("/profile", (&user, &format!("guess {i}")))
+                    .status
+            })
+        })
+        .collect();
+    let mut statuses: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    statuses.sort_unstable();
+    let checked = statuses.iter().filter(|&&status| status == 401).count();
+    let refused = statuses.iter().filter(|&&status| status == 429).count();
+    assert_eq!(checked + refused, n, "{statuses:?}");
+    (checked, refused)
+}
 
 fn two_instances_agree(backend: Backend) {
     let db = Setup {
@@ -78,24 +107,7 @@ fn two_instances_agree(backend: Backend) {
     }
 
     // 16 wrong passwords for admin at once, spread over both: five checked in all.
-    let start = Arc::new(Barrier::new(16));
-    let threads: Vec<_> = (0..16)
-        .map(|n| {
-            let server = Arc::clone(if n % 2 == 0 { &a } else { &b });
-            let start = Arc::clone(&start);
-            std::thread::spawn(move || {
-                start.wait();
-                server
-                    .get("/profile", ("admin", &format!("guess {n}")))
-                    .status
-            })
-        })
-        .collect();
-    let mut statuses: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap()).collect();
-    statuses.sort_unstable();
-    let checked = statuses.iter().filter(|&&status| status == 401).count();
-    let refused = statuses.iter().filter(|&&status| status == 429).count();
-    assert_eq!((checked, refused), (5, 11), "{statuses:?}");
+    assert_eq!(burst(&a, &b, "admin", 16), (5, 11));
 }
 
 #[test]
@@ -108,4 +120,82 @@ fn two_instances_on_one_postgres_database_agree() {
     if common::postgres_available() {
         two_instances_agree(Backend::Postgres);
     }
+}
+
+/// Two instances on two SQLite files, which share nothing but the Redis their counters are
+/// in: a burst spread over both gets the limit once.
+#[test]
+fn two_instances_on_two_files_share_the_limit_through_redis() {
+    let Some(redis) = common::redis::redis_url() else {
+        return;
+    };
+    let prefix = common::redis::fresh_prefix();
+    let limiter = ["--limiter", &redis, "--limiter-prefix", &prefix];
+    let (db_a, db_b) = (
+        Setup::new(Binary::Actix).db(),
+        Setup::new(Binary::Axum).db(),
+    );
+    let a = Arc::new(Server::start_with(&db_a, &limiter));
+    let b = Arc::new(Server::start_with(&db_b, &limiter));
+    let (_, alice_on_a) = a.login("alice");
+    assert_ne!(
+        alice_on_a,
+        b.login("alice").1,
+        "two databases, seeded apart"
+    );
+    assert!(a.log_contains(&format!("keys {prefix}")), "{}", a.logs());
+    assert_eq!(burst(&a, &b, "admin", 16), (5, 11));
+    // A good password forgets alice's failures from this client on both.
+    assert_eq!(burst(&a, &b, "alice", 4), (4, 0));
+    assert_eq!(a.get("/profile", ("alice", &alice_on_a)).status, 200);
+    assert_eq!(burst(&a, &b, "alice", 8), (5, 3));
+}
+
+/// The control: two instances on one file whose counters are each in its own memory check
+/// the limit twice, so the shared counters above are what holds it.
+#[test]
+fn two_instances_with_counters_in_memory_each_allow_the_limit() {
+    let db = Setup::new(Binary::Actix).db();
+    let a = Arc::new(Server::start_with(&db, &["--limiter", "memory"]));
+    let b = Arc::new(Server::start_as(
+        Binary::Axum,
+        &db,
+        &["--limiter", "memory"],
+    ));
+    assert_eq!(burst(&a, &b, "admin", 16), (10, 6));
+}
+
+/// A Redis that does not answer stops the start, with the reason, before the server
+/// listens: never a server that refuses every login. The URL's password is not shown.
+#[test]
+fn an_unreachable_redis_stops_the_start() {
+    let db = Setup::new(Binary::Actix).db();
+    let binary = env!("CARGO_BIN_EXE_safe-update-demo");
+    let mut child = Command::new(binary)
+        .args(["--database-url", &db.url, "--listen", "127.0.0.1:0"])
+        .args(["--limiter", "redis://:hunter2-s3cret@127.0.0.1:1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server started without its Redis");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(!output.status.success());
+    assert!(!stdout.contains("listening on"), "{stdout}");
+    assert!(
+        stderr.contains("error: the login counters' Redis: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2-s3cret"), "{stderr}");
 }

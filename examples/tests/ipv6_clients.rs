@@ -1,4 +1,4 @@
-//! The demo's database limiter counts an IPv6 client per prefix (the library's
+//! The demo's limiter over its database counts an IPv6 client per prefix (the library's
 //! `Limits::counted_as`), on SQLite and PostgreSQL: 30 addresses of one /64 are one client, and
 //! an IPv4-mapped address is its IPv4 address. In process, with explicit client addresses.
 
@@ -11,11 +11,12 @@ use std::net::IpAddr;
 use common::{Backend, Binary, Setup, TestDb};
 use safe_update::auth::{hash_password, AuthError, Authenticator, Credentials, Limits};
 use safe_update_demo::db::{Database, DatabaseUrl};
+use safe_update_demo::limiter::{DemoLimiter, LimiterStore};
 use safe_update_demo::store::DbStore;
-use safe_update_demo::throttle::DbLimiter;
 
 /// Runs `test` over a fresh database of each backend (PostgreSQL when configured), with an
-/// authenticator over the demo's store and database limiter, and alice in the store.
+/// authenticator over the demo's store and its limiter over the database, and alice in the
+/// store.
 fn on_both(test: fn(Authenticator) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         if backend == Backend::Postgres && !common::postgres_available() {
@@ -40,7 +41,9 @@ fn on_both(test: fn(Authenticator) -> std::pin::Pin<Box<dyn std::future::Future<
                     .unwrap()
                     .unwrap();
                 let auth = Authenticator::builder(DbStore::new(db.clone()))
-                    .limiter(DbLimiter::new(db, Limits::default()))
+                    .limiter(
+                        DemoLimiter::new(&LimiterStore::Database, &db, Limits::default()).unwrap(),
+                    )
                     .build()
                     .unwrap();
                 test(auth).await;

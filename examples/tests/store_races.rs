@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use common::direct::{block_on, fresh, open};
 use common::{Backend, TestDb};
-use safe_update::auth::{hash_password, Attempt, Identity, Limits};
+use safe_update::auth::{hash_password, Attempt, Identity, Limiter, Limits};
 use safe_update_demo::account::{self, NewUserBody};
 use safe_update_demo::api;
 use safe_update_demo::db::Database;
+use safe_update_demo::limiter::{DemoLimiter, LimiterStore};
 use safe_update_demo::server::{Options, Shared};
-use safe_update_demo::throttle;
 
 /// A connection of the test's own to the PostgreSQL database of `db`.
 async fn connect(db: &TestDb) -> tokio_postgres::Client {
@@ -167,14 +167,14 @@ fn a_creator_demoted_before_the_insert_creates_nobody_on_postgres() {
     });
 }
 
-/// PostgreSQL's login limiter: a reservation has passed the first of its counters (alice's,
-/// expired) and waits for the second, which a concurrent cleanup is deleting (uncommitted);
-/// meanwhile another cleanup of expired counters (the statement every reservation ends with)
-/// runs. The first counter is the reservation's from the moment it was passed: the cleanup
-/// skips it, and the attempt is counted under every key. (With an insert that skipped an
-/// existing row, without locking it, and a `SELECT ... FOR UPDATE` of all the rows after the
-/// inserts, the cleanup deleted that row in between, the `SELECT` found nothing, and the check
-/// went uncounted under it.)
+/// PostgreSQL's login counters (the library's `PostgresCounters`, over the demo's pool): a
+/// reservation has passed the first of its counters (alice's, expired) and waits for the
+/// second, which a concurrent cleanup is deleting (uncommitted); meanwhile another cleanup of
+/// expired counters (what every count ends with) runs. The first counter is the
+/// reservation's from the moment it was passed: the cleanup skips it, and the attempt is
+/// counted under every key. (With an insert that skipped an existing row, without locking it,
+/// and a `SELECT ... FOR UPDATE` of all the rows after the inserts, the cleanup deleted that
+/// row in between, the `SELECT` found nothing, and the check went uncounted under it.)
 #[test]
 fn a_counter_the_cleanup_deletes_mid_reservation_still_counts() {
     let Some(test_db) = fresh(Backend::Postgres) else {
@@ -183,57 +183,54 @@ fn a_counter_the_cleanup_deletes_mid_reservation_still_counts() {
     block_on(async {
         let db = open(&test_db).await;
         let limits = Limits::default();
+        let limiter = DemoLimiter::new(&LimiterStore::Database, &db, limits).unwrap();
         let attempt = Attempt {
             user: "alice",
             client: None,
         };
-        let keys = throttle::keys(&limits, attempt);
-        let names: Vec<&str> = keys.iter().map(|key| key.name.as_str()).collect();
-        assert_eq!(
-            names,
-            ["u:alice", "uc:-:alice"],
-            "the order rows are locked in"
-        );
         let (holder, others) = (connect(&test_db).await, connect(&test_db).await);
-        // Both counters expired an hour ago; a cleanup under way has deleted the second.
+        // Both counters (locked in this order: by key) expired an hour ago; a cleanup under
+        // way has deleted the second.
         holder
             .batch_execute(
-                "INSERT INTO login_counters (key, count, last) VALUES \
+                "INSERT INTO safe_update_login_counters (key, count, expires) VALUES \
                  ('u:alice', 3, now() - interval '1 hour'), \
                  ('uc:-:alice', 2, now() - interval '1 hour')",
             )
             .await
             .unwrap();
         holder
-            .batch_execute("BEGIN; DELETE FROM login_counters WHERE key = 'uc:-:alice'")
+            .batch_execute("BEGIN; DELETE FROM safe_update_login_counters WHERE key = 'uc:-:alice'")
             .await
             .unwrap();
 
-        let reservation = tokio::spawn({
-            let db = db.clone();
-            async move { db.reserve_login(keys, limits).await }
-        });
+        let reservation = tokio::spawn(async move { limiter.reserve(attempt).await });
         until_waiting_or(&others, || reservation.is_finished()).await;
         assert!(
             !reservation.is_finished(),
             "the reservation waits for uc:-:alice"
         );
-        // The cleanup of a concurrent reservation: expired rows no transaction holds.
-        let cleanup = format!(
-            "DELETE FROM login_counters WHERE key IN (SELECT key FROM login_counters \
-             WHERE last < now() - make_interval(secs => {}) FOR UPDATE SKIP LOCKED)",
-            limits.window.as_secs_f64()
-        );
-        others.batch_execute(&cleanup).await.unwrap();
-        holder.batch_execute("COMMIT").await.unwrap();
-        let granted = reservation.await.unwrap().unwrap();
-        assert_eq!(granted, Ok(()));
-
-        let rows = others
-            .query("SELECT key, count FROM login_counters ORDER BY key", &[])
+        // The cleanup of a concurrent count: expired rows no transaction holds.
+        others
+            .batch_execute(
+                "DELETE FROM safe_update_login_counters WHERE key IN (\
+                 SELECT key FROM safe_update_login_counters WHERE expires <= now() \
+                 FOR UPDATE SKIP LOCKED)",
+            )
             .await
             .unwrap();
-        let counted: Vec<(String, i32)> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+        holder.batch_execute("COMMIT").await.unwrap();
+        let granted = reservation.await.unwrap();
+        assert!(granted.is_ok(), "{granted:?}");
+
+        let rows = others
+            .query(
+                "SELECT key, count FROM safe_update_login_counters ORDER BY key",
+                &[],
+            )
+            .await
+            .unwrap();
+        let counted: Vec<(String, i64)> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
         // Expired, each counter starts again at 1: this check.
         assert_eq!(
             counted,

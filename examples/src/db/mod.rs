@@ -1,23 +1,25 @@
 //! The database: an embedded SQLite file (the default) or a PostgreSQL server, behind one
-//! interface, which is all the routes, the authenticator's store, the login limiter and the
-//! CLI use. Each backend is a module of its own with the same functions; what an update and a
-//! login reservation decide is shared ([`crate::update`], [`crate::throttle`]).
+//! interface, which is all the routes, the authenticator's store and the CLI use. Each backend
+//! is a module of its own with the same functions; what an update decides is shared
+//! ([`crate::update`]). The login limiter's counters are the database's too, by default
+//! ([`crate::limiter`]): on SQLite in a table of the file ([`sqlite_counters`]), on
+//! PostgreSQL in the library's `PostgresCounters` over the same pool.
 //!
 //! SQLite calls block: they run on tokio's blocking pool. PostgreSQL's are async, over a pool
 //! of connections.
 
 pub mod postgres;
 pub mod sqlite;
+pub mod sqlite_counters;
 mod url;
 
 use std::fmt;
 use std::sync::Arc;
 
-use safe_update::auth::{Limits, Outcome};
+use safe_update::auth::PostgresCountersError;
 
 use crate::model::User;
 use crate::precondition::IfMatch;
-use crate::throttle::Key;
 use crate::update::{Apply, Sender, UpdateError};
 
 pub use url::DatabaseUrl;
@@ -35,6 +37,8 @@ pub enum DbError {
     Blocking(String),
     /// A column no model field maps to (a bug: the derive names only writable fields).
     Column(String),
+    /// The library's login counters could not create their table in PostgreSQL.
+    LoginCounters(PostgresCountersError),
 }
 
 impl DbError {
@@ -48,7 +52,7 @@ impl DbError {
             ),
             DbError::Postgres(error) => postgres::is_transient(error),
             DbError::Pool(_) | DbError::Blocking(_) => true,
-            DbError::Column(_) => false,
+            DbError::Column(_) | DbError::LoginCounters(_) => false,
         }
     }
 }
@@ -61,6 +65,7 @@ impl fmt::Display for DbError {
             DbError::Pool(error) => write!(f, "postgres pool: {error}"),
             DbError::Blocking(error) => write!(f, "blocking pool: {error}"),
             DbError::Column(column) => write!(f, "no writable column {column:?}"),
+            DbError::LoginCounters(error) => error.fmt(f),
         }
     }
 }
@@ -224,33 +229,6 @@ impl Database {
                     .await
             }
             Database::Postgres(db) => db.update(&sender, &target, apply, if_match.as_ref()).await,
-        }
-    }
-
-    /// Counts a login attempt under `keys` ([`crate::throttle`]), all or none: `Ok(Err(wait))`
-    /// when a counter is at its limit.
-    pub async fn reserve_login(
-        &self,
-        keys: Vec<Key>,
-        limits: Limits,
-    ) -> Result<Result<(), std::time::Duration>, DbError> {
-        match self {
-            Database::Sqlite(db) => {
-                let db = Arc::clone(db);
-                blocking(move || sqlite::reserve_login(&db, &keys, &limits)).await
-            }
-            Database::Postgres(db) => db.reserve_login(&keys, &limits).await,
-        }
-    }
-
-    /// Settles a counted login attempt under `keys`.
-    pub async fn settle_login(&self, keys: Vec<Key>, outcome: Outcome) -> Result<(), DbError> {
-        match self {
-            Database::Sqlite(db) => {
-                let db = Arc::clone(db);
-                blocking(move || sqlite::settle_login(&db, &keys, outcome)).await
-            }
-            Database::Postgres(db) => db.settle_login(&keys, outcome).await,
         }
     }
 }

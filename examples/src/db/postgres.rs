@@ -1,10 +1,12 @@
 //! PostgreSQL: a pool of connections (deadpool-postgres over tokio-postgres), migrations
-//! applied by one instance at a time, user rows, the update transaction and the login
-//! counters, with the same tables and behaviour as SQLite's (`sqlite.rs`).
+//! applied by one instance at a time, user rows and the update transaction, with the same
+//! `users` table and behaviour as SQLite's (`sqlite.rs`). The login counters are the
+//! library's `PostgresCounters`, over the same pool: its table is created with the
+//! migrations.
 //!
-//! Rows are locked with `SELECT ... FOR UPDATE`, always in one order (by id for users, by key
-//! for counters), so concurrent transactions of any number of instances queue instead of
-//! deadlocking; `lock_timeout` bounds the wait (a 503 past it).
+//! Rows are locked with `SELECT ... FOR UPDATE`, always in one order (by id), so concurrent
+//! transactions of any number of instances queue instead of deadlocking; `lock_timeout` bounds
+//! the wait (a 503 past it), for the login counters' row locks too.
 //!
 //! The statements a request runs are prepared once per connection (`prepare_cached`): `query`
 //! with a string prepares it again every time, one more round trip to the server.
@@ -13,7 +15,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use safe_update::auth::{Limits, Outcome};
+use safe_update::auth::PostgresCounters;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
@@ -21,11 +23,10 @@ use tokio_postgres::{NoTls, Row};
 use super::{Build, DbError};
 use crate::model::User;
 use crate::precondition::IfMatch;
-use crate::throttle::{self, Counter, Key, Write};
 use crate::update::{check_and_apply, Apply, Sender, UpdateError};
 
 /// Schema versions, applied in order; `schema_migrations` records those applied. The same
-/// tables as SQLite's.
+/// `users` table as SQLite's.
 const MIGRATIONS: &[&str] = &[
     "CREATE TABLE users (
         id            BIGINT      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -39,13 +40,20 @@ const MIGRATIONS: &[&str] = &[
         created_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
         updated_at    TIMESTAMPTZ NOT NULL DEFAULT now()
     );",
-    // The login limiter's counters (`throttle.rs`).
+    // The login counters of the demo's own limiter, which decided from `last`.
     "CREATE TABLE login_counters (
         key   TEXT        PRIMARY KEY,
         count INTEGER     NOT NULL,
         last  TIMESTAMPTZ NOT NULL
     );
     CREATE INDEX login_counters_last ON login_counters (last);",
+    // Now the library's limiter keeps its counters in its own table (`PostgresCounters`,
+    // created by its `migrate`). The old rows are dropped, not carried over: they live a
+    // minute at most, and their keys are not the rules' (an IPv6 client without brackets, a
+    // name unescaped). What that costs once: a client counted in the minute before the
+    // upgrade starts afresh. An instance of the old version still running fails to count
+    // from then on, and refuses its logins (503) until it is replaced.
+    "DROP TABLE login_counters;",
 ];
 
 /// Any number taken by no other advisory lock of this database: migrations hold it.
@@ -107,7 +115,19 @@ impl Db {
             .map_err(|error| DbError::Pool(error.to_string()))?;
         let db = Db { pool };
         db.migrate().await?;
+        // The login counters' table: the library's, created by the library.
+        db.counters()
+            .migrate()
+            .await
+            .map_err(DbError::LoginCounters)?;
         Ok(db)
+    }
+
+    /// The library's login counters in this database, over this pool
+    /// (`safe_update::auth::PostgresCounters`; its table is created when the database is
+    /// opened).
+    pub fn counters(&self) -> PostgresCounters {
+        PostgresCounters::new(self.pool.clone())
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, DbError> {
@@ -240,48 +260,6 @@ impl Db {
         }
         Ok((user, changed))
     }
-
-    /// Counts a login attempt under `keys`, all or none ([`crate::throttle`]): their rows are
-    /// created if missing and locked (in key order) in one statement each, checked, written,
-    /// in one transaction. Forgets counters older than the window that no other transaction
-    /// holds.
-    pub async fn reserve_login(
-        &self,
-        keys: &[Key],
-        limits: &Limits,
-    ) -> Result<Result<(), Duration>, DbError> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let mut counters = Vec::with_capacity(keys.len());
-        for key in keys {
-            counters.push(lock_counter(&tx, key).await?);
-        }
-        let writes = match throttle::reserve(limits, keys, &counters) {
-            Ok(writes) => writes,
-            Err(wait) => return Ok(Err(wait)),
-        };
-        write_counters(&tx, keys, &writes, true).await?;
-        // SKIP LOCKED: never wait for (nor deadlock with) another reservation's rows.
-        tx.execute(
-            "DELETE FROM login_counters WHERE key IN (SELECT key FROM login_counters \
-             WHERE last < now() - make_interval(secs => $1) FOR UPDATE SKIP LOCKED)",
-            &[&limits.window.as_secs_f64()],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(()))
-    }
-
-    /// Settles a counted login attempt under `keys` ([`crate::throttle`]).
-    pub async fn settle_login(&self, keys: &[Key], outcome: Outcome) -> Result<(), DbError> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let counters = counters(&tx, keys).await?;
-        let writes = throttle::settle(outcome, keys, &counters);
-        write_counters(&tx, keys, &writes, false).await?;
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
 /// Stores a user built from a create input: the database assigns the id and stamps both times;
@@ -358,87 +336,6 @@ async fn write_changes(
     let row = client.query_one(&statement, &values).await?;
     user.version = row.get::<_, i64>(0) as u64;
     user.updated_at = row.get(1);
-    Ok(())
-}
-
-/// The counter of `key` (`None` when it had no row), its row created if missing and locked
-/// until the transaction ends, in one statement. A created row holds count 0 until the
-/// reservation writes it, and is given to [`throttle::reserve`] as no row, as SQLite's missing
-/// one is (no other write leaves a count of 0).
-///
-/// An upsert, not an insert that skips an existing row and then a `SELECT ... FOR UPDATE`:
-/// between those two, another reservation's cleanup could delete the (expired) row, the
-/// `SELECT` would find nothing, the `UPDATE` that counts the attempt would change no row, and
-/// the check would go uncounted. `ON CONFLICT DO UPDATE` locks the row it finds, and when that
-/// row is deleted while it waits for its lock, inserts again: the statement always returns a
-/// row, and this transaction holds it until it ends. (The no-op `SET` costs one more row
-/// version per key; the reservation writes the row again anyway.)
-async fn lock_counter(client: &impl GenericClient, key: &Key) -> Result<Option<Counter>, DbError> {
-    let statement = client
-        .prepare_cached(
-            "INSERT INTO login_counters AS counter (key, count, last) VALUES ($1, 0, now()) \
-             ON CONFLICT (key) DO UPDATE SET count = counter.count \
-             RETURNING counter.count, greatest(0, extract(epoch FROM now() - counter.last))::float8",
-        )
-        .await?;
-    let row = client.query_one(&statement, &[&key.name]).await?;
-    let count = row.get::<_, i32>(0) as u32;
-    Ok((count > 0).then(|| Counter {
-        count,
-        age: Duration::from_secs_f64(row.get(1)),
-    }))
-}
-
-/// The counters of `keys`, their rows locked in key order.
-async fn counters(
-    client: &impl GenericClient,
-    keys: &[Key],
-) -> Result<Vec<Option<Counter>>, DbError> {
-    let names: Vec<&str> = keys.iter().map(|key| key.name.as_str()).collect();
-    let statement = client
-        .prepare_cached(
-            "SELECT key, count, greatest(0, extract(epoch FROM now() - last))::float8 \
-             FROM login_counters WHERE key = ANY($1) ORDER BY key FOR UPDATE",
-        )
-        .await?;
-    let rows = client.query(&statement, &[&names]).await?;
-    Ok(keys
-        .iter()
-        .map(|key| {
-            let row = rows.iter().find(|row| row.get::<_, &str>(0) == key.name)?;
-            Some(Counter {
-                count: row.get::<_, i32>(1) as u32,
-                age: Duration::from_secs_f64(row.get(2)),
-            })
-        })
-        .collect())
-}
-
-/// Writes the counters' rows (locked by [`counters`]); `touch`: a `Set` also makes now their
-/// last attempt.
-async fn write_counters(
-    client: &impl GenericClient,
-    keys: &[Key],
-    writes: &[Write],
-    touch: bool,
-) -> Result<(), DbError> {
-    for (key, write) in keys.iter().zip(writes) {
-        match write {
-            Write::Set(count) => {
-                let sql = if touch {
-                    "UPDATE login_counters SET count = $2, last = now() WHERE key = $1"
-                } else {
-                    "UPDATE login_counters SET count = $2 WHERE key = $1"
-                };
-                client.execute(sql, &[&key.name, &(*count as i32)]).await?;
-            }
-            Write::Delete => {
-                let sql = "DELETE FROM login_counters WHERE key = $1";
-                client.execute(sql, &[&key.name]).await?;
-            }
-            Write::Keep => {}
-        }
-    }
     Ok(())
 }
 

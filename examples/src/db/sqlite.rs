@@ -1,5 +1,6 @@
 //! SQLite: opening (WAL, full sync), migrations, one writer and a small pool of readers, user
-//! rows, the update transaction and the login counters.
+//! rows and the update transaction. The login counters' table is read and written by
+//! `sqlite_counters.rs`.
 //!
 //! Every call here blocks; [`Database`](super::Database) runs them on tokio's blocking pool.
 //!
@@ -14,16 +15,15 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, TransactionBehavior};
-use safe_update::auth::{Limits, Outcome};
 
-use super::{Build, DbError};
+use super::Build;
 use crate::model::User;
 use crate::precondition::IfMatch;
-use crate::throttle::{self, Counter, Key, Write};
 use crate::update::{check_and_apply, Apply, Sender, UpdateError};
 
 /// Schema versions, applied in order; `PRAGMA user_version` counts those applied. The same
-/// tables as PostgreSQL's (`postgres.rs`).
+/// `users` table as PostgreSQL's (`postgres.rs`); the login counters' table is this file's
+/// own (on PostgreSQL, the library's `PostgresCounters` keeps its table).
 const MIGRATIONS: &[&str] = &[
     "CREATE TABLE users (
         id            INTEGER PRIMARY KEY,
@@ -37,20 +37,33 @@ const MIGRATIONS: &[&str] = &[
         created_at    TEXT    NOT NULL,
         updated_at    TEXT    NOT NULL
     ) STRICT;",
-    // The login limiter's counters (`throttle.rs`); `last` in seconds since the Unix epoch.
+    // The login counters of the demo's own limiter, which decided from `last`.
     "CREATE TABLE login_counters (
         key   TEXT    PRIMARY KEY,
         count INTEGER NOT NULL,
         last  REAL    NOT NULL
     ) STRICT;
     CREATE INDEX login_counters_last ON login_counters (last);",
+    // The login counters of the library's limiter rules over this file (`sqlite_counters.rs`):
+    // each expires at `expires`, in seconds since the Unix epoch. The old rows are dropped,
+    // not carried over: they live a minute at most, and their keys are not the rules' (an
+    // IPv6 client without brackets, a name unescaped). What that costs once: a client counted
+    // in the minute before the upgrade starts afresh, as after a restart of an in-memory
+    // limiter.
+    "DROP TABLE login_counters;
+    CREATE TABLE login_counters (
+        key     TEXT    PRIMARY KEY,
+        count   INTEGER NOT NULL CHECK (count >= 1),
+        expires REAL    NOT NULL
+    ) STRICT;
+    CREATE INDEX login_counters_expires ON login_counters (expires);",
 ];
 
 /// Current time as RFC 3339 UTC with milliseconds, computed by SQLite.
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /// Current time in seconds since the Unix epoch, computed by SQLite.
-const EPOCH_NOW: &str = "((julianday('now') - 2440587.5) * 86400.0)";
+pub const EPOCH_NOW: &str = "((julianday('now') - 2440587.5) * 86400.0)";
 
 /// Connections kept open between calls; more are opened under load and closed after.
 const MAX_IDLE: usize = 4;
@@ -284,91 +297,4 @@ pub fn update(
         }
         Ok((user, changed))
     })
-}
-
-/// Counts a login attempt under `keys`, all or none, in one `BEGIN IMMEDIATE` transaction
-/// ([`crate::throttle`]); forgets counters older than the window.
-pub fn reserve_login(
-    db: &Db,
-    keys: &[Key],
-    limits: &Limits,
-) -> Result<Result<(), std::time::Duration>, DbError> {
-    db.write(|conn| {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let counters = counters(&tx, keys)?;
-        let writes = match throttle::reserve(limits, keys, &counters) {
-            Ok(writes) => writes,
-            Err(wait) => return Ok(Err(wait)),
-        };
-        write_counters(&tx, keys, &writes, true)?;
-        tx.execute(
-            &format!("DELETE FROM login_counters WHERE last < {EPOCH_NOW} - ?1"),
-            [limits.window.as_secs_f64()],
-        )?;
-        tx.commit()?;
-        Ok(Ok(()))
-    })
-}
-
-/// Settles a counted login attempt under `keys` ([`crate::throttle`]).
-pub fn settle_login(db: &Db, keys: &[Key], outcome: Outcome) -> Result<(), DbError> {
-    db.write(|conn| {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let counters = counters(&tx, keys)?;
-        write_counters(
-            &tx,
-            keys,
-            &throttle::settle(outcome, keys, &counters),
-            false,
-        )?;
-        tx.commit()?;
-        Ok(())
-    })
-}
-
-fn counters(conn: &Connection, keys: &[Key]) -> rusqlite::Result<Vec<Option<Counter>>> {
-    let sql =
-        format!("SELECT count, max(0.0, {EPOCH_NOW} - last) FROM login_counters WHERE key = ?1");
-    let mut statement = conn.prepare_cached(&sql)?;
-    keys.iter()
-        .map(|key| {
-            statement
-                .query_row([&key.name], |row| {
-                    Ok(Counter {
-                        count: row.get(0)?,
-                        age: std::time::Duration::from_secs_f64(row.get(1)?),
-                    })
-                })
-                .optional()
-        })
-        .collect()
-}
-
-/// Writes the counters' rows; `touch`: a `Set` also makes now their last attempt.
-fn write_counters(
-    conn: &Connection,
-    keys: &[Key],
-    writes: &[Write],
-    touch: bool,
-) -> rusqlite::Result<()> {
-    for (key, write) in keys.iter().zip(writes) {
-        match write {
-            Write::Set(count) if touch => conn.execute(
-                &format!(
-                    "INSERT INTO login_counters (key, count, last) VALUES (?1, ?2, {EPOCH_NOW}) \
-                     ON CONFLICT (key) DO UPDATE SET count = excluded.count, last = excluded.last"
-                ),
-                params![key.name, count],
-            )?,
-            Write::Set(count) => conn.execute(
-                "UPDATE login_counters SET count = ?2 WHERE key = ?1",
-                params![key.name, count],
-            )?,
-            Write::Delete => {
-                conn.execute("DELETE FROM login_counters WHERE key = ?1", [&key.name])?
-            }
-            Write::Keep => 0,
-        };
-    }
-    Ok(())
 }

@@ -6,6 +6,7 @@
 
 pub mod direct;
 mod postgres;
+pub mod redis;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -54,6 +55,14 @@ pub struct Setup {
 }
 
 impl Setup {
+    /// `bin` on SQLite.
+    pub fn new(bin: Binary) -> Setup {
+        Setup {
+            bin,
+            backend: Backend::Sqlite,
+        }
+    }
+
     /// A fresh, empty database for a server of this setup.
     pub fn db(self) -> TestDb {
         match self.backend {
