@@ -8,10 +8,8 @@ use core::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::de::{Collector, Mode, PatchVisitor};
-use super::rescan::ScanVisitor;
-use super::stream::StreamVisitor;
-use super::Path;
+use super::object::{ObjectVisitor, Source};
+use super::{Collector, Path};
 use crate::Patch;
 
 /// What the document says about one field.
@@ -40,8 +38,8 @@ pub trait Reader<'de> {
     type Value;
 
     /// Reads the value of the field `name` of the object at `path`: [`Read::Null`] or
-    /// [`Read::Value`].
-    fn read<A: MapAccess<'de>>(
+    /// [`Read::Value`]; a nested object as the source `S` reads its document.
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
         collector: &mut Collector,
         path: Path<'_>,
@@ -56,7 +54,7 @@ pub trait Reader<'de> {
 /// Reads the value of one writable field into its slot of the patch (called by the generated
 /// `__field`, once per key of the document that names a writable field).
 #[inline(always)]
-pub fn field<'de, R, A>(
+pub fn field<'de, R, S, A>(
     slot: &mut Option<R::Value>,
     map: &mut A,
     collector: &mut Collector,
@@ -65,6 +63,7 @@ pub fn field<'de, R, A>(
 ) -> Result<(), A::Error>
 where
     R: Reader<'de>,
+    S: Source,
     A: MapAccess<'de>,
 {
     let read = if slot.is_some() {
@@ -73,7 +72,7 @@ where
         map.next_value::<IgnoredAny>()?;
         Read::Repeated
     } else {
-        match R::read(map, collector, path, name) {
+        match R::read::<S, A>(map, collector, path, name) {
             Ok(read) => read,
             Err(error) => return Err(record(collector, path, name, error)),
         }
@@ -109,7 +108,7 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Plain<T> {
     type Value = T;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
         _: &mut Collector,
         _: Path<'_>,
@@ -130,7 +129,7 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Clearable<T> {
     type Value = Option<T>;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
         _: &mut Collector,
         _: Path<'_>,
@@ -155,13 +154,13 @@ impl<'de, P: Patch> Reader<'de> for Nested<P> {
     type Value = P;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
         collector: &mut Collector,
         path: Path<'_>,
         name: &'static str,
     ) -> Result<Read<P>, A::Error> {
-        map.next_value_seed(NestedSeed::<P>::new(collector, path.child(name)))
+        map.next_value_seed(NestedSeed::<P, S>::new(collector, path.child(name)))
             .map(Read::from)
     }
 
@@ -179,14 +178,14 @@ impl<'de, P: Patch, const GUARDED: bool> Reader<'de> for NestedClearable<P, GUAR
     type Value = Option<P>;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
         collector: &mut Collector,
         path: Path<'_>,
         name: &'static str,
     ) -> Result<Read<Option<P>>, A::Error> {
         Ok(
-            match map.next_value_seed(NestedSeed::<P>::new(collector, path.child(name)))? {
+            match map.next_value_seed(NestedSeed::<P, S>::new(collector, path.child(name)))? {
                 Some(patch) => Read::Value(Some(patch)),
                 None => Read::Null,
             },
@@ -233,7 +232,7 @@ impl<'de, W: DeserializeWith<'de>> Reader<'de> for With<W> {
     type Value = W::Value;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
         _: &mut Collector,
         _: Path<'_>,
@@ -259,7 +258,7 @@ where
     type Value = Option<T>;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
         _: &mut Collector,
         _: Path<'_>,
@@ -308,14 +307,14 @@ impl<'de, W: DeserializeWith<'de>> Visitor<'de> for WithSeed<W> {
     }
 }
 
-/// `null`, or a nested patch read at `path`.
-struct NestedSeed<'c, 'p, P> {
+/// `null`, or a nested patch read at `path` as the source `S` reads its document.
+struct NestedSeed<'c, 'p, P, S> {
     collector: &'c mut Collector,
     path: Path<'p>,
-    marker: PhantomData<fn() -> P>,
+    marker: PhantomData<fn() -> (P, S)>,
 }
 
-impl<'c, 'p, P> NestedSeed<'c, 'p, P> {
+impl<'c, 'p, P, S> NestedSeed<'c, 'p, P, S> {
     fn new(collector: &'c mut Collector, path: Path<'p>) -> Self {
         NestedSeed {
             collector,
@@ -325,7 +324,7 @@ impl<'c, 'p, P> NestedSeed<'c, 'p, P> {
     }
 }
 
-impl<'de, P: Patch> DeserializeSeed<'de> for NestedSeed<'_, '_, P> {
+impl<'de, P: Patch, S: Source> DeserializeSeed<'de> for NestedSeed<'_, '_, P, S> {
     type Value = Option<P>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
@@ -333,7 +332,7 @@ impl<'de, P: Patch> DeserializeSeed<'de> for NestedSeed<'_, '_, P> {
     }
 }
 
-impl<'de, P: Patch> Visitor<'de> for NestedSeed<'_, '_, P> {
+impl<'de, P: Patch, S: Source> Visitor<'de> for NestedSeed<'_, '_, P, S> {
     type Value = Option<P>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -354,18 +353,8 @@ impl<'de, P: Patch> Visitor<'de> for NestedSeed<'_, '_, P> {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
         let mut patch = P::default();
-        let (collector, path) = (self.collector, self.path);
-        match collector.mode {
-            Mode::First => {
-                deserializer.deserialize_map(PatchVisitor::new(&mut patch, collector, path))?;
-            }
-            Mode::Scan => {
-                deserializer.deserialize_map(ScanVisitor::new(&mut patch, collector, path))?;
-            }
-            Mode::Stream => {
-                deserializer.deserialize_map(StreamVisitor::new(&mut patch, collector, path))?;
-            }
-        }
+        let visitor = ObjectVisitor::<P, S>::new(&mut patch, self.collector, self.path);
+        deserializer.deserialize_map(visitor)?;
         Ok(Some(patch))
     }
 }
