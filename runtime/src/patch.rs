@@ -1,6 +1,6 @@
 //! The traits that tie a model to its generated patch type.
 
-use crate::__private::{Collector, Key, Path, Source};
+use crate::__private::{Key, Path, Reading, Source};
 use crate::{Applied, ApplyError, Roles};
 
 /// A model whose client-writable fields are described by `#[derive(SafeUpdate)]`.
@@ -93,7 +93,7 @@ pub trait Patch: Default + Sized {
         &mut self,
         index: u16,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error>;
 

@@ -10,7 +10,7 @@
 //! | [`required`], [`Collector::missing`] | `create.rs`: `Document::__finish` of the create input |
 //! | [`Fields`], [`Pair`] | nothing: what the object visitor reads into (a patch, or `WithExtra`'s two); reading is `read/` |
 //! | [`Key`] | `de.rs`: `Patch::__key` |
-//! | [`field`], [`Plain`], [`Clearable`], [`Nested`], [`NestedClearable`], [`With`], [`WithClearable`], [`Collector`], [`Source`] | `de.rs`: `Patch::__field`, one reader per field shape |
+//! | [`field`], [`Plain`], [`Clearable`], [`Nested`], [`NestedClearable`], [`With`], [`WithClearable`], [`Reading`], [`Source`] | `de.rs`: `Patch::__field`, one reader per field shape |
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
 //! | [`Path`] | `de.rs` and `apply.rs`: paths of reported fields |
 //! | [`would_erase`] | `apply.rs`: `Patch::__check` |
@@ -33,7 +33,7 @@ pub use path::Path;
 pub use probe::{Probe, ProbeFallback};
 pub use read::{
     deserialize, field, would_erase, Clearable, Collector, DeserializeWith, Fields, Key, Nested,
-    NestedClearable, Pair, Plain, Read, Reader, Source, With, WithClearable,
+    NestedClearable, Pair, Plain, Read, Reader, Reading, Source, With, WithClearable,
 };
 
 #[cfg(feature = "form")]

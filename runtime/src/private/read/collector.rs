@@ -17,30 +17,15 @@ pub enum Key {
     Unknown,
 }
 
-/// The problems found so far in one document.
+/// The problems found so far in one document: only errors (where the reader is, is
+/// [`Reading`](super::Reading)'s).
 #[derive(Debug, Default)]
 pub struct Collector {
     // Made on the first problem: a good document costs neither its construction nor its drop.
     error: Option<PatchError>,
-    // Where an error aborted the parse (in the scan, the current value), once one has.
-    pub(super) aborted_at: Option<String>,
-    // Reading a create input: `null` for an optional sub-model erases nothing, since nothing
-    // exists yet.
-    pub(super) creating: bool,
-    // In the stream: the deserializer failed on its own (the text is not JSON), not on a
-    // field's value; its error is the answer.
-    pub(super) unreadable: bool,
 }
 
 impl Collector {
-    /// A collector for a patch (`creating` false) or a create input.
-    pub(super) fn new(creating: bool) -> Self {
-        Collector {
-            creating,
-            ..Collector::default()
-        }
-    }
-
     fn error(&mut self) -> &mut Problems {
         &mut self.error.get_or_insert_with(PatchError::default).0
     }
@@ -87,25 +72,6 @@ impl Collector {
 
     pub(super) fn duplicate(&mut self, path: String) {
         self.error().duplicate.push(path);
-    }
-
-    pub(super) fn aborted_by(&mut self, path: String, reason: String) {
-        // A type error aborts the parse and unwinds through every enclosing field: keep the
-        // innermost one, which names the field that really is wrong.
-        if self.aborted_at.is_none() {
-            self.invalid(path.clone(), without_position(reason));
-            self.aborted_at = Some(path);
-        }
-    }
-
-    /// The error that aborted the parse was a syntax error, not the value's fault: it is no
-    /// invalid value, and the document is malformed; `context` says where, if the message
-    /// cannot.
-    pub(super) fn abort_was_syntax(&mut self, reason: String) {
-        if let (Some(path), Some(error)) = (self.aborted_at.take(), self.error.as_mut()) {
-            error.0.invalid.remove(&path);
-        }
-        self.malformed(reason);
     }
 
     /// Refuses the document even if no problem is recorded (its parse failed).

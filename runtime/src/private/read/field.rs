@@ -9,7 +9,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde::Deserialize;
 
 use super::object::{ObjectVisitor, Source};
-use super::{Collector, Path};
+use super::{Path, Reading};
 use crate::Patch;
 
 /// What the document says about one field.
@@ -41,7 +41,7 @@ pub trait Reader<'de> {
     /// [`Read::Value`]; a nested object as the source `S` reads its document.
     fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
         name: &'static str,
     ) -> Result<Read<Self::Value>, A::Error>;
@@ -57,7 +57,7 @@ pub trait Reader<'de> {
 pub fn field<'de, R, S, A>(
     slot: &mut Option<R::Value>,
     map: &mut A,
-    collector: &mut Collector,
+    reading: &mut Reading,
     path: Path<'_>,
     name: &'static str,
 ) -> Result<(), A::Error>
@@ -72,26 +72,26 @@ where
         map.next_value::<IgnoredAny>()?;
         Read::Repeated
     } else {
-        match R::read::<S, A>(map, collector, path, name) {
+        match R::read::<S, A>(map, reading, path, name) {
             Ok(read) => read,
-            Err(error) => return Err(record(collector, path, name, error)),
+            Err(error) => return Err(record(reading, path, name, error)),
         }
     };
     match read {
         Read::Value(value) => *slot = Some(value),
-        Read::Null => match R::null(path.child(name), collector.creating) {
+        Read::Null => match R::null(path.child(name), reading.creating) {
             Ok(cleared) => *slot = Some(cleared),
-            Err(reason) => collector.invalid(path.join_key(name), reason),
+            Err(reason) => reading.errors.invalid(path.join_key(name), reason),
         },
-        Read::Repeated => collector.duplicate(path.join_key(name)),
+        Read::Repeated => reading.errors.duplicate(path.join_key(name)),
     }
     Ok(())
 }
 
 #[cold]
 #[inline(never)]
-fn record<E: fmt::Display>(collector: &mut Collector, path: Path<'_>, name: &str, error: E) -> E {
-    collector.aborted_by(path.join_key(name), error.to_string());
+fn record<E: fmt::Display>(reading: &mut Reading, path: Path<'_>, name: &str, error: E) -> E {
+    reading.aborted_by(path.join_key(name), error.to_string());
     error
 }
 
@@ -110,7 +110,7 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Plain<T> {
     #[inline]
     fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        _: &mut Collector,
+        _: &mut Reading,
         _: Path<'_>,
         _: &'static str,
     ) -> Result<Read<T>, A::Error> {
@@ -131,7 +131,7 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Clearable<T> {
     #[inline]
     fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        _: &mut Collector,
+        _: &mut Reading,
         _: Path<'_>,
         _: &'static str,
     ) -> Result<Read<Option<T>>, A::Error> {
@@ -156,11 +156,11 @@ impl<'de, P: Patch> Reader<'de> for Nested<P> {
     #[inline]
     fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
         name: &'static str,
     ) -> Result<Read<P>, A::Error> {
-        map.next_value_seed(NestedSeed::<P, S>::new(collector, path.child(name)))
+        map.next_value_seed(NestedSeed::<P, S>::new(reading, path.child(name)))
             .map(Read::from)
     }
 
@@ -180,12 +180,12 @@ impl<'de, P: Patch, const GUARDED: bool> Reader<'de> for NestedClearable<P, GUAR
     #[inline]
     fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
         name: &'static str,
     ) -> Result<Read<Option<P>>, A::Error> {
         Ok(
-            match map.next_value_seed(NestedSeed::<P, S>::new(collector, path.child(name)))? {
+            match map.next_value_seed(NestedSeed::<P, S>::new(reading, path.child(name)))? {
                 Some(patch) => Read::Value(Some(patch)),
                 None => Read::Null,
             },
@@ -234,7 +234,7 @@ impl<'de, W: DeserializeWith<'de>> Reader<'de> for With<W> {
     #[inline]
     fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        _: &mut Collector,
+        _: &mut Reading,
         _: Path<'_>,
         _: &'static str,
     ) -> Result<Read<W::Value>, A::Error> {
@@ -260,7 +260,7 @@ where
     #[inline]
     fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        _: &mut Collector,
+        _: &mut Reading,
         _: Path<'_>,
         _: &'static str,
     ) -> Result<Read<Option<T>>, A::Error> {
@@ -309,15 +309,15 @@ impl<'de, W: DeserializeWith<'de>> Visitor<'de> for WithSeed<W> {
 
 /// `null`, or a nested patch read at `path` as the source `S` reads its document.
 struct NestedSeed<'c, 'p, P, S> {
-    collector: &'c mut Collector,
+    reading: &'c mut Reading,
     path: Path<'p>,
     marker: PhantomData<fn() -> (P, S)>,
 }
 
 impl<'c, 'p, P, S> NestedSeed<'c, 'p, P, S> {
-    fn new(collector: &'c mut Collector, path: Path<'p>) -> Self {
+    fn new(reading: &'c mut Reading, path: Path<'p>) -> Self {
         NestedSeed {
-            collector,
+            reading,
             path,
             marker: PhantomData,
         }
@@ -353,7 +353,7 @@ impl<'de, P: Patch, S: Source> Visitor<'de> for NestedSeed<'_, '_, P, S> {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
         let mut patch = P::default();
-        let visitor = ObjectVisitor::<P, S>::new(&mut patch, self.collector, self.path);
+        let visitor = ObjectVisitor::<P, S>::new(&mut patch, self.reading, self.path);
         deserializer.deserialize_map(visitor)?;
         Ok(Some(patch))
     }

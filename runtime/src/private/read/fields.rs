@@ -5,7 +5,7 @@
 use serde::de::MapAccess;
 
 use super::object::Source;
-use super::{Collector, Key, Path};
+use super::{Key, Path, Reading};
 use crate::Patch;
 
 /// The writable fields of one object, as a reader sees them.
@@ -26,7 +26,7 @@ pub trait Fields: Default {
         &mut self,
         index: u16,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error>;
 }
@@ -49,10 +49,10 @@ impl<P: Patch> Fields for P {
         &mut self,
         index: u16,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error> {
-        self.__field::<S, A>(index, map, collector, path)
+        self.__field::<S, A>(index, map, reading, path)
     }
 }
 
@@ -88,12 +88,12 @@ impl<A: Patch, B: Patch> Fields for Pair<A, B> {
         &mut self,
         index: u16,
         map: &mut M,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), M::Error> {
         match index.checked_sub(Self::offset()) {
-            None => self.0.__field::<S, M>(index, map, collector, path),
-            Some(index) => self.1.__field::<S, M>(index, map, collector, path),
+            None => self.0.__field::<S, M>(index, map, reading, path),
+            Some(index) => self.1.__field::<S, M>(index, map, reading, path),
         }
     }
 }

@@ -10,21 +10,20 @@ use serde::forward_to_deserialize_any;
 
 use super::collector::finish;
 use super::object::{OnItsOwn, OneAtATime, Source};
-use super::{Collector, Fields, Path};
+use super::{Fields, Path, Reading};
 use crate::{Document, PatchError};
 
 /// Reads a form body into a patch or create input (called by `from_form`).
 pub(crate) fn from_form_body<D: Document>(body: &[u8]) -> Result<D, PatchError> {
-    let mut collector = Collector::new(D::__CREATING);
+    let mut reading = Reading::new(D::__CREATING);
     let mut fields = D::__Fields::default();
     let mut pairs = Pairs {
         pairs: pairs(body),
         value: None,
     };
     // Reading the pairs fails nowhere: a value's error is its field's, recorded by it.
-    let _ =
-        <OneAtATime<Form> as Source>::object(&mut fields, &mut pairs, &mut collector, Path::ROOT);
-    match finish(fields, collector) {
+    let _ = <OneAtATime<Form> as Source>::object(&mut fields, &mut pairs, &mut reading, Path::ROOT);
+    match finish(fields, reading.errors) {
         Ok(document) => Ok(document),
         Err(mut error) => {
             // A form says "no value" with an empty value, where JSON says null.
@@ -46,11 +45,11 @@ impl OnItsOwn for Form {
         patch: &mut P,
         index: u16,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error> {
         // The reader records the value's error with its path; it ends this value only.
-        let _ = patch.field::<OneAtATime<Self>, _>(index, map, collector, path);
+        let _ = patch.field::<OneAtATime<Self>, _>(index, map, reading, path);
         Ok(())
     }
 }

@@ -9,28 +9,28 @@ use serde_json::value::RawValue;
 
 use super::collector::{finish, without_position};
 use super::object::{FirstPass, ObjectVisitor, OnItsOwn, OneAtATime};
-use super::{Collector, Fields, Path};
+use super::{Fields, Path, Reading};
 use crate::{Document, PatchError};
 
 /// Reads a patch or create input from JSON text (already known to be UTF-8), its problems as
 /// data.
 #[inline]
 pub(crate) fn from_json_str<D: Document>(body: &str) -> Result<D, PatchError> {
-    let mut collector = Collector::new(D::__CREATING);
+    let mut reading = Reading::new(D::__CREATING);
     let mut json = serde_json::Deserializer::from_str(body);
     // Filled in place: the fields are moved once, into the result, however deep the reader.
     let mut fields = D::__Fields::default();
     let parsed = (&mut json)
         .deserialize_map(ObjectVisitor::<_, FirstPass>::new(
             &mut fields,
-            &mut collector,
+            &mut reading,
             Path::ROOT,
         ))
         .and_then(|()| json.end());
-    if parsed.is_err() || !collector.is_clean() {
-        collector = refused(body, &mut fields, collector, parsed.err());
+    if parsed.is_err() || !reading.errors.is_clean() {
+        reading = refused(body, &mut fields, reading, parsed.err());
     }
-    finish(fields, collector)
+    finish(fields, reading.errors)
 }
 
 /// Every problem of a refused document; `fields` then holds every value that was valid.
@@ -39,48 +39,48 @@ pub(crate) fn from_json_str<D: Document>(body: &str) -> Result<D, PatchError> {
 fn refused<F: Fields>(
     body: &str,
     fields: &mut F,
-    mut collector: Collector,
+    mut reading: Reading,
     mut failure: Option<serde_json::Error>,
-) -> Collector {
+) -> Reading {
     let syntax =
         |failure: &serde_json::Error| failure.is_syntax() || failure.is_eof() || failure.is_io();
     // A value of the wrong type stopped the parse, or a refused value left its field empty
     // (so that a repeat of its key went unnoticed): read the document again, each value on
     // its own and every key's first value remembered, so that nothing goes unreported.
-    let refused_value = collector.refused_a_value();
-    let aborted = collector.aborted_at.is_some();
+    let refused_value = reading.errors.refused_a_value();
+    let aborted = reading.aborted_at.is_some();
     let rescan = (aborted || refused_value) && !failure.as_ref().is_some_and(syntax);
     if rescan {
-        collector = Collector::new(collector.creating);
+        reading = Reading::new(reading.creating);
         *fields = F::default();
-        failure = read_again(body, fields, &mut collector).err();
+        failure = read_again(body, fields, &mut reading).err();
     }
     let recorded_by_a_field = aborted || rescan;
     if let Some(failure) = failure.as_ref().filter(|failure| syntax(failure)) {
-        collector.abort_was_syntax(failure.to_string());
+        reading.abort_was_syntax(failure.to_string());
     }
     if let Some(failure) = failure {
         if !syntax(&failure) && !recorded_by_a_field {
             // Not recorded by a field: the document itself has the wrong shape.
-            collector.invalid(String::new(), failure.to_string());
+            reading.errors.invalid(String::new(), failure.to_string());
         }
     }
     // Even a document with no problem recorded is refused here (the parse failed).
-    collector.refuse();
-    collector
+    reading.errors.refuse();
+    reading
 }
 
-/// Reads `body` again into `fields` (fresh ones), recording every problem in `collector` (a
+/// Reads `body` again into `fields` (fresh ones), recording every problem in `reading` (a
 /// fresh one); the syntax error that ends the document early, if any.
 #[cold]
 #[inline(never)]
 fn read_again<P: Fields>(
     body: &str,
     fields: &mut P,
-    collector: &mut Collector,
+    reading: &mut Reading,
 ) -> Result<(), serde_json::Error> {
     let mut json = serde_json::Deserializer::from_str(body);
-    let visitor = ObjectVisitor::<_, OneAtATime<Json>>::new(fields, collector, Path::ROOT);
+    let visitor = ObjectVisitor::<_, OneAtATime<Json>>::new(fields, reading, Path::ROOT);
     de::Deserializer::deserialize_map(&mut json, visitor)?;
     json.end()
 }
@@ -93,18 +93,18 @@ impl OnItsOwn for Json {
         patch: &mut P,
         index: u16,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error> {
         let raw: &'de RawValue = map.next_value()?;
         // The reader records the value's error with its path; it ends this value only,
         // unless the value is not JSON at all (a lone surrogate escape, say).
         let value = &mut OneValue(Some(raw));
-        if let Err(error) = patch.field::<OneAtATime<Self>, _>(index, value, collector, path) {
+        if let Err(error) = patch.field::<OneAtATime<Self>, _>(index, value, reading, path) {
             if error.is_syntax() || error.is_eof() {
                 let at = path.join_key(P::wire(index));
                 let reason = without_position(error.to_string());
-                collector.abort_was_syntax(format!("{reason} in the value of `{at}`"));
+                reading.abort_was_syntax(format!("{reason} in the value of `{at}`"));
             }
         }
         Ok(())

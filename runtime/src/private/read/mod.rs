@@ -10,7 +10,7 @@
 //! ends the document), [`OneAtATime`] (each value read on its own, so that one wrong value
 //! hides nothing: `from_json`'s second pass over a refused document, and forms) and
 //! [`Stream`] (the `Deserialize` impl, which cannot read twice). Problems go into the
-//! [`Collector`] with their paths, and [`collector.rs`](collector)'s `finish` makes the fields
+//! [`Collector`] with their paths (where the reader is, is [`Reading`]'s), and [`collector.rs`](collector)'s `finish` makes the fields
 //! into the document or its error. So a new format is one new file: it hands its keys and
 //! values to the visitor as a `MapAccess` (as `form.rs` does), and, if one of its values can
 //! be read on its own, says how with an [`OnItsOwn`] (as `json.rs` does).
@@ -22,6 +22,7 @@ mod fields;
 mod form;
 mod json;
 mod object;
+mod reading;
 mod stream;
 mod watch;
 
@@ -34,6 +35,7 @@ pub use field::{
 };
 pub use fields::{Fields, Pair};
 pub use object::Source;
+pub use reading::Reading;
 pub use stream::deserialize;
 
 #[cfg(feature = "form")]

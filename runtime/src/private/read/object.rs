@@ -8,7 +8,7 @@ use core::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::{Collector, Fields, Key, Path};
+use super::{Fields, Key, Path, Reading};
 
 /// How the values of an object are read: the first pass of `from_json` (the first error ends
 /// the document), one value at a time (`from_json`'s second pass and forms), or the stream
@@ -18,7 +18,7 @@ pub trait Source: 'static {
     fn object<'de, P: Fields, A: MapAccess<'de>>(
         patch: &mut P,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error>;
 }
@@ -27,16 +27,16 @@ pub trait Source: 'static {
 /// the source `S` reads them.
 pub(super) struct ObjectVisitor<'x, 'c, 'p, P, S> {
     patch: &'x mut P,
-    collector: &'c mut Collector,
+    reading: &'c mut Reading,
     path: Path<'p>,
     source: PhantomData<fn() -> S>,
 }
 
 impl<'x, 'c, 'p, P, S> ObjectVisitor<'x, 'c, 'p, P, S> {
-    pub(super) fn new(patch: &'x mut P, collector: &'c mut Collector, path: Path<'p>) -> Self {
+    pub(super) fn new(patch: &'x mut P, reading: &'c mut Reading, path: Path<'p>) -> Self {
         ObjectVisitor {
             patch,
-            collector,
+            reading,
             path,
             source: PhantomData,
         }
@@ -56,7 +56,7 @@ impl<'de, P: Fields, S: Source> Visitor<'de> for ObjectVisitor<'_, '_, '_, P, S>
 
     #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        S::object(self.patch, &mut map, self.collector, self.path)
+        S::object(self.patch, &mut map, self.reading, self.path)
     }
 }
 
@@ -69,10 +69,10 @@ impl Source for FirstPass {
     fn object<'de, P: Fields, A: MapAccess<'de>>(
         patch: &mut P,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error> {
-        let mut at = (collector, path);
+        let mut at = (reading, path);
         while let Some(key) = map.next_key_seed(KeySeed::<P>::new(&mut at))? {
             match key {
                 Some(index) => patch.field::<Self, A>(index, map, at.0, at.1)?,
@@ -98,7 +98,7 @@ pub trait OnItsOwn: 'static {
         patch: &mut P,
         index: u16,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error>;
 }
@@ -107,11 +107,11 @@ impl<F: OnItsOwn> Source for OneAtATime<F> {
     fn object<'de, P: Fields, A: MapAccess<'de>>(
         patch: &mut P,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error> {
-        each_key::<P, A, _>(map, collector, path, |map, index, collector| {
-            F::field(patch, index, map, collector, path)
+        each_key::<P, A, _>(map, reading, path, |map, index, reading| {
+            F::field(patch, index, map, reading, path)
         })
     }
 }
@@ -126,25 +126,25 @@ impl<F: OnItsOwn> Source for OneAtATime<F> {
 #[inline]
 pub(super) fn each_key<'de, P, A, F>(
     map: &mut A,
-    collector: &mut Collector,
+    reading: &mut Reading,
     path: Path<'_>,
     mut read: F,
 ) -> Result<(), A::Error>
 where
     P: Fields,
     A: MapAccess<'de>,
-    F: FnMut(&mut A, u16, &mut Collector) -> Result<(), A::Error>,
+    F: FnMut(&mut A, u16, &mut Reading) -> Result<(), A::Error>,
 {
-    let mut at = (collector, path);
+    let mut at = (reading, path);
     while let Some(key) = map.next_key_seed(KeySeed::<P>::new(&mut at))? {
-        let collector = &mut *at.0;
+        let reading = &mut *at.0;
         // One test per key while the document is clean (most are): nothing was refused yet.
-        if !collector.is_clean() && after_a_problem::<P>(collector, path, key) {
+        if !reading.errors.is_clean() && after_a_problem::<P>(reading, path, key) {
             map.next_value::<IgnoredAny>()?;
             continue;
         }
         match key {
-            Some(index) => read(map, index, collector)?,
+            Some(index) => read(map, index, reading)?,
             // Already recorded by `KeySeed`.
             None => {
                 map.next_value::<IgnoredAny>()?;
@@ -158,15 +158,15 @@ where
 /// value was refused (then it is recorded as repeated, and its value is to be skipped).
 #[cold]
 #[inline(never)]
-fn after_a_problem<P: Fields>(collector: &mut Collector, path: Path<'_>, key: Option<u16>) -> bool {
+fn after_a_problem<P: Fields>(reading: &mut Reading, path: Path<'_>, key: Option<u16>) -> bool {
     // The value before this key, if it was refused, was read to its end: an error from here
     // on is not its own.
-    collector.aborted_at = None;
+    reading.aborted_at = None;
     // A field whose first value was refused holds nothing, so its reader would take a second
     // value as the first: its refusal is what remembers that it was seen.
     match key {
-        Some(index) if collector.was_refused(path, P::wire(index)) => {
-            collector.duplicate(path.join_key(P::wire(index)));
+        Some(index) if reading.errors.was_refused(path, P::wire(index)) => {
+            reading.errors.duplicate(path.join_key(P::wire(index)));
             true
         }
         _ => false,
@@ -176,12 +176,12 @@ fn after_a_problem<P: Fields>(collector: &mut Collector, path: Path<'_>, key: Op
 /// Reads one key: a field index, or `None` for a key already recorded as a problem. One
 /// word: where to record a refused key.
 pub(super) struct KeySeed<'a, 'c, 'p, P>(
-    &'a mut (&'c mut Collector, Path<'p>),
+    &'a mut (&'c mut Reading, Path<'p>),
     PhantomData<fn() -> P>,
 );
 
 impl<'a, 'c, 'p, P> KeySeed<'a, 'c, 'p, P> {
-    pub(super) fn new(at: &'a mut (&'c mut Collector, Path<'p>)) -> Self {
+    pub(super) fn new(at: &'a mut (&'c mut Reading, Path<'p>)) -> Self {
         KeySeed(at, PhantomData)
     }
 }
@@ -208,7 +208,7 @@ impl<'de, P: Fields> Visitor<'de> for KeySeed<'_, '_, '_, P> {
         match P::key(key) {
             Key::Field(index) => Ok(Some(index)),
             refused => {
-                self.0 .0.refuse_key(self.0 .1, key, refused);
+                self.0 .0.errors.refuse_key(self.0 .1, key, refused);
                 Ok(None)
             }
         }
@@ -219,7 +219,7 @@ impl<'de, P: Fields> Visitor<'de> for KeySeed<'_, '_, '_, P> {
             Ok(key) => self.visit_str(key),
             Err(_) => {
                 let key = String::from_utf8_lossy(key);
-                self.0 .0.refuse_key(self.0 .1, &key, Key::Unknown);
+                self.0 .0.errors.refuse_key(self.0 .1, &key, Key::Unknown);
                 Ok(None)
             }
         }

@@ -16,7 +16,7 @@ use serde::de::{self, Deserializer, MapAccess};
 use super::collector::{finish, without_position};
 use super::object::{each_key, ObjectVisitor, Source};
 use super::watch::{Seen, Watch};
-use super::{Collector, Fields, Path};
+use super::{Fields, Path, Reading};
 use crate::Document;
 
 /// Deserializes a patch or create input as serde's `Deserialize` does, in one pass
@@ -25,13 +25,13 @@ use crate::Document;
 pub fn deserialize<'de, D: Document, De: Deserializer<'de>>(
     deserializer: De,
 ) -> Result<D, De::Error> {
-    let mut collector = Collector::new(D::__CREATING);
+    let mut reading = Reading::new(D::__CREATING);
     let mut fields = D::__Fields::default();
-    let visitor = ObjectVisitor::<_, Stream>::new(&mut fields, &mut collector, Path::ROOT);
+    let visitor = ObjectVisitor::<_, Stream>::new(&mut fields, &mut reading, Path::ROOT);
     if let Err(error) = deserializer.deserialize_map(visitor) {
-        return Err(stopped(collector, error));
+        return Err(stopped(reading, error));
     }
-    finish(fields, collector).map_err(de::Error::custom)
+    finish(fields, reading.errors).map_err(de::Error::custom)
 }
 
 /// The error of a document whose reading `error` ended early: every problem listed until
@@ -39,20 +39,21 @@ pub fn deserialize<'de, D: Document, De: Deserializer<'de>>(
 /// the rest of the document was not read.)
 #[cold]
 #[inline(never)]
-fn stopped<E: de::Error>(mut collector: Collector, error: E) -> E {
-    let at = match collector.aborted_at.take() {
-        Some(at) if !collector.unreadable => at,
+fn stopped<E: de::Error>(mut reading: Reading, error: E) -> E {
+    let at = match reading.aborted_at.take() {
+        Some(at) if !reading.unreadable => at,
         // Not a field's value: the document is not an object, or not JSON. As `from_json`
         // answers such a body with that alone, the deserializer's own error, unchanged (its
         // position, and what it is: serde_json's `classify` tells a syntax error).
         _ => return error,
     };
     // The field whose value ended the document; its reason is said once, here.
-    let reason = collector
+    let reason = reading
+        .errors
         .take_invalid(&at)
         .unwrap_or_else(|| without_position(error.to_string()));
     let stop = format!("listing stopped at `{at}`: {reason}");
-    let listed = collector.into_error().unwrap_or_default().to_string();
+    let listed = reading.errors.into_error().unwrap_or_default().to_string();
     if listed.is_empty() {
         E::custom(stop)
     } else {
@@ -68,16 +69,16 @@ impl Source for Stream {
     fn object<'de, P: Fields, A: MapAccess<'de>>(
         patch: &mut P,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error> {
-        let read = each_key::<P, A, _>(map, collector, path, move |map, index, collector| {
+        let read = each_key::<P, A, _>(map, reading, path, move |map, index, reading| {
             let seen = Cell::new(Seen::Nothing);
             let watched = &mut Watch::new(map, &seen);
-            match patch.field::<Self, _>(index, watched, collector, path) {
+            match patch.field::<Self, _>(index, watched, reading, path) {
                 Ok(()) => Ok(()),
                 // Not JSON inside a nested object: nothing more to read.
-                Err(error) if collector.unreadable => Err(error),
+                Err(error) if reading.unreadable => Err(error),
                 Err(error) => match seen.get() {
                     // Read whole and recorded as invalid by the field: go on. (A deserializer
                     // may leave an array or object it refused unread; then the next key cannot
@@ -89,7 +90,7 @@ impl Source for Stream {
                     Seen::Compound => Err(error),
                     // The deserializer's own error: not a refused value, not listed as one.
                     Seen::Nothing => {
-                        collector.aborted_at = None;
+                        reading.aborted_at = None;
                         Err(error)
                     }
                 },
@@ -97,8 +98,8 @@ impl Source for Stream {
         });
         // Ended by no field's value: the text is not JSON there (a missing comma, a bad
         // escape), and its error is returned as it is.
-        if read.is_err() && collector.aborted_at.is_none() {
-            collector.unreadable = true;
+        if read.is_err() && reading.aborted_at.is_none() {
+            reading.unreadable = true;
         }
         read
     }
