@@ -68,11 +68,11 @@ pub enum Stream {}
 impl Source for Stream {
     fn object<'de, P: Fields, A: MapAccess<'de>>(
         patch: &mut P,
-        map: &mut A,
+        mut map: A,
         reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error> {
-        let read = each_key::<P, A, _>(map, reading, path, move |map, index, reading| {
+        let read = each_key::<P, A, _>(&mut map, reading, path, move |map, index, reading| {
             let seen = Cell::new(Seen::Nothing);
             let watched = &mut Watch::new(map, &seen);
             match patch.field::<Self, _>(index, watched, reading, path) {
