@@ -19,9 +19,10 @@ use super::watch::{Seen, Watch};
 use super::{Fields, Path, Reading};
 use crate::Document;
 
-/// Deserializes a patch or create input as serde's `Deserialize` does, in one pass
-/// (the [`Stream`] source); every problem becomes one message: [`PatchError`]'s, and where the listing
-/// stopped when an error inside an array or object ended the document early.
+/// Deserializes a patch or create input as serde's `Deserialize` does, in one pass (the
+/// `Stream` source); every problem becomes one message: [`PatchError`](crate::PatchError)'s,
+/// and where the listing stopped when an error inside an array or object ended the document
+/// early.
 pub fn deserialize<'de, D: Document, De: Deserializer<'de>>(
     deserializer: De,
 ) -> Result<D, De::Error> {
