@@ -1,6 +1,6 @@
 //! The traits that tie a model to its generated patch type.
 
-use crate::__private::{Collector, Key, Path};
+use crate::__private::{Key, Path, Reading, Source};
 use crate::{Applied, ApplyError, Roles};
 
 /// A model whose client-writable fields are described by `#[derive(SafeUpdate)]`.
@@ -87,12 +87,13 @@ pub trait Patch: Default + Sized {
     fn __key(key: &str) -> Key;
 
     #[doc(hidden)]
-    /// Reads the value of the field `index` (from [`Patch::__key`]) out of `map`.
-    fn __field<'de, A: serde::de::MapAccess<'de>>(
+    /// Reads the value of the field `index` (from [`Patch::__key`]) out of `map`; a nested
+    /// object as the source `S` reads its document.
+    fn __field<'de, S: Source, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: u16,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error>;
 

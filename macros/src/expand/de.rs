@@ -77,16 +77,16 @@ pub fn field_fn(gen: &Gen) -> TokenStream {
         let reader = reader(gen, field);
         let span = field.ty().span();
         quote_spanned! {span=>
-            #index => #krate::__private::field::<#reader, __A>(&mut self.#ident, __map, __collector, __path, #wire),
+            #index => #krate::__private::field::<#reader, __S, __A>(&mut self.#ident, __map, __reading, __path, #wire),
         }
     });
     quote! {
         #[inline]
-        fn __field<'__de, __A: #serde::de::MapAccess<'__de>>(
+        fn __field<'__de, __S: #krate::__private::Source, __A: #serde::de::MapAccess<'__de>>(
             &mut self,
             __index: u16,
             __map: &mut __A,
-            __collector: &mut #krate::__private::Collector,
+            __reading: &mut #krate::__private::Reading,
             __path: #krate::__private::Path<'_>,
         ) -> ::core::result::Result<(), __A::Error> {
             match __index {

@@ -8,9 +8,9 @@
 //! |---|---|
 //! | [`deserialize`] | `de.rs`: the `Deserialize` of the patch type and the create input |
 //! | [`required`], [`Collector::missing`] | `create.rs`: `Document::__finish` of the create input |
-//! | [`Fields`], [`Pair`] | nothing: what the readers read into (a patch, or `WithExtra`'s two) |
+//! | [`Fields`], [`Pair`] | nothing: what the object visitor reads into (a patch, or `WithExtra`'s two); reading is `read/` |
 //! | [`Key`] | `de.rs`: `Patch::__key` |
-//! | [`field`], [`Plain`], [`Clearable`], [`Nested`], [`NestedClearable`], [`With`], [`WithClearable`], [`Collector`] | `de.rs`: `Patch::__field`, one reader per field shape |
+//! | [`field`], [`Plain`], [`Clearable`], [`Nested`], [`NestedClearable`], [`With`], [`WithClearable`], [`Reading`], [`Source`] | `de.rs`: `Patch::__field`, one reader per field shape |
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
 //! | [`Path`] | `de.rs` and `apply.rs`: paths of reported fields |
 //! | [`would_erase`] | `apply.rs`: `Patch::__check` |
@@ -20,35 +20,25 @@
 //! | [`serde`], [`core`] | every generator, for absolute paths |
 
 mod apply;
-mod careful;
 mod create;
-mod de;
-mod fields;
-#[cfg(feature = "form")]
-mod form;
 mod path;
 mod probe;
 mod read;
-mod rescan;
 #[cfg(feature = "schemars")]
 pub mod schema;
-mod stream;
-mod watch;
 
 pub use apply::replace;
 pub use create::required;
-pub use de::{deserialize, Collector, Key};
-pub use fields::{Fields, Pair};
 pub use path::Path;
 pub use probe::{Probe, ProbeFallback};
 pub use read::{
-    field, would_erase, Clearable, DeserializeWith, Nested, NestedClearable, Plain, Read, Reader,
-    With, WithClearable,
+    deserialize, field, would_erase, Clearable, Collector, DeserializeWith, Fields, Key, Nested,
+    NestedClearable, Pair, Plain, Read, Reader, Reading, Source, With, WithClearable,
 };
 
-pub(crate) use de::from_json_str;
 #[cfg(feature = "form")]
-pub(crate) use form::from_form_body;
+pub(crate) use read::from_form_body;
+pub(crate) use read::from_json_str;
 
 pub use core;
 pub use serde;

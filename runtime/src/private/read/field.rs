@@ -8,10 +8,8 @@ use core::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::de::{Collector, Mode, PatchVisitor};
-use super::rescan::ScanVisitor;
-use super::stream::StreamVisitor;
-use super::Path;
+use super::object::{ObjectVisitor, Source};
+use super::{Path, Reading};
 use crate::Patch;
 
 /// What the document says about one field.
@@ -40,10 +38,10 @@ pub trait Reader<'de> {
     type Value;
 
     /// Reads the value of the field `name` of the object at `path`: [`Read::Null`] or
-    /// [`Read::Value`].
-    fn read<A: MapAccess<'de>>(
+    /// [`Read::Value`]; a nested object as the source `S` reads its document.
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
         name: &'static str,
     ) -> Result<Read<Self::Value>, A::Error>;
@@ -56,15 +54,16 @@ pub trait Reader<'de> {
 /// Reads the value of one writable field into its slot of the patch (called by the generated
 /// `__field`, once per key of the document that names a writable field).
 #[inline(always)]
-pub fn field<'de, R, A>(
+pub fn field<'de, R, S, A>(
     slot: &mut Option<R::Value>,
     map: &mut A,
-    collector: &mut Collector,
+    reading: &mut Reading,
     path: Path<'_>,
     name: &'static str,
 ) -> Result<(), A::Error>
 where
     R: Reader<'de>,
+    S: Source,
     A: MapAccess<'de>,
 {
     let read = if slot.is_some() {
@@ -73,26 +72,26 @@ where
         map.next_value::<IgnoredAny>()?;
         Read::Repeated
     } else {
-        match R::read(map, collector, path, name) {
+        match R::read::<S, A>(map, reading, path, name) {
             Ok(read) => read,
-            Err(error) => return Err(record(collector, path, name, error)),
+            Err(error) => return Err(record(reading, path, name, error)),
         }
     };
     match read {
         Read::Value(value) => *slot = Some(value),
-        Read::Null => match R::null(path.child(name), collector.creating) {
+        Read::Null => match R::null(path.child(name), reading.creating) {
             Ok(cleared) => *slot = Some(cleared),
-            Err(reason) => collector.invalid(path.join_key(name), reason),
+            Err(reason) => reading.errors.invalid(path.join_key(name), reason),
         },
-        Read::Repeated => collector.duplicate(path.join_key(name)),
+        Read::Repeated => reading.errors.duplicate(path.join_key(name)),
     }
     Ok(())
 }
 
 #[cold]
 #[inline(never)]
-fn record<E: fmt::Display>(collector: &mut Collector, path: Path<'_>, name: &str, error: E) -> E {
-    collector.aborted_by(path.join_key(name), error.to_string());
+fn record<E: fmt::Display>(reading: &mut Reading, path: Path<'_>, name: &str, error: E) -> E {
+    reading.aborted_by(path.join_key(name), error.to_string());
     error
 }
 
@@ -109,9 +108,9 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Plain<T> {
     type Value = T;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        _: &mut Collector,
+        _: &mut Reading,
         _: Path<'_>,
         _: &'static str,
     ) -> Result<Read<T>, A::Error> {
@@ -130,9 +129,9 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Clearable<T> {
     type Value = Option<T>;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        _: &mut Collector,
+        _: &mut Reading,
         _: Path<'_>,
         _: &'static str,
     ) -> Result<Read<Option<T>>, A::Error> {
@@ -155,13 +154,13 @@ impl<'de, P: Patch> Reader<'de> for Nested<P> {
     type Value = P;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
         name: &'static str,
     ) -> Result<Read<P>, A::Error> {
-        map.next_value_seed(NestedSeed::<P>::new(collector, path.child(name)))
+        map.next_value_seed(NestedSeed::<P, S>::new(reading, path.child(name)))
             .map(Read::from)
     }
 
@@ -179,14 +178,14 @@ impl<'de, P: Patch, const GUARDED: bool> Reader<'de> for NestedClearable<P, GUAR
     type Value = Option<P>;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
         name: &'static str,
     ) -> Result<Read<Option<P>>, A::Error> {
         Ok(
-            match map.next_value_seed(NestedSeed::<P>::new(collector, path.child(name)))? {
+            match map.next_value_seed(NestedSeed::<P, S>::new(reading, path.child(name)))? {
                 Some(patch) => Read::Value(Some(patch)),
                 None => Read::Null,
             },
@@ -233,9 +232,9 @@ impl<'de, W: DeserializeWith<'de>> Reader<'de> for With<W> {
     type Value = W::Value;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        _: &mut Collector,
+        _: &mut Reading,
         _: Path<'_>,
         _: &'static str,
     ) -> Result<Read<W::Value>, A::Error> {
@@ -259,9 +258,9 @@ where
     type Value = Option<T>;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(
+    fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
-        _: &mut Collector,
+        _: &mut Reading,
         _: Path<'_>,
         _: &'static str,
     ) -> Result<Read<Option<T>>, A::Error> {
@@ -308,24 +307,24 @@ impl<'de, W: DeserializeWith<'de>> Visitor<'de> for WithSeed<W> {
     }
 }
 
-/// `null`, or a nested patch read at `path`.
-struct NestedSeed<'c, 'p, P> {
-    collector: &'c mut Collector,
+/// `null`, or a nested patch read at `path` as the source `S` reads its document.
+struct NestedSeed<'c, 'p, P, S> {
+    reading: &'c mut Reading,
     path: Path<'p>,
-    marker: PhantomData<fn() -> P>,
+    marker: PhantomData<fn() -> (P, S)>,
 }
 
-impl<'c, 'p, P> NestedSeed<'c, 'p, P> {
-    fn new(collector: &'c mut Collector, path: Path<'p>) -> Self {
+impl<'c, 'p, P, S> NestedSeed<'c, 'p, P, S> {
+    fn new(reading: &'c mut Reading, path: Path<'p>) -> Self {
         NestedSeed {
-            collector,
+            reading,
             path,
             marker: PhantomData,
         }
     }
 }
 
-impl<'de, P: Patch> DeserializeSeed<'de> for NestedSeed<'_, '_, P> {
+impl<'de, P: Patch, S: Source> DeserializeSeed<'de> for NestedSeed<'_, '_, P, S> {
     type Value = Option<P>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
@@ -333,7 +332,7 @@ impl<'de, P: Patch> DeserializeSeed<'de> for NestedSeed<'_, '_, P> {
     }
 }
 
-impl<'de, P: Patch> Visitor<'de> for NestedSeed<'_, '_, P> {
+impl<'de, P: Patch, S: Source> Visitor<'de> for NestedSeed<'_, '_, P, S> {
     type Value = Option<P>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -354,18 +353,8 @@ impl<'de, P: Patch> Visitor<'de> for NestedSeed<'_, '_, P> {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
         let mut patch = P::default();
-        let (collector, path) = (self.collector, self.path);
-        match collector.mode {
-            Mode::First => {
-                deserializer.deserialize_map(PatchVisitor::new(&mut patch, collector, path))?;
-            }
-            Mode::Scan => {
-                deserializer.deserialize_map(ScanVisitor::new(&mut patch, collector, path))?;
-            }
-            Mode::Stream => {
-                deserializer.deserialize_map(StreamVisitor::new(&mut patch, collector, path))?;
-            }
-        }
+        let visitor = ObjectVisitor::<P, S>::new(&mut patch, self.reading, self.path);
+        deserializer.deserialize_map(visitor)?;
         Ok(Some(patch))
     }
 }

@@ -1,59 +1,29 @@
-//! Reading a form body into a patch: each pair through the patch's own key classification and
-//! field readers, each value from a deserializer of its own (so one wrong value stops only
-//! itself), every key's first value remembered (so a repeat is listed).
+//! A form body (`application/x-www-form-urlencoded`), read by `from_form`: its pairs are the
+//! keys and values of one object, fed to the same object visitor as JSON, one value at a
+//! time (each value is text of its own, so one wrong value stops only itself).
 
 use std::borrow::Cow;
 
+use serde::de::value::{BytesDeserializer, StrDeserializer};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::forward_to_deserialize_any;
 
-use super::de::{finish, Collector, Key, Mode};
-use super::{Fields, Path};
+use super::collector::finish;
+use super::object::{OnItsOwn, OneAtATime, Source};
+use super::{Fields, Path, Reading};
 use crate::{Document, PatchError};
 
 /// Reads a form body into a patch or create input (called by `from_form`).
 pub(crate) fn from_form_body<D: Document>(body: &[u8]) -> Result<D, PatchError> {
-    let mut collector = Collector::new(D::__CREATING);
-    collector.mode = Mode::Scan;
+    let mut reading = Reading::new(D::__CREATING);
     let mut fields = D::__Fields::default();
-    let mut seen = vec![false; D::__Fields::COUNT];
-    for (key, value) in pairs(body) {
-        let key = match key {
-            Ok(key) => key,
-            // No field is named with U+FFFD: a name that is not text names none.
-            Err(lossy) => {
-                collector.refuse_key(Path::ROOT, &lossy, Key::Unknown);
-                continue;
-            }
-        };
-        let index = match D::__Fields::key(&key) {
-            Key::Field(index) => index,
-            refused => {
-                collector.refuse_key(Path::ROOT, &key, refused);
-                continue;
-            }
-        };
-        let slot = &mut seen[usize::from(index)];
-        if *slot {
-            collector.duplicate(key.into_owned());
-            continue;
-        }
-        *slot = true;
-        let Ok(value) = value else {
-            let reason = "not UTF-8 text (a form's values are percent-encoded UTF-8)";
-            collector.invalid(Path::ROOT.join_key(&key), reason.to_owned());
-            continue;
-        };
-        collector.aborted_at = None;
-        // The reader records the value's error with its path; it ends this value only.
-        let _ = fields.field(
-            index,
-            &mut OneValue(Some(value)),
-            &mut collector,
-            Path::ROOT,
-        );
-    }
-    match finish(fields, collector) {
+    let mut pairs = Pairs {
+        pairs: pairs(body),
+        value: None,
+    };
+    // Reading the pairs fails nowhere: a value's error is its field's, recorded by it.
+    let _ = <OneAtATime<Form> as Source>::object(&mut fields, &mut pairs, &mut reading, Path::ROOT);
+    match finish(fields, reading.errors) {
         Ok(document) => Ok(document),
         Err(mut error) => {
             // A form says "no value" with an empty value, where JSON says null.
@@ -67,9 +37,81 @@ pub(crate) fn from_form_body<D: Document>(body: &[u8]) -> Result<D, PatchError> 
     }
 }
 
-/// A name or a value of a form: its text, or, when its bytes are not UTF-8, the error with
-/// the lossy text (U+FFFD for what is not).
-type Text<'a> = Result<Cow<'a, str>, String>;
+/// A form's value on its own: each pair's value is text of its own already.
+pub enum Form {}
+
+impl OnItsOwn for Form {
+    fn field<'de, P: Fields, A: MapAccess<'de>>(
+        patch: &mut P,
+        index: u16,
+        map: &mut A,
+        reading: &mut Reading,
+        path: Path<'_>,
+    ) -> Result<(), A::Error> {
+        // The reader records the value's error with its path; it ends this value only.
+        let _ = patch.field::<OneAtATime<Self>, _>(index, map, reading, path);
+        Ok(())
+    }
+}
+
+/// The pairs of a form as the keys and values of one object.
+struct Pairs<'a, I> {
+    pairs: I,
+    // The value of the key read last.
+    value: Option<Text<'a>>,
+}
+
+impl<'de, 'a, I: Iterator<Item = (Text<'a>, Text<'a>)>> MapAccess<'de> for Pairs<'a, I> {
+    type Error = FormError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, FormError> {
+        let Some((key, value)) = self.pairs.next() else {
+            return Ok(None);
+        };
+        self.value = Some(value);
+        match key {
+            Ok(key) => seed.deserialize(StrDeserializer::new(&key)).map(Some),
+            // No field is named with U+FFFD: a name that is not text names none.
+            Err(bytes) => seed.deserialize(BytesDeserializer::new(&bytes)).map(Some),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, FormError> {
+        match self.value.take() {
+            Some(Ok(text)) => seed.deserialize(FormValue(text)),
+            Some(Err(_)) => seed.deserialize(NotText),
+            None => Err(FormError("a value is read once".to_owned())),
+        }
+    }
+}
+
+/// A value whose bytes are not UTF-8: refused by every type, skipped when its key is.
+struct NotText;
+
+impl<'de> de::Deserializer<'de> for NotText {
+    type Error = FormError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, FormError> {
+        Err(FormError(
+            "not UTF-8 text (a form's values are percent-encoded UTF-8)".to_owned(),
+        ))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FormError> {
+        visitor.visit_unit()
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+    }
+}
+
+/// A name or a value of a form: its text, or its bytes when they are not UTF-8.
+type Text<'a> = Result<Cow<'a, str>, Cow<'a, [u8]>>;
 
 /// The pairs of `application/x-www-form-urlencoded` bytes, as the URL Standard parses them
 /// (split on `&`, then at the first `=`; `+` is a space; percent-decoded), except that bytes
@@ -88,7 +130,7 @@ fn decode(encoded: &[u8]) -> Text<'_> {
     if !encoded.iter().any(|&byte| byte == b'+' || byte == b'%') {
         return std::str::from_utf8(encoded)
             .map(Cow::Borrowed)
-            .map_err(|_| String::from_utf8_lossy(encoded).into_owned());
+            .map_err(|_| Cow::Borrowed(encoded));
     }
     let spaced: Vec<u8> = encoded
         .iter()
@@ -97,7 +139,7 @@ fn decode(encoded: &[u8]) -> Text<'_> {
     let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
     String::from_utf8(bytes)
         .map(Cow::Owned)
-        .map_err(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+        .map_err(|error| Cow::Owned(error.into_bytes()))
 }
 
 /// Why a form value cannot be read as a field's type.
@@ -115,28 +157,6 @@ impl std::error::Error for FormError {}
 impl de::Error for FormError {
     fn custom<T: std::fmt::Display>(message: T) -> Self {
         FormError(message.to_string())
-    }
-}
-
-/// The value of one pair, to the field's reader.
-struct OneValue<'a>(Option<Cow<'a, str>>);
-
-impl<'de, 'a> MapAccess<'de> for OneValue<'a> {
-    type Error = FormError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        _: K,
-    ) -> Result<Option<K::Value>, FormError> {
-        Ok(None)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, FormError> {
-        let value = self
-            .0
-            .take()
-            .ok_or_else(|| FormError("a value is read once".to_owned()))?;
-        seed.deserialize(FormValue(value))
     }
 }
 

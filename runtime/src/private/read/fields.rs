@@ -1,10 +1,11 @@
-//! What the document readers (`de.rs`, `rescan.rs`, `form.rs`) read into: the fields of a
+//! What the object visitor (`object.rs`) reads into: the fields of a
 //! patch, or of two patches side by side ([`Pair`], for a create input with extra inputs),
 //! so that one object is read once with every refusal of a patch.
 
 use serde::de::MapAccess;
 
-use super::{Collector, Key, Path};
+use super::object::Source;
+use super::{Key, Path, Reading};
 use crate::Patch;
 
 /// The writable fields of one object, as a reader sees them.
@@ -20,12 +21,12 @@ pub trait Fields: Default {
     /// The wire name of the field `index`, for messages.
     fn wire(index: u16) -> &'static str;
 
-    /// Reads the value of the field `index` out of `map`.
-    fn field<'de, A: MapAccess<'de>>(
+    /// Reads the value of the field `index` out of `map` (a nested object as `S` reads it).
+    fn field<'de, S: Source, A: MapAccess<'de>>(
         &mut self,
         index: u16,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error>;
 }
@@ -44,14 +45,14 @@ impl<P: Patch> Fields for P {
     }
 
     #[inline(always)]
-    fn field<'de, A: MapAccess<'de>>(
+    fn field<'de, S: Source, A: MapAccess<'de>>(
         &mut self,
         index: u16,
         map: &mut A,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error> {
-        self.__field(index, map, collector, path)
+        self.__field::<S, A>(index, map, reading, path)
     }
 }
 
@@ -83,16 +84,16 @@ impl<A: Patch, B: Patch> Fields for Pair<A, B> {
     }
 
     #[inline]
-    fn field<'de, M: MapAccess<'de>>(
+    fn field<'de, S: Source, M: MapAccess<'de>>(
         &mut self,
         index: u16,
         map: &mut M,
-        collector: &mut Collector,
+        reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), M::Error> {
         match index.checked_sub(Self::offset()) {
-            None => self.0.__field(index, map, collector, path),
-            Some(index) => self.1.__field(index, map, collector, path),
+            None => self.0.__field::<S, M>(index, map, reading, path),
+            Some(index) => self.1.__field::<S, M>(index, map, reading, path),
         }
     }
 }
