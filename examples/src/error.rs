@@ -1,5 +1,5 @@
 //! The demo's own errors as RFC 9457 problems, like the library's refusals: one table
-//! ([`ApiError::row`]) says of each its status, code, title, message and what the operator's
+//! (`ApiError::row`) says of each its status, code, title, message and what the operator's
 //! log says of it; the answer, the log and `Display` all read it.
 
 use std::fmt;
