@@ -224,7 +224,7 @@ fn create() -> utoipa::openapi::path::Operation {
             "Location",
             HeaderBuilder::new()
                 .schema(object(
-                    json!({"type": "string", "pattern": "^/users/[a-z0-9_.-]+$"}),
+                    json!({"type": "string", "pattern": r"^/users/(?!\.{1,2}$)[a-z0-9_.-]{1,32}$"}),
                 ))
                 .description(Some("the new user's path"))
                 .build(),

@@ -179,7 +179,20 @@ fn the_document_describes_the_server(setup: Setup) {
             "POST /users {status}"
         );
     }
-    assert!(create["responses"]["201"]["headers"]["Location"].is_object());
+    // The `Location` of a created user is a path of a name the model takes: never `.` or
+    // `..` (which a client would resolve to another path), as the user name's own schema says.
+    let location = &create["responses"]["201"]["headers"]["Location"]["schema"];
+    let location = jsonschema::validator_for(location).unwrap();
+    for (path, valid) in [
+        ("/users/carol", true),
+        ("/users/a.b", true),
+        ("/users/.", false),
+        ("/users/..", false),
+        ("/users/", false),
+        (&*format!("/users/{}", "a".repeat(33)), false),
+    ] {
+        assert_eq!(location.is_valid(&json!(path)), valid, "Location {path}");
+    }
 
     // A user as read matches the document's members.
     let (name, password) = server.login("alice");
