@@ -12,8 +12,9 @@
 # serde stops at the first unknown key.
 # Then the Deserialize impl (`deserialize`: the patch type's serde `Deserialize` through
 # `serde_json::from_str`, then apply) against floor_text, which reads the same way. With
-# BASE_BIN=<a callgrind_patch built from an earlier commit> (`base:` variants), the same variant
-# of that binary is measured in the same run, for a before/after ratio.
+# BASE_BIN=<a callgrind_patch built from an earlier commit> (`base:` variants), each
+# safe-update variant (patch, create, Deserialize) of that binary is measured beside this
+# build's in the same run, for a before/after ratio on every body.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-20000}"
@@ -55,13 +56,18 @@ table() {
     done
 }
 
-table "accept changing reject" "floor safe_update manual struct_patch floor_text"
-echo
-table "accept reject" "floor_create create floor_create_text"
-echo
 if [[ -n ${BASE_BIN:-} ]]; then
+    # Each safe-update variant beside the same variant of the earlier build, in one run.
+    table "accept changing reject" "floor base:safe_update safe_update manual struct_patch floor_text"
+    echo
+    table "accept reject" "floor_create base:create create floor_create_text"
+    echo
     table "accept reject" "base:deserialize deserialize floor_text"
 else
+    table "accept changing reject" "floor safe_update manual struct_patch floor_text"
+    echo
+    table "accept reject" "floor_create create floor_create_text"
+    echo
     table "accept reject" "floor_text deserialize floor_text"
 fi
 echo "callgrind: N=$N calls per approach and body; $(date -u +%FT%TZ); $(nproc) cores"
