@@ -8,15 +8,13 @@
 //! sorts `a` before `B` (ICU's `en-US`), unlike bytes: the store must not depend on it.
 //! Without the variable every test here says it was skipped, and passes.
 
-mod counter_stores;
-
 use std::io::Write;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
 use std::time::Duration;
 
-use counter_stores::{Fixture, WINDOW};
+use crate::counter_stores::{self, Fixture, WINDOW};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use safe_update::auth::{Cap, Counted, CounterStore, PostgresCounters, MAX_KEY_BYTES};
 use tokio_postgres::NoTls;
@@ -176,7 +174,7 @@ impl Fixture for Database {
     }
 }
 
-counter_store_cases!(fresh);
+crate::counter_store_cases!(fresh);
 
 /// The limiter suite every store passes (the library's rules over this store), each case on a
 /// database of its own.

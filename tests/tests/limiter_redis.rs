@@ -6,14 +6,12 @@
 //! counts under a key prefix of its own and deletes every key of it when it ends, passed or
 //! not. Without the variable every test here says it was skipped, and passes.
 
-mod counter_stores;
-
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
 use std::time::Duration;
 
-use counter_stores::{Fixture, WINDOW};
+use crate::counter_stores::{self, Fixture, WINDOW};
 use deadpool_redis::redis::{self, AsyncCommands};
 use deadpool_redis::{Pool, Runtime};
 use safe_update::auth::{Cap, Counted, CounterStore, RedisCounters};
@@ -146,7 +144,7 @@ impl Fixture for Prefix {
     }
 }
 
-counter_store_cases!(fresh);
+crate::counter_store_cases!(fresh);
 
 /// The limiter suite every store passes (the library's rules over this store), each case
 /// under a key prefix of its own.
