@@ -74,6 +74,15 @@ impl Prefix {
         self.direct.get().await.unwrap()
     }
 
+    /// Makes the server forget every script (`SCRIPT FLUSH`), as a restart does.
+    async fn flush_scripts(&self) {
+        redis::cmd("SCRIPT")
+            .arg("FLUSH")
+            .exec_async(&mut self.connection().await)
+            .await
+            .unwrap();
+    }
+
     /// Every key under the prefix.
     fn keys(&self) -> Vec<String> {
         let mut connection = redis::Client::open(self.url.as_str())
@@ -195,17 +204,9 @@ async fn scripts_survive_a_flush() {
     let store = fixture.store().await;
     let caps = [Cap { key: "k", max: 5 }];
     assert_eq!(store.count(&caps, WINDOW).await.unwrap(), Counted::Yes);
-    redis::cmd("SCRIPT")
-        .arg("FLUSH")
-        .exec_async(&mut fixture.connection().await)
-        .await
-        .unwrap();
+    fixture.flush_scripts().await;
     assert_eq!(store.count(&caps, WINDOW).await.unwrap(), Counted::Yes);
-    redis::cmd("SCRIPT")
-        .arg("FLUSH")
-        .exec_async(&mut fixture.connection().await)
-        .await
-        .unwrap();
+    fixture.flush_scripts().await;
     store.release(&["k"], &[]).await.unwrap();
     assert_eq!(fixture.live_count("k").await, Some(1));
 }

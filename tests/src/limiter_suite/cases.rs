@@ -1,7 +1,7 @@
 //! The cases of the suite, each an `async fn` over a fresh store (see the
 //! [module](mod@crate::limiter_suite)). Each case names its users and clients apart from the
 //! others', so that a log line is found by its user name; a case that reads the log names its
-//! user apart from the same case's runs on other stores too ([`name_of_its_own`]): a test
+//! user apart from the same case's runs on other stores too (`name_of_its_own`): a test
 //! binary may run the suite on several stores at once, all logging to the one capture.
 
 use std::net::IpAddr;
