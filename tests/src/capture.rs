@@ -1,6 +1,9 @@
 //! A global `tracing` subscriber that keeps every event as one line, for the tests that read
-//! the security log. Global, not scoped: a scoped subscriber misses the events of a callsite
-//! that another thread registered first, so each such test runs in its own process.
+//! the log. Global, not scoped: a scoped subscriber misses the events of a callsite that
+//! another thread registered first. A process has one global subscriber: a test that asserts
+//! on everything it saw installs its own ([`Capture::install`]) in a process of its own
+//! ([`own_process`](crate::own_process)); tests that share a process share one
+//! ([`Capture::shared`]) and read only the events of a user name no other test uses.
 
 use std::fmt::{self, Write as _};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -11,10 +14,25 @@ use tracing::{Event, Level, Metadata, Subscriber};
 
 /// Each event as one line, `target field=value ...`, with its level beside it.
 #[derive(Clone, Default)]
-pub struct Capture(Arc<Mutex<Vec<(Level, String)>>>);
+pub struct Capture(Arc<Mutex<Vec<Logged>>>);
+
+/// One event, as [`Capture`] keeps it.
+struct Logged {
+    level: Level,
+    target: String,
+    /// The `message` field, empty when the event has none.
+    message: String,
+    /// `target field=value ...`, every field (the message too) in the order logged.
+    line: String,
+}
 
 impl Capture {
     /// A capture installed as the process's global subscriber.
+    ///
+    /// # Panics
+    ///
+    /// When the process has a global subscriber already: one per process (see the
+    /// [module](self)).
     pub fn install() -> Capture {
         let capture = Capture::default();
         tracing::subscriber::set_global_default(capture.clone()).unwrap();
@@ -30,28 +48,40 @@ impl Capture {
 
     /// Every event logged so far.
     pub fn lines(&self) -> Vec<String> {
-        let lines = self.0.lock().unwrap();
-        lines.iter().map(|(_, line)| line.clone()).collect()
+        let logged = self.0.lock().unwrap();
+        logged.iter().map(|event| event.line.clone()).collect()
     }
 
     /// Every event logged so far that contains `needle`, as `LEVEL target field=value ...`.
     pub fn containing(&self, needle: &str) -> Vec<String> {
-        let lines = self.0.lock().unwrap();
-        lines
+        let logged = self.0.lock().unwrap();
+        logged
             .iter()
-            .filter(|(_, line)| line.contains(needle))
-            .map(|(level, line)| format!("{level} {line}"))
+            .filter(|event| event.line.contains(needle))
+            .map(|event| format!("{} {}", event.level, event.line))
             .collect()
     }
 
     /// The security events (target `safe_update::security`) logged so far.
     pub fn security(&self) -> Vec<String> {
-        let lines = self.0.lock().unwrap();
-        lines
+        let logged = self.0.lock().unwrap();
+        logged
             .iter()
-            .map(|(_, line)| line)
-            .filter(|line| line.starts_with("safe_update::security "))
-            .cloned()
+            .filter(|event| event.target == "safe_update::security")
+            .map(|event| event.line.clone())
+            .collect()
+    }
+
+    /// The message of every event at `level` from `target` or a module below it, logged so
+    /// far.
+    pub fn messages(&self, level: Level, target: &str) -> Vec<String> {
+        let below = format!("{target}::");
+        let logged = self.0.lock().unwrap();
+        logged
+            .iter()
+            .filter(|event| event.level == level)
+            .filter(|event| event.target == target || event.target.starts_with(&below))
+            .map(|event| event.message.clone())
             .collect()
     }
 }
@@ -66,12 +96,22 @@ impl Subscriber for Capture {
     fn record(&self, _: &Id, _: &Record<'_>) {}
     fn record_follows_from(&self, _: &Id, _: &Id) {}
     fn event(&self, event: &Event<'_>) {
-        let mut line = event.metadata().target().to_owned();
+        let target = event.metadata().target().to_owned();
+        let mut line = target.clone();
+        let mut message = String::new();
         event.record(&mut |field: &Field, value: &dyn fmt::Debug| {
             let _ = write!(line, " {}={:?}", field.name(), value);
+            if field.name() == "message" {
+                message = format!("{value:?}");
+            }
         });
         let level = *event.metadata().level();
-        self.0.lock().unwrap().push((level, line));
+        self.0.lock().unwrap().push(Logged {
+            level,
+            target,
+            message,
+            line,
+        });
     }
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}

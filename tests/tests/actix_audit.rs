@@ -1,7 +1,8 @@
 //! The security log holds user and field names, never values or passwords: checked by
-//! capturing the events of real requests. One test in its own process: the capturing
-//! subscriber is global, so it sees events from every thread (a scoped one missed events
-//! whose callsite another test thread had registered first).
+//! capturing the events of real requests. The capturing subscriber is global, so it sees
+//! events from every thread (a scoped one missed events whose callsite another test thread had
+//! registered first), and the test asserts on every event it saw: its body runs in a process
+//! of its own (`own_process`), where no other test logs.
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use safe_update::auth::{
 };
 use safe_update_tests::capture::Capture;
 use safe_update_tests::fixtures::audit::{account, AccountPatch};
+use safe_update_tests::own_process;
 
 async fn update(patch: SafePatch<AccountPatch>) -> Result<HttpResponse, PatchRejection> {
     let mut account = account();
@@ -24,6 +26,15 @@ async fn update(patch: SafePatch<AccountPatch>) -> Result<HttpResponse, PatchRej
 
 #[test]
 fn refusals_are_logged_with_names_never_values() {
+    own_process::run(
+        module_path!(),
+        "refusals_are_logged_with_names_never_values",
+        log_real_requests_and_read_it_all,
+    );
+}
+
+/// The test's body: installs the global capture, and reads every event of the process.
+fn log_real_requests_and_read_it_all() {
     let capture = Capture::install();
     {
         actix_web::rt::System::new().block_on(async {

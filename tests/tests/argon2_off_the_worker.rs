@@ -11,14 +11,8 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
 use safe_update::auth::{Authenticator, Credentials, Identity, MemoryStore, NoLimit, StoredUser};
+use safe_update_tests::fixtures::hashes::{SLOW_HASH, SLOW_WORK};
 use safe_update_tests::serve::{self, Peer};
-
-/// A PHC string with the OWASP memory cost but 40 passes (~20 times the work of a normal
-/// check) and an output no password produces: a check that runs for a while.
-const SLOW_HASH: &str = "$argon2id$v=19$m=19456,t=40,p=1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-
-/// The work [`Authenticator::hash_work`] counts for one finished check of [`SLOW_HASH`].
-const SLOW_WORK: u64 = 19456 * 40;
 
 const LOGINS: usize = 8;
 

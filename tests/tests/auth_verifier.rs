@@ -12,7 +12,9 @@ use safe_update::auth::{
     Outcome, Refusal, StoreError, StoredUser, UserStore, ARGON2_M_COST, ARGON2_T_COST,
 };
 use safe_update::{from_json, SafeUpdate};
+use safe_update_tests::fixtures::hashes::SLOW_HASH;
 use safe_update_tests::fixtures::refusals::denied;
+use tokio::task::JoinHandle;
 
 fn credentials(user: &str, password: &str) -> Credentials {
     Credentials::new(user, password).unwrap()
@@ -46,10 +48,6 @@ fn assert_bad_credentials(answer: &Result<Identity, AuthError>) {
         other => panic!("expected BadCredentials, got {other:?}"),
     }
 }
-
-/// A PHC string with the OWASP memory cost but 40 passes (~20 times the work of a normal
-/// check) and an output no password produces: a check that holds its slot for a while.
-const SLOW_HASH: &str = "$argon2id$v=19$m=19456,t=40,p=1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 #[test]
 fn new_passwords_are_hashed_with_argon2id_and_owasp_parameters() {
@@ -197,6 +195,15 @@ async fn identical_concurrent_checks_share_one_argon2_run_whoever_the_user_is() 
     }
 }
 
+/// How many of `results` are refusals after argon2 ran (a wrong password or an unknown user),
+/// rather than before (throttled, busy).
+fn refused_after_a_check(results: &[Result<Identity, AuthError>]) -> usize {
+    results
+        .iter()
+        .filter(|r| matches!(r, Err(AuthError::BadCredentials)))
+        .count()
+}
+
 fn limited(limits: Limits) -> Authenticator {
     Authenticator::builder(store())
         .limiter(MemoryLimiter::new(limits))
@@ -219,10 +226,7 @@ async fn a_concurrent_burst_of_guesses_gets_at_most_the_limit_checked() {
         Some(ATTACKER.into()),
     )
     .await;
-    let checked = results
-        .iter()
-        .filter(|r| matches!(r, Err(AuthError::BadCredentials)))
-        .count();
+    let checked = refused_after_a_check(&results);
     let throttled = results
         .iter()
         .filter(|r| matches!(r, Err(AuthError::Throttled { .. })))
@@ -251,10 +255,7 @@ async fn the_per_address_limit_holds_for_a_burst_over_many_names() {
         Some(ATTACKER.into()),
     )
     .await;
-    let checked = results
-        .iter()
-        .filter(|r| matches!(r, Err(AuthError::BadCredentials)))
-        .count();
+    let checked = refused_after_a_check(&results);
     assert_eq!(checked, 20);
     assert_eq!(auth.hash_checks(), 20);
 }
@@ -350,6 +351,20 @@ impl Limiter for Recording {
     }
 }
 
+/// Checks a password of the user `slow` (stored with [`SLOW_HASH`]) on a task of its own, and
+/// returns once argon2 runs for it: the count of checks goes up when the check holds a slot
+/// and its hash has started.
+async fn start_the_slow_check(auth: &Authenticator) -> JoinHandle<Result<Identity, AuthError>> {
+    let task = {
+        let auth = auth.clone();
+        tokio::spawn(async move { check(&auth, "slow", "anything").await })
+    };
+    while auth.hash_checks() == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    task
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_started_check_runs_to_its_end_and_is_settled_when_its_request_is_dropped() {
     let users = store();
@@ -359,14 +374,8 @@ async fn a_started_check_runs_to_its_end_and_is_settled_when_its_request_is_drop
         .limiter(recording.clone())
         .build()
         .unwrap();
-    let request = {
-        let auth = auth.clone();
-        tokio::spawn(async move { check(&auth, "slow", "anything").await })
-    };
     // The check has started (argon2 is running), then the client goes away.
-    while auth.hash_checks() == 0 {
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    let request = start_the_slow_check(&auth).await;
     request.abort();
     assert!(request.await.unwrap_err().is_cancelled());
     // The check goes on without its request and settles as a failure.
@@ -400,14 +409,8 @@ async fn when_no_slot_comes_free_in_time_the_check_is_busy_and_not_counted() {
         }))
         .build()
         .unwrap();
-    let slow = {
-        let auth = auth.clone();
-        tokio::spawn(async move { check(&auth, "slow", "anything").await })
-    };
-    // The count goes up once the slow check holds the slot and argon2 has started.
-    while auth.hash_checks() == 0 {
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    // The slow check holds the only slot.
+    let slow = start_the_slow_check(&auth).await;
     let refused = check(&auth, "alice", "correct horse").await;
     assert!(matches!(refused, Err(AuthError::Busy)), "{refused:?}");
     assert!(matches!(

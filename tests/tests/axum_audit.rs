@@ -1,7 +1,9 @@
 //! The axum counterpart of `actix_audit.rs`: the security log of real requests to an axum app
 //! holds user and field names, never values or passwords, and each refused request adds
-//! exactly one event (README: "Each refusal is logged once"), whole as expected. One test in
-//! its own process: the capturing subscriber is global, so it sees the server thread's events.
+//! exactly one event (README: "Each refusal is logged once"), whole as expected. The
+//! capturing subscriber is global, so it sees the server thread's events, and the test counts
+//! every event: its body runs in a process of its own (`own_process`), where no other test
+//! logs.
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -17,6 +19,7 @@ use safe_update::axum::{MergePatch, PatchRejection, SafePatch};
 use safe_update::NoRoles;
 use safe_update_tests::capture::Capture;
 use safe_update_tests::fixtures::audit::{account, AccountPatch};
+use safe_update_tests::own_process;
 use safe_update_tests::serve::{self, Peer};
 use serde_json::{json, Value};
 
@@ -103,6 +106,15 @@ struct Case {
 
 #[test]
 fn refusals_are_logged_once_with_names_never_values() {
+    own_process::run(
+        module_path!(),
+        "refusals_are_logged_once_with_names_never_values",
+        log_real_requests_and_count_it_all,
+    );
+}
+
+/// The test's body: installs the global capture, and counts every event of the process.
+fn log_real_requests_and_count_it_all() {
     let capture = Capture::install();
     let addr = serve();
 

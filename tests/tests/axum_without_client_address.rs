@@ -1,54 +1,19 @@
 //! An axum app served without `ConnectInfo` (plain `axum::serve(listener, router)`) and no
 //! `ClientAddr`: the extractor has no client address, so the login limiter counts per user
-//! name only. The operator is told, once per process: this file is a test binary of its own
-//! because that "once" is per process, and the counting subscriber is global.
+//! name only. The operator is told, once per process: the test's body runs in a process of its
+//! own (`own_process`), because that "once" is per process (another test may have spent it)
+//! and the subscriber counting the warnings is global.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::{Arc, Mutex};
 
 use axum::routing::get;
 use axum::Router;
 use safe_update::auth::{Authenticator, Identity, MemoryStore};
+use safe_update_tests::capture::Capture;
+use safe_update_tests::own_process;
 use safe_update_tests::serve::{self, Peer};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Level, Metadata, Subscriber};
-
-/// Keeps the message of every warning the axum adapter logs.
-#[derive(Clone, Default)]
-struct Warnings(Arc<Mutex<Vec<String>>>);
-
-struct Message<'a>(&'a mut String);
-
-impl Visit for Message<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            *self.0 = format!("{value:?}");
-        }
-    }
-}
-
-impl Subscriber for Warnings {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let meta = event.metadata();
-        if *meta.level() == Level::WARN && meta.target().starts_with("safe_update::axum") {
-            let mut message = String::new();
-            event.record(&mut Message(&mut message));
-            self.0.lock().unwrap().push(message);
-        }
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
+use tracing::Level;
 
 async fn me(who: Identity) -> String {
     who.name().to_owned()
@@ -84,14 +49,27 @@ fn get_me(addr: SocketAddr, token: &str) -> u16 {
 
 #[test]
 fn a_missing_client_address_is_warned_about_once_and_counts_per_name() {
-    let warnings = Warnings::default();
-    tracing::subscriber::set_global_default(warnings.clone()).unwrap();
+    own_process::run(
+        module_path!(),
+        "a_missing_client_address_is_warned_about_once_and_counts_per_name",
+        serve_without_an_address_and_count_the_warnings,
+    );
+}
+
+/// The message of every warning the axum adapter logged so far.
+fn warnings(capture: &Capture) -> Vec<String> {
+    capture.messages(Level::WARN, "safe_update::axum")
+}
+
+/// The test's body: installs the global capture, and counts the warnings of the process.
+fn serve_without_an_address_and_count_the_warnings() {
+    let capture = Capture::install();
     let addr = serve();
 
     for _ in 0..2 {
         assert_eq!(get_me(addr, WRONG), 401);
     }
-    let said = warnings.0.lock().unwrap().clone();
+    let said = warnings(&capture);
     assert_eq!(said.len(), 1, "one warning for two requests: {said:?}");
     assert!(
         said[0].contains("into_make_service_with_connect_info::<SocketAddr>()")
@@ -106,5 +84,5 @@ fn a_missing_client_address_is_warned_about_once_and_counts_per_name() {
         assert_eq!(get_me(addr, WRONG), 401);
     }
     assert_eq!(get_me(addr, RIGHT), 429);
-    assert_eq!(warnings.0.lock().unwrap().len(), 1, "still said once");
+    assert_eq!(warnings(&capture).len(), 1, "still said once");
 }

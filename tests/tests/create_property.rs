@@ -8,6 +8,7 @@ use std::cell::Cell;
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 use safe_update::{from_json, SafeUpdate};
+use safe_update_tests::fixtures::documents::object_text;
 use safe_update_tests::fixtures::validators::short;
 use serde_json::{json, Value};
 
@@ -76,13 +77,11 @@ impl Json {
     fn text(&self) -> String {
         match self {
             Json::Leaf(value) => value.to_string(),
-            Json::Object(members) => {
-                let members: Vec<String> = members
+            Json::Object(members) => object_text(
+                members
                     .iter()
-                    .map(|(key, value)| format!("{}:{}", json!(key), value.json.text()))
-                    .collect();
-                format!("{{{}}}", members.join(","))
-            }
+                    .map(|(key, value)| (key.as_str(), value.json.text())),
+            ),
         }
     }
 }

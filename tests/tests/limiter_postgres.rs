@@ -8,15 +8,13 @@
 //! sorts `a` before `B` (ICU's `en-US`), unlike bytes: the store must not depend on it.
 //! Without the variable every test here says it was skipped, and passes.
 
-mod counter_stores;
-
 use std::io::Write;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
 use std::time::Duration;
 
-use counter_stores::{Fixture, WINDOW};
+use crate::counter_stores::{self, Fixture, WINDOW};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use safe_update::auth::{Cap, Counted, CounterStore, PostgresCounters, MAX_KEY_BYTES};
 use tokio_postgres::NoTls;
@@ -95,6 +93,13 @@ impl Database {
             .runtime(Runtime::Tokio1)
             .build()
             .unwrap()
+    }
+
+    /// The first column, as text, of every row `sql` returns, read on the test's own
+    /// connection.
+    async fn texts(&self, sql: &str) -> Vec<String> {
+        let rows = self.direct.query(sql, &[]).await.unwrap();
+        rows.iter().map(|row| row.get(0)).collect()
     }
 }
 
@@ -176,7 +181,7 @@ impl Fixture for Database {
     }
 }
 
-counter_store_cases!(fresh);
+crate::counter_store_cases!(fresh);
 
 /// The limiter suite every store passes (the library's rules over this store), each case on a
 /// database of its own.
@@ -200,11 +205,7 @@ mod suite {
 async fn migrate_is_idempotent() {
     let Some(db) = fresh().await else { return };
     let store = db.store().await;
-    let caps = [Cap {
-        key: "kept",
-        max: 5,
-    }];
-    assert_eq!(store.count(&caps, WINDOW).await.unwrap(), Counted::Yes);
+    count_once(&store, "kept").await;
     let instances: Vec<_> = (0..4)
         .map(|_| {
             let store = PostgresCounters::new(db.pool());
@@ -215,18 +216,12 @@ async fn migrate_is_idempotent() {
         instance.await.unwrap().unwrap();
     }
     assert_eq!(db.live_count("kept").await, Some(1));
-    let columns: Vec<String> = db
-        .direct
-        .query(
+    let columns = db
+        .texts(
             "SELECT column_name FROM information_schema.columns \
              WHERE table_name = 'safe_update_login_counters' ORDER BY ordinal_position",
-            &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+        .await;
     assert_eq!(columns, ["key", "count", "expires"]);
     // The longest key the rules make fits; a longer one is refused, not cut.
     let longest = "é".repeat(MAX_KEY_BYTES / 2);
@@ -273,11 +268,7 @@ async fn a_missing_table_is_an_error() {
 async fn a_row_deleted_while_a_count_waits_is_counted() {
     let Some(db) = fresh().await else { return };
     let store = db.store().await;
-    let caps = [Cap {
-        key: "raced",
-        max: 5,
-    }];
-    assert_eq!(store.count(&caps, WINDOW).await.unwrap(), Counted::Yes);
+    count_once(&store, "raced").await;
     db.expire_in("raced", Duration::ZERO).await;
 
     let mut cleaner = connect(&db.url).await;
@@ -288,7 +279,7 @@ async fn a_row_deleted_while_a_count_waits_is_counted() {
     )
     .await
     .unwrap();
-    let counting = tokio::spawn(async move { store.count(&caps, WINDOW).await });
+    let counting = tokio::spawn(async move { count_once(&store, "raced").await });
     // Until the count waits for the row: no sleep decides it, the server says so.
     loop {
         let waiting: i64 = db
@@ -319,7 +310,8 @@ async fn a_row_deleted_while_a_count_waits_is_counted() {
         .unwrap();
     assert_eq!(deleted, 1);
     tx.commit().await.unwrap();
-    assert_eq!(counting.await.unwrap().unwrap(), Counted::Yes);
+    // The waiting count counted: `count_once` asserts it in the task.
+    counting.await.unwrap();
     assert_eq!(db.live_count("raced").await, Some(1), "the count was lost");
 }
 
@@ -330,8 +322,7 @@ async fn counts_delete_expired_rows() {
     let store = db.store().await;
     let keys: Vec<String> = (0..150).map(|n| format!("old:{n}")).collect();
     for key in &keys {
-        let caps = [Cap { key, max: 5 }];
-        assert_eq!(store.count(&caps, WINDOW).await.unwrap(), Counted::Yes);
+        count_once(&store, key).await;
     }
     db.direct
         .execute(
@@ -341,24 +332,18 @@ async fn counts_delete_expired_rows() {
         .await
         .unwrap();
     for fresh_key in ["new:1", "new:2"] {
-        let caps = [Cap {
-            key: fresh_key,
-            max: 5,
-        }];
-        assert_eq!(store.count(&caps, WINDOW).await.unwrap(), Counted::Yes);
+        count_once(&store, fresh_key).await;
     }
-    let rows: Vec<String> = db
-        .direct
-        .query(
-            "SELECT key FROM safe_update_login_counters ORDER BY key",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+    let rows = db
+        .texts("SELECT key FROM safe_update_login_counters ORDER BY key")
+        .await;
     assert_eq!(rows, ["new:1", "new:2"]);
+}
+
+/// Counts `key` once on `store`, under a cap of 5 it does not reach.
+async fn count_once(store: &PostgresCounters, key: &str) {
+    let caps = [Cap { key, max: 5 }];
+    assert_eq!(store.count(&caps, WINDOW).await.unwrap(), Counted::Yes);
 }
 
 async fn connect(url: &str) -> tokio_postgres::Client {

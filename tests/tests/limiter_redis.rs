@@ -6,14 +6,12 @@
 //! counts under a key prefix of its own and deletes every key of it when it ends, passed or
 //! not. Without the variable every test here says it was skipped, and passes.
 
-mod counter_stores;
-
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
 use std::time::Duration;
 
-use counter_stores::{Fixture, WINDOW};
+use crate::counter_stores::{self, Fixture, WINDOW};
 use deadpool_redis::redis::{self, AsyncCommands};
 use deadpool_redis::{Pool, Runtime};
 use safe_update::auth::{Cap, Counted, CounterStore, RedisCounters};
@@ -74,6 +72,15 @@ impl Prefix {
 
     async fn connection(&self) -> deadpool_redis::Connection {
         self.direct.get().await.unwrap()
+    }
+
+    /// Makes the server forget every script (`SCRIPT FLUSH`), as a restart does.
+    async fn flush_scripts(&self) {
+        redis::cmd("SCRIPT")
+            .arg("FLUSH")
+            .exec_async(&mut self.connection().await)
+            .await
+            .unwrap();
     }
 
     /// Every key under the prefix.
@@ -146,7 +153,7 @@ impl Fixture for Prefix {
     }
 }
 
-counter_store_cases!(fresh);
+crate::counter_store_cases!(fresh);
 
 /// The limiter suite every store passes (the library's rules over this store), each case
 /// under a key prefix of its own.
@@ -197,17 +204,9 @@ async fn scripts_survive_a_flush() {
     let store = fixture.store().await;
     let caps = [Cap { key: "k", max: 5 }];
     assert_eq!(store.count(&caps, WINDOW).await.unwrap(), Counted::Yes);
-    redis::cmd("SCRIPT")
-        .arg("FLUSH")
-        .exec_async(&mut fixture.connection().await)
-        .await
-        .unwrap();
+    fixture.flush_scripts().await;
     assert_eq!(store.count(&caps, WINDOW).await.unwrap(), Counted::Yes);
-    redis::cmd("SCRIPT")
-        .arg("FLUSH")
-        .exec_async(&mut fixture.connection().await)
-        .await
-        .unwrap();
+    fixture.flush_scripts().await;
     store.release(&["k"], &[]).await.unwrap();
     assert_eq!(fixture.live_count("k").await, Some(1));
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use safe_update::{from_json, SafeUpdate};
+use safe_update_tests::fixtures::documents::object_text;
 use safe_update_tests::fixtures::validators::short;
 use serde_json::{json, Value};
 
@@ -118,13 +119,11 @@ impl Json {
     fn text(&self) -> String {
         match self {
             Json::Leaf(value) => value.to_string(),
-            Json::Object(members) => {
-                let members: Vec<String> = members
+            Json::Object(members) => object_text(
+                members
                     .iter()
-                    .map(|(key, value)| format!("{}:{}", json!(key), value.text()))
-                    .collect();
-                format!("{{{}}}", members.join(","))
-            }
+                    .map(|(key, value)| (key.as_str(), value.text())),
+            ),
         }
     }
 }

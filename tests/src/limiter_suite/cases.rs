@@ -1,8 +1,11 @@
 //! The cases of the suite, each an `async fn` over a fresh store (see the
 //! [module](mod@crate::limiter_suite)). Each case names its users and clients apart from the
-//! others', so that a log line is found by its user name.
+//! others', so that a log line is found by its user name; a case that reads the log names its
+//! user apart from the same case's runs on other stores too (`name_of_its_own`): a test
+//! binary may run the suite on several stores at once, all logging to the one capture.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,6 +31,14 @@ fn limits(per_user_and_client: u32, per_client: u32, per_user: u32) -> Limits {
         window: MINUTE,
         ipv6_prefix: 64,
     }
+}
+
+/// `base` and a number no earlier call of this process got, of one width: a user name that
+/// no other run of a case uses, and that contains no other such name (the log is searched by
+/// it).
+fn name_of_its_own(base: &str) -> String {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    format!("{base}-{:04}", RUNS.fetch_add(1, Ordering::Relaxed))
 }
 
 /// `user` from the address `client` (IPv4 or IPv6 text).
@@ -380,8 +391,9 @@ pub async fn a_failing_store_fails_closed<S: CounterStore>(store: Watched<S>) {
         other => panic!("{other:?}"),
     }
 
-    // Through the authenticator and a real extractor: refused before argon2 runs.
-    let user = "nora-down";
+    // Through the authenticator and a real extractor: refused before argon2 runs. The log is
+    // read back by the user's name, and other stores' runs of this case log beside it.
+    let user: &str = &name_of_its_own("nora-down");
     let password = "the right password";
     let users = MemoryStore::new()
         .with_user(user, password, ["user"])

@@ -10,7 +10,7 @@ use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
 use safe_update::actix::{ClientAddr, MergePatch, PatchRejection, RequireRole, SafePatch};
 use safe_update::auth::Identity;
 
-use crate::app::{Admin, ProfilePatch, Session, State};
+use super::app::{Admin, ProfilePatch, Session, State};
 
 /// Serves `state`; the base URL.
 pub fn serve(state: State) -> String {

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use safe_update::auth::{Authenticator, AuthenticatorBuilder, MemoryStore, StoredUser};
 use safe_update::web::{PatchConfig, Role};
 use safe_update::{Roles, SafeUpdate};
+use safe_update_tests::fixtures::hashes::SLOW_HASH;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize, SafeUpdate)]
@@ -68,11 +69,8 @@ impl Roles for Session {
     }
 }
 
-/// A password hash that takes a few hundred ms to check (see `auth_verifier.rs`).
-const SLOW_HASH: &str = "$argon2id$v=19$m=19456,t=40,p=1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-
-/// alice (admin), bob, `slow`, whose check is slow, and `broken`, whose stored hash is not
-/// one; hashed once for the whole file.
+/// alice (admin), bob, `slow`, whose check is slow ([`SLOW_HASH`]), and `broken`, whose stored
+/// hash is not one; hashed once for all the adapters' tests.
 pub fn users() -> Arc<MemoryStore> {
     static USERS: std::sync::OnceLock<Arc<MemoryStore>> = std::sync::OnceLock::new();
     USERS

@@ -11,7 +11,7 @@ use safe_update::auth::{Authenticator, Identity};
 use safe_update::axum::{ClientAddr, MergePatch, PatchRejection, RequireRole, SafePatch};
 use safe_update_tests::serve::{self as test_server, one_worker, Peer};
 
-use crate::app::{Admin, ProfilePatch, Session, State};
+use super::app::{Admin, ProfilePatch, Session, State};
 
 impl FromRef<State> for Authenticator {
     fn from_ref(state: &State) -> Authenticator {
