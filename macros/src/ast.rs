@@ -69,27 +69,29 @@ pub enum Policy {
 }
 
 /// What a document may do to a writable field, decided once here and matched by every
-/// generator (serde's `Style`). Each names the runtime reader (`__private`) that reads it.
+/// generator (serde's `Style`). Each names the runtime reader (`__private`) that reads it: how
+/// its value is read, and what `null` means (`expand/fields.rs`).
 pub enum Shape<'a> {
-    /// `T`: a value replaces the field, `null` is refused. Read by `Plain<T>`, or by
-    /// `With<_>` through the model's `deserialize_with` function.
+    /// `T`: a value replaces the field, `null` is refused. Read by `Serde<T>`, or by
+    /// `With<_>` through the model's `deserialize_with` function; `Refused`.
     Plain,
-    /// `Option<T>`: a value sets the field, `null` clears it (RFC 7396). Read by
-    /// `Clearable<T>`, or by `WithClearable<_>` through the model's function.
+    /// `Option<T>`: a value sets the field, `null` clears it (RFC 7396). Read by `Serde<T>`,
+    /// or by `With<_>` through the model's function; `Clears`.
     Clearable { inner: &'a Type },
     /// `#[update(nested)] T`: an object is `T`'s patch, merged in; `null` is refused. Read by
-    /// `Nested<T::Patch>`.
+    /// `Nested<T::Patch>`; `Refused`.
     Nested,
     /// `#[update(nested)] Option<T>`: an object is `T`'s patch, merged into the current value;
-    /// `null` clears it as `clear` says. Read by `NestedClearable<T::Patch, GUARDED>`.
+    /// `null` clears it as `clear` says. Read by `Nested<T::Patch>`; `Guarded` without
+    /// `clear`, `Clears` with it.
     NestedClearable { inner: &'a Type, clear: Clear },
 }
 
 /// Who may clear a nested `Option` field with `null`: clearing erases the sub-model, its
 /// server-only and role-gated fields with it, so it is a write of those fields too.
 pub enum Clear {
-    /// No `clear`: refused when the sub-model has a protected field at any depth
-    /// (`GUARDED = true`), allowed otherwise.
+    /// No `clear`: refused when the sub-model has a protected field at any depth (the runtime's
+    /// `Guarded`), allowed otherwise.
     Guarded,
     /// `clear`: anyone who may send the patch.
     Anyone,

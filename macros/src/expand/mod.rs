@@ -3,9 +3,11 @@
 //!
 //! One generator per file, each called once from `try_expand`:
 //! - `patch_type.rs`: the patch struct (outside the `const _` block, so users can name it);
-//! - `apply.rs`: `SafeUpdate`, `Patch` (its `__key`/`__field` come from `de.rs`), `Ungated`,
-//!   and the inherent `apply`/`apply_as` (outside the block too, so that an error names
-//!   `UserPatch::apply`, not an anonymous scope);
+//! - `apply.rs`: `SafeUpdate`, `Patch`, `Ungated`, and the inherent `apply`/`apply_as`
+//!   (outside the block too, so that an error names `UserPatch::apply`, not an anonymous
+//!   scope);
+//! - `fields.rs`: `__private::Fields` of the patch, how a document is read into it (its keys,
+//!   one reader per field, what clearing the model would erase);
 //! - `de.rs`: `Deserialize` and `Serialize` of the patch, and the types naming the model's
 //!   `deserialize_with` functions;
 //! - `std_impls.rs`: `Default`, `Clone`, `PartialEq`, `Debug`;
@@ -24,6 +26,7 @@ mod apply;
 mod create;
 mod de;
 mod fallback;
+mod fields;
 mod gen;
 mod names;
 mod patch_type;
@@ -65,6 +68,7 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let patch_type = patch_type::expand(&gen);
     let inherent = apply::inherent(&gen);
     let apply = apply::expand(&gen);
+    let fields = fields::expand(&gen);
     let serde = de::expand(&gen);
     let std_impls = std_impls::expand(&gen);
     let probes = probe::expand(&gen);
@@ -82,6 +86,7 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         #[allow(non_upper_case_globals, non_camel_case_types, unused_qualifications)]
         const _: () = {
             #apply
+            #fields
             #serde
             #std_impls
             #schema

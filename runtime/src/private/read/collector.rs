@@ -1,10 +1,9 @@
 //! The problems found in one document, as they are found: [`Collector`]; and how a
 //! reader ends, [`finish`].
 
-use crate::error::Problems;
-use crate::{Document, PatchError};
+use crate::error::{PatchError, Problems};
 
-use super::Path;
+use super::{Input, Path};
 
 /// How a patch type classifies one key of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,17 +109,17 @@ impl Collector {
     }
 }
 
-/// The fields read, made into the document's type (a patch is its fields, `__finish` inlined
-/// away; a create input checks that every required field is there), or every problem.
+/// The fields read, made into the document's type (a patch is its fields, `Input::finish`
+/// inlined away; a create input checks that every required field is there), or every problem.
 #[inline(always)]
-pub(super) fn finish<D: Document>(
-    fields: D::__Fields,
+pub(super) fn finish<D: Input>(
+    fields: D::Fields,
     mut collector: Collector,
 ) -> Result<D, PatchError> {
     if !collector.is_clean() {
         return Err(finish_refused::<D>(fields, collector));
     }
-    match D::__finish(fields, &mut collector, Path::ROOT) {
+    match D::finish(fields, &mut collector, Path::ROOT) {
         Some(document) if collector.is_clean() => Ok(document),
         _ => Err(collector.into_error().unwrap_or_default()),
     }
@@ -130,9 +129,9 @@ pub(super) fn finish<D: Document>(
 /// has no required field), unless the document as a whole was refused.
 #[cold]
 #[inline(never)]
-fn finish_refused<D: Document>(fields: D::__Fields, mut collector: Collector) -> PatchError {
-    if D::__CREATING && !collector.document_refused() {
-        let _ = D::__finish(fields, &mut collector, Path::ROOT);
+fn finish_refused<D: Input>(fields: D::Fields, mut collector: Collector) -> PatchError {
+    if D::CREATING && !collector.document_refused() {
+        let _ = D::finish(fields, &mut collector, Path::ROOT);
     }
     collector.into_error().unwrap_or_default()
 }
