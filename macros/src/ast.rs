@@ -6,7 +6,7 @@ use syn::{
     Data, DeriveInput, ExprPath, Fields, GenericArgument, Ident, LitStr, PathArguments, Type,
 };
 
-use crate::attr::{self, ContainerAttrs, CreateDefault, FieldAttrs};
+use crate::attr::{self, ContainerAttrs, CreateDefault, FieldAttrs, Policy};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::keyword::Keyword;
@@ -59,13 +59,6 @@ pub struct Field<'a> {
     /// What a create input holds for the field: required, optional, or defaulted (a server-only
     /// field is never in one, and its kind is never read).
     pub create_kind: CreateKind,
-}
-
-/// Who may write a field.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Policy {
-    Writable,
-    ServerOnly,
 }
 
 /// What a document may do to a writable field, decided once here and matched by every
@@ -161,11 +154,17 @@ impl<'a> Input<'a> {
             rename_all: serde.rename_all,
             serde_default: serde.default.as_ref(),
         };
-        let fields = named
+        let fields: Vec<Field> = named
             .named
             .iter()
             .filter_map(|field| Field::from_syn(cx, field, &attrs, &model))
             .collect();
+        valid::input(
+            cx,
+            &attrs,
+            &input.generics,
+            fields.iter().map(|field| (field.ident, field.names())),
+        );
         Some(Input {
             original: input,
             attrs,
@@ -217,7 +216,7 @@ impl<'a> Field<'a> {
         // is, would only repeat that error as "no update policy".
         let policy_reported = cx.len() > errors_before || container.default_refused;
         let serde = serde_attr::field(cx, &field.attrs);
-        let policy = policy(&attrs, container).unwrap_or_else(|| {
+        let policy = attrs.policy(container).unwrap_or_else(|| {
             valid::missing_policy(cx, ident, policy_reported);
             Policy::ServerOnly
         });
@@ -315,18 +314,6 @@ impl<'a> Field<'a> {
         let own = (!self.flatten).then_some(self.wire.as_str());
         own.into_iter()
             .chain(self.aliases.iter().map(String::as_str))
-    }
-}
-
-/// The field's policy as its attributes and the container's `default` say; `None` when
-/// nothing says (reported by `valid::missing_policy`).
-fn policy(attrs: &FieldAttrs, container: &ContainerAttrs) -> Option<Policy> {
-    if attrs.allow.is_some() || (attrs.nested.is_some() && attrs.server_only.is_none()) {
-        Some(Policy::Writable)
-    } else if attrs.server_only.is_some() || container.default_server_only {
-        Some(Policy::ServerOnly)
-    } else {
-        None
     }
 }
 

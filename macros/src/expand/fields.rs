@@ -8,7 +8,8 @@ use syn::spanned::Spanned;
 
 use super::de;
 use super::gen::Gen;
-use crate::ast::{Clear, Field, Policy, Shape};
+use crate::ast::{Clear, Field, Shape};
+use crate::attr::Policy;
 
 /// `impl Fields for {Model}Patch`.
 pub fn expand(gen: &Gen) -> TokenStream {

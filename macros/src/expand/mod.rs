@@ -41,7 +41,6 @@ use syn::DeriveInput;
 use self::gen::Gen;
 use crate::ast::Input;
 use crate::ctxt::Ctxt;
-use crate::valid;
 
 pub fn derive(input: &DeriveInput) -> TokenStream {
     match try_expand(input) {
@@ -57,9 +56,6 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
 fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let mut cx = Ctxt::default();
     let parsed = Input::from_syn(&mut cx, input);
-    if let Some(parsed) = &parsed {
-        valid::check(&mut cx, parsed);
-    }
     cx.check()?;
     let Some(parsed) = parsed else {
         return Err(syn::Error::new_spanned(input, "unsupported input"));

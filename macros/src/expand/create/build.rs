@@ -8,7 +8,8 @@ use syn::spanned::Spanned;
 use syn::Ident;
 
 use super::types::server_members;
-use crate::ast::{CreateKind, Field, Policy, Shape};
+use crate::ast::{CreateKind, Field, Shape};
+use crate::attr::Policy;
 use crate::attr::CreateDefault;
 use crate::expand::apply::role_gate;
 use crate::expand::gen::Gen;
