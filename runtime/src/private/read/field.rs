@@ -18,8 +18,8 @@ use core::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::object::{ObjectVisitor, Source};
-use super::{Fields, Path, Reading};
+use super::object::ObjectVisitor;
+use super::{Fields, Path, Reading, Source};
 
 /// Reads the value of one writable field into its slot of the patch (called by the generated
 /// `Fields::field`, once per key of the document that names a writable field): the value as

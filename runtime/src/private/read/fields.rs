@@ -1,10 +1,12 @@
 //! What the object visitor (`object.rs`) reads into: the fields of a patch, which the derive
 //! implements [`Fields`] for, or of two patches side by side ([`Pair`], for a create input
-//! with extra inputs), so that one object is read once with every refusal of a patch.
+//! with extra inputs), so that one object is read once with every refusal of a patch; and how
+//! it reads the values of an object, [`Source`]. The two name each other (a field reads a
+//! nested object as the source of its document does; a source reads into fields), so they
+//! are one file.
 
 use serde::de::MapAccess;
 
-use super::object::Source;
 use super::{Key, Path, Reading};
 
 /// The writable fields of one object, as a reader sees them: what the derive implements for a
@@ -39,6 +41,19 @@ pub trait Fields: Default {
         &mut self,
         index: u16,
         map: &mut A,
+        reading: &mut Reading,
+        path: Path<'_>,
+    ) -> Result<(), A::Error>;
+}
+
+/// How the values of an object are read: the first pass of `from_json` (the first error ends
+/// the document), one value at a time (`from_json`'s second pass and forms), or the stream
+/// of the `Deserialize` impl. Chosen by type, so a nested object is read as its parent is.
+pub trait Source: 'static {
+    /// Reads every key of the object in `map` (at `path`) into `patch`.
+    fn object<'de, P: Fields, A: MapAccess<'de>>(
+        patch: &mut P,
+        map: A,
         reading: &mut Reading,
         path: Path<'_>,
     ) -> Result<(), A::Error>;

@@ -8,9 +8,9 @@ use serde::de::value::{BytesDeserializer, StrDeserializer};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::forward_to_deserialize_any;
 
-use super::collector::finish;
-use super::object::{OnItsOwn, OneAtATime, Source};
-use super::{Fields, Input, Path, Reading};
+use super::input::finish;
+use super::object::{OnItsOwn, OneAtATime};
+use super::{Fields, Input, Path, Reading, Source};
 use crate::error::PatchError;
 
 /// Reads a form body into a patch or create input (called by `from_form`).

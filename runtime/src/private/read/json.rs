@@ -7,7 +7,8 @@
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess};
 use serde_json::value::RawValue;
 
-use super::collector::{finish, without_position};
+use super::collector::without_position;
+use super::input::finish;
 use super::object::{FirstPass, ObjectVisitor, OnItsOwn, OneAtATime};
 use super::{Fields, Input, Path, Reading};
 use crate::error::PatchError;

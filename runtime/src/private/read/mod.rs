@@ -11,7 +11,7 @@
 //! (each value read on its own, so that one wrong value hides nothing: `from_json`'s second
 //! pass over a refused document, and forms) and [`Stream`] (the `Deserialize` impl, which
 //! cannot read twice). Problems go into the [`Collector`] with their paths (where the reader
-//! is, is [`Reading`]'s), and [`collector.rs`](collector)'s `finish` makes the fields into the
+//! is, is [`Reading`]'s), and [`input.rs`](input)'s `finish` makes the fields into the
 //! document (an [`Input`]: a patch, a create input) or its error. So a new format is one new
 //! file: an entry point bounded by [`Input`] that hands its keys and values to the visitor as
 //! a `MapAccess` (as `form.rs` does), and, if one of its values can be read on its own, says
@@ -36,9 +36,8 @@ pub use field::{
     field, would_erase, Clears, DeserializeWith, Guarded, Nested, Null, ReadValue, Refused, Serde,
     With,
 };
-pub use fields::{Fields, Pair};
+pub use fields::{Fields, Pair, Source};
 pub use input::Input;
-pub use object::Source;
 pub use reading::Reading;
 pub use stream::deserialize;
 

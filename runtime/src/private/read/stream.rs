@@ -13,10 +13,11 @@ use core::cell::Cell;
 
 use serde::de::{self, Deserializer, MapAccess};
 
-use super::collector::{finish, without_position};
-use super::object::{each_key, ObjectVisitor, Source};
+use super::collector::without_position;
+use super::input::finish;
+use super::object::{each_key, ObjectVisitor};
 use super::watch::{Seen, Watch};
-use super::{Fields, Input, Path, Reading};
+use super::{Fields, Input, Path, Reading, Source};
 
 /// Deserializes a patch or create input as serde's `Deserialize` does, in one pass (the
 /// `Stream` source); every problem becomes one message:
