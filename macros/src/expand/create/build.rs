@@ -9,8 +9,7 @@ use syn::Ident;
 
 use super::types::server_members;
 use crate::ast::{CreateKind, Field, Shape};
-use crate::attr::CreateDefault;
-use crate::attr::Policy;
+use crate::attr::{CreateDefault, Policy};
 use crate::expand::apply::role_gate;
 use crate::expand::gen::Gen;
 use crate::expand::names::Names;
