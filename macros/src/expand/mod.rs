@@ -63,8 +63,8 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let gen = Gen::new(&parsed);
     let patch_type = patch_type::expand(&gen);
     let inherent = apply::inherent(&gen);
-    let apply = apply::expand(&gen);
     let fields = fields::expand(&gen);
+    let apply = apply::expand(&gen);
     let serde = de::expand(&gen);
     let std_impls = std_impls::expand(&gen);
     let probes = probe::expand(&gen);
@@ -81,8 +81,10 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, non_camel_case_types, unused_qualifications)]
         const _: () = {
-            #apply
+            // `Fields` before `Patch`: rustc reports a field's errors in this order (a type that
+            // cannot be read, then one that cannot be written), as when `Patch` held both.
             #fields
+            #apply
             #serde
             #std_impls
             #schema
