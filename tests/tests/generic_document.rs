@@ -7,36 +7,37 @@ use safe_update::{
     from_form, from_json, Applied, Document, NoRoles, Patch, PatchError, SafeCreate, SafeUpdate,
 };
 
+// A model of this file's own (the shared ones are being moved): a book on a shelf.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 #[update(create)]
-struct Address {
+struct Shelf {
     #[update(allow)]
-    city: String,
+    room: String,
     #[update(server_only)]
-    verified: bool,
+    catalogued: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 #[update(create)]
-struct User {
+struct Book {
     #[update(server_only)]
-    id: u64,
+    isbn: u64,
     #[update(allow)]
-    name: String,
+    title: String,
     #[update(allow)]
-    bio: Option<String>,
+    subtitle: Option<String>,
     #[update(nested)]
-    address: Address,
+    shelf: Shelf,
 }
 
-fn user() -> User {
-    User {
-        id: 7,
-        name: "Ada".to_owned(),
-        bio: None,
-        address: Address {
-            city: "London".to_owned(),
-            verified: true,
+fn book() -> Book {
+    Book {
+        isbn: 9_780_000_000_000,
+        title: "Dune".to_owned(),
+        subtitle: None,
+        shelf: Shelf {
+            room: "hall".to_owned(),
+            catalogued: true,
         },
     }
 }
@@ -66,65 +67,62 @@ fn update<M: SafeUpdate>(model: &mut M, body: &str) -> Result<Applied, String> {
 
 #[test]
 fn a_function_bounded_by_patch_reads_the_patch_a_concrete_call_reads() {
-    let body = r#"{"name":"Grace","bio":null,"address":{"city":"Paris"}}"#;
-    let generic: UserPatch = json_patch(body).unwrap();
-    let concrete: UserPatch = from_json(body.as_bytes()).unwrap();
+    let body = r#"{"title":"Emma","subtitle":null,"shelf":{"room":"attic"}}"#;
+    let generic: BookPatch = json_patch(body).unwrap();
+    let concrete: BookPatch = from_json(body.as_bytes()).unwrap();
     assert_eq!(generic, concrete);
-    assert_eq!(generic.name.as_deref(), Some("Grace"));
-    assert_eq!(generic.bio, Some(None));
+    assert_eq!(generic.title.as_deref(), Some("Emma"));
+    assert_eq!(generic.subtitle, Some(None));
     assert_eq!(
-        generic.address.and_then(|address| address.city).as_deref(),
-        Some("Paris")
+        generic.shelf.and_then(|shelf| shelf.room).as_deref(),
+        Some("attic")
     );
 }
 
 #[test]
 fn a_function_bounded_by_patch_refuses_what_a_concrete_call_refuses() {
-    let body = r#"{"id":1,"name":"Grace","name":"Eve","admin":true,"address":{"verified":false}}"#;
-    let error = json_patch::<UserPatch>(body).unwrap_err();
-    assert_eq!(error.forbidden(), ["id", "address.verified"]);
-    assert_eq!(error.unknown(), ["admin"]);
-    assert_eq!(error.duplicate(), ["name"]);
-    let concrete = from_json::<UserPatch>(body.as_bytes()).unwrap_err();
+    let body =
+        r#"{"isbn":1,"title":"Emma","title":"Ulysses","author":"x","shelf":{"catalogued":false}}"#;
+    let error = json_patch::<BookPatch>(body).unwrap_err();
+    assert_eq!(error.forbidden(), ["isbn", "shelf.catalogued"]);
+    assert_eq!(error.unknown(), ["author"]);
+    assert_eq!(error.duplicate(), ["title"]);
+    let concrete = from_json::<BookPatch>(body.as_bytes()).unwrap_err();
     assert_eq!(error.to_string(), concrete.to_string());
 }
 
 #[test]
 fn a_function_bounded_by_patch_reads_a_form() {
-    let patch = form_patch::<UserPatch>("name=Grace&bio=").unwrap();
-    assert_eq!(patch.name.as_deref(), Some("Grace"));
-    assert_eq!(patch.bio, Some(None));
-    let error = form_patch::<UserPatch>("id=1&name=Grace").unwrap_err();
-    assert_eq!(error.forbidden(), ["id"]);
+    let patch = form_patch::<BookPatch>("title=Emma&subtitle=").unwrap();
+    assert_eq!(patch.title.as_deref(), Some("Emma"));
+    assert_eq!(patch.subtitle, Some(None));
+    let error = form_patch::<BookPatch>("isbn=1&title=Emma").unwrap_err();
+    assert_eq!(error.forbidden(), ["isbn"]);
 }
 
 #[test]
 fn a_function_bounded_by_document_reads_a_patch_and_a_create_input() {
-    let patch = json_document::<UserPatch>(r#"{"name":"Grace"}"#).unwrap();
-    assert_eq!(patch.name.as_deref(), Some("Grace"));
-    let new =
-        json_document::<<User as SafeCreate>::New>(r#"{"name":"Grace","address":{"city":"Oslo"}}"#)
-            .unwrap();
-    assert_eq!(new.name, "Grace");
-    let error = json_document::<<User as SafeCreate>::New>(r#"{"id":1}"#).unwrap_err();
-    assert_eq!(error.forbidden(), ["id"]);
-    assert_eq!(error.missing(), ["name", "address"]);
+    let patch = json_document::<BookPatch>(r#"{"title":"Emma"}"#).unwrap();
+    assert_eq!(patch.title.as_deref(), Some("Emma"));
+    let body = r#"{"title":"Emma","shelf":{"room":"attic"}}"#;
+    let new = json_document::<<Book as SafeCreate>::New>(body).unwrap();
+    assert_eq!(new.title, "Emma");
+    assert_eq!(new.shelf.room, "attic");
+    let error = json_document::<<Book as SafeCreate>::New>(r#"{"isbn":1}"#).unwrap_err();
+    assert_eq!(error.forbidden(), ["isbn"]);
+    assert_eq!(error.missing(), ["title", "shelf"]);
 }
 
 #[test]
 fn a_function_bounded_by_safe_update_reads_and_applies_the_models_patch() {
-    let mut model = user();
-    let applied = update(&mut model, r#"{"name":"Grace","address":{"city":"Oslo"}}"#).unwrap();
-    assert_eq!(model.name, "Grace");
-    assert_eq!(model.address.city, "Oslo");
-    assert!(model.address.verified, "a server-only field is kept");
-    assert!(applied.is_changed("name") && applied.is_changed("address.city"));
-    let refused = update(&mut model, r#"{"id":1}"#).unwrap_err();
-    assert!(refused.contains("id"), "{refused}");
-    assert_eq!(model, {
-        let mut expected = user();
-        expected.name = "Grace".to_owned();
-        expected.address.city = "Oslo".to_owned();
-        expected
-    });
+    let mut model = book();
+    let applied = update(&mut model, r#"{"title":"Emma","shelf":{"room":"attic"}}"#).unwrap();
+    assert!(applied.is_changed("title") && applied.is_changed("shelf.room"));
+    let mut expected = book();
+    expected.title = "Emma".to_owned();
+    expected.shelf.room = "attic".to_owned();
+    assert_eq!(model, expected, "the server-only fields are kept");
+    let refused = update(&mut model, r#"{"isbn":1}"#).unwrap_err();
+    assert!(refused.contains("isbn"), "{refused}");
+    assert_eq!(model, expected, "a refused patch writes nothing");
 }
