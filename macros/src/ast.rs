@@ -6,7 +6,7 @@ use syn::{
     Data, DeriveInput, ExprPath, Fields, GenericArgument, Ident, LitStr, PathArguments, Type,
 };
 
-use crate::attr::{self, ContainerAttrs, CreateDefault, FieldAttrs};
+use crate::attr::{self, ContainerAttrs, CreateDefault, FieldAttrs, Policy};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::keyword::Keyword;
@@ -61,35 +61,30 @@ pub struct Field<'a> {
     pub create_kind: CreateKind,
 }
 
-/// Who may write a field.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Policy {
-    Writable,
-    ServerOnly,
-}
-
 /// What a document may do to a writable field, decided once here and matched by every
-/// generator (serde's `Style`). Each names the runtime reader (`__private`) that reads it.
+/// generator (serde's `Style`). Each names the runtime reader (`__private`) that reads it: how
+/// its value is read, and what `null` means (`expand/fields.rs`).
 pub enum Shape<'a> {
-    /// `T`: a value replaces the field, `null` is refused. Read by `Plain<T>`, or by
-    /// `With<_>` through the model's `deserialize_with` function.
+    /// `T`: a value replaces the field, `null` is refused. Read by `Serde<T>`, or by
+    /// `With<_>` through the model's `deserialize_with` function; `Refused`.
     Plain,
-    /// `Option<T>`: a value sets the field, `null` clears it (RFC 7396). Read by
-    /// `Clearable<T>`, or by `WithClearable<_>` through the model's function.
+    /// `Option<T>`: a value sets the field, `null` clears it (RFC 7396). Read by `Serde<T>`,
+    /// or by `With<_>` through the model's function; `Clears`.
     Clearable { inner: &'a Type },
     /// `#[update(nested)] T`: an object is `T`'s patch, merged in; `null` is refused. Read by
-    /// `Nested<T::Patch>`.
+    /// `Nested<T::Patch>`; `Refused`.
     Nested,
     /// `#[update(nested)] Option<T>`: an object is `T`'s patch, merged into the current value;
-    /// `null` clears it as `clear` says. Read by `NestedClearable<T::Patch, GUARDED>`.
+    /// `null` clears it as `clear` says. Read by `Nested<T::Patch>`; `Guarded` without
+    /// `clear`, `Clears` with it.
     NestedClearable { inner: &'a Type, clear: Clear },
 }
 
 /// Who may clear a nested `Option` field with `null`: clearing erases the sub-model, its
 /// server-only and role-gated fields with it, so it is a write of those fields too.
 pub enum Clear {
-    /// No `clear`: refused when the sub-model has a protected field at any depth
-    /// (`GUARDED = true`), allowed otherwise.
+    /// No `clear`: refused when the sub-model has a protected field at any depth (the runtime's
+    /// `Guarded`), allowed otherwise.
     Guarded,
     /// `clear`: anyone who may send the patch.
     Anyone,
@@ -159,11 +154,17 @@ impl<'a> Input<'a> {
             rename_all: serde.rename_all,
             serde_default: serde.default.as_ref(),
         };
-        let fields = named
+        let fields: Vec<Field> = named
             .named
             .iter()
             .filter_map(|field| Field::from_syn(cx, field, &attrs, &model))
             .collect();
+        valid::input(
+            cx,
+            &attrs,
+            &input.generics,
+            fields.iter().map(|field| (field.ident, field.names())),
+        );
         Some(Input {
             original: input,
             attrs,
@@ -215,7 +216,7 @@ impl<'a> Field<'a> {
         // is, would only repeat that error as "no update policy".
         let policy_reported = cx.len() > errors_before || container.default_refused;
         let serde = serde_attr::field(cx, &field.attrs);
-        let policy = policy(&attrs, container).unwrap_or_else(|| {
+        let policy = attrs.policy(container).unwrap_or_else(|| {
             valid::missing_policy(cx, ident, policy_reported);
             Policy::ServerOnly
         });
@@ -313,18 +314,6 @@ impl<'a> Field<'a> {
         let own = (!self.flatten).then_some(self.wire.as_str());
         own.into_iter()
             .chain(self.aliases.iter().map(String::as_str))
-    }
-}
-
-/// The field's policy as its attributes and the container's `default` say; `None` when
-/// nothing says (reported by `valid::missing_policy`).
-fn policy(attrs: &FieldAttrs, container: &ContainerAttrs) -> Option<Policy> {
-    if attrs.allow.is_some() || (attrs.nested.is_some() && attrs.server_only.is_none()) {
-        Some(Policy::Writable)
-    } else if attrs.server_only.is_some() || container.default_server_only {
-        Some(Policy::ServerOnly)
-    } else {
-        None
     }
 }
 

@@ -8,6 +8,7 @@ use syn::{Attribute, ExprPath, Ident, LitStr, Path, Token, WherePredicate};
 
 use crate::ctxt::Ctxt;
 use crate::keyword::{self, Keyword};
+use crate::meta::{path_str, skip_value};
 use crate::symbol::{
     Symbol, ALLOW, ATTR, BOUND, CLEAR, CRATE, CREATE, CREATE_DEFAULT, DEFAULT, NAME, NESTED,
     REDACT, ROLE, SCHEMA, SCHEMA_WITH, SERVER_ONLY, UPDATE, VALIDATE,
@@ -57,6 +58,27 @@ pub struct ClearAttr {
     pub keyword: Path,
     /// Any one of these roles allows clearing; empty means anyone may clear.
     pub roles: Vec<LitStr>,
+}
+
+/// Who may write a field.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    Writable,
+    ServerOnly,
+}
+
+impl FieldAttrs {
+    /// The field's policy as its attributes and the container's `default` say; `None` when
+    /// nothing says (reported by `valid::missing_policy`).
+    pub fn policy(&self, container: &ContainerAttrs) -> Option<Policy> {
+        if self.allow.is_some() || (self.nested.is_some() && self.server_only.is_none()) {
+            Some(Policy::Writable)
+        } else if self.server_only.is_some() || container.default_server_only {
+            Some(Policy::ServerOnly)
+        } else {
+            None
+        }
+    }
 }
 
 /// What the container's `#[update(...)]` attributes say.
@@ -358,23 +380,4 @@ fn set_once<T>(cx: &mut Ctxt, meta: &ParseNestedMeta, slot: &mut Option<T>, valu
     } else {
         *slot = Some(value);
     }
-}
-
-/// Consumes `= value` or `(...)` after a key that is reported as an error, so that parsing
-/// goes on and every other error of the attribute is reported too.
-pub fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        let _content;
-        syn::parenthesized!(_content in meta.input);
-        _content.parse::<TokenStream>()?;
-    }
-    Ok(())
-}
-
-pub fn path_str(path: &Path) -> String {
-    quote::ToTokens::to_token_stream(path)
-        .to_string()
-        .replace(' ', "")
 }

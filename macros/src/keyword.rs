@@ -7,8 +7,8 @@ use quote::quote;
 use syn::meta::ParseNestedMeta;
 use syn::{Lit, LitStr};
 
-use crate::attr::{path_str, skip_value};
 use crate::ctxt::Ctxt;
+use crate::meta::{path_str, skip_value};
 
 /// One keyword: its JSON name and its value.
 pub struct Keyword {

@@ -8,6 +8,7 @@ mod case;
 mod ctxt;
 mod expand;
 mod keyword;
+mod meta;
 mod serde_attr;
 mod symbol;
 mod valid;

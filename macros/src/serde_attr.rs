@@ -7,9 +7,9 @@
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, ExprPath, Ident, LitStr, Path};
 
-use crate::attr::{path_str, skip_value};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
+use crate::meta::{path_str, skip_value};
 use crate::symbol::SERDE;
 
 /// What the container's `serde` attributes say about reading a document.

@@ -1,17 +1,19 @@
 //! Checks that involve more than one attribute or field (serde's `check.rs`); a check of one
 //! key alone happens while parsing it, in `attr.rs` or `serde_attr.rs`.
 //!
-//! The checks of one field run while `ast.rs` builds it, against its attributes as written,
-//! in the order their errors are reported; the checks of the whole input run once every field
-//! is built (`check`).
+//! `ast.rs` calls them as it builds the input: the checks of one field while it builds the
+//! field, against its attributes as written, in the order their errors are reported; the
+//! checks of the whole input once every field is built (`input`). They read the attributes
+//! (`attr.rs`, `serde_attr.rs`), never the built input, so that `ast.rs` builds on this file
+//! and not the reverse.
 
 use std::collections::BTreeMap;
 
-use syn::{GenericParam, Ident};
+use syn::{GenericParam, Generics, Ident};
 
-use crate::ast::{Input, Policy};
-use crate::attr::{self, ContainerAttrs, CreateDefault, FieldAttrs};
+use crate::attr::{ContainerAttrs, CreateDefault, FieldAttrs, Policy};
 use crate::ctxt::Ctxt;
+use crate::meta;
 use crate::serde_attr::SerdeField;
 
 /// A field that neither its attributes nor the container's `default` give a policy; not
@@ -133,7 +135,7 @@ pub fn serde(cx: &mut Ctxt, attrs: &FieldAttrs, serde: &SerdeField, policy: Poli
             format!(
                 "`#[serde({})]` on a writable field: the model never reads this field from a \
                  document, so a patch must not either; make it `#[update(server_only)]`",
-                attr::path_str(skip)
+                meta::path_str(skip)
             ),
         );
     }
@@ -180,20 +182,23 @@ pub fn clear(cx: &mut Ctxt, attrs: &FieldAttrs, nested: bool, optional: bool) {
     }
 }
 
-/// The checks of the whole input, once every field is built.
-pub fn check(cx: &mut Ctxt, input: &Input) {
-    check_names(cx, input);
-    check_const_generics(cx, input);
-    check_create(cx, input);
+/// The checks of the whole input, once every field is built: its container attributes, its
+/// generics, and each field's name with every key a document may use for it.
+pub fn input<'f, K: Iterator<Item = &'f str>>(
+    cx: &mut Ctxt,
+    attrs: &ContainerAttrs,
+    generics: &Generics,
+    fields: impl Iterator<Item = (&'f Ident, K)>,
+) {
+    check_names(cx, fields);
+    check_const_generics(cx, generics);
+    check_create(cx, attrs, generics);
 }
 
 /// A create input of a generic model would need every bound of the model's parameters
 /// inferred for a second type; until that is done, it is refused rather than half-supported.
-fn check_create(cx: &mut Ctxt, input: &Input) {
-    if let (Some(create), false) = (
-        &input.attrs.create,
-        input.original.generics.params.is_empty(),
-    ) {
+fn check_create(cx: &mut Ctxt, attrs: &ContainerAttrs, generics: &Generics) {
+    if let (Some(create), false) = (&attrs.create, generics.params.is_empty()) {
         cx.error_spanned_by(
             create,
             "`create` is not supported on a generic model yet; derive it on a concrete model \
@@ -204,26 +209,29 @@ fn check_create(cx: &mut Ctxt, input: &Input) {
 
 /// Two fields answering to one key would make the document ambiguous; when one of them is
 /// server-only it would make a forbidden field writable.
-fn check_names(cx: &mut Ctxt, input: &Input) {
-    let mut owners: BTreeMap<&str, &syn::Ident> = BTreeMap::new();
-    for field in &input.fields {
-        for name in field.names() {
+fn check_names<'f, K: Iterator<Item = &'f str>>(
+    cx: &mut Ctxt,
+    fields: impl Iterator<Item = (&'f Ident, K)>,
+) {
+    let mut owners: BTreeMap<&str, &Ident> = BTreeMap::new();
+    for (ident, names) in fields {
+        for name in names {
             if let Some(owner) = owners.get(name) {
-                if *owner != field.ident {
+                if *owner != ident {
                     cx.error_spanned_by(
-                        field.ident,
-                        format!("field `{}` answers to the key {name:?}, which field `{owner}` answers to already", field.ident),
+                        ident,
+                        format!("field `{ident}` answers to the key {name:?}, which field `{owner}` answers to already"),
                     );
                 }
             } else {
-                owners.insert(name, field.ident);
+                owners.insert(name, ident);
             }
         }
     }
 }
 
-fn check_const_generics(cx: &mut Ctxt, input: &Input) {
-    for param in &input.original.generics.params {
+fn check_const_generics(cx: &mut Ctxt, generics: &Generics) {
+    for param in &generics.params {
         if let GenericParam::Const(param) = param {
             cx.error_spanned_by(param, "`SafeUpdate` does not support const generics yet");
         }

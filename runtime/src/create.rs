@@ -1,7 +1,7 @@
 //! Creating a model from a client's document: the traits behind `#[update(create)]`, and
 //! [`WithExtra`] for inputs that are not fields of the model.
 
-use crate::__private::{Collector, Pair, Path};
+use crate::__private::{Collector, Input, Pair, Path};
 use crate::{ApplyError, Document, Patch, Roles, SafeUpdate};
 
 /// A model that clients may create: `#[update(create)]` on a struct deriving `SafeUpdate`.
@@ -17,7 +17,7 @@ pub trait SafeCreate: SafeUpdate {
     /// The generated create input (`{Model}New`): the writable fields, required unless
     /// optional or defaulted.
     type New: Create<Target = Self, ServerFields = Self::ServerFields>
-        + Document<__Fields = <Self as SafeUpdate>::Patch>;
+        + Input<Fields = <Self as SafeUpdate>::Patch>;
     /// The generated struct of every server-only field (`{Model}ServerFields`), nested
     /// models' included: what the server supplies.
     type ServerFields;
@@ -138,25 +138,25 @@ pub struct WithExtra<N, X> {
     pub extra: X,
 }
 
-impl<N, X> Document for WithExtra<N, X>
+impl<N, X> Input for WithExtra<N, X>
 where
     N: Document,
     X: Document,
-    N::__Fields: Patch,
-    X::__Fields: Patch,
+    N::Fields: Patch,
+    X::Fields: Patch,
 {
-    const __CREATING: bool = true;
-    type __Fields = Pair<N::__Fields, X::__Fields>;
+    const CREATING: bool = true;
+    type Fields = Pair<N::Fields, X::Fields>;
 
     #[inline]
-    fn __finish(
-        Pair(new, extra): Self::__Fields,
+    fn finish(
+        Pair(new, extra): Self::Fields,
         collector: &mut Collector,
         path: Path<'_>,
     ) -> Option<Self> {
         let () = Self::DISJOINT;
-        let new = N::__finish(new, collector, path);
-        let extra = X::__finish(extra, collector, path);
+        let new = N::finish(new, collector, path);
+        let extra = X::finish(extra, collector, path);
         Some(WithExtra {
             new: new?,
             extra: extra?,
@@ -168,15 +168,12 @@ impl<N, X> WithExtra<N, X>
 where
     N: Document,
     X: Document,
-    N::__Fields: Patch,
-    X::__Fields: Patch,
+    N::Fields: Patch,
+    X::Fields: Patch,
 {
     /// Evaluated where the pair is read: no key (wire name or alias) is writable in both.
     const DISJOINT: () = assert!(
-        disjoint(
-            <N::__Fields as Patch>::__KEYS,
-            <X::__Fields as Patch>::__KEYS
-        ),
+        disjoint(<N::Fields as Patch>::__KEYS, <X::Fields as Patch>::__KEYS),
         "`WithExtra<N, X>`: a key is writable in both `N` and `X`; rename one of the fields"
     );
 }

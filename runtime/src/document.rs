@@ -1,7 +1,7 @@
 //! What a client's document is read into: a patch, a create input, or a create input with
 //! extra inputs ([`WithExtra`](crate::WithExtra)).
 
-use crate::__private::{Collector, Fields, Path};
+use crate::__private::{Collector, Input, Path};
 use crate::Patch;
 
 /// A type read from a client's document by [`from_json`](crate::from_json),
@@ -13,28 +13,20 @@ use crate::Patch;
 ///
 /// Implemented for every patch type, every create input (`#[update(create)]`) and
 /// [`WithExtra`](crate::WithExtra); never implement it by hand.
-pub trait Document: Sized {
-    #[doc(hidden)]
-    /// Whether the document creates a model (then `null` for an optional sub-model erases
-    /// nothing).
-    const __CREATING: bool;
+// How a document is read is `__private::Input`, the bound of every entry point of reading;
+// `Document` is that trait under a public name, so that generic code (the web extractors, a
+// user's) can name it, while `__private` names no public trait.
+pub trait Document: Sized + Input {}
 
-    #[doc(hidden)]
-    /// What the document is read into, key by key.
-    type __Fields: Fields;
+impl<D: Input> Document for D {}
 
-    #[doc(hidden)]
-    /// The fields read, made into `Self`; `None` after recording in `collector` every
-    /// required field that is missing.
-    fn __finish(fields: Self::__Fields, collector: &mut Collector, path: Path<'_>) -> Option<Self>;
-}
-
-impl<P: Patch> Document for P {
-    const __CREATING: bool = false;
-    type __Fields = P;
+// A patch is read as it is: its fields are the patch, with nothing to finish.
+impl<P: Patch> Input for P {
+    const CREATING: bool = false;
+    type Fields = P;
 
     #[inline(always)]
-    fn __finish(fields: P, _: &mut Collector, _: Path<'_>) -> Option<P> {
+    fn finish(fields: P, _: &mut Collector, _: Path<'_>) -> Option<P> {
         Some(fields)
     }
 }

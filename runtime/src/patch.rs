@@ -1,6 +1,6 @@
 //! The traits that tie a model to its generated patch type.
 
-use crate::__private::{Key, Path, Reading, Source};
+use crate::__private::{Fields, Key, Path, Probe};
 use crate::{Applied, ApplyError, Roles};
 
 /// A model whose client-writable fields are described by `#[derive(SafeUpdate)]`.
@@ -23,7 +23,9 @@ pub trait SafeUpdate: Sized {
 /// deserializing a client's document ([`from_json`](crate::from_json) or any serde
 /// deserializer) or in code, and written with [`apply_as`](Patch::apply_as), which checks
 /// roles and validators before the first write: an update is applied completely or not at all.
-pub trait Patch: Default + Sized {
+// How a patch is read is `__private::Fields`, which the derive implements beside this trait; as
+// a supertrait it lets generic code bounded by `Patch` read a patch (`from_json::<P>`).
+pub trait Patch: Default + Sized + Fields {
     /// The model this patch updates.
     type Target;
 
@@ -61,41 +63,12 @@ pub trait Patch: Default + Sized {
     }
 
     #[doc(hidden)]
-    /// The model's name, for messages.
-    const __MODEL: &'static str;
-
-    #[doc(hidden)]
     /// Rust names of the writable fields, in declaration order: what [`Applied`] reports.
     const __FIELDS: &'static [&'static str];
 
     #[doc(hidden)]
     /// Every key a document may use for a writable field: wire names and aliases.
     const __KEYS: &'static [&'static str];
-
-    #[doc(hidden)]
-    /// Whether the model has a server-only or role-gated field (a role-gated `clear`
-    /// included) at any depth: what clearing the model as a whole would erase.
-    const __PROTECTED: bool;
-
-    #[doc(hidden)]
-    /// Appends to `out` the wire path of every server-only and role-gated field under `path`,
-    /// at any depth (only for the message of a refused `null`).
-    fn __protected(path: Path<'_>, out: &mut Vec<String>);
-
-    #[doc(hidden)]
-    /// Classifies one key of a document.
-    fn __key(key: &str) -> Key;
-
-    #[doc(hidden)]
-    /// Reads the value of the field `index` (from [`Patch::__key`]) out of `map`; a nested
-    /// object as the source `S` reads its document.
-    fn __field<'de, S: Source, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        index: u16,
-        map: &mut A,
-        reading: &mut Reading,
-        path: Path<'_>,
-    ) -> Result<(), A::Error>;
 
     #[doc(hidden)]
     /// Records in `errors` every reason this patch may not be written to `target` by `who`.
@@ -124,3 +97,20 @@ pub trait Patch: Default + Sized {
 // would make the compiler take `Self: Patch` from that bound instead of from the impl, losing
 // `Self::Target`.
 pub trait Ungated {}
+
+// The questions of `__private::Probe` that only a model answers: inherent items of `Probe<T>`
+// bounded by `T: SafeUpdate`, chosen over `ProbeFallback`'s when the bound holds. They live
+// here, beside `SafeUpdate`, so that `__private` names no public trait (the public layer
+// builds on it, never the reverse).
+impl<T: SafeUpdate> Probe<T> {
+    /// `T` derives `SafeUpdate` (emitted by the derive's `expand/probe.rs` for every type a
+    /// writable field holds: `allow` on such a type is refused).
+    pub const IS_MODEL: bool = true;
+
+    /// Whether `key` names a field of `T`, writable or not (emitted by the derive's
+    /// `expand/fields.rs` for a server-only `#[serde(flatten)]` field: its keys are forbidden).
+    #[inline]
+    pub fn flattened_key(&self, key: &str) -> bool {
+        <T::Patch as Fields>::key(key) != Key::Unknown
+    }
+}

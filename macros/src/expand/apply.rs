@@ -1,12 +1,12 @@
-//! The `SafeUpdate` and `Patch` impls, `Ungated`, and the inherent `apply`/`apply_as`.
+//! The `SafeUpdate` and `Patch` impls (how a patch is read, its `Fields`, is `fields.rs`'s),
+//! `Ungated`, and the inherent `apply`/`apply_as`.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::de;
 use super::gen::Gen;
-use crate::ast::{Clear, Field, Policy, Shape};
+use crate::ast::{Clear, Field, Shape};
 
 pub fn expand(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
@@ -29,16 +29,12 @@ pub fn expand(gen: &Gen) -> TokenStream {
             let roles = &field.roles;
             quote!((#wire, &[#(#roles),*]))
         });
-    let model_name = model.to_string();
     let rust_names = gen
         .input
         .writable()
         .map(|field| syn::ext::IdentExt::unraw(field.ident).to_string());
     let keys = gen.input.writable().flat_map(Field::names);
     let is_empty = gen.input.writable().map(is_empty);
-    let protected = protected(gen);
-    let key_fn = de::key_fn(gen);
-    let field_fn = de::field_fn(gen);
     let check_fn = check_fn(gen);
     let write_fn = write_fn(gen);
     let ungated = ungated(gen);
@@ -56,7 +52,6 @@ pub fn expand(gen: &Gen) -> TokenStream {
             const WRITABLE: &'static [&'static str] = &[#(#writable),*];
             const SERVER_ONLY: &'static [&'static str] = &[#(#server_only),*];
             const GATED: &'static [(&'static str, &'static [&'static str])] = &[#(#gated),*];
-            const __MODEL: &'static str = #model_name;
             const __FIELDS: &'static [&'static str] = &[#(#rust_names),*];
             const __KEYS: &'static [&'static str] = &[#(#keys),*];
 
@@ -65,9 +60,6 @@ pub fn expand(gen: &Gen) -> TokenStream {
                 true #(&& #is_empty)*
             }
 
-            #protected
-            #key_fn
-            #field_fn
             #check_fn
             #write_fn
         }
@@ -158,41 +150,6 @@ fn is_empty(field: &Field) -> TokenStream {
                 ::core::option::Option::Some(::core::option::Option::Some(__patch)) => __patch.is_empty(),
             }
         },
-    }
-}
-
-/// `__PROTECTED` and `__protected`: what clearing this model as a whole would erase, its
-/// server-only fields, the fields and `clear`s that need a role, and the same of every
-/// sub-model, in declaration order.
-fn protected(gen: &Gen) -> TokenStream {
-    let krate = &gen.krate;
-    let mut own = false;
-    let mut nested_flags = Vec::new();
-    let mut listing = Vec::new();
-    for field in &gen.input.fields {
-        let wire = &field.wire;
-        let needs_role = !field.roles.is_empty() || field.clear_roles().is_some();
-        if field.policy == Policy::ServerOnly || needs_role {
-            own = true;
-            listing.push(quote!(__out.push(__path.join_key(#wire));));
-        }
-        if let Some(nested) = field.nested_ty() {
-            let patch = gen.patch_of(nested);
-            nested_flags.push(quote!(<#patch as #krate::Patch>::__PROTECTED));
-            listing
-                .push(quote!(<#patch as #krate::Patch>::__protected(__path.child(#wire), __out);));
-        }
-    }
-    quote! {
-        const __PROTECTED: bool = #own #(|| #nested_flags)*;
-
-        #[inline]
-        fn __protected(
-            __path: #krate::__private::Path<'_>,
-            __out: &mut ::std::vec::Vec<::std::string::String>,
-        ) {
-            #(#listing)*
-        }
     }
 }
 
@@ -302,7 +259,7 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
                     let patch = gen.patch_of(inner);
                     Some(quote! {
                         ::core::option::Option::Some(::core::option::Option::None)
-                            if <#patch as #krate::Patch>::__PROTECTED =>
+                            if <#patch as #krate::__private::Fields>::PROTECTED =>
                         {
                             __errors.__invalid(
                                 __path.join_key(#wire),

@@ -1,12 +1,12 @@
-//! Reading and writing documents: key classification, per-field reads, the serde impls, and
-//! the types that name the model's `deserialize_with` functions.
+//! The patch's serde impls (its `Deserialize` reads through the runtime, as its `Fields`
+//! says: `fields.rs`), and the types that name the model's `deserialize_with` functions.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::gen::Gen;
-use crate::ast::{Clear, Field, Shape};
+use crate::ast::Field;
 
 /// The patch's `Deserialize` and `Serialize`, and one type per `deserialize_with` field.
 pub fn expand(gen: &Gen) -> TokenStream {
@@ -18,112 +18,8 @@ pub fn expand(gen: &Gen) -> TokenStream {
     }
 }
 
-/// `__key`: each spelling of a writable field gives its index; each spelling of a server-only
-/// field is forbidden, and so is every key of a flattened server-only field's type when that
-/// type derives `SafeUpdate`; anything else is unknown.
-pub fn key_fn(gen: &Gen) -> TokenStream {
-    let krate = &gen.krate;
-    let fields = gen.input.writable().enumerate().map(|(index, field)| {
-        let index = index as u16;
-        let names = field.names();
-        quote!(#(#names)|* => #krate::__private::Key::Field(#index),)
-    });
-    let forbidden = gen
-        .input
-        .server_only()
-        .filter(|field| field.names().next().is_some())
-        .map(|field| {
-            let names = field.names();
-            quote!(#(#names)|* => #krate::__private::Key::Forbidden,)
-        });
-    let flattened: Vec<&syn::Type> = gen
-        .input
-        .server_only()
-        .filter(|field| field.flatten)
-        .map(Field::ty)
-        .collect();
-    let other = if flattened.is_empty() {
-        quote!(#krate::__private::Key::Unknown)
-    } else {
-        quote! {{
-            use #krate::__private::ProbeFallback as _;
-            if false #(|| #krate::__private::Probe::<#flattened>::NEW.flattened_key(__key))* {
-                #krate::__private::Key::Forbidden
-            } else {
-                #krate::__private::Key::Unknown
-            }
-        }}
-    };
-    quote! {
-        #[inline]
-        fn __key(__key: &str) -> #krate::__private::Key {
-            match __key {
-                #(#fields)*
-                #(#forbidden)*
-                _ => #other,
-            }
-        }
-    }
-}
-
-/// `__field`: reads the value of one writable field with the reader of its shape.
-pub fn field_fn(gen: &Gen) -> TokenStream {
-    let krate = &gen.krate;
-    let serde = quote!(#krate::__private::serde);
-    let arms = gen.input.writable().enumerate().map(|(index, field)| {
-        let index = index as u16;
-        let ident = field.ident;
-        let wire = &field.wire;
-        let reader = reader(gen, field);
-        let span = field.ty().span();
-        quote_spanned! {span=>
-            #index => #krate::__private::field::<#reader, __S, __A>(&mut self.#ident, __map, __reading, __path, #wire),
-        }
-    });
-    quote! {
-        #[inline]
-        fn __field<'__de, __S: #krate::__private::Source, __A: #serde::de::MapAccess<'__de>>(
-            &mut self,
-            __index: u16,
-            __map: &mut __A,
-            __reading: &mut #krate::__private::Reading,
-            __path: #krate::__private::Path<'_>,
-        ) -> ::core::result::Result<(), __A::Error> {
-            match __index {
-                #(#arms)*
-                _ => #serde::de::MapAccess::next_value::<#serde::de::IgnoredAny>(__map).map(|_| ()),
-            }
-        }
-    }
-}
-
-/// The runtime reader of the field's shape (see `Shape` in `ast.rs`).
-fn reader(gen: &Gen, field: &Field) -> TokenStream {
-    let krate = &gen.krate;
-    let ty = field.ty();
-    let with = field.read_with.as_ref().map(|_| {
-        let name = with_type_name(field);
-        let (_, ty_generics, _) = gen.input.original.generics.split_for_impl();
-        quote!(#name #ty_generics)
-    });
-    match (&field.shape, with) {
-        (Shape::Plain, None) => quote!(#krate::__private::Plain<#ty>),
-        (Shape::Plain, Some(with)) => quote!(#krate::__private::With<#with>),
-        (Shape::Clearable { inner }, None) => quote!(#krate::__private::Clearable<#inner>),
-        (Shape::Clearable { .. }, Some(with)) => quote!(#krate::__private::WithClearable<#with>),
-        (Shape::Nested, _) => {
-            let patch = gen.patch_of(ty);
-            quote!(#krate::__private::Nested<#patch>)
-        }
-        (Shape::NestedClearable { inner, clear }, _) => {
-            let patch = gen.patch_of(inner);
-            let guarded = matches!(clear, Clear::Guarded);
-            quote!(#krate::__private::NestedClearable<#patch, #guarded>)
-        }
-    }
-}
-
-fn with_type_name(field: &Field) -> syn::Ident {
+/// The name of the type that names the model's `deserialize_with` function of `field`.
+pub(super) fn with_type_name(field: &Field) -> syn::Ident {
     format_ident!(
         "__DeserializeWith_{}",
         syn::ext::IdentExt::unraw(field.ident)

@@ -43,7 +43,7 @@ fn has_create(input: &DeriveInput) -> bool {
     for attr in input.attrs.iter().filter(|attr| attr.path() == UPDATE) {
         let _ = attr.parse_nested_meta(|meta| {
             found |= meta.path == CREATE;
-            crate::attr::skip_value(&meta)
+            crate::meta::skip_value(&meta)
         });
     }
     found
@@ -58,7 +58,7 @@ fn name(input: &DeriveInput) -> Option<syn::Ident> {
                 let lit: syn::LitStr = meta.value()?.parse()?;
                 found = syn::parse_str::<syn::Ident>(&lit.value()).ok();
             } else {
-                crate::attr::skip_value(&meta)?;
+                crate::meta::skip_value(&meta)?;
             }
             Ok(())
         });

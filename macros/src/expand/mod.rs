@@ -3,9 +3,11 @@
 //!
 //! One generator per file, each called once from `try_expand`:
 //! - `patch_type.rs`: the patch struct (outside the `const _` block, so users can name it);
-//! - `apply.rs`: `SafeUpdate`, `Patch` (its `__key`/`__field` come from `de.rs`), `Ungated`,
-//!   and the inherent `apply`/`apply_as` (outside the block too, so that an error names
-//!   `UserPatch::apply`, not an anonymous scope);
+//! - `apply.rs`: `SafeUpdate`, `Patch`, `Ungated`, and the inherent `apply`/`apply_as`
+//!   (outside the block too, so that an error names `UserPatch::apply`, not an anonymous
+//!   scope);
+//! - `fields.rs`: `__private::Fields` of the patch, how a document is read into it (its keys,
+//!   one reader per field, what clearing the model would erase);
 //! - `de.rs`: `Deserialize` and `Serialize` of the patch, and the types naming the model's
 //!   `deserialize_with` functions;
 //! - `std_impls.rs`: `Default`, `Clone`, `PartialEq`, `Debug`;
@@ -24,6 +26,7 @@ mod apply;
 mod create;
 mod de;
 mod fallback;
+mod fields;
 mod gen;
 mod names;
 mod patch_type;
@@ -38,7 +41,6 @@ use syn::DeriveInput;
 use self::gen::Gen;
 use crate::ast::Input;
 use crate::ctxt::Ctxt;
-use crate::valid;
 
 pub fn derive(input: &DeriveInput) -> TokenStream {
     match try_expand(input) {
@@ -54,9 +56,6 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
 fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let mut cx = Ctxt::default();
     let parsed = Input::from_syn(&mut cx, input);
-    if let Some(parsed) = &parsed {
-        valid::check(&mut cx, parsed);
-    }
     cx.check()?;
     let Some(parsed) = parsed else {
         return Err(syn::Error::new_spanned(input, "unsupported input"));
@@ -64,6 +63,7 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let gen = Gen::new(&parsed);
     let patch_type = patch_type::expand(&gen);
     let inherent = apply::inherent(&gen);
+    let fields = fields::expand(&gen);
     let apply = apply::expand(&gen);
     let serde = de::expand(&gen);
     let std_impls = std_impls::expand(&gen);
@@ -81,6 +81,9 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, non_camel_case_types, unused_qualifications)]
         const _: () = {
+            // `Fields` before `Patch`: rustc reports a field's errors in this order (a type that
+            // cannot be read, then one that cannot be written), as when `Patch` held both.
+            #fields
             #apply
             #serde
             #std_impls

@@ -5,7 +5,7 @@
 //!
 //! A derive cannot see whether a type implements a trait, and no bound can say "does not
 //! implement", so the question goes to the compiler: a `const` assertion on
-//! `Probe<T>::IS_MODEL` (runtime `private/probe.rs`) whose message names the field and the
+//! `Probe<T>::IS_MODEL` (runtime `private/probe.rs`, this item in `patch.rs`) whose message names the field and the
 //! type. Containers are peeled syntactically, so that `Vec<Address>` and
 //! `HashMap<String, Address>` are caught; a type parameter, or a type alias hiding a model,
 //! cannot be checked (stated in the crate documentation).

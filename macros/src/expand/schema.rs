@@ -243,7 +243,7 @@ fn add_field(gen: &Gen, field: &Field, mode: Mode) -> TokenStream {
             clear: Clear::Guarded,
         } => {
             let nested = gen.patch_of(inner);
-            quote!(!<#nested as #krate::Patch>::__PROTECTED)
+            quote!(!<#nested as #krate::__private::Fields>::PROTECTED)
         }
     };
     let names = field.names();

@@ -1,4 +1,4 @@
-//! What a create input's `Document::__finish` calls for each required field.
+//! What a create input's `Input::finish` calls for each required field.
 
 use super::{Collector, Path};
 

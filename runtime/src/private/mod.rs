@@ -6,18 +6,24 @@
 //!
 //! | item | emitted by |
 //! |---|---|
-//! | [`deserialize`] | `de.rs`: the `Deserialize` of the patch type and the create input |
-//! | [`required`], [`Collector::missing`] | `create.rs`: `Document::__finish` of the create input |
-//! | [`Fields`], [`Pair`] | nothing: what the object visitor reads into (a patch, or `WithExtra`'s two); reading is `read/` |
-//! | [`Key`] | `de.rs`: `Patch::__key` |
-//! | [`field`], [`Plain`], [`Clearable`], [`Nested`], [`NestedClearable`], [`With`], [`WithClearable`], [`Reading`], [`Source`] | `de.rs`: `Patch::__field`, one reader per field shape |
+//! | [`Fields`], [`Key`] | `fields.rs`: the patch's `Fields`, how it is read (`key`, `field`, `protected`, ...) |
+//! | [`field`], [`Serde`], [`With`], [`Nested`], [`Refused`], [`Clears`], [`Guarded`], [`Reading`], [`Source`] | `fields.rs`: `Fields::field`, one reader (a value reader and a `null` rule) per field shape |
+//! | [`Input`], [`Collector`], [`required`] | `create/read.rs`: `Input` of the create input (`finish`: each required field, or missing) |
+//! | [`deserialize`] | `de.rs` and `create/read.rs`: the `Deserialize` of the patch type and the create input |
+//! | [`Pair`] | nothing: `WithExtra`'s two inputs read from one object |
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
-//! | [`Path`] | `de.rs` and `apply.rs`: paths of reported fields |
+//! | [`Path`] | `fields.rs` and `apply.rs`: paths of reported fields |
 //! | [`would_erase`] | `apply.rs`: `Patch::__check` |
 //! | [`replace`] | `apply.rs`: `Patch::__write` |
-//! | [`Probe`], [`ProbeFallback`] | `probe.rs` (is a field's type a model?) and `de.rs` (keys of a flattened server-only field) |
+//! | [`Probe`], [`ProbeFallback`] | `probe.rs` (is a field's type a model?) and `fields.rs` (keys of a flattened server-only field) |
 //! | `schema` (feature `schemars`) | `schema.rs`: the patch type's `JsonSchema` |
 //! | [`serde`], [`core`] | every generator, for absolute paths |
+//!
+//! Nothing here names a public trait (`Patch`, `Document`, `SafeUpdate`): the public layer
+//! builds on this module, never the reverse. `Patch` has [`Fields`] as a supertrait,
+//! `Document` is [`Input`] under a public name, and the items of [`Probe`] that only a model
+//! answers are written beside `SafeUpdate` (`patch.rs`). Of the public layer, this module uses
+//! only `error.rs`'s `PatchError`, which builds on nothing here.
 
 mod apply;
 mod create;
@@ -32,8 +38,8 @@ pub use create::required;
 pub use path::Path;
 pub use probe::{Probe, ProbeFallback};
 pub use read::{
-    deserialize, field, would_erase, Clearable, Collector, DeserializeWith, Fields, Key, Nested,
-    NestedClearable, Pair, Plain, Read, Reader, Reading, Source, With, WithClearable,
+    deserialize, field, would_erase, Clears, Collector, DeserializeWith, Fields, Guarded, Input,
+    Key, Nested, Null, Pair, ReadValue, Reading, Refused, Serde, Source, With,
 };
 
 #[cfg(feature = "form")]

@@ -5,11 +5,12 @@
 //! [`ProbeFallback`] of the same name when the bound holds, and the fallback otherwise. The
 //! answer is only right for a concrete type: for a type parameter the bound is unknown and the
 //! fallback answers, which the crate documentation states.
+//!
+//! The items bounded by `T: SafeUpdate` (`IS_MODEL`, `flattened_key`) are written beside
+//! `SafeUpdate`, in the public `patch.rs`: like all of `__private`, this module names no public
+//! trait, so that the public layer builds on `__private` and never the reverse.
 
 use core::marker::PhantomData;
-
-use super::Key;
-use crate::{Patch, SafeUpdate};
 
 /// Asks about `T`; see the module documentation.
 pub struct Probe<T: ?Sized>(PhantomData<T>);
@@ -17,19 +18,6 @@ pub struct Probe<T: ?Sized>(PhantomData<T>);
 impl<T: ?Sized> Probe<T> {
     /// The probe of `T`.
     pub const NEW: Self = Probe(PhantomData);
-}
-
-impl<T: SafeUpdate> Probe<T> {
-    /// `T` derives `SafeUpdate` (emitted by the derive's `expand/probe.rs` for every type a
-    /// writable field holds: `allow` on such a type is refused).
-    pub const IS_MODEL: bool = true;
-
-    /// Whether `key` names a field of `T`, writable or not (emitted by the derive's
-    /// `expand/de.rs` for a server-only `#[serde(flatten)]` field: its keys are forbidden).
-    #[inline]
-    pub fn flattened_key(&self, key: &str) -> bool {
-        <T::Patch as Patch>::__key(key) != Key::Unknown
-    }
 }
 
 impl<T> Probe<Option<T>> {

@@ -8,8 +8,8 @@ use syn::spanned::Spanned;
 use syn::Ident;
 
 use super::types::server_members;
-use crate::ast::{CreateKind, Field, Policy, Shape};
-use crate::attr::CreateDefault;
+use crate::ast::{CreateKind, Field, Shape};
+use crate::attr::{CreateDefault, Policy};
 use crate::expand::apply::role_gate;
 use crate::expand::gen::Gen;
 use crate::expand::names::Names;

@@ -1,12 +1,13 @@
 //! `#[update(create)]`: the create input (`{Model}New`), the struct of server-only fields
-//! (`{Model}ServerFields`), and their impls: `SafeCreate` of the model, `Document`,
+//! (`{Model}ServerFields`), and their impls: `SafeCreate` of the model, `Input`,
 //! `Deserialize`, `Serialize`, `Create`, `Ungated`, `Debug`, `Clone` and `PartialEq` of the
 //! input, and the inherent `build`/`build_as`. What a create input holds for each field is its
 //! `CreateKind` (`ast.rs`).
 //!
 //! One file per part of what is emitted:
 //! - `types.rs`: the two structs (outside the `const _` block, so that users can name them);
-//! - `read.rs`: `Document` and `Deserialize`, reading a document through the model's patch;
+//! - `read.rs`: `Input` (what `Document` is) and `Deserialize`, reading a document through the
+//!   model's patch;
 //! - `build.rs`: `Create` (roles, validators, the model built), `Ungated`, and the inherent
 //!   `build`/`build_as` (outside the block, so that an error names `UserNew::build`);
 //! - `std_impls.rs`: `Clone`, `PartialEq`, `Serialize`, `Debug`.

@@ -1,6 +1,7 @@
-//! `Document` and `Deserialize` of the create input: a document is read into the model's patch
-//! (the same keys, readers and refusals), and `Document::__finish` then takes each required
-//! field out of it or records it as missing.
+//! `__private::Input` and `Deserialize` of the create input: a document is read into the
+//! model's patch (the same keys, readers and refusals), and `Input::finish` then takes each
+//! required field out of it or records it as missing. (`Document` is a blanket impl over
+//! `Input`.)
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -10,7 +11,7 @@ use syn::Ident;
 use crate::ast::CreateKind;
 use crate::expand::gen::Gen;
 
-/// `Document` and `Deserialize` of the input, under the create impls' `where_clause`.
+/// `Input` and `Deserialize` of the input, under the create impls' `where_clause`.
 pub fn impls(gen: &Gen, where_clause: &TokenStream) -> TokenStream {
     let krate = &gen.krate;
     let (new, patch) = (&gen.names.new, &gen.names.patch);
@@ -18,9 +19,9 @@ pub fn impls(gen: &Gen, where_clause: &TokenStream) -> TokenStream {
     let finish = finish_fn(gen);
     quote! {
         #[automatically_derived]
-        impl #krate::Document for #new #where_clause {
-            const __CREATING: bool = true;
-            type __Fields = #patch;
+        impl #krate::__private::Input for #new #where_clause {
+            const CREATING: bool = true;
+            type Fields = #patch;
             #finish
         }
 
@@ -36,7 +37,7 @@ pub fn impls(gen: &Gen, where_clause: &TokenStream) -> TokenStream {
     }
 }
 
-/// `Document::__finish`: the patch's slots made into the input's fields, every missing
+/// `Input::finish`: the patch's slots made into the input's fields, every missing
 /// required field recorded before any is refused.
 fn finish_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
@@ -51,7 +52,7 @@ fn finish_fn(gen: &Gen) -> TokenStream {
             Some(ty) => {
                 let new = gen.new_of(ty);
                 quote_spanned! {ty.span()=>
-                    <#new as #krate::Document>::__finish(__v, __collector, __path.child(#wire))
+                    <#new as #krate::__private::Input>::finish(__v, __collector, __path.child(#wire))
                 }
             }
             None => quote!(::core::option::Option::Some(__v)),
@@ -97,7 +98,7 @@ fn finish_fn(gen: &Gen) -> TokenStream {
     });
     quote! {
         #[inline]
-        fn __finish(
+        fn finish(
             __fields: #patch,
             __collector: &mut #krate::__private::Collector,
             __path: #krate::__private::Path<'_>,

@@ -4,7 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ast::{CreateKind, Field, Policy, Shape};
+use crate::ast::{CreateKind, Field, Shape};
+use crate::attr::Policy;
 use crate::expand::gen::Gen;
 use crate::expand::names::Names;
 use crate::expand::patch_type::role_list;

@@ -1,8 +1,6 @@
-//! The problems found in one document, as they are found: [`Collector`]; and how a
-//! reader ends, [`finish`].
+//! The problems found in one document, as they are found: [`Collector`].
 
-use crate::error::Problems;
-use crate::{Document, PatchError};
+use crate::error::{PatchError, Problems};
 
 use super::Path;
 
@@ -99,7 +97,7 @@ impl Collector {
 
     /// Whether the document as a whole is refused (not JSON, or not an object): then no
     /// field of it was read, and none is missing.
-    fn document_refused(&self) -> bool {
+    pub(super) fn document_refused(&self) -> bool {
         self.error
             .as_ref()
             .is_some_and(|error| error.0.malformed.is_some() || error.0.invalid.contains_key(""))
@@ -108,33 +106,6 @@ impl Collector {
     pub(super) fn into_error(self) -> Option<PatchError> {
         self.error
     }
-}
-
-/// The fields read, made into the document's type (a patch is its fields, `__finish` inlined
-/// away; a create input checks that every required field is there), or every problem.
-#[inline(always)]
-pub(super) fn finish<D: Document>(
-    fields: D::__Fields,
-    mut collector: Collector,
-) -> Result<D, PatchError> {
-    if !collector.is_clean() {
-        return Err(finish_refused::<D>(fields, collector));
-    }
-    match D::__finish(fields, &mut collector, Path::ROOT) {
-        Some(document) if collector.is_clean() => Ok(document),
-        _ => Err(collector.into_error().unwrap_or_default()),
-    }
-}
-
-/// Every problem of a refused document: for a create input, the missing fields too (a patch
-/// has no required field), unless the document as a whole was refused.
-#[cold]
-#[inline(never)]
-fn finish_refused<D: Document>(fields: D::__Fields, mut collector: Collector) -> PatchError {
-    if D::__CREATING && !collector.document_refused() {
-        let _ = D::__finish(fields, &mut collector, Path::ROOT);
-    }
-    collector.into_error().unwrap_or_default()
 }
 
 /// A field's error without serde_json's `at line 1 column 42`: the path names the field, and

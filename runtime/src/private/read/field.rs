@@ -1,6 +1,16 @@
-//! How each writable field reads its value. The derive gives every field a shape (its
-//! `ast.rs`, `Shape`) and names the reader of that shape in the generated `__field`; the
-//! driver, [`field`], does what every field shares: a repeated key, `null`, a type error.
+//! How each writable field reads its value. A field's reader is a pair of small types that
+//! the derive names in the generated `Fields::field`, one pair per field shape (`ast.rs`'s
+//! `Shape`): how its value is read ([`ReadValue`]: [`Serde`], [`With`], [`Nested`]) and what
+//! `null` means for it ([`Null`]: [`Refused`], [`Clears`], [`Guarded`]). The driver,
+//! [`field`], does what every field shares: a repeated key, `null`, a type error.
+//!
+//! | field | value | `null` |
+//! |---|---|---|
+//! | `T` | `Serde<T>` | `Refused` |
+//! | `Option<T>` | `Serde<T>` | `Clears` |
+//! | `T`, `Option<T>` with `deserialize_with` `W` | `With<W>` | `Refused`, `Clears` |
+//! | `#[update(nested)] T` | `Nested<T's patch>` | `Refused` |
+//! | `#[update(nested)] Option<T>` | `Nested<T's patch>` | `Guarded`, or `Clears` with `clear` |
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -8,82 +18,42 @@ use core::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::object::{ObjectVisitor, Source};
-use super::{Path, Reading};
-use crate::Patch;
-
-/// What the document says about one field.
-pub enum Read<V> {
-    /// The key was seen before: refused, its value skipped.
-    Repeated,
-    /// `null`: clears the field or is refused, as [`Reader::null`] says.
-    Null,
-    /// A value to write.
-    Value(V),
-}
-
-impl<V> From<Option<V>> for Read<V> {
-    #[inline]
-    fn from(value: Option<V>) -> Self {
-        match value {
-            Some(value) => Read::Value(value),
-            None => Read::Null,
-        }
-    }
-}
-
-/// How one shape of field reads its value.
-pub trait Reader<'de> {
-    /// What the patch holds for the field when the document writes it.
-    type Value;
-
-    /// Reads the value of the field `name` of the object at `path`: [`Read::Null`] or
-    /// [`Read::Value`]; a nested object as the source `S` reads its document.
-    fn read<S: Source, A: MapAccess<'de>>(
-        map: &mut A,
-        reading: &mut Reading,
-        path: Path<'_>,
-        name: &'static str,
-    ) -> Result<Read<Self::Value>, A::Error>;
-
-    /// What `null` writes into the field at `path`, or why the field refuses it; `creating`
-    /// when the document creates the model (nothing exists that `null` could erase).
-    fn null(path: Path<'_>, creating: bool) -> Result<Self::Value, String>;
-}
+use super::object::ObjectVisitor;
+use super::{Fields, Path, Reading, Source};
 
 /// Reads the value of one writable field into its slot of the patch (called by the generated
-/// `__field`, once per key of the document that names a writable field).
+/// `Fields::field`, once per key of the document that names a writable field): the value as
+/// `V` reads it, `null` as `N` says. A value read is written as the slot holds it (`T` as it
+/// is, or as `Some` where the slot holds an `Option`: the `Into` of the standard library).
 #[inline(always)]
-pub fn field<'de, R, S, A>(
-    slot: &mut Option<R::Value>,
+pub fn field<'de, V, N, S, A, T>(
+    slot: &mut Option<T>,
     map: &mut A,
     reading: &mut Reading,
     path: Path<'_>,
     name: &'static str,
 ) -> Result<(), A::Error>
 where
-    R: Reader<'de>,
+    V: ReadValue<'de>,
+    V::Value: Into<T>,
+    N: Null<T>,
     S: Source,
     A: MapAccess<'de>,
 {
-    let read = if slot.is_some() {
+    if slot.is_some() {
         // The first value is kept but the document is refused: a repeated key is how one
         // value hides behind another.
         map.next_value::<IgnoredAny>()?;
-        Read::Repeated
-    } else {
-        match R::read::<S, A>(map, reading, path, name) {
-            Ok(read) => read,
-            Err(error) => return Err(record(reading, path, name, error)),
-        }
-    };
-    match read {
-        Read::Value(value) => *slot = Some(value),
-        Read::Null => match R::null(path.child(name), reading.creating) {
+        reading.errors.duplicate(path.join_key(name));
+        return Ok(());
+    }
+    match V::read::<S, A>(map, reading, path.child(name)) {
+        Ok(Some(value)) => *slot = Some(value.into()),
+        Ok(None) => match N::null(path.child(name), reading.creating) {
             Ok(cleared) => *slot = Some(cleared),
             Err(reason) => reading.errors.invalid(path.join_key(name), reason),
         },
-        Read::Repeated => reading.errors.duplicate(path.join_key(name)),
+        Err(error) => return Err(record(reading, path, name, error)),
     }
     Ok(())
 }
@@ -95,16 +65,24 @@ fn record<E: fmt::Display>(reading: &mut Reading, path: Path<'_>, name: &str, er
     error
 }
 
-#[cold]
-#[inline(never)]
-fn not_optional() -> String {
-    "null is not allowed: the field is not optional".to_owned()
+/// How a field's value is read: the first half of its reader.
+pub trait ReadValue<'de> {
+    /// The value read.
+    type Value;
+
+    /// Reads the value of the field at `path` out of `map`: `None` for `null` (what `null`
+    /// means is the field's [`Null`]); a nested object as the source `S` reads its document.
+    fn read<S: Source, A: MapAccess<'de>>(
+        map: &mut A,
+        reading: &mut Reading,
+        path: Path<'_>,
+    ) -> Result<Option<Self::Value>, A::Error>;
 }
 
-/// `T`: a value replaces the field; `null` is refused.
-pub struct Plain<T>(PhantomData<T>);
+/// A value read by its type's own `Deserialize`.
+pub struct Serde<T>(PhantomData<T>);
 
-impl<'de, T: Deserialize<'de>> Reader<'de> for Plain<T> {
+impl<'de, T: Deserialize<'de>> ReadValue<'de> for Serde<T> {
     type Value = T;
 
     #[inline]
@@ -112,45 +90,31 @@ impl<'de, T: Deserialize<'de>> Reader<'de> for Plain<T> {
         map: &mut A,
         _: &mut Reading,
         _: Path<'_>,
-        _: &'static str,
-    ) -> Result<Read<T>, A::Error> {
-        map.next_value::<Option<T>>().map(Read::from)
-    }
-
-    fn null(_: Path<'_>, _: bool) -> Result<T, String> {
-        Err(not_optional())
+    ) -> Result<Option<T>, A::Error> {
+        map.next_value::<Option<T>>()
     }
 }
 
-/// `Option<T>`: a value sets the field, `null` clears it (RFC 7396).
-pub struct Clearable<T>(PhantomData<T>);
+/// A value read through the model's `#[serde(deserialize_with)]` function, named by `W`.
+pub struct With<W>(PhantomData<W>);
 
-impl<'de, T: Deserialize<'de>> Reader<'de> for Clearable<T> {
-    type Value = Option<T>;
+impl<'de, W: DeserializeWith<'de>> ReadValue<'de> for With<W> {
+    type Value = W::Value;
 
     #[inline]
     fn read<S: Source, A: MapAccess<'de>>(
         map: &mut A,
         _: &mut Reading,
         _: Path<'_>,
-        _: &'static str,
-    ) -> Result<Read<Option<T>>, A::Error> {
-        Ok(match map.next_value::<Option<T>>()? {
-            Some(value) => Read::Value(Some(value)),
-            None => Read::Null,
-        })
-    }
-
-    #[inline]
-    fn null(_: Path<'_>, _: bool) -> Result<Option<T>, String> {
-        Ok(None)
+    ) -> Result<Option<W::Value>, A::Error> {
+        map.next_value_seed(WithSeed::<W>(PhantomData))
     }
 }
 
-/// `#[update(nested)] T`: an object is the patch `P` of `T`, merged in; `null` is refused.
+/// `#[update(nested)]`: an object read as the patch `P` of the sub-model, at the field's path.
 pub struct Nested<P>(PhantomData<P>);
 
-impl<'de, P: Patch> Reader<'de> for Nested<P> {
+impl<'de, P: Fields> ReadValue<'de> for Nested<P> {
     type Value = P;
 
     #[inline]
@@ -158,42 +122,50 @@ impl<'de, P: Patch> Reader<'de> for Nested<P> {
         map: &mut A,
         reading: &mut Reading,
         path: Path<'_>,
-        name: &'static str,
-    ) -> Result<Read<P>, A::Error> {
-        map.next_value_seed(NestedSeed::<P, S>::new(reading, path.child(name)))
-            .map(Read::from)
+    ) -> Result<Option<P>, A::Error> {
+        map.next_value_seed(NestedSeed::<P, S>::new(reading, path))
     }
+}
 
-    fn null(_: Path<'_>, _: bool) -> Result<P, String> {
+/// What `null` means for a field whose slot holds a `T`: the second half of its reader.
+pub trait Null<T> {
+    /// What `null` writes into the field at `path`, or why the field refuses it; `creating`
+    /// when the document creates the model (nothing exists that `null` could erase).
+    fn null(path: Path<'_>, creating: bool) -> Result<T, String>;
+}
+
+/// `null` is refused: the field is not optional.
+pub enum Refused {}
+
+impl<T> Null<T> for Refused {
+    fn null(_: Path<'_>, _: bool) -> Result<T, String> {
         Err(not_optional())
     }
 }
 
-/// `#[update(nested)] Option<T>`: an object is the patch `P` of `T`, merged into the current
-/// value; `null` clears the field. `GUARDED` (no `clear` on the field): `null` is refused when
-/// `T` has a server-only or role-gated field at any depth, since clearing erases it.
-pub struct NestedClearable<P, const GUARDED: bool>(PhantomData<P>);
+#[cold]
+#[inline(never)]
+fn not_optional() -> String {
+    "null is not allowed: the field is not optional".to_owned()
+}
 
-impl<'de, P: Patch, const GUARDED: bool> Reader<'de> for NestedClearable<P, GUARDED> {
-    type Value = Option<P>;
+/// `null` clears the field (RFC 7396).
+pub enum Clears {}
 
+impl<T> Null<Option<T>> for Clears {
     #[inline]
-    fn read<S: Source, A: MapAccess<'de>>(
-        map: &mut A,
-        reading: &mut Reading,
-        path: Path<'_>,
-        name: &'static str,
-    ) -> Result<Read<Option<P>>, A::Error> {
-        Ok(
-            match map.next_value_seed(NestedSeed::<P, S>::new(reading, path.child(name)))? {
-                Some(patch) => Read::Value(Some(patch)),
-                None => Read::Null,
-            },
-        )
+    fn null(_: Path<'_>, _: bool) -> Result<Option<T>, String> {
+        Ok(None)
     }
+}
 
+/// A nested `Option` field without `clear`: `null` clears it, unless the sub-model (its patch
+/// `P`) has a server-only or role-gated field at any depth, which clearing would erase.
+pub enum Guarded {}
+
+impl<P: Fields> Null<Option<P>> for Guarded {
     fn null(path: Path<'_>, creating: bool) -> Result<Option<P>, String> {
-        if GUARDED && P::__PROTECTED && !creating {
+        if P::PROTECTED && !creating {
             Err(would_erase::<P>(path))
         } else {
             Ok(None)
@@ -205,9 +177,9 @@ impl<'de, P: Patch, const GUARDED: bool> Reader<'de> for NestedClearable<P, GUAR
 /// erase.
 #[cold]
 #[inline(never)]
-pub fn would_erase<P: Patch>(path: Path<'_>) -> String {
+pub fn would_erase<P: Fields>(path: Path<'_>) -> String {
     let mut protected = Vec::new();
-    P::__protected(path, &mut protected);
+    P::protected(path, &mut protected);
     format!(
         "null is not allowed: clearing the field would erase protected fields ({})",
         protected.join(", ")
@@ -223,55 +195,6 @@ pub trait DeserializeWith<'de> {
 
     /// Calls the model's function.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error>;
-}
-
-/// A `T` field read through the model's function `W`; `null` is refused.
-pub struct With<W>(PhantomData<W>);
-
-impl<'de, W: DeserializeWith<'de>> Reader<'de> for With<W> {
-    type Value = W::Value;
-
-    #[inline]
-    fn read<S: Source, A: MapAccess<'de>>(
-        map: &mut A,
-        _: &mut Reading,
-        _: Path<'_>,
-        _: &'static str,
-    ) -> Result<Read<W::Value>, A::Error> {
-        map.next_value_seed(WithSeed::<W>(PhantomData))
-            .map(Read::from)
-    }
-
-    fn null(_: Path<'_>, _: bool) -> Result<W::Value, String> {
-        Err(not_optional())
-    }
-}
-
-/// An `Option<T>` field read through the model's function `W`: `null` clears it (RFC 7396)
-/// without calling `W`; any other value goes through `W`, which may itself give `None`.
-pub struct WithClearable<W>(PhantomData<W>);
-
-impl<'de, W, T> Reader<'de> for WithClearable<W>
-where
-    W: DeserializeWith<'de, Value = Option<T>>,
-{
-    type Value = Option<T>;
-
-    #[inline]
-    fn read<S: Source, A: MapAccess<'de>>(
-        map: &mut A,
-        _: &mut Reading,
-        _: Path<'_>,
-        _: &'static str,
-    ) -> Result<Read<Option<T>>, A::Error> {
-        map.next_value_seed(WithSeed::<W>(PhantomData))
-            .map(Read::from)
-    }
-
-    #[inline]
-    fn null(_: Path<'_>, _: bool) -> Result<Option<T>, String> {
-        Ok(None)
-    }
 }
 
 /// `null`, or a value read by `W`.
@@ -324,7 +247,7 @@ impl<'c, 'p, P, S> NestedSeed<'c, 'p, P, S> {
     }
 }
 
-impl<'de, P: Patch, S: Source> DeserializeSeed<'de> for NestedSeed<'_, '_, P, S> {
+impl<'de, P: Fields, S: Source> DeserializeSeed<'de> for NestedSeed<'_, '_, P, S> {
     type Value = Option<P>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<P>, D::Error> {
@@ -332,14 +255,14 @@ impl<'de, P: Patch, S: Source> DeserializeSeed<'de> for NestedSeed<'_, '_, P, S>
     }
 }
 
-impl<'de, P: Patch, S: Source> Visitor<'de> for NestedSeed<'_, '_, P, S> {
+impl<'de, P: Fields, S: Source> Visitor<'de> for NestedSeed<'_, '_, P, S> {
     type Value = Option<P>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             formatter,
             "a JSON object with the writable fields of `{}`, or null",
-            P::__MODEL
+            P::MODEL
         )
     }
 

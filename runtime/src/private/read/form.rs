@@ -8,15 +8,15 @@ use serde::de::value::{BytesDeserializer, StrDeserializer};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::forward_to_deserialize_any;
 
-use super::collector::finish;
-use super::object::{OnItsOwn, OneAtATime, Source};
-use super::{Fields, Path, Reading};
-use crate::{Document, PatchError};
+use super::input::finish;
+use super::object::{OnItsOwn, OneAtATime};
+use super::{Fields, Input, Path, Reading, Source};
+use crate::error::PatchError;
 
 /// Reads a form body into a patch or create input (called by `from_form`).
-pub(crate) fn from_form_body<D: Document>(body: &[u8]) -> Result<D, PatchError> {
-    let mut reading = Reading::new(D::__CREATING);
-    let mut fields = D::__Fields::default();
+pub(crate) fn from_form_body<D: Input>(body: &[u8]) -> Result<D, PatchError> {
+    let mut reading = Reading::new(D::CREATING);
+    let mut fields = D::Fields::default();
     let mut pairs = Pairs {
         pairs: pairs(body),
         value: None,

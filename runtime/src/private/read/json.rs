@@ -7,19 +7,20 @@
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess};
 use serde_json::value::RawValue;
 
-use super::collector::{finish, without_position};
+use super::collector::without_position;
+use super::input::finish;
 use super::object::{FirstPass, ObjectVisitor, OnItsOwn, OneAtATime};
-use super::{Fields, Path, Reading};
-use crate::{Document, PatchError};
+use super::{Fields, Input, Path, Reading};
+use crate::error::PatchError;
 
 /// Reads a patch or create input from JSON text (already known to be UTF-8), its problems as
 /// data.
 #[inline]
-pub(crate) fn from_json_str<D: Document>(body: &str) -> Result<D, PatchError> {
-    let mut reading = Reading::new(D::__CREATING);
+pub(crate) fn from_json_str<D: Input>(body: &str) -> Result<D, PatchError> {
+    let mut reading = Reading::new(D::CREATING);
     let mut json = serde_json::Deserializer::from_str(body);
     // Filled in place: the fields are moved once, into the result, however deep the reader.
-    let mut fields = D::__Fields::default();
+    let mut fields = D::Fields::default();
     let parsed = (&mut json)
         .deserialize_map(ObjectVisitor::<_, FirstPass>::new(
             &mut fields,

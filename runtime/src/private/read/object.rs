@@ -1,27 +1,15 @@
 //! The one object visitor: it reads an object key by key into the fields of a patch, each key
 //! classified by the patch, each writable field's value through the field's reader. What
-//! differs between the readers is only how a value is read ([`Source`]), a type parameter, so
-//! that a nested object is read the way its document is.
+//! differs between the readers is only how a value is read ([`Source`], in `fields.rs`), a
+//! type parameter, so that a nested object is read the way its document is; the sources are
+//! here.
 
 use core::fmt;
 use core::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::{Fields, Key, Path, Reading};
-
-/// How the values of an object are read: the first pass of `from_json` (the first error ends
-/// the document), one value at a time (`from_json`'s second pass and forms), or the stream
-/// of the `Deserialize` impl. Chosen by type, so a nested object is read as its parent is.
-pub trait Source: 'static {
-    /// Reads every key of the object in `map` (at `path`) into `patch`.
-    fn object<'de, P: Fields, A: MapAccess<'de>>(
-        patch: &mut P,
-        map: A,
-        reading: &mut Reading,
-        path: Path<'_>,
-    ) -> Result<(), A::Error>;
-}
+use super::{Fields, Key, Path, Reading, Source};
 
 /// Reads an object into a patch: the document, or a nested object at `path`; its values as
 /// the source `S` reads them.

@@ -13,21 +13,19 @@ use core::cell::Cell;
 
 use serde::de::{self, Deserializer, MapAccess};
 
-use super::collector::{finish, without_position};
-use super::object::{each_key, ObjectVisitor, Source};
+use super::collector::without_position;
+use super::input::finish;
+use super::object::{each_key, ObjectVisitor};
 use super::watch::{Seen, Watch};
-use super::{Fields, Path, Reading};
-use crate::Document;
+use super::{Fields, Input, Path, Reading, Source};
 
 /// Deserializes a patch or create input as serde's `Deserialize` does, in one pass (the
-/// `Stream` source); every problem becomes one message: [`PatchError`](crate::PatchError)'s,
-/// and where the listing stopped when an error inside an array or object ended the document
-/// early.
-pub fn deserialize<'de, D: Document, De: Deserializer<'de>>(
-    deserializer: De,
-) -> Result<D, De::Error> {
-    let mut reading = Reading::new(D::__CREATING);
-    let mut fields = D::__Fields::default();
+/// `Stream` source); every problem becomes one message:
+/// [`PatchError`](crate::error::PatchError)'s, and where the listing stopped when an error
+/// inside an array or object ended the document early.
+pub fn deserialize<'de, D: Input, De: Deserializer<'de>>(deserializer: De) -> Result<D, De::Error> {
+    let mut reading = Reading::new(D::CREATING);
+    let mut fields = D::Fields::default();
     let visitor = ObjectVisitor::<_, Stream>::new(&mut fields, &mut reading, Path::ROOT);
     if let Err(error) = deserializer.deserialize_map(visitor) {
         return Err(stopped(reading, error));
