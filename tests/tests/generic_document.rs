@@ -7,7 +7,7 @@ use safe_update::{
     from_form, from_json, Applied, Document, NoRoles, Patch, PatchError, SafeCreate, SafeUpdate,
 };
 
-// A model of this file's own (the shared ones are being moved): a book on a shelf.
+// A model of its own, so that nothing here depends on the shared fixtures: a shelf of books.
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 #[update(create)]
 struct Shelf {

@@ -27,6 +27,7 @@ mod create;
 mod create_property;
 mod deserialize_stream;
 mod form;
+mod generic_document;
 mod generics;
 mod limiter_memory;
 mod limiter_postgres;
