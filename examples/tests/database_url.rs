@@ -3,12 +3,9 @@
 //! an error message: of a refused URL, of a failed connection, of a server's start. Nor does
 //! one in the Redis URL of `--limiter`.
 
-#[macro_use]
-mod common;
-
 use std::process::Command;
 
-use common::{cli, Backend, Binary, Server, Setup};
+use crate::common::{cli, Backend, Binary, Server, Setup};
 use safe_update_demo::db::{Database, DatabaseUrl};
 
 const SECRET: &str = "hunter2-s3cret";

@@ -7,15 +7,11 @@
 //! limit through Redis; with `--limiter memory` each allows it again, which is why the
 //! counters are shared.
 
-#[macro_use]
-#[allow(unused_macros)]
-mod common;
-
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use common::{Backend, Binary, Server, Setup};
+use crate::common::{Backend, Binary, Server, Setup};
 
 /// `n` wrong passwords for `user` at once, alternating between `a` and `b`: how many were
 /// checked (401) and how many refused by the limiter (429); any other answer fails.
@@ -117,7 +113,7 @@ fn two_instances_on_one_sqlite_file_agree() {
 
 #[test]
 fn two_instances_on_one_postgres_database_agree() {
-    if common::postgres_available() {
+    if crate::common::postgres_available() {
         two_instances_agree(Backend::Postgres);
     }
 }
@@ -126,10 +122,10 @@ fn two_instances_on_one_postgres_database_agree() {
 /// in: a burst spread over both gets the limit once.
 #[test]
 fn two_instances_on_two_files_share_the_limit_through_redis() {
-    let Some(redis) = common::redis::redis_url() else {
+    let Some(redis) = crate::common::redis::redis_url() else {
         return;
     };
-    let prefix = common::redis::fresh_prefix();
+    let prefix = crate::common::redis::fresh_prefix();
     let limiter = ["--limiter", &redis, "--limiter-prefix", &prefix];
     let (db_a, db_b) = (
         Setup::new(Binary::Actix).db(),

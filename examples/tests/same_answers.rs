@@ -8,11 +8,7 @@
 //!
 //! Both real binaries on `127.0.0.1:0` (see `common`).
 
-#[macro_use]
-#[allow(unused_macros)]
-mod common;
-
-use common::{applied, document, Backend, Binary, Response, Server, Setup, TestDb};
+use crate::common::{applied, document, Backend, Binary, Response, Server, Setup, TestDb};
 use serde_json::{json, Value};
 
 const JSON: &str = "application/json";
@@ -140,7 +136,7 @@ fn both_servers_answer_every_request_alike_on_sqlite() {
 
 #[test]
 fn both_servers_answer_every_request_alike_on_postgres() {
-    if common::postgres_available() {
+    if crate::common::postgres_available() {
         every_request(Backend::Postgres);
     }
 }

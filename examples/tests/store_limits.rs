@@ -11,10 +11,7 @@
 //! Every case runs on both servers over both databases (`both_servers!`), and every refused
 //! one is followed by reading the users back: nothing changed.
 
-#[macro_use]
-mod common;
-
-use common::{Response, Server, Setup};
+use crate::common::{Response, Server, Setup};
 
 const JSON: &str = "application/json";
 const MERGE: &str = "application/merge-patch+json";

@@ -3,15 +3,11 @@
 //! (PostgreSQL's `pg_stat_activity`, SQLite's busy handler), then changes the data and lets it
 //! go on. And a read that fails is called a read.
 
-#[macro_use]
-#[allow(unused_macros)]
-mod common;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::direct::{block_on, fresh, open};
-use common::{Backend, TestDb};
+use crate::common::direct::{block_on, fresh, open};
+use crate::common::{Backend, TestDb};
 use safe_update::auth::{hash_password, Attempt, Identity, Limiter, Limits};
 use safe_update_demo::account::{self, NewUserBody};
 use safe_update_demo::api;

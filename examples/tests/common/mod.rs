@@ -1,10 +1,13 @@
-//! Runs a real binary (the actix or the axum server) on `127.0.0.1:0` over a fresh database
-//! (an SQLite file in a temporary directory, or a PostgreSQL database created for the test and
-//! dropped after it), and talks to it over HTTP.
-
-#![allow(dead_code)]
+//! What the tests share. Here: runs a real binary (the actix or the axum server) on
+//! `127.0.0.1:0` over a fresh database (an SQLite file in a temporary directory, or a
+//! PostgreSQL database created for the test and dropped after it), and talks to it over HTTP.
+//! Beside it: the database layer without a server ([`direct`]), the login counters on one
+//! SQLite file ([`on_one_file`]), Redis ([`redis`]), and a process of its own for a test that
+//! needs one ([`own_process`]).
 
 pub mod direct;
+pub mod on_one_file;
+pub mod own_process;
 mod postgres;
 pub mod redis;
 
@@ -72,7 +75,7 @@ impl Setup {
                 TestDb {
                     bin: self.bin,
                     url: format!("sqlite:{}", path.display()),
-                    _keep: Keep::Dir(dir),
+                    _keep: Keep::Dir { _dir: dir },
                 }
             }
             Backend::Postgres => {
@@ -80,7 +83,9 @@ impl Setup {
                 TestDb {
                     bin: self.bin,
                     url: database.url.clone(),
-                    _keep: Keep::Postgres(database),
+                    _keep: Keep::Postgres {
+                        _database: database,
+                    },
                 }
             }
         }
@@ -95,9 +100,10 @@ pub struct TestDb {
     _keep: Keep,
 }
 
+/// What a test's database lives in, held only to be removed when dropped.
 enum Keep {
-    Dir(tempfile::TempDir),
-    Postgres(postgres::Database),
+    Dir { _dir: tempfile::TempDir },
+    Postgres { _database: postgres::Database },
 }
 
 /// For each test function named (taking a [`Setup`]), a test per server and database:
@@ -112,12 +118,12 @@ macro_rules! both_servers {
     };
     (@on $module:ident, $bin:ident, $backend:ident, $($test:ident),*) => {
         mod $module {
-            use super::common::{Backend, Binary, Setup};
+            use crate::common::{Backend, Binary, Setup};
             $(
                 #[test]
                 fn $test() {
                     let setup = Setup { bin: Binary::$bin, backend: Backend::$backend };
-                    if setup.backend == Backend::Postgres && !super::common::postgres_available() {
+                    if setup.backend == Backend::Postgres && !crate::common::postgres_available() {
                         return;
                     }
                     super::$test(setup)
