@@ -7,7 +7,7 @@
 //! limit through Redis; with `--limiter memory` each allows it again, which is why the
 //! counters are shared.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -166,9 +166,9 @@ fn two_instances_with_counters_in_memory_each_allow_the_limit() {
 #[test]
 fn an_unreachable_redis_stops_the_start() {
     let db = Setup::new(Binary::Actix).db();
-    let binary = env!("CARGO_BIN_EXE_safe-update-demo");
-    let mut child = Command::new(binary)
-        .args(["--database-url", &db.url, "--listen", "127.0.0.1:0"])
+    let mut child = db
+        .command(db.bin)
+        .args(["--listen", "127.0.0.1:0"])
         .args(["--limiter", "redis://:hunter2-s3cret@127.0.0.1:1"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -3,7 +3,7 @@
 //! its own connections, the calls alternating between them, so that nothing but SQLite's
 //! lock keeps their counts apart (a burst's calls contend for it from both).
 //!
-//! The cases are named here rather than written by `limiter_suite!`, for one of them:
+//! The cases are listed here rather than all written by `limiter_suite!`, for one of them:
 //! `a_failing_store_fails_closed` finds its log lines in the process's one capture by the user
 //! names the suite gives it, and `limiter_sqlite.rs` runs the same case, with the same names,
 //! in this process. So here that case runs in a process of its own ([`own_process`]), and
@@ -19,19 +19,9 @@ async fn two_handles() -> Result<OnOneFile, String> {
     OnOneFile::open(2)
 }
 
-/// One test per case, in this process, as `limiter_suite!` writes them.
-macro_rules! in_this_process {
-    ($($case:ident,)*) => {
-        $(
-            #[test]
-            fn $case() {
-                run(two_handles, cases::$case);
-            }
-        )*
-    };
-}
-
-in_this_process!(
+// Every case but the failing store's, in this process, as `limiter_suite!` writes them: its
+// own arm for a list of cases.
+safe_update_tests::limiter_suite!(@cases two_handles;
     each_limit_holds_on_its_own,
     a_concurrent_burst_gets_exactly_the_limit,
     counters_expire_a_window_after_their_last_attempt,

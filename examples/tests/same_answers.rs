@@ -177,6 +177,11 @@ fn every_request(backend: Backend) {
 
     // Authentication.
     let unauthorized = |code| (401, code, none());
+    // Alice with a wrong password: refused, and counted by the login limiter.
+    let wrong_password = || {
+        let expected = unauthorized("invalid_credentials");
+        refused("GET", "/profile", WrongPassword, &[], None, expected);
+    };
     refused(
         "GET",
         "/profile",
@@ -205,14 +210,7 @@ fn every_request(backend: Backend) {
         None,
         (400, "duplicate_authorization", none()),
     );
-    refused(
-        "GET",
-        "/profile",
-        WrongPassword,
-        &[],
-        None,
-        unauthorized("invalid_credentials"),
-    );
+    wrong_password();
     assert_eq!(status("GET", "/profile", Alice, &[], None), 200);
     assert_eq!(status("HEAD", "/profile", Alice, &[], None), 200);
 
@@ -486,14 +484,7 @@ fn every_request(backend: Backend) {
     // The login limiter: five wrong passwords since alice's last good login pass, the sixth
     // is refused.
     for _ in 0..5 {
-        refused(
-            "GET",
-            "/profile",
-            WrongPassword,
-            &[],
-            None,
-            unauthorized("invalid_credentials"),
-        );
+        wrong_password();
     }
     let throttled = (429, "too_many_attempts", json!({"retry_after": 60}));
     refused("GET", "/profile", WrongPassword, &[], None, throttled);

@@ -33,7 +33,8 @@ pub enum Binary {
 }
 
 impl Binary {
-    fn path(self) -> &'static str {
+    /// Where cargo built it for these tests.
+    pub fn path(self) -> &'static str {
         match self {
             Binary::Actix => env!("CARGO_BIN_EXE_safe-update-demo"),
             Binary::Axum => env!("CARGO_BIN_EXE_safe-update-demo-axum"),
@@ -100,6 +101,15 @@ pub struct TestDb {
     _keep: Keep,
 }
 
+impl TestDb {
+    /// `bin` on this database: `bin --database-url URL`, for more arguments to follow.
+    pub fn command(&self, bin: Binary) -> Command {
+        let mut command = Command::new(bin.path());
+        command.arg("--database-url").arg(&self.url);
+        command
+    }
+}
+
 /// What a test's database lives in, held only to be removed when dropped.
 enum Keep {
     Dir { _dir: tempfile::TempDir },
@@ -147,9 +157,8 @@ pub struct Server {
 /// Runs the binary with `args` after `--database-url URL`, feeding `stdin`; returns
 /// (success, stderr).
 pub fn cli(db: &TestDb, args: &[&str], stdin: &str) -> (bool, String) {
-    let mut child = Command::new(db.bin.path())
-        .arg("--database-url")
-        .arg(&db.url)
+    let mut child = db
+        .command(db.bin)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -182,9 +191,8 @@ impl Server {
 
     /// Another instance on the database of `db`, served by `bin`.
     pub fn start_as(bin: Binary, db: &TestDb, args: &[&str]) -> Server {
-        let mut child = Command::new(bin.path())
-            .arg("--database-url")
-            .arg(&db.url)
+        let mut child = db
+            .command(bin)
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .stdin(Stdio::null())

@@ -49,7 +49,8 @@ pub fn run(module: &str, test: &str, body: impl FnOnce()) {
     );
 }
 
-/// The full name of every test of this binary, as the harness lists them.
+/// The full name of every test of this binary, as the harness lists them (this binary re-run
+/// with `--list`).
 pub fn test_names() -> Vec<String> {
     let output = Command::new(std::env::current_exe().unwrap())
         .args(["--list", "--format", "terse"])
