@@ -311,7 +311,17 @@ impl Server {
                 request = request.header("Content-Type", content_type);
                 self.agent.run(request.body(bytes).unwrap())
             }
-            None => self.agent.run(request.body(()).unwrap()),
+            None => {
+                if matches!(method, "POST" | "PUT" | "PATCH") {
+                    // `Content-Length: 0`, as RFC 9110 asks of these methods without content.
+                    // Left to the client, an empty chunked body follows the head: a server
+                    // that answers before reading it (a 405, a 401) then closes the
+                    // connection, and the client may send its next request on it in the
+                    // instant before it sees the close.
+                    request = request.header("Content-Length", "0");
+                }
+                self.agent.run(request.body(()).unwrap())
+            }
         };
         let mut response = sent?;
         let header = |name: &str| {
