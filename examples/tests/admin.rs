@@ -3,10 +3,7 @@
 //! The real binary on `127.0.0.1:0` with a database file in a temporary directory, and a real
 //! HTTP client (see `common`).
 
-#[macro_use]
-mod common;
-
-use common::{Server, Setup};
+use crate::common::{Server, Setup};
 use serde_json::json;
 
 fn admin_routes_and_the_gated_field(setup: Setup) {

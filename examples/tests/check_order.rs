@@ -5,10 +5,7 @@
 //!
 //! The real binary on `127.0.0.1:0` (see `common`), over every route that updates a user.
 
-#[macro_use]
-mod common;
-
-use common::{applied, document, Response, Server, Setup};
+use crate::common::{applied, document, Response, Server, Setup};
 use serde_json::json;
 
 const JSON: &str = "application/json";

@@ -1,13 +1,10 @@
 //! `POST /users` over a socket: admins create users from the create input plus a login, with
 //! every refusal of a patch, and the new user can log in.
 
-#[macro_use]
-mod common;
-
-use common::{Server, Setup};
+use crate::common::{Server, Setup};
 use serde_json::json;
 
-fn post(server: &Server, auth: (&str, &str), json: &str) -> common::Response {
+fn post(server: &Server, auth: (&str, &str), json: &str) -> crate::common::Response {
     let body = Some(("application/json", json.as_bytes()));
     server.send("POST", "/users", Some(auth), &[], body)
 }

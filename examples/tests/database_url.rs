@@ -3,12 +3,9 @@
 //! an error message: of a refused URL, of a failed connection, of a server's start. Nor does
 //! one in the Redis URL of `--limiter`.
 
-#[macro_use]
-mod common;
-
 use std::process::Command;
 
-use common::{cli, Backend, Binary, Server, Setup};
+use crate::common::{cli, Backend, Binary, Server, Setup};
 use safe_update_demo::db::{Database, DatabaseUrl};
 
 const SECRET: &str = "hunter2-s3cret";
@@ -49,10 +46,7 @@ fn the_cli_does_not_tell_the_password(setup: Setup) {
     );
     assert!(!stderr.contains(SECRET), "{stderr}");
 
-    let binary = match setup.bin {
-        Binary::Actix => env!("CARGO_BIN_EXE_safe-update-demo"),
-        Binary::Axum => env!("CARGO_BIN_EXE_safe-update-demo-axum"),
-    };
+    let binary = setup.bin.path();
     let misspelt = format!("postgress://root:{SECRET}@127.0.0.1/test?password={SECRET}");
     let bad_port = format!("postgres://root@127.0.0.1:port/test?password={SECRET}");
     for url in [misspelt, bad_port] {
@@ -99,13 +93,13 @@ fn the_server_does_not_log_the_password(setup: Setup) {
 /// never the password; `--limiter-prefix` without a Redis store is refused too.
 #[test]
 fn a_refused_limiter_option_does_not_tell_the_password() {
-    let binary = env!("CARGO_BIN_EXE_safe-update-demo");
     let db = Setup::new(Binary::Actix).db();
     let not_redis = format!("valkey://:{SECRET}@127.0.0.1:6379");
     let bad_db = format!("redis://:{SECRET}@127.0.0.1:6379/notanumber");
     for url in [not_redis, bad_db] {
-        let output = Command::new(binary)
-            .args(["--database-url", &db.url, "--listen", "127.0.0.1:0"])
+        let output = db
+            .command(db.bin)
+            .args(["--listen", "127.0.0.1:0"])
             .args(["--limiter", &url])
             .output()
             .unwrap();
@@ -117,8 +111,9 @@ fn a_refused_limiter_option_does_not_tell_the_password() {
         );
         assert!(!stderr.contains(SECRET), "{stderr}");
     }
-    let output = Command::new(binary)
-        .args(["--database-url", &db.url, "--listen", "127.0.0.1:0"])
+    let output = db
+        .command(db.bin)
+        .args(["--listen", "127.0.0.1:0"])
         .args(["--limiter", "memory", "--limiter-prefix", "app:"])
         .output()
         .unwrap();

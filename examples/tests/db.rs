@@ -2,15 +2,11 @@
 //! one transaction, the roles of the moment of the write, the login counters shared by every
 //! instance), then what only SQLite has (WAL, full sync, the writer's rollback).
 
-#[macro_use]
-#[allow(unused_macros)]
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::direct::{block_on, fresh, open};
-use common::{Backend, TestDb};
+use crate::common::direct::{block_on, fresh, open};
+use crate::common::{Backend, TestDb};
 use safe_update::auth::{Attempt, Limiter, Limits, Outcome, Refusal};
 use safe_update::web::PatchRejection;
 use safe_update::Patch;

@@ -4,14 +4,11 @@
 //!
 //! The real binary on `127.0.0.1:0` (see `common`).
 
-#[macro_use]
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{Server, Setup};
+use crate::common::{Server, Setup};
 
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -367,7 +364,7 @@ fn chunked(server: &Server, auth: (&str, &str), size: usize) -> String {
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    let token = common::basic(auth);
+    let token = crate::common::basic(auth);
     let head = format!(
         "PATCH /profile HTTP/1.1\r\nHost: {address}\r\nAuthorization: {token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     );

@@ -7,15 +7,11 @@
 //! limit through Redis; with `--limiter memory` each allows it again, which is why the
 //! counters are shared.
 
-#[macro_use]
-#[allow(unused_macros)]
-mod common;
-
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use common::{Backend, Binary, Server, Setup};
+use crate::common::{Backend, Binary, Server, Setup};
 
 /// `n` wrong passwords for `user` at once, alternating between `a` and `b`: how many were
 /// checked (401) and how many refused by the limiter (429); any other answer fails.
@@ -117,7 +113,7 @@ fn two_instances_on_one_sqlite_file_agree() {
 
 #[test]
 fn two_instances_on_one_postgres_database_agree() {
-    if common::postgres_available() {
+    if crate::common::postgres_available() {
         two_instances_agree(Backend::Postgres);
     }
 }
@@ -126,10 +122,10 @@ fn two_instances_on_one_postgres_database_agree() {
 /// in: a burst spread over both gets the limit once.
 #[test]
 fn two_instances_on_two_files_share_the_limit_through_redis() {
-    let Some(redis) = common::redis::redis_url() else {
+    let Some(redis) = crate::common::redis::redis_url() else {
         return;
     };
-    let prefix = common::redis::fresh_prefix();
+    let prefix = crate::common::redis::fresh_prefix();
     let limiter = ["--limiter", &redis, "--limiter-prefix", &prefix];
     let (db_a, db_b) = (
         Setup::new(Binary::Actix).db(),
@@ -170,9 +166,9 @@ fn two_instances_with_counters_in_memory_each_allow_the_limit() {
 #[test]
 fn an_unreachable_redis_stops_the_start() {
     let db = Setup::new(Binary::Actix).db();
-    let binary = env!("CARGO_BIN_EXE_safe-update-demo");
-    let mut child = Command::new(binary)
-        .args(["--database-url", &db.url, "--listen", "127.0.0.1:0"])
+    let mut child = db
+        .command(db.bin)
+        .args(["--listen", "127.0.0.1:0"])
         .args(["--limiter", "redis://:hunter2-s3cret@127.0.0.1:1"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -2,13 +2,9 @@
 //! `Limits::counted_as`), on SQLite and PostgreSQL: 30 addresses of one /64 are one client, and
 //! an IPv4-mapped address is its IPv4 address. In process, with explicit client addresses.
 
-#[macro_use]
-#[allow(unused_macros)]
-mod common;
-
 use std::net::IpAddr;
 
-use common::{Backend, Binary, Setup, TestDb};
+use crate::common::{Backend, Binary, Setup, TestDb};
 use safe_update::auth::{hash_password, AuthError, Authenticator, Credentials, Limits};
 use safe_update_demo::db::{Database, DatabaseUrl};
 use safe_update_demo::limiter::{DemoLimiter, LimiterStore};
@@ -19,7 +15,7 @@ use safe_update_demo::store::DbStore;
 /// store.
 fn on_both(test: fn(Authenticator) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        if backend == Backend::Postgres && !common::postgres_available() {
+        if backend == Backend::Postgres && !crate::common::postgres_available() {
             continue;
         }
         let test_db: TestDb = Setup {

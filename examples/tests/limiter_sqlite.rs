@@ -8,15 +8,14 @@
 //!   per case and the file read and changed directly;
 //! - the login limiter's suite (`safe_update_tests::limiter_suite`: the library's rules over
 //!   the store: bursts, expiry, forgetting, IPv6 prefixes, the longest keys, a failing store),
-//!   one handle on the file, as one server has: its calls queue on the writer connection.
-//!   `limiter_sqlite_shared.rs` runs it on two handles on one file.
+//!   one handle on the file, as one server has: its calls queue on the writer connection
+//!   ([`one_handle`]). `limiter_sqlite_shared.rs` runs it on two handles on one file.
 
 // The cases are the library's tests' own file, so that every store runs the same ones; its
 // `Kept` is for stores the suite would otherwise drop too early, not needed here.
 #[path = "../../tests/tests/counter_stores/mod.rs"]
 #[allow(dead_code)]
 mod counter_stores;
-mod on_one_file;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,7 +26,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 use safe_update_demo::db::sqlite::{Db, EPOCH_NOW};
 use safe_update_demo::db::sqlite_counters::SqliteCounters;
 
-safe_update_tests::limiter_suite!(|| async { on_one_file::OnOneFile::open(1) });
+/// The limiter suite on one handle on a fresh file. A module of its own, so that
+/// `limiter_sqlite_shared.rs` can check it runs the same cases.
+pub mod one_handle {
+    use crate::common::on_one_file::OnOneFile;
+
+    safe_update_tests::limiter_suite!(|| async { OnOneFile::open(1) });
+}
 
 /// A fresh SQLite file (in a directory removed with it), and a connection of the test's own
 /// to read and change its counters behind the store's back.
@@ -98,4 +103,4 @@ impl Fixture for File {
     }
 }
 
-counter_store_cases!(fresh);
+crate::counter_store_cases!(fresh);

@@ -4,13 +4,10 @@
 //! The real binary on `127.0.0.1:0` with a database file in a temporary directory, and a real
 //! HTTP client (see `common`).
 
-#[macro_use]
-mod common;
-
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use common::{cli, Response, Server, Setup};
+use crate::common::{cli, Response, Server, Setup};
 
 fn logins_challenges_and_throttling(setup: Setup) {
     let db = setup.db();

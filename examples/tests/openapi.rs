@@ -4,12 +4,9 @@
 //! problem documents for the refusals, and never the password hash. `scripts/schemathesis.sh`
 //! checks the rest (every answer against the document) with an external fuzzer.
 
-#[macro_use]
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{Server, Setup};
+use crate::common::{Server, Setup};
 use serde_json::{json, Value};
 
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];

@@ -3,10 +3,7 @@
 //! The real binary on `127.0.0.1:0` with a database file in a temporary directory, and a real
 //! HTTP client (see `common`).
 
-#[macro_use]
-mod common;
-
-use common::{Server, Setup};
+use crate::common::{Server, Setup};
 
 /// A body, and its refusal: status, code, the member that lists the keys, the keys.
 type Refusal<'a> = (&'a [u8], u16, &'a str, &'a str, &'a [&'a str]);

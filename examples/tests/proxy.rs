@@ -8,10 +8,7 @@
 //! counted under a fresh address and the limit of 5 per name from one address would not hold.
 //! Here the test client plays the proxy (it connects from 127.0.0.1, the trusted proxy).
 
-#[macro_use]
-mod common;
-
-use common::{Server, Setup};
+use crate::common::{Server, Setup};
 
 /// Thirty wrong passwords for alice, each with `believed: client` (what the proxy wrote) and
 /// `forged: 203.0.113.N` (what the client wrote): the first five are checked (401), every

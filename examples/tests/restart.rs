@@ -3,10 +3,7 @@
 //! The real binary on `127.0.0.1:0` with a database file in a temporary directory, and a real
 //! HTTP client (see `common`).
 
-#[macro_use]
-mod common;
-
-use common::{cli, Server, Setup};
+use crate::common::{cli, Server, Setup};
 
 fn data_survives_kill_and_restart_and_the_cli_adds_users(setup: Setup) {
     let db = setup.db();

@@ -8,11 +8,7 @@
 //!
 //! Both real binaries on `127.0.0.1:0` (see `common`).
 
-#[macro_use]
-#[allow(unused_macros)]
-mod common;
-
-use common::{applied, document, Backend, Binary, Response, Server, Setup, TestDb};
+use crate::common::{applied, document, Backend, Binary, Response, Server, Setup, TestDb};
 use serde_json::{json, Value};
 
 const JSON: &str = "application/json";
@@ -140,7 +136,7 @@ fn both_servers_answer_every_request_alike_on_sqlite() {
 
 #[test]
 fn both_servers_answer_every_request_alike_on_postgres() {
-    if common::postgres_available() {
+    if crate::common::postgres_available() {
         every_request(Backend::Postgres);
     }
 }
@@ -181,6 +177,11 @@ fn every_request(backend: Backend) {
 
     // Authentication.
     let unauthorized = |code| (401, code, none());
+    // Alice with a wrong password: refused, and counted by the login limiter.
+    let wrong_password = || {
+        let expected = unauthorized("invalid_credentials");
+        refused("GET", "/profile", WrongPassword, &[], None, expected);
+    };
     refused(
         "GET",
         "/profile",
@@ -209,14 +210,7 @@ fn every_request(backend: Backend) {
         None,
         (400, "duplicate_authorization", none()),
     );
-    refused(
-        "GET",
-        "/profile",
-        WrongPassword,
-        &[],
-        None,
-        unauthorized("invalid_credentials"),
-    );
+    wrong_password();
     assert_eq!(status("GET", "/profile", Alice, &[], None), 200);
     assert_eq!(status("HEAD", "/profile", Alice, &[], None), 200);
 
@@ -490,14 +484,7 @@ fn every_request(backend: Backend) {
     // The login limiter: five wrong passwords since alice's last good login pass, the sixth
     // is refused.
     for _ in 0..5 {
-        refused(
-            "GET",
-            "/profile",
-            WrongPassword,
-            &[],
-            None,
-            unauthorized("invalid_credentials"),
-        );
+        wrong_password();
     }
     let throttled = (429, "too_many_attempts", json!({"retry_after": 60}));
     refused("GET", "/profile", WrongPassword, &[], None, throttled);

@@ -4,6 +4,7 @@
 //! OpenAPI document could promise a request the server refuses, or the other way round.
 
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use safe_update::from_json;
 use safe_update::WithExtra;
 use safe_update_demo::account::{LoginServerFields, NewUserBody};
@@ -125,8 +126,16 @@ fn username() -> impl Strategy<Value = String> {
     ]
 }
 
+// The seeds of past failures stay in `schema.proptest-regressions`, beside this file. Said
+// explicitly: proptest's default looks for them beside the directory of the nearest
+// `main.rs`, which is this binary's (`proptest-regressions/schema.txt` in the crate).
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        ..ProptestConfig::with_cases(3000)
+    })]
 
     #[test]
     fn the_create_schema_accepts_what_the_server_creates(

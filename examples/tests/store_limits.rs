@@ -11,10 +11,7 @@
 //! Every case runs on both servers over both databases (`both_servers!`), and every refused
 //! one is followed by reading the users back: nothing changed.
 
-#[macro_use]
-mod common;
-
-use common::{Response, Server, Setup};
+use crate::common::{Response, Server, Setup};
 
 const JSON: &str = "application/json";
 const MERGE: &str = "application/merge-patch+json";
@@ -53,6 +50,27 @@ const fn case(
         code,
         names,
     }
+}
+
+/// A body refused as 422 `invalid_fields`, `field` listed under `invalid` (`""`: the refusal
+/// names no single field).
+const fn invalid(
+    method: &'static str,
+    path: &'static str,
+    admin: bool,
+    body: (&'static str, &'static str),
+    field: &'static str,
+) -> Case {
+    let names = Some(("invalid", field));
+    case(
+        method,
+        path,
+        admin,
+        Some(body),
+        422,
+        "invalid_fields",
+        names,
+    )
 }
 
 /// What the server holds: alice and admin as an admin reads them, and whether carol exists.
@@ -125,136 +143,78 @@ fn run(server: &Server, cases: &[Case]) {
 fn nul_is_refused_in_every_text_field(setup: Setup) {
     let db = setup.db();
     let server = Server::start(&db);
-    let invalid = |field| Some(("invalid", field));
-    let new_user = |json: &'static str| Some((JSON, json));
+    let new_user = |json, field| invalid("POST", "/users", true, (JSON, json), field);
     let cases = [
-        case(
+        invalid(
             "PATCH",
             "/profile",
             false,
-            Some((JSON, r#"{"bio":"a\u0000b"}"#)),
-            422,
-            "invalid_fields",
-            invalid("bio"),
+            (JSON, r#"{"bio":"a\u0000b"}"#),
+            "bio",
         ),
-        case(
+        invalid(
             "PUT",
             "/profile",
             false,
-            Some((MERGE, r#"{"bio":"\u0000"}"#)),
-            422,
-            "invalid_fields",
-            invalid("bio"),
+            (MERGE, r#"{"bio":"\u0000"}"#),
+            "bio",
         ),
-        case(
-            "POST",
-            "/profile",
-            false,
-            Some((FORM, "bio=a%00b")),
-            422,
-            "invalid_fields",
-            invalid("bio"),
-        ),
-        case(
+        invalid("POST", "/profile", false, (FORM, "bio=a%00b"), "bio"),
+        invalid(
             "PATCH",
             "/profile",
             false,
-            Some((JSON, r#"{"display_name":"a\u0000b"}"#)),
-            422,
-            "invalid_fields",
-            invalid("display_name"),
+            (JSON, r#"{"display_name":"a\u0000b"}"#),
+            "display_name",
         ),
-        case(
+        invalid(
             "POST",
             "/profile",
             false,
-            Some((FORM, "display_name=a%00b")),
-            422,
-            "invalid_fields",
-            invalid("display_name"),
+            (FORM, "display_name=a%00b"),
+            "display_name",
         ),
-        case(
+        invalid(
             "PATCH",
             "/profile",
             false,
-            Some((JSON, r#"{"email":"a\u0000b@example.org"}"#)),
-            422,
-            "invalid_fields",
-            invalid("email"),
+            (JSON, r#"{"email":"a\u0000b@example.org"}"#),
+            "email",
         ),
-        case(
+        invalid(
             "PATCH",
             "/users/alice",
             true,
-            Some((JSON, r#"{"bio":"a\u0000b"}"#)),
-            422,
-            "invalid_fields",
-            invalid("bio"),
+            (JSON, r#"{"bio":"a\u0000b"}"#),
+            "bio",
         ),
-        case(
+        invalid(
             "PUT",
             "/users/alice",
             true,
-            Some((MERGE, r#"{"display_name":"\u0000"}"#)),
-            422,
-            "invalid_fields",
-            invalid("display_name"),
+            (MERGE, r#"{"display_name":"\u0000"}"#),
+            "display_name",
         ),
-        case(
-            "POST",
-            "/users",
-            true,
-            new_user(
-                r#"{"username":"carol","password":"a long password","display_name":"C","email":"c@example.org","bio":"a\u0000b"}"#,
-            ),
-            422,
-            "invalid_fields",
-            invalid("bio"),
+        new_user(
+            r#"{"username":"carol","password":"a long password","display_name":"C","email":"c@example.org","bio":"a\u0000b"}"#,
+            "bio",
         ),
-        case(
-            "POST",
-            "/users",
-            true,
-            new_user(
-                r#"{"username":"carol","password":"a long password","display_name":"C\u0000","email":"c@example.org"}"#,
-            ),
-            422,
-            "invalid_fields",
-            invalid("display_name"),
+        new_user(
+            r#"{"username":"carol","password":"a long password","display_name":"C\u0000","email":"c@example.org"}"#,
+            "display_name",
         ),
-        case(
-            "POST",
-            "/users",
-            true,
-            new_user(
-                r#"{"username":"carol","password":"a long password","display_name":"C","email":"c\u0000@example.org"}"#,
-            ),
-            422,
-            "invalid_fields",
-            invalid("email"),
+        new_user(
+            r#"{"username":"carol","password":"a long password","display_name":"C","email":"c\u0000@example.org"}"#,
+            "email",
         ),
-        case(
-            "POST",
-            "/users",
-            true,
-            new_user(
-                r#"{"username":"car\u0000ol","password":"a long password","display_name":"C","email":"c@example.org"}"#,
-            ),
-            422,
-            "invalid_fields",
-            invalid("username"),
+        new_user(
+            r#"{"username":"car\u0000ol","password":"a long password","display_name":"C","email":"c@example.org"}"#,
+            "username",
         ),
-        case(
-            "POST",
-            "/users",
-            true,
-            new_user(
-                r#"{"username":"carol","password":"a long\u0000password","display_name":"C","email":"c@example.org"}"#,
-            ),
-            422,
-            "invalid_fields",
+        new_user(
+            r#"{"username":"carol","password":"a long\u0000password","display_name":"C","email":"c@example.org"}"#,
             // The login's own check, which names no single field.
-            Some(("invalid", "")),
+            "",
         ),
         case(
             "PUT",
@@ -322,16 +282,10 @@ fn integers_past_bigint_are_refused_alike(setup: Setup) {
         stale(&[("If-Match", "\"v1e400\"")]),
         stale(&[("If-Match", "\"v99999999999999999999999999999999999999999\"")]),
     ];
-    let forbidden = |json: &'static str, field: &'static str| {
-        case(
-            "PATCH",
-            "/profile",
-            false,
-            Some((JSON, json)),
-            422,
-            "forbidden_fields",
-            Some(("forbidden", field)),
-        )
+    let forbidden = |json, field| Case {
+        code: "forbidden_fields",
+        names: Some(("forbidden", field)),
+        ..invalid("PATCH", "/profile", false, (JSON, json), field)
     };
     cases.extend([
         forbidden(r#"{"bio":"x","version":18446744073709551616}"#, "version"),
@@ -339,17 +293,7 @@ fn integers_past_bigint_are_refused_alike(setup: Setup) {
         forbidden(r#"{"bio":"x","version":-9223372036854775809}"#, "version"),
         forbidden(r#"{"bio":"x","id":99999999999999999999999999999}"#, "id"),
     ]);
-    let ill_typed = |json: &'static str, field: &'static str| {
-        case(
-            "PATCH",
-            "/users/alice",
-            true,
-            Some((JSON, json)),
-            422,
-            "invalid_fields",
-            Some(("invalid", field)),
-        )
-    };
+    let ill_typed = |json, field| invalid("PATCH", "/users/alice", true, (JSON, json), field);
     cases.extend([
         ill_typed(r#"{"display_name":18446744073709551616}"#, "display_name"),
         ill_typed(r#"{"is_admin":9223372036854775808}"#, "is_admin"),

@@ -3,20 +3,19 @@
 //! (PostgreSQL's `pg_stat_activity`, SQLite's busy handler), then changes the data and lets it
 //! go on. And a read that fails is called a read.
 
-#[macro_use]
-#[allow(unused_macros)]
-mod common;
-
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::direct::{block_on, fresh, open};
-use common::{Backend, TestDb};
+use crate::common::direct::{block_on, fresh, open};
+use crate::common::{Backend, TestDb};
 use safe_update::auth::{hash_password, Attempt, Identity, Limiter, Limits};
 use safe_update_demo::account::{self, NewUserBody};
 use safe_update_demo::api;
 use safe_update_demo::db::Database;
+use safe_update_demo::error::ApiError;
 use safe_update_demo::limiter::{DemoLimiter, LimiterStore};
+use safe_update_demo::model::User;
 use safe_update_demo::server::{Options, Shared};
 
 /// A connection of the test's own to the PostgreSQL database of `db`.
@@ -53,6 +52,29 @@ fn carol() -> NewUserBody {
     safe_update::from_json(json.as_bytes()).unwrap()
 }
 
+/// Root, authenticated as an admin, creating carol (an admin too) through the demo's account
+/// creation, as `POST /users` does: the authenticator made at the call, the creation run
+/// when polled.
+fn root_creates_carol(
+    db: &Database,
+) -> impl Future<Output = Result<Option<User>, ApiError>> + Send + 'static {
+    let auth = Shared::new(db.clone(), Options::default()).unwrap().auth;
+    let db = db.clone();
+    async move {
+        let root = Identity::new("root", ["admin"]);
+        account::create(&db, &root, carol(), &auth).await
+    }
+}
+
+/// The creation was refused for want of the admin role, and carol does not exist.
+async fn nobody_created(creation: Result<Option<User>, ApiError>, db: &Database) {
+    let Err(error) = creation else {
+        panic!("created by a creator demoted before the insert: {creation:?}")
+    };
+    assert_eq!(error.problem().code(), "role_required");
+    assert!(db.user("carol").await.unwrap().is_none());
+}
+
 /// Set by [`note_the_wait`]: the demo's SQLite writer met a lock another connection holds.
 static WRITER_WAITED: AtomicBool = AtomicBool::new(false);
 
@@ -87,14 +109,7 @@ fn a_creator_demoted_before_the_insert_creates_nobody_on_sqlite() {
             .execute_batch("BEGIN IMMEDIATE; UPDATE users SET is_admin = 0 WHERE username = 'root'")
             .unwrap();
 
-        let creation = tokio::spawn({
-            let db = db.clone();
-            let auth = Shared::new(db.clone(), Options::default()).unwrap().auth;
-            async move {
-                let root = Identity::new("root", ["admin"]);
-                account::create(&db, &root, carol(), &auth).await
-            }
-        });
+        let creation = tokio::spawn(root_creates_carol(&db));
         for _ in 0..60_000 {
             if WRITER_WAITED.load(Ordering::SeqCst) || creation.is_finished() {
                 break;
@@ -107,12 +122,7 @@ fn a_creator_demoted_before_the_insert_creates_nobody_on_sqlite() {
         );
         demoter.execute_batch("COMMIT").unwrap();
 
-        let refused = creation.await.unwrap();
-        let Err(error) = refused else {
-            panic!("created by a creator demoted before the insert: {refused:?}")
-        };
-        assert_eq!(error.problem().code(), "role_required");
-        assert!(db.user("carol").await.unwrap().is_none());
+        nobody_created(creation.await.unwrap(), &db).await;
         assert!(!db.user("root").await.unwrap().unwrap().is_admin);
     });
 }
@@ -135,23 +145,11 @@ fn a_creator_demoted_before_the_insert_creates_nobody_on_postgres() {
             .await
             .unwrap();
 
-        let creation = tokio::spawn({
-            let db = db.clone();
-            let auth = Shared::new(db.clone(), Options::default()).unwrap().auth;
-            async move {
-                let root = Identity::new("root", ["admin"]);
-                account::create(&db, &root, carol(), &auth).await
-            }
-        });
+        let creation = tokio::spawn(root_creates_carol(&db));
         until_waiting_or(&observer, || creation.is_finished()).await;
         demoter.batch_execute("COMMIT").await.unwrap();
 
-        let refused = creation.await.unwrap();
-        let Err(error) = refused else {
-            panic!("created by a creator demoted before the insert: {refused:?}")
-        };
-        assert_eq!(error.problem().code(), "role_required");
-        assert!(db.user("carol").await.unwrap().is_none());
+        nobody_created(creation.await.unwrap(), &db).await;
         // A creator who is still an admin creates, through the same transaction.
         demoter
             .execute(
@@ -160,9 +158,7 @@ fn a_creator_demoted_before_the_insert_creates_nobody_on_postgres() {
             )
             .await
             .unwrap();
-        let root = Identity::new("root", ["admin"]);
-        let auth = Shared::new(db.clone(), Options::default()).unwrap().auth;
-        let created = account::create(&db, &root, carol(), &auth).await.unwrap();
+        let created = root_creates_carol(&db).await.unwrap();
         assert!(created.unwrap().is_admin);
     });
 }

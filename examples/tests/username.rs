@@ -3,10 +3,7 @@
 //! `/`. The validator, the JSON Schema (so that what the schema accepts the server accepts),
 //! the CLI and `POST /users`, on both servers.
 
-#[macro_use]
-mod common;
-
-use common::{cli, Server, Setup};
+use crate::common::{cli, Server, Setup};
 use safe_update_demo::account::NewUserBody;
 use safe_update_demo::model;
 use serde_json::{json, Value};

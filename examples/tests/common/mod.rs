@@ -1,10 +1,13 @@
-//! Runs a real binary (the actix or the axum server) on `127.0.0.1:0` over a fresh database
-//! (an SQLite file in a temporary directory, or a PostgreSQL database created for the test and
-//! dropped after it), and talks to it over HTTP.
-
-#![allow(dead_code)]
+//! What the tests share. Here: runs a real binary (the actix or the axum server) on
+//! `127.0.0.1:0` over a fresh database (an SQLite file in a temporary directory, or a
+//! PostgreSQL database created for the test and dropped after it), and talks to it over HTTP.
+//! Beside it: the database layer without a server ([`direct`]), the login counters on one
+//! SQLite file ([`on_one_file`]), Redis ([`redis`]), and a process of its own for a test that
+//! needs one ([`own_process`]).
 
 pub mod direct;
+pub mod on_one_file;
+pub mod own_process;
 mod postgres;
 pub mod redis;
 
@@ -30,7 +33,8 @@ pub enum Binary {
 }
 
 impl Binary {
-    fn path(self) -> &'static str {
+    /// Where cargo built it for these tests.
+    pub fn path(self) -> &'static str {
         match self {
             Binary::Actix => env!("CARGO_BIN_EXE_safe-update-demo"),
             Binary::Axum => env!("CARGO_BIN_EXE_safe-update-demo-axum"),
@@ -72,7 +76,7 @@ impl Setup {
                 TestDb {
                     bin: self.bin,
                     url: format!("sqlite:{}", path.display()),
-                    _keep: Keep::Dir(dir),
+                    _keep: Keep::Dir { _dir: dir },
                 }
             }
             Backend::Postgres => {
@@ -80,7 +84,9 @@ impl Setup {
                 TestDb {
                     bin: self.bin,
                     url: database.url.clone(),
-                    _keep: Keep::Postgres(database),
+                    _keep: Keep::Postgres {
+                        _database: database,
+                    },
                 }
             }
         }
@@ -95,9 +101,19 @@ pub struct TestDb {
     _keep: Keep,
 }
 
+impl TestDb {
+    /// `bin` on this database: `bin --database-url URL`, for more arguments to follow.
+    pub fn command(&self, bin: Binary) -> Command {
+        let mut command = Command::new(bin.path());
+        command.arg("--database-url").arg(&self.url);
+        command
+    }
+}
+
+/// What a test's database lives in, held only to be removed when dropped.
 enum Keep {
-    Dir(tempfile::TempDir),
-    Postgres(postgres::Database),
+    Dir { _dir: tempfile::TempDir },
+    Postgres { _database: postgres::Database },
 }
 
 /// For each test function named (taking a [`Setup`]), a test per server and database:
@@ -112,12 +128,12 @@ macro_rules! both_servers {
     };
     (@on $module:ident, $bin:ident, $backend:ident, $($test:ident),*) => {
         mod $module {
-            use super::common::{Backend, Binary, Setup};
+            use crate::common::{Backend, Binary, Setup};
             $(
                 #[test]
                 fn $test() {
                     let setup = Setup { bin: Binary::$bin, backend: Backend::$backend };
-                    if setup.backend == Backend::Postgres && !super::common::postgres_available() {
+                    if setup.backend == Backend::Postgres && !crate::common::postgres_available() {
                         return;
                     }
                     super::$test(setup)
@@ -141,9 +157,8 @@ pub struct Server {
 /// Runs the binary with `args` after `--database-url URL`, feeding `stdin`; returns
 /// (success, stderr).
 pub fn cli(db: &TestDb, args: &[&str], stdin: &str) -> (bool, String) {
-    let mut child = Command::new(db.bin.path())
-        .arg("--database-url")
-        .arg(&db.url)
+    let mut child = db
+        .command(db.bin)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -176,9 +191,8 @@ impl Server {
 
     /// Another instance on the database of `db`, served by `bin`.
     pub fn start_as(bin: Binary, db: &TestDb, args: &[&str]) -> Server {
-        let mut child = Command::new(bin.path())
-            .arg("--database-url")
-            .arg(&db.url)
+        let mut child = db
+            .command(bin)
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .stdin(Stdio::null())
@@ -297,7 +311,17 @@ impl Server {
                 request = request.header("Content-Type", content_type);
                 self.agent.run(request.body(bytes).unwrap())
             }
-            None => self.agent.run(request.body(()).unwrap()),
+            None => {
+                if matches!(method, "POST" | "PUT" | "PATCH") {
+                    // `Content-Length: 0`, as RFC 9110 asks of these methods without content.
+                    // Left to the client, an empty chunked body follows the head: a server
+                    // that answers before reading it (a 405, a 401) then closes the
+                    // connection, and the client may send its next request on it in the
+                    // instant before it sees the close.
+                    request = request.header("Content-Length", "0");
+                }
+                self.agent.run(request.body(()).unwrap())
+            }
         };
         let mut response = sent?;
         let header = |name: &str| {
