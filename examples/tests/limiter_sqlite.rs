@@ -26,9 +26,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use safe_update_demo::db::sqlite::{Db, EPOCH_NOW};
 use safe_update_demo::db::sqlite_counters::SqliteCounters;
 
-/// The limiter suite on one handle on a fresh file. A module of its own, so that
-/// `limiter_sqlite_shared.rs` can check it runs the same cases.
-pub mod one_handle {
+/// The limiter suite on one handle on a fresh file. A module of its own: its tests are named
+/// by the suite's cases, beside this file's store cases.
+mod one_handle {
     use crate::common::on_one_file::OnOneFile;
 
     safe_update_tests::limiter_suite!(|| async { OnOneFile::open(1) });

@@ -2,12 +2,10 @@
 //! `127.0.0.1:0` over a fresh database (an SQLite file in a temporary directory, or a
 //! PostgreSQL database created for the test and dropped after it), and talks to it over HTTP.
 //! Beside it: the database layer without a server ([`direct`]), the login counters on one
-//! SQLite file ([`on_one_file`]), Redis ([`redis`]), and a process of its own for a test that
-//! needs one ([`own_process`]).
+//! SQLite file ([`on_one_file`]) and Redis ([`redis`]).
 
 pub mod direct;
 pub mod on_one_file;
-pub mod own_process;
 mod postgres;
 pub mod redis;
 
