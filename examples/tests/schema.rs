@@ -3,6 +3,8 @@
 //! `pattern`s) accepts, checked with an independent JSON Schema validator. Without this, the
 //! OpenAPI document could promise a request the server refuses, or the other way round.
 
+use std::sync::LazyLock;
+
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use safe_update::from_json;
@@ -16,6 +18,13 @@ fn validator<P: schemars::JsonSchema>() -> jsonschema::Validator {
     let schema = serde_json::to_value(schemars::schema_for!(P)).unwrap();
     jsonschema::validator_for(&schema).unwrap()
 }
+
+// Each schema's validator is built once per test, not once per generated case: building one
+// compiles the schema's patterns, which took most of these tests' time (the regex engines are
+// unoptimised in test builds); what the cases check is unchanged.
+static NEW_USER: LazyLock<jsonschema::Validator> = LazyLock::new(validator::<NewUserBody>);
+static USER_PATCH: LazyLock<jsonschema::Validator> = LazyLock::new(validator::<UserPatch>);
+static NEW_PASSWORD: LazyLock<jsonschema::Validator> = LazyLock::new(validator::<NewPasswordPatch>);
 
 fn user() -> User {
     User {
@@ -153,7 +162,7 @@ proptest! {
         if let Some(key) = leave_out {
             document.as_object_mut().unwrap().remove(key);
         }
-        let valid = validator::<NewUserBody>().is_valid(&document);
+        let valid = NEW_USER.is_valid(&document);
         prop_assert_eq!(created(&document), valid, "{}", document);
     }
 
@@ -163,7 +172,7 @@ proptest! {
         value in text(),
     ) {
         let document = json!({ field: value });
-        let valid = validator::<UserPatch>().is_valid(&document);
+        let valid = USER_PATCH.is_valid(&document);
         prop_assert_eq!(accepted(&document), valid, "{}", document);
     }
 
@@ -175,7 +184,7 @@ proptest! {
         // Half of them long enough, so that the other rules decide.
         let value = if long_enough { format!("password{text}") } else { text };
         let document = json!({ "password": value });
-        let valid = validator::<NewPasswordPatch>().is_valid(&document);
+        let valid = NEW_PASSWORD.is_valid(&document);
         let taken = from_json::<NewPasswordPatch>(document.to_string().as_bytes()).is_ok()
             && password::check("alice", &value).is_ok();
         prop_assert_eq!(taken, valid, "{}", document);
