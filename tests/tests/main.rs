@@ -1,4 +1,4 @@
-//! The integration and compile-fail tests of `safe-update`, as one test binary: each file
+//! The integration tests of `safe-update`, as one test binary: each file
 //! beside this one is a module of it. One binary, not one per file, because every test binary
 //! links actix-web, axum and tokio, and linking forty of them was most of a fresh
 //! `cargo test`.
@@ -47,6 +47,5 @@ mod schema;
 mod serde_attrs;
 mod serialize;
 mod tristate;
-mod ui;
 mod utoipa_schema;
 mod validate;

@@ -248,8 +248,8 @@ fn a_nested_container_validator_sees_the_nested_would_be_result() {
 
 /// Standard types written by a name a user's model could share (`Duration`, `HashSet`, ...):
 /// the derive asks the compiler whether each derives `SafeUpdate`, as it asks of any name
-/// (a model of the user's named `Duration` is refused:
-/// tests/ui/nested/allow_on_model_named_like_std.rs), and the standard ones do not.
+/// (a model of the user's named `Duration` is refused: the compile-fail case
+/// `nested/allow_on_model_named_like_std.rs`), and the standard ones do not.
 mod standard_types_by_their_short_names {
     use std::collections::{BTreeSet, HashSet, VecDeque};
     use std::time::Duration;

@@ -24,7 +24,8 @@ fn unannotated_fields_are_server_only_under_default_server_only() {
     let error = from_json::<AccountPatch>(br#"{"nickname":"x","balance":1000000,"is_admin":true}"#)
         .unwrap_err();
     assert_eq!(error.forbidden(), ["balance", "is_admin"]);
-    // And in code: `AccountPatch { balance: .. }` does not compile (tests/ui/forbidden).
+    // And in code: `AccountPatch { balance: .. }` does not compile (the compile-fail cases
+    // under `forbidden/`).
     let mut account = Account::default();
     let patch: AccountPatch = from_json(br#"{"nickname":"x"}"#).unwrap();
     patch.apply(&mut account).unwrap();
@@ -105,7 +106,7 @@ fn bound_replaces_the_inferred_bounds() {
     patch.apply(&mut reading).unwrap();
     assert_eq!(reading.temperature.value, 21.5);
     // And the impls carry what `bound` asks for, no less: a parameter without a trait it
-    // names cannot be used (tests/ui/policy/bound_asks_more.rs).
+    // names cannot be used (compile-fail case `policy/bound_asks_more.rs`).
 }
 
 /// A length stored in metres, sent in the unit `T`.
@@ -175,7 +176,8 @@ fn option_is_recognised_by_any_path() {
     let patch: PathsPatch = from_json(br#"{"a":null,"b":null,"c":false}"#).unwrap();
     patch.apply(&mut paths).unwrap();
     assert_eq!((paths.a, paths.b, paths.c), (None, None, Some(false)));
-    // Behind a type alias an `Option` does not compile (tests/ui/nested/option_alias.rs).
+    // Behind a type alias an `Option` does not compile (the compile-fail case
+    // `nested/option_alias.rs`).
 }
 
 #[derive(Debug, SafeUpdate)]

@@ -542,7 +542,7 @@ fn a_generic_patch_has_the_schema_of_its_parameter() {
 /// of strings) would describe the wrong document. The model compiles with the `schemars`
 /// feature as it does without it (features are additive); its patch and create input work
 /// and have no JSON Schema, and asking for one fails, naming the field
-/// (`tests/ui/schema/with_needs_schema.rs`).
+/// (`tests/compile-fail/tests/ui/schema/with_needs_schema.rs`).
 #[derive(Debug, PartialEq, SafeUpdate)]
 #[update(create)]
 pub struct Listing {
