@@ -181,6 +181,13 @@ pub enum Command {
         #[arg(long)]
         username: String,
     },
+    /// Prints who may write what (`examples/POLICY.md`): the models' write policy as a
+    /// Markdown table, or with `--json` as JSON; touches no database.
+    Policy {
+        /// JSON (a list of model policies) instead of Markdown.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Reads one line from standard input as the password of `username`, without its line
@@ -198,12 +205,21 @@ pub fn read_password(username: &str) -> Result<Password, String> {
     Ok(Password::new(password))
 }
 
-/// Runs an administrative command against the database at `url`.
+/// Runs an administrative command (against the database at `url`, but `policy`).
 pub fn run(url: &DatabaseUrl, command: Command) -> Result<(), String> {
-    let (username, created) = match &command {
-        Command::AddUser { username, .. } => (username, true),
-        Command::SetPassword { username } => (username, false),
-    };
+    match command {
+        Command::AddUser { username, admin } => write_password(url, &username, Some(admin)),
+        Command::SetPassword { username } => write_password(url, &username, None),
+        Command::Policy { json } => {
+            print_policy(json);
+            Ok(())
+        }
+    }
+}
+
+/// Creates the user `username` (with `create`: whether it is an admin) or replaces its
+/// password, read from standard input.
+fn write_password(url: &DatabaseUrl, username: &str, create: Option<bool>) -> Result<(), String> {
     model::username(username)?;
     let password = read_password(username)?;
     let hash = hash_password(password.expose()).map_err(|error| error.to_string())?;
@@ -213,20 +229,34 @@ pub fn run(url: &DatabaseUrl, command: Command) -> Result<(), String> {
         .map_err(|error| format!("cannot start the runtime: {error}"))?;
     let written = runtime.block_on(async {
         let db = Database::open(url).await?;
-        let written = match command {
-            Command::AddUser { admin, .. } => db
+        let written = match create {
+            Some(admin) => db
                 .insert_user(username, admin, &hash)
                 .await
                 .map(|user| user.is_some()),
-            Command::SetPassword { .. } => db.set_password(username, &hash).await,
+            None => db.set_password(username, &hash).await,
         };
         written.map_err(|error| error.to_string())
     })?;
-    match (written, created) {
+    match (written, create.is_some()) {
         (true, true) => eprintln!("created user {username}"),
         (true, false) => eprintln!("changed the password of {username}"),
         (false, true) => return Err(format!("the user name {username:?} is taken")),
         (false, false) => return Err(format!("there is no user {username:?}")),
     }
     Ok(())
+}
+
+/// Prints the demo's write policy: `examples/POLICY.md`'s text, or the policies as JSON.
+fn print_policy(json: bool) {
+    if json {
+        let models = crate::policy::models();
+        // Serializing these types cannot fail: strings, lists and tagged enums.
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&models).expect("a policy as JSON")
+        );
+    } else {
+        print!("{}", crate::policy::document());
+    }
 }

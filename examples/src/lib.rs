@@ -16,6 +16,7 @@ pub mod model;
 pub mod openapi;
 pub mod origin;
 pub mod password;
+pub mod policy;
 pub mod precondition;
 pub mod seed;
 pub mod server;

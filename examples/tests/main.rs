@@ -27,6 +27,7 @@ mod limiter_sqlite;
 mod limiter_sqlite_shared;
 mod login;
 mod openapi;
+mod policy;
 mod profile;
 mod proxy;
 mod restart;

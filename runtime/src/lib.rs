@@ -312,6 +312,13 @@
 //! # }
 //! ```
 //!
+//! # The policy as a table
+//!
+//! [`SafeUpdate::policy`] gives a model's write policy as data, generated from the same
+//! attributes as its checks, and [`policy::markdown`] renders a list of models as one table to
+//! commit and keep in step with a test, so that who may write what is reviewed in a diff (see
+//! the [`policy`] module).
+//!
 //! # Compile errors
 //!
 //! The derive's mistakes are reported at the attribute or field, in its own words. Where the
@@ -375,6 +382,7 @@ mod form;
 mod json;
 mod kind;
 mod patch;
+pub mod policy;
 mod roles;
 #[cfg(any(feature = "actix", feature = "axum"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "actix", feature = "axum"))))]

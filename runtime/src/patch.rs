@@ -15,6 +15,11 @@ use crate::{Applied, ApplyError, Roles};
 pub trait SafeUpdate: Sized {
     /// The generated patch type: the fields a client may write, each optional.
     type Patch: Patch<Target = Self>;
+
+    /// Who may write each field of the model, as data: generated from the same attributes as
+    /// the patch's checks. [`policy::markdown`](crate::policy::markdown) renders it as a
+    /// table for review; it serializes to JSON.
+    fn policy() -> crate::policy::ModelPolicy;
 }
 
 /// A partial update of [`Patch::Target`] holding only client-writable fields.

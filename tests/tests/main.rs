@@ -37,6 +37,7 @@ mod nested;
 // checks only what is reachable from outside the crate.
 pub mod no_lint;
 mod policy;
+mod policy_data;
 mod property;
 mod redact;
 mod rejection;

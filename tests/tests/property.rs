@@ -6,21 +6,13 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use safe_update::{from_json, SafeUpdate};
+use safe_update_tests::fixtures::address::{Address, AddressPatch};
 use safe_update_tests::fixtures::documents::object_text;
 use safe_update_tests::fixtures::validators::short;
 use serde_json::{json, Value};
 
 // Not `create_property.rs`'s models: no `create`, and `shipping`'s `clear(role)` is part of
-// this oracle; only the validator `short` is shared.
-#[derive(Debug, Clone, PartialEq, SafeUpdate)]
-struct Address {
-    #[update(allow)]
-    city: String,
-    #[update(server_only)]
-    verified: bool,
-    #[update(allow(role = "admin"))]
-    geocode: Option<String>,
-}
+// this oracle; the sub-model and the validator `short` are shared.
 
 #[derive(Debug, Clone, PartialEq, SafeUpdate)]
 struct User {

@@ -39,11 +39,14 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let write_fn = write_fn(gen);
     let ungated = ungated(gen);
     let hidden = not_recommended(gen);
+    let policy_fn = super::policy::policy_fn(gen);
     quote! {
         #[automatically_derived]
         #hidden
         impl #impl_generics #krate::SafeUpdate for #model #ty_generics #where_clause {
             type Patch = #patch #ty_generics;
+
+            #policy_fn
         }
 
         #[automatically_derived]

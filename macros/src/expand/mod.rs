@@ -6,6 +6,8 @@
 //! - `apply.rs`: `SafeUpdate`, `Patch`, `Ungated`, and the inherent `apply`/`apply_as`
 //!   (outside the block too, so that an error names `UserPatch::apply`, not an anonymous
 //!   scope);
+//! - `policy.rs`: `SafeUpdate::policy`, the field rules as data (spliced into `apply.rs`'s
+//!   `SafeUpdate` impl);
 //! - `fields.rs`: `__private::Fields` of the patch, how a document is read into it (its keys,
 //!   one reader per field, what clearing the model would erase);
 //! - `de.rs`: `Deserialize` and `Serialize` of the patch, and the types naming the model's
@@ -30,6 +32,7 @@ mod fields;
 mod gen;
 mod names;
 mod patch_type;
+mod policy;
 mod probe;
 mod schema;
 mod std_impls;

@@ -17,25 +17,29 @@
 //! | [`replace`] | `apply.rs`: `Patch::__write` |
 //! | [`Probe`], [`ProbeFallback`] | `probe.rs` (is a field's type a model?) and `fields.rs` (keys of a flattened server-only field) |
 //! | `schema` (feature `schemars`) | `schema.rs`: the patch type's `JsonSchema` |
+//! | [`model_policy`], [`field_policy`], [`ModelPolicy`], [`PolicyWrite`], [`PolicyNull`] | `policy.rs`: `SafeUpdate::policy` |
 //! | [`serde`], [`core`] | every generator, for absolute paths |
 //!
 //! Nothing here names a public trait (`Patch`, `Document`, `SafeUpdate`): the public layer
 //! builds on this module, never the reverse. `Patch` has [`Fields`] as a supertrait,
 //! `Document` is [`Input`] under a public name, and the items of [`Probe`] that only a model
 //! answers are written beside `SafeUpdate` (`patch.rs`). Of the public layer, this module uses
-//! only `error.rs`'s `PatchError`, which builds on nothing here.
+//! only `error.rs`'s `PatchError` and the data types of `policy`, which build on nothing here.
 
 mod apply;
 mod create;
 mod path;
+mod policy;
 mod probe;
 mod read;
 #[cfg(feature = "schemars")]
 pub mod schema;
 
+pub use crate::policy::{ModelPolicy, Null as PolicyNull, Write as PolicyWrite};
 pub use apply::replace;
 pub use create::required;
 pub use path::Path;
+pub use policy::{field_policy, model_policy};
 pub use probe::{Probe, ProbeFallback};
 pub use read::{
     deserialize, field, would_erase, Clears, Collector, DeserializeWith, Fields, Guarded, Input,

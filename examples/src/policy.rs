@@ -1,0 +1,37 @@
+//! Who may write what through the demo's API, as a table for review: `examples/POLICY.md` is
+//! this module's [`document`], committed, and a test (`tests/policy.rs`) fails, showing the
+//! difference, when the code and the committed table disagree. Regenerate it with
+//! `cargo run -p safe-update-demo -- policy > examples/POLICY.md`.
+
+use safe_update::policy::{markdown, ModelPolicy};
+use safe_update::SafeUpdate;
+
+use crate::account::Login;
+use crate::model::User;
+use crate::password::NewPassword;
+
+/// The policies of the models a client writes through the API, in the table's order.
+pub fn models() -> Vec<ModelPolicy> {
+    vec![User::policy(), Login::policy(), NewPassword::policy()]
+}
+
+/// The whole text of `examples/POLICY.md`.
+pub fn document() -> String {
+    format!(
+        "# Who may write what\n\
+         \n\
+         Generated from the models' `#[update(...)]` attributes by\n\
+         `cargo run -p safe-update-demo -- policy > examples/POLICY.md`; a test fails when this\n\
+         file and the code disagree.\n\
+         \n\
+         `User` is written by `PATCH`, `PUT` and `POST` (a form) on `/profile` (the sender's own\n\
+         user), by `PATCH` and `PUT` on `/users/{{username}}` and, with `Login`, by `POST /users`\n\
+         (those two for admins only); `NewPassword` is the body of `PUT /profile/password`.\n\
+         \"anyone\" is whoever the route lets send the document. A key outside the table is\n\
+         refused as `unknown_fields`, a server-only one as `forbidden_fields`, a role-gated one\n\
+         sent without the role as `role_required` (the README's table of refusals).\n\
+         \n\
+         {}",
+        markdown(&models())
+    )
+}

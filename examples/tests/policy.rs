@@ -1,0 +1,83 @@
+//! The committed policy table (`examples/POLICY.md`) is what the code enforces: a change to who
+//! may write what changes that file in the same commit, where a reviewer sees it.
+
+use std::process::Command;
+
+use safe_update_demo::policy;
+
+/// The committed file.
+fn committed() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/POLICY.md");
+    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{path}: {error}"))
+}
+
+/// Each line that differs, numbered, as `-` (committed) and `+` (the code's).
+fn difference(committed: &str, code: &str) -> String {
+    let (committed, code): (Vec<&str>, Vec<&str>) =
+        (committed.lines().collect(), code.lines().collect());
+    let mut said = String::new();
+    for line in 0..committed.len().max(code.len()) {
+        let (old, new) = (committed.get(line), code.get(line));
+        if old != new {
+            if let Some(old) = old {
+                said += &format!("{:>4} - {old}\n", line + 1);
+            }
+            if let Some(new) = new {
+                said += &format!("{:>4} + {new}\n", line + 1);
+            }
+        }
+    }
+    said
+}
+
+#[test]
+fn the_committed_table_is_the_code_s_policy() {
+    let (committed, code) = (committed(), policy::document());
+    assert!(
+        committed == code,
+        "examples/POLICY.md is not the models' policy; if the change is meant, regenerate it \
+         with `cargo run -p safe-update-demo -- policy > examples/POLICY.md`:\n{}",
+        difference(&committed, &code)
+    );
+}
+
+#[test]
+fn the_documented_command_prints_it() {
+    let output = Command::new(env!("CARGO_BIN_EXE_safe-update-demo"))
+        .arg("policy")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), committed());
+}
+
+#[test]
+fn the_json_says_what_the_table_says() {
+    let output = Command::new(env!("CARGO_BIN_EXE_safe-update-demo"))
+        .args(["policy", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json, serde_json::to_value(policy::models()).unwrap());
+    let user = &json[0];
+    assert_eq!(user["model"], "User");
+    let field = |name: &str| {
+        user["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|field| field["field"] == name)
+            .unwrap_or_else(|| panic!("no field {name} in {user}"))
+            .clone()
+    };
+    assert_eq!(
+        field("is_admin")["write"],
+        serde_json::json!({"kind": "roles", "roles": ["admin"]})
+    );
+    assert_eq!(
+        field("password_hash")["write"],
+        serde_json::json!({"kind": "server_only"})
+    );
+    assert_eq!(field("bio")["null"], serde_json::json!({"kind": "clears"}));
+}

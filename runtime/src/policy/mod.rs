@@ -1,0 +1,103 @@
+//! Who may write what, as data: the policy a reviewer reads.
+//!
+//! The derive enforces each field's `#[update(...)]` attributes; [`SafeUpdate::policy`] gives
+//! the same attributes back as a value, read from the same parsed attributes that generate the
+//! checks, so the two cannot drift apart. [`markdown`] renders the models it is given as one
+//! table, and [`ModelPolicy`] serializes to JSON: commit the table beside the code and have a
+//! test compare it with what the code says, and every change to who may write what shows up in
+//! a review's diff (the demo does: `examples/POLICY.md`).
+//!
+//! ```
+//! use safe_update::SafeUpdate;
+//!
+//! #[derive(SafeUpdate)]
+//! pub struct Account {
+//!     #[update(allow)]
+//!     pub nickname: Option<String>,
+//!     #[update(allow(role = "admin"))]
+//!     pub is_admin: bool,
+//!     #[update(server_only)]
+//!     pub id: u64,
+//! }
+//!
+//! let table = safe_update::policy::markdown(&[Account::policy()]);
+//! assert!(table.contains("| `Account` | `nickname` | `nickname` | anyone | clears the field |"));
+//! assert!(table.contains("| `Account` | `is_admin` | `is_admin` | role `admin` | refused |"));
+//! assert!(table.contains("| `Account` | `id` | `id` | the server only | refused |"));
+//! ```
+//!
+//! [`SafeUpdate::policy`]: crate::SafeUpdate::policy
+
+mod markdown;
+
+pub use markdown::markdown;
+
+use serde::Serialize;
+
+/// One model's write policy: each of its fields, in the order the struct declares them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ModelPolicy {
+    /// The model's name, as its struct is named (without generic arguments).
+    pub model: &'static str,
+    /// Every field, server-only ones included, in declaration order.
+    pub fields: Vec<FieldPolicy>,
+}
+
+/// What a document may do to one field of a model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct FieldPolicy {
+    /// The field's name in the struct.
+    pub field: &'static str,
+    /// The keys that address the field in a document: its wire name (after the model's
+    /// `rename_all` and `rename`), then its aliases; for a server-only field also its Rust
+    /// name, which is refused too. Empty for a server-only `#[serde(flatten)]` field: it has no
+    /// key of its own (the keys of its type are refused when that type derives `SafeUpdate`).
+    pub names: &'static [&'static str],
+    /// Who may write the field.
+    pub write: Write,
+    /// What `null` does to the field.
+    pub null: Null,
+    /// `#[update(nested)]`: the sub-model's own policy, which applies to the fields of the
+    /// object a document sends for this one.
+    pub nested: Option<Box<ModelPolicy>>,
+}
+
+/// Who may write a field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Write {
+    /// `#[update(server_only)]`: no document may send it; only server code writes it.
+    ServerOnly,
+    /// `#[update(allow)]` (or a nested field without roles): whoever may send the patch.
+    Anyone,
+    /// `#[update(allow(role = "..."))]`: an identity holding any one of these roles.
+    Roles {
+        /// The roles, any one of which allows the write.
+        roles: &'static [&'static str],
+    },
+}
+
+/// What `null` sent for a field does (RFC 7396: `null` removes a member).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Null {
+    /// `null` is refused: the field is not an `Option` (or is server-only).
+    Refused,
+    /// `null` sets the field to `None`, for whoever may write the field: a plain `Option`,
+    /// or a nested `Option` marked `clear`.
+    Clears,
+    /// A nested `Option` marked `clear(role = "...")`: `null` sets it to `None` for an
+    /// identity holding any one of these roles.
+    ClearsWithRoles {
+        /// The roles, any one of which allows clearing.
+        roles: &'static [&'static str],
+    },
+    /// A nested `Option` without `clear` whose sub-model has a server-only or role-gated field
+    /// at any depth: `null` is refused, since clearing would erase that field. (Without such a
+    /// field, a nested `Option` without `clear` is [`Clears`](Null::Clears).)
+    Guarded,
+}

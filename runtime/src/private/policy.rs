@@ -1,0 +1,30 @@
+//! What the generated `SafeUpdate::policy` calls: the policy's types are `#[non_exhaustive]`,
+//! so code outside this crate builds them through these.
+
+use crate::policy::{FieldPolicy, ModelPolicy, Null, Write};
+
+/// A model's policy from its name and its fields' policies (an array: generated code names
+/// nothing of `std`, which a `no_std` crate could not).
+pub fn model_policy<const N: usize>(model: &'static str, fields: [FieldPolicy; N]) -> ModelPolicy {
+    ModelPolicy {
+        model,
+        fields: fields.into(),
+    }
+}
+
+/// One field's policy.
+pub fn field_policy(
+    field: &'static str,
+    names: &'static [&'static str],
+    write: Write,
+    null: Null,
+    nested: Option<ModelPolicy>,
+) -> FieldPolicy {
+    FieldPolicy {
+        field,
+        names,
+        write,
+        null,
+        nested: nested.map(Box::new),
+    }
+}
