@@ -295,15 +295,18 @@ fn every_request(backend: Backend) {
             (422, code, members),
         );
     }
-    let gated = json(r#"{"is_admin":true}"#);
-    refused(
-        "PATCH",
-        "/profile",
-        Alice,
-        &[],
-        gated,
-        (403, "role_required", is_admin_denied()),
-    );
+    // The value alice's row holds, re-sent: a write all the same (else the answer would tell
+    // a non-admin what is stored).
+    for gated in [r#"{"is_admin":true}"#, r#"{"is_admin":false}"#] {
+        refused(
+            "PATCH",
+            "/profile",
+            Alice,
+            &[],
+            json(gated),
+            (403, "role_required", is_admin_denied()),
+        );
+    }
 
     // HTML forms, on POST only.
     let form = |text| Some((FORM, text));

@@ -145,6 +145,11 @@
 //! lists every problem. The cost: one comparison per written field, to tell what changed
 //! ([`Applied`]), which needs `PartialEq` of writable field types only.
 //!
+//! A field a document sends is written, whether or not its value changes: a role-gated field
+//! re-sent with the value it holds is refused without the role like any other value. Refusing
+//! only changes would tell a sender without the role what is stored (send `false`: accepted
+//! means it is `false`); the answer depends on the document and the sender only.
+//!
 //! # Creating
 //!
 //! `#[update(create)]` on the model generates a create input, `{Model}New` ([`Create`]), and

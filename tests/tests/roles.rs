@@ -112,3 +112,24 @@ fn roles_are_exact() {
     assert!(error.invalid().is_empty(), "{error}");
     assert!(!target.is_admin);
 }
+
+/// A gated field sent with the value it already holds is a write all the same: refused
+/// without the role. Refusing only a change would answer a sender without the role what is
+/// stored (send `false`: accepted means the account is not an admin), so the answer depends
+/// on the document and the sender only.
+#[test]
+fn resending_the_stored_value_is_a_write_too() {
+    let mut target = account();
+    assert!(!target.is_admin);
+    for document in [&br#"{"isAdmin":false}"#[..], br#"{"isAdmin":true}"#] {
+        let patch: AccountPatch = from_json(document).unwrap();
+        let error = patch.apply_as(&mut target, &Who(&["user"])).unwrap_err();
+        assert_eq!(error.code(), "role_required");
+        assert_eq!(denied(&error), [("isAdmin", &["admin"][..])]);
+        assert_eq!(target, account());
+    }
+    // With the role, the same value is accepted and reported as no change.
+    let patch: AccountPatch = from_json(br#"{"isAdmin":false}"#).unwrap();
+    let applied = patch.apply_as(&mut target, &Who(&["admin"])).unwrap();
+    assert!(!applied.has_changes());
+}
