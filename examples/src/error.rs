@@ -123,9 +123,7 @@ impl ApiError {
                 "the user could not be read",
                 "database failed on a read",
             ),
-            ApiError::Write(error) => {
-                database(error, "the update was not written", "database failed")
-            }
+            ApiError::Write(error) => database(error, "nothing was written", "database failed"),
             ApiError::PasswordMissing => quiet(Problem::new(
                 422,
                 "password_required",
@@ -246,8 +244,9 @@ impl From<HashError> for ApiError {
 mod tests {
     use super::*;
 
-    /// A failed read says so, and never that an update was not written; a failed update
-    /// keeps its own words. Either is 503 when trying again may help.
+    /// A failed read says so, and never that nothing was written; a failed write (an update,
+    /// a new user, a password) says nothing was written. Either is 503 when trying again may
+    /// help.
     #[test]
     fn a_failed_read_is_not_called_an_update() {
         let read = ApiError::Read(DbError::Column("broken".into())).problem();
@@ -258,10 +257,7 @@ mod tests {
         );
         let update = ApiError::from(UpdateError::Db(DbError::Column("broken".into()))).problem();
         assert_eq!((update.status(), update.code()), (500, "database_error"));
-        assert_eq!(
-            update.detail(),
-            "the database failed; the update was not written"
-        );
+        assert_eq!(update.detail(), "the database failed; nothing was written");
         let busy = ApiError::Read(DbError::Pool("timed out".into())).problem();
         assert_eq!((busy.status(), busy.code()), (503, "unavailable"));
     }
