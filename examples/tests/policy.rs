@@ -52,7 +52,7 @@ fn the_documented_command_prints_it() {
 }
 
 #[test]
-fn the_json_says_what_the_table_says() {
+fn the_json_command_prints_the_same_policies() {
     let output = Command::new(env!("CARGO_BIN_EXE_safe-update-demo"))
         .args(["policy", "--json"])
         .output()

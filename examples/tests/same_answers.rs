@@ -317,15 +317,16 @@ fn every_request(backend: Backend) {
     );
     let cleared = send("POST", "/profile", Alice, &[], form("bio="));
     assert_eq!((cleared.status, &cleared.json["bio"]), (200, &Value::Null));
-    let gated = form("is_admin=true");
-    refused(
-        "POST",
-        "/profile",
-        Alice,
-        &[],
-        gated,
-        (403, "role_required", is_admin_denied()),
-    );
+    for gated in ["is_admin=true", "is_admin=false"] {
+        refused(
+            "POST",
+            "/profile",
+            Alice,
+            &[],
+            form(gated),
+            (403, "role_required", is_admin_denied()),
+        );
+    }
     for (body, code, listed) in [
         (
             "id=3&bio=x",

@@ -145,25 +145,47 @@ fn sample(field: &str) -> (&'static str, Value) {
     }
 }
 
-/// What happened to one document: refused while reading, refused while applying, or applied.
+/// What happened to one document: refused while reading (a forbidden key, an unknown key, a
+/// value the field does not take), refused while applying (a role), or applied.
 #[derive(Debug, PartialEq)]
 enum Outcome {
     Forbidden,
-    Unreadable,
+    Unknown,
+    Invalid,
     Denied,
     Applied,
 }
 
+/// Sends `document` as `roles` to a fresh profile: what happened. A refusal leaves the profile
+/// as it was; the patch's serde `Deserialize` takes the document exactly when `from_json` does.
 fn send(document: &Value, roles: &[&str]) -> Outcome {
-    let patch = match from_json::<ProfilePatch>(document.to_string().as_bytes()) {
+    let text = document.to_string();
+    let read = from_json::<ProfilePatch>(text.as_bytes());
+    assert_eq!(
+        serde_json::from_str::<ProfilePatch>(&text).is_ok(),
+        read.is_ok(),
+        "{document}: from_json and Deserialize disagree"
+    );
+    let patch = match read {
         Ok(patch) => patch,
         Err(error) if !error.forbidden().is_empty() => return Outcome::Forbidden,
-        Err(_) => return Outcome::Unreadable,
+        Err(error) if !error.unknown().is_empty() => return Outcome::Unknown,
+        Err(error) if !error.invalid().is_empty() => return Outcome::Invalid,
+        Err(error) => panic!("{document}: {error:?}"),
     };
     let mut target = profile();
     match patch.apply_as(&mut target, roles) {
-        Ok(_) => Outcome::Applied,
-        Err(error) if !error.denied().is_empty() => Outcome::Denied,
+        Ok(applied) => {
+            assert!(
+                applied.has_changes(),
+                "{document}: applied, nothing changed"
+            );
+            Outcome::Applied
+        }
+        Err(error) if !error.denied().is_empty() => {
+            assert_eq!(target, profile(), "{document}: refused, yet written");
+            Outcome::Denied
+        }
         Err(error) => panic!("{document}: {error:?}"),
     }
 }
@@ -196,7 +218,7 @@ fn each_field_is_written_as_its_policy_says() {
         }
         let null_document = json!({ key: null });
         let (without_roles, clear_roles): (Outcome, &[&str]) = match field.null {
-            Null::Refused | Null::Guarded => (Outcome::Unreadable, &[]),
+            Null::Refused | Null::Guarded => (Outcome::Invalid, &[]),
             Null::Clears if roles.is_empty() => (Outcome::Applied, &[]),
             Null::Clears => (Outcome::Denied, roles),
             Null::ClearsWithRoles { roles } => (Outcome::Denied, roles),
@@ -207,8 +229,9 @@ fn each_field_is_written_as_its_policy_says() {
             assert_eq!(send(&null_document, &[role]), Outcome::Applied, "{role}");
         }
     }
-    // The flattened field's keys are refused as its type's (it has none of its own).
-    assert_eq!(send(&json!({"by": "me"}), &[]), Outcome::Unreadable);
+    // The flattened field has no key of its own, and its type does not derive `SafeUpdate`:
+    // its member is an unknown key.
+    assert_eq!(send(&json!({"by": "me"}), &[]), Outcome::Unknown);
 }
 
 #[test]

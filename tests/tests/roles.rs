@@ -121,12 +121,16 @@ fn roles_are_exact() {
 fn resending_the_stored_value_is_a_write_too() {
     let mut target = account();
     assert!(!target.is_admin);
-    for document in [&br#"{"isAdmin":false}"#[..], br#"{"isAdmin":true}"#] {
-        let patch: AccountPatch = from_json(document).unwrap();
-        let error = patch.apply_as(&mut target, &Who(&["user"])).unwrap_err();
-        assert_eq!(error.code(), "role_required");
-        assert_eq!(denied(&error), [("isAdmin", &["admin"][..])]);
-        assert_eq!(target, account());
+    for document in [r#"{"isAdmin":false}"#, r#"{"isAdmin":true}"#] {
+        // Both ways in: `from_json` and the patch's serde `Deserialize`.
+        let read: AccountPatch = from_json(document.as_bytes()).unwrap();
+        let deserialized: AccountPatch = serde_json::from_str(document).unwrap();
+        for patch in [read, deserialized] {
+            let error = patch.apply_as(&mut target, &Who(&["user"])).unwrap_err();
+            assert_eq!(error.code(), "role_required");
+            assert_eq!(denied(&error), [("isAdmin", &["admin"][..])]);
+            assert_eq!(target, account());
+        }
     }
     // With the role, the same value is accepted and reported as no change.
     let patch: AccountPatch = from_json(br#"{"isAdmin":false}"#).unwrap();

@@ -3,8 +3,8 @@
 
 use crate::policy::{FieldPolicy, ModelPolicy, Null, Write};
 
-/// A model's policy from its name and its fields' policies (an array: generated code names
-/// nothing of `std`, which a `no_std` crate could not).
+/// A model's policy from its name and its fields' policies, the literal array the generated
+/// code writes.
 pub fn model_policy<const N: usize>(model: &'static str, fields: [FieldPolicy; N]) -> ModelPolicy {
     ModelPolicy {
         model,
