@@ -6,7 +6,7 @@ use syn::{
     Data, DeriveInput, ExprPath, Fields, GenericArgument, Ident, LitStr, PathArguments, Type,
 };
 
-use crate::attr::{self, ContainerAttrs, CreateDefault, FieldAttrs, Policy};
+use crate::attr::{self, ContainerAttrs, CreateDefault, FieldAttrs, Grant, Policy};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::keyword::Keyword;
@@ -41,8 +41,9 @@ pub struct Field<'a> {
     pub aliases: Vec<String>,
     /// `validate = path`.
     pub validate: Option<ExprPath>,
-    /// Roles of `allow(role = "...")`: any one of them allows the write.
-    pub roles: Vec<LitStr>,
+    /// The field's `allow`s, none for a bare `allow` (anyone) or a server-only field: the
+    /// field is writable when any one admits the write.
+    pub grants: Vec<Grant>,
     /// The model's `#[serde(deserialize_with)]` (or `with`) function, which the patch reads
     /// the field through too.
     pub read_with: Option<ExprPath>,
@@ -187,7 +188,7 @@ impl<'a> Input<'a> {
     /// Whether some field needs a role: to write it, or to clear it.
     pub fn is_gated(&self) -> bool {
         self.writable()
-            .any(|field| !field.roles.is_empty() || field.clear_roles().is_some())
+            .any(|field| field.is_gated() || field.clear_roles().is_some())
     }
 }
 
@@ -241,6 +242,7 @@ impl<'a> Field<'a> {
         let optional = option_inner(&field.ty);
         let nested = attrs.nested.is_some() && policy == Policy::Writable;
         valid::clear(cx, &attrs, nested, optional.is_some());
+        valid::grants(cx, &attrs, container, nested);
         let shape = shape(&attrs, nested, optional);
         let create_kind = match (create_default, shape.clears()) {
             (Some(default), _) => CreateKind::Defaulted(Box::new(default)),
@@ -272,7 +274,12 @@ impl<'a> Field<'a> {
             wire,
             aliases,
             validate: attrs.validate,
-            roles: attrs.allow.map(|allow| allow.roles).unwrap_or_default(),
+            // A bare `allow` is the only grant of its field (`attr.rs`): anyone.
+            grants: attrs
+                .grants
+                .into_iter()
+                .filter(|grant| !grant.is_anyone())
+                .collect(),
             read_with,
             flatten,
             redact: attrs.redact.is_some(),
@@ -295,6 +302,30 @@ impl<'a> Field<'a> {
             Shape::NestedClearable { inner, .. } => Some(inner),
             Shape::Plain | Shape::Clearable { .. } => None,
         }
+    }
+
+    /// Whether some grant decides who may write the field (it is not writable by anyone).
+    pub fn is_gated(&self) -> bool {
+        !self.grants.is_empty()
+    }
+
+    /// Whether a grant has a condition or a value rule (the model's identity reaches it).
+    pub fn has_rules(&self) -> bool {
+        self.grants.iter().any(Grant::has_rules)
+    }
+
+    /// The roles of the grants that ask for a role only, any one of which admits the write
+    /// (what `Patch::GATED`, a role refusal and `x-safe-update-roles` list).
+    pub fn role_only_roles(&self) -> Vec<&LitStr> {
+        let mut roles: Vec<&LitStr> = Vec::new();
+        for grant in self.grants.iter().filter(|grant| !grant.has_rules()) {
+            for role in &grant.roles {
+                if !roles.iter().any(|seen| seen.value() == role.value()) {
+                    roles.push(role);
+                }
+            }
+        }
+        roles
     }
 
     /// The roles of `clear(role = "...")`.

@@ -10,15 +10,16 @@ use crate::ctxt::Ctxt;
 use crate::keyword::{self, Keyword};
 use crate::meta::{path_str, skip_value};
 use crate::symbol::{
-    Symbol, ALLOW, ATTR, BOUND, CLEAR, CRATE, CREATE, CREATE_DEFAULT, DEFAULT, NAME, NESTED,
-    REDACT, ROLE, SCHEMA, SCHEMA_WITH, SERVER_ONLY, UPDATE, VALIDATE,
+    Symbol, ALLOW, ATTR, BOUND, CHANGE, CLEAR, CRATE, CREATE, CREATE_DEFAULT, DEFAULT, IDENTITY,
+    NAME, NESTED, REDACT, ROLE, SCHEMA, SCHEMA_WITH, SERVER_ONLY, UPDATE, VALIDATE, WHEN,
 };
 
 /// What one field's `#[update(...)]` attributes say.
 #[derive(Default)]
 pub struct FieldAttrs {
-    /// `allow` or `allow(role = "...")`, with its roles (none: anyone may write).
-    pub allow: Option<Allow>,
+    /// Each `allow` or `allow(role = "...", when = ..., change = ...)`: the field is writable
+    /// when any one of them admits the write (a bare `allow`: anyone).
+    pub grants: Vec<Grant>,
     /// The `server_only` keyword, kept for spans.
     pub server_only: Option<Path>,
     /// The `nested` keyword: the field's type derives `SafeUpdate` too.
@@ -46,10 +47,29 @@ pub struct CreateDefault {
     pub expr: Option<syn::Expr>,
 }
 
-/// `allow`, with the roles of `allow(role = "...")`.
-pub struct Allow {
-    /// Any one of these roles allows the write; empty means anyone may write.
+/// One `allow`: it admits a write when the sender holds one of its roles (if it names any),
+/// every `when` condition holds and every `change` rule permits the value. A bare `allow` has
+/// none of them: anyone.
+#[derive(Clone)]
+pub struct Grant {
+    /// `role = "..."`: any one of them.
     pub roles: Vec<LitStr>,
+    /// `when = path`: `fn(&Identity, &Model) -> bool` (or `Result<(), E>`).
+    pub when: Vec<ExprPath>,
+    /// `change = path`: `fn(&Identity, Option<&Value>, &Value) -> bool` (or `Result<(), E>`).
+    pub change: Vec<ExprPath>,
+}
+
+impl Grant {
+    /// Whether the grant admits anyone: a bare `allow`.
+    pub fn is_anyone(&self) -> bool {
+        self.roles.is_empty() && !self.has_rules()
+    }
+
+    /// Whether the grant has a condition or a value rule.
+    pub fn has_rules(&self) -> bool {
+        !self.when.is_empty() || !self.change.is_empty()
+    }
 }
 
 /// `clear`, with the roles of `clear(role = "...")`.
@@ -71,7 +91,7 @@ impl FieldAttrs {
     /// The field's policy as its attributes and the container's `default` say; `None` when
     /// nothing says (reported by `valid::missing_policy`).
     pub fn policy(&self, container: &ContainerAttrs) -> Option<Policy> {
-        if self.allow.is_some() || (self.nested.is_some() && self.server_only.is_none()) {
+        if !self.grants.is_empty() || (self.nested.is_some() && self.server_only.is_none()) {
             Some(Policy::Writable)
         } else if self.server_only.is_some() || container.default_server_only {
             Some(Policy::ServerOnly)
@@ -100,34 +120,46 @@ pub struct ContainerAttrs {
     pub bound: Option<Vec<WherePredicate>>,
     /// The `create` keyword: also generate a create input and a struct of server-only fields.
     pub create: Option<Path>,
+    /// `identity = Type`: what the model's conditions and value rules see of the sender.
+    pub identity: Option<syn::Type>,
 }
 
-const FIELD_KEYS: &str = "expected `allow`, `allow(role = \"...\")`, `server_only`, `nested`, \
+const FIELD_KEYS: &str = "expected `allow`, `allow(role = \"...\", when = ..., change = ...)`, \
+     `server_only`, `nested`, \
      `clear`, `clear(role = \"...\")`, `validate = ...`, `redact`, `schema_with = ...`, \
      `schema(...)`, `create_default` or `create_default = ...`";
 const CONTAINER_KEYS: &str = "expected `name = \"...\"`, `default = server_only`, \
-     `crate = \"...\"`, `validate = ...`, `attr(...)`, `bound = \"...\"` or `create`";
+     `crate = \"...\"`, `validate = ...`, `attr(...)`, `bound = \"...\"`, `create` or \
+     `identity = Type`";
 
 pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs::default();
     for attr in update_attrs(attrs) {
         let parsed = attr.parse_nested_meta(|meta| {
             if meta.path == ALLOW {
-                // #[update(allow)] or #[update(allow(role = "admin", role = "support"))]
-                let roles = parse_roles(cx, &meta, ALLOW)?;
-                if out.allow.is_some() {
-                    cx.error_spanned_by(&meta.path, "duplicate `update` attribute `allow`");
-                } else if out.server_only.is_some() {
+                // #[update(allow)], #[update(allow(role = "admin", role = "support"))],
+                // #[update(allow(when = is_author), allow(role = "admin"))]
+                let grant = parse_grant(cx, &meta, ALLOW)?;
+                if out.server_only.is_some() {
                     cx.error_spanned_by(&meta.path, CONTRADICTION);
+                } else if grant.is_anyone() && !out.grants.is_empty()
+                    || out.grants.iter().any(Grant::is_anyone)
+                {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "a bare `allow` lets anyone write the field, so another `allow` beside \
+                         it adds nothing: remove the bare one, or give it a role, a condition \
+                         or a value rule",
+                    );
                 } else {
-                    out.allow = Some(Allow { roles });
+                    out.grants.push(grant);
                 }
             } else if meta.path == SERVER_ONLY {
                 // #[update(server_only)]
                 no_arguments(cx, &meta)?;
                 if out.server_only.is_some() {
                     cx.error_spanned_by(&meta.path, "duplicate `update` attribute `server_only`");
-                } else if out.allow.is_some() {
+                } else if !out.grants.is_empty() {
                     cx.error_spanned_by(&meta.path, CONTRADICTION);
                 } else {
                     out.server_only = Some(meta.path.clone());
@@ -198,7 +230,8 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
 }
 
 const CONTRADICTION: &str = "`allow` and `server_only` contradict each other: a field is \
-     either writable (by anyone, or by the roles of `allow(role = \"...\")`) or server-only";
+     either writable (by anyone, or as its `allow(role = ..., when = ..., change = ...)` grants \
+     admit) or server-only, which no role or condition can open";
 
 pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
@@ -270,6 +303,10 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 // #[update(create)]
                 no_arguments(cx, &meta)?;
                 set_once(cx, &meta, &mut out.create, meta.path.clone());
+            } else if meta.path == IDENTITY {
+                // #[update(identity = Claims)]
+                let identity: syn::Type = meta.value()?.parse()?;
+                set_once(cx, &meta, &mut out.identity, identity);
             } else if meta.path == ALLOW || meta.path == SERVER_ONLY {
                 skip_value(&meta)?;
                 cx.error_spanned_by(
@@ -302,16 +339,29 @@ fn update_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
     attrs.iter().filter(|attr| attr.path() == UPDATE)
 }
 
-/// The roles of `keyword(role = "...", ...)`; none for the bare `keyword`.
+/// The roles of `clear(role = "...", ...)`; none for the bare `clear`.
 fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: Symbol) -> syn::Result<Vec<LitStr>> {
-    let mut roles: Vec<LitStr> = Vec::new();
+    Ok(parse_grant(cx, meta, keyword)?.roles)
+}
+
+/// `keyword`, or `keyword(role = "...", when = path, change = path, ...)`: its roles, and for
+/// `allow` its conditions and value rules (`clear` takes roles only).
+fn parse_grant(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: Symbol) -> syn::Result<Grant> {
+    let mut grant = Grant {
+        roles: Vec::new(),
+        when: Vec::new(),
+        change: Vec::new(),
+    };
+    let takes_rules = keyword == ALLOW;
     if meta.input.peek(Token![=]) {
-        return Err(meta.error(format!(
-            "expected `{keyword}` or `{keyword}(role = \"...\")`"
-        )));
+        return Err(meta.error(if takes_rules {
+            format!("expected `{keyword}` or `{keyword}(role = \"...\", when = ..., change = ...)`")
+        } else {
+            format!("expected `{keyword}` or `{keyword}(role = \"...\")`")
+        }));
     }
     if !meta.input.peek(syn::token::Paren) {
-        return Ok(roles);
+        return Ok(grant);
     }
     let before = meta.input.fork();
     let content;
@@ -319,9 +369,9 @@ fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: Symbol) -> syn::R
     if content.is_empty() {
         let group: proc_macro2::TokenStream = meta.input.parse()?;
         cx.error_spanned_by(group, needs_a_role(keyword));
-        return Ok(roles);
+        return Ok(grant);
     }
-    // Roles written, valid or not: an empty role is reported once, as empty, not again as
+    // Parts written, valid or not: an empty role is reported once, as empty, not again as
     // "no role".
     let mut written = 0;
     meta.parse_nested_meta(|inner| {
@@ -331,33 +381,60 @@ fn parse_roles(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: Symbol) -> syn::R
             let name = role.value();
             if name.trim().is_empty() {
                 cx.error_spanned_by(&role, "a role must not be empty");
-            } else if roles.iter().any(|seen| seen.value() == name) {
+            } else if grant.roles.iter().any(|seen| seen.value() == name) {
                 cx.error_spanned_by(&role, format!("duplicate role {name:?}"));
             } else {
-                roles.push(role);
+                grant.roles.push(role);
             }
-            Ok(())
+        } else if takes_rules && (inner.path == WHEN || inner.path == CHANGE) {
+            written += 1;
+            let rule: ExprPath = inner.value()?.parse()?;
+            let rules = if inner.path == WHEN {
+                &mut grant.when
+            } else {
+                &mut grant.change
+            };
+            if rules.iter().any(|seen| seen == &rule) {
+                cx.error_spanned_by(
+                    &rule,
+                    format!("duplicate `{}` in one grant", path_str(&inner.path)),
+                );
+            } else {
+                rules.push(rule);
+            }
         } else {
             skip_value(&inner)?;
+            let expected = if takes_rules {
+                "`role = \"...\"`, `when = path::to::condition` or `change = path::to::rule`"
+            } else {
+                "`role = \"...\"`"
+            };
             cx.error_spanned_by(
                 &inner.path,
                 format!(
-                    "unknown `{keyword}` argument `{}`; expected `role = \"...\"`",
+                    "unknown `{keyword}` argument `{}`; expected {expected}",
                     path_str(&inner.path)
                 ),
             );
-            Ok(())
         }
+        Ok(())
     })?;
     if written == 0 {
         let group: proc_macro2::TokenStream = before.parse()?;
         cx.error_spanned_by(group, needs_a_role(keyword));
     }
-    Ok(roles)
+    Ok(grant)
 }
 
 fn needs_a_role(keyword: Symbol) -> String {
-    format!("`{keyword}(...)` needs at least one `role = \"...\"`; for anyone, write `{keyword}`")
+    if keyword == ALLOW {
+        format!(
+            "`{keyword}(...)` needs a `role = \"...\"`, `when = ...` or `change = ...`; for \
+             anyone, write `{keyword}`"
+        )
+    } else {
+        format!("`{keyword}(...)` needs at least one `role = \"...\"`; for anyone, write `{keyword}`")
+    }
 }
 
 fn no_arguments(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<()> {

@@ -9,6 +9,7 @@ use syn::Path;
 
 /// One attribute name or key, compared with a path as `meta.path == ALLOW`.
 #[derive(Copy, Clone)]
+#[derive(PartialEq, Eq)]
 pub struct Symbol(&'static str);
 
 /// The attribute: `#[update(...)]`.
@@ -29,6 +30,12 @@ pub const NESTED: Symbol = Symbol("nested");
 pub const CLEAR: Symbol = Symbol("clear");
 /// `role = "..."`, inside `allow(...)` and `clear(...)`.
 pub const ROLE: Symbol = Symbol("role");
+/// `when = path` inside `allow(...)`: a condition.
+pub const WHEN: Symbol = Symbol("when");
+/// `change = path` inside `allow(...)`: a value rule.
+pub const CHANGE: Symbol = Symbol("change");
+/// `identity = Type` on the struct.
+pub const IDENTITY: Symbol = Symbol("identity");
 /// `validate = path`, on a field or on the struct.
 pub const VALIDATE: Symbol = Symbol("validate");
 /// `redact`.

@@ -111,10 +111,17 @@ pub fn create_default(
             );
         }
     }
-    let gated = attrs.allow.as_ref().filter(|allow| !allow.roles.is_empty());
-    if let (Some(allow), Some(_), false) = (gated, &container.create, defaulted) {
+    // A field with a condition or value rule may be required: its grants are asked of the
+    // would-be model, whose author (say) is the sender. One gated by roles alone would make
+    // creating a role's privilege.
+    let role_only = attrs
+        .grants
+        .iter()
+        .find(|grant| !grant.roles.is_empty())
+        .filter(|_| !attrs.grants.iter().any(|grant| grant.has_rules()));
+    if let (Some(grant), Some(_), false) = (role_only, &container.create, defaulted) {
         cx.error_spanned_by(
-            &allow.roles[0],
+            &grant.roles[0],
             "a role-gated field may be left out of a create input (a sender without the role \
              must be able to create), and then takes its creation default: add \
              `create_default` (the type's `Default`) or `create_default = expr`",
@@ -160,6 +167,31 @@ pub fn serde(cx: &mut Ctxt, attrs: &FieldAttrs, serde: &SerdeField, policy: Poli
             "a `nested` field is read as its type's patch, never through \
              `#[serde(deserialize_with)]` or `with`; remove one of them",
         );
+    }
+}
+
+/// Conditions and value rules see the sender as the model's identity type, so the model names
+/// one; a value rule sees a whole value, which a nested field does not replace (it merges).
+pub fn grants(cx: &mut Ctxt, attrs: &FieldAttrs, container: &ContainerAttrs, nested: bool) {
+    for grant in &attrs.grants {
+        if container.identity.is_none() {
+            if let Some(rule) = grant.when.first().or(grant.change.first()) {
+                cx.error_spanned_by(
+                    rule,
+                    "a condition or value rule sees who is asking: name the identity type the \
+                     model's rules take on the struct, `#[update(identity = YourIdentity)]` \
+                     (it implements `safe_update::Roles` too)",
+                );
+            }
+        }
+        if let (Some(rule), true) = (grant.change.first(), nested) {
+            cx.error_spanned_by(
+                rule,
+                "`change` on a `nested` field: a patch merges into the sub-model rather than \
+                 replace it, so there is no new value to judge; put value rules on the \
+                 sub-model's fields, or a `when` condition here",
+            );
+        }
     }
 }
 

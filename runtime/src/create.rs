@@ -1,8 +1,8 @@
 //! Creating a model from a client's document: the traits behind `#[update(create)]`, and
 //! [`WithExtra`] for inputs that are not fields of the model.
 
-use crate::__private::{Collector, Input, Pair, Path};
-use crate::{ApplyError, Document, Patch, Roles, SafeUpdate};
+use crate::__private::{Collector, Input, Pair, Path, Sent};
+use crate::{ApplyError, Document, Patch, SafeUpdate, Sender};
 
 /// A model that clients may create: `#[update(create)]` on a struct deriving `SafeUpdate`.
 ///
@@ -35,29 +35,34 @@ pub trait Create: Document {
     /// The server-only fields the server supplies: a struct with no `Default`, so that
     /// forgetting one is a compile error rather than a zero value.
     type ServerFields;
+    /// Who the input is built on behalf of: the model's [`Patch::Identity`].
+    type Identity: ?Sized;
 
     /// Wire names of the fields a document must send.
     const REQUIRED: &'static [&'static str];
 
     /// Makes the model from this input and the server's fields, on behalf of `who`.
     ///
-    /// Every check runs before the model is returned: the roles of the gated fields the
-    /// input sets, the field validators of the values the client sent (and of optional fields,
-    /// absent ones as `None`), the nested inputs', and the container validators of the model
-    /// and its sub-models, which see the model as it would be.
+    /// Every check runs before the model is returned: the field validators of the values the
+    /// client sent (and of optional fields, absent ones as `None`), the nested inputs', then,
+    /// on the model as it would be, the grants of the gated fields the input sets (roles,
+    /// conditions on the would-be model, value rules with no old value) and the container
+    /// validators of the model and its sub-models.
     ///
     /// # Errors
     ///
     /// Every problem found: gated fields `who` may not set (`denied`) and refused values
     /// (`invalid`). No model is returned.
-    fn build_as<R: Roles + ?Sized>(
+    fn build_as<W: Sender<Self::Identity> + ?Sized>(
         self,
         server: Self::ServerFields,
-        who: &R,
+        who: &W,
     ) -> Result<Self::Target, ApplyError> {
         let mut errors = ApplyError::default();
-        self.__check(&who, Path::ROOT, &mut errors);
+        let mut sent = Sent::default();
+        self.__check(&mut sent, Path::ROOT, &mut errors);
         let target = self.__build(server);
+        Self::__permit(&target, who, &mut sent, Path::ROOT, &mut errors);
         Self::__validate(&target, Path::ROOT, &mut errors);
         if errors.is_empty() {
             Ok(target)
@@ -67,9 +72,20 @@ pub trait Create: Document {
     }
 
     #[doc(hidden)]
-    /// Records every role the input needs and `who` lacks, and every value a field validator
-    /// refuses.
-    fn __check(&self, who: &dyn Roles, path: Path<'_>, errors: &mut ApplyError);
+    /// Records in `sent` which gated fields and nested inputs the input sets, and every value
+    /// a field validator refuses.
+    fn __check(&self, sent: &mut Sent, path: Path<'_>, errors: &mut ApplyError);
+
+    #[doc(hidden)]
+    /// Records every gated field `sent` says the input set that no grant lets `who` set, asked
+    /// of the would-be model `target`.
+    fn __permit<W: Sender<Self::Identity> + ?Sized>(
+        target: &Self::Target,
+        who: &W,
+        sent: &mut Sent,
+        path: Path<'_>,
+        errors: &mut ApplyError,
+    );
 
     #[doc(hidden)]
     /// The model: the input's values (defaults where absent) and the server's fields.

@@ -155,36 +155,71 @@ impl Serialize for PatchError {
     }
 }
 
-/// A patch that may not be applied: role-gated fields the caller may not write, or values the
-/// model's validators refuse. The target was left unchanged.
+/// A patch that may not be applied: fields the caller may not write (a role it lacks, a
+/// condition or value rule that refused), or values the model's validators refuse. The target
+/// was left unchanged.
 ///
-/// Serialized: `{"error":"role_required","message":"...","denied":[{"field":"isAdmin","roles":["admin"]}],"invalid":{}}`.
+/// Serialized: `{"error":"role_required","message":"...","denied":[{"field":"isAdmin","roles":["admin"]}],"invalid":{}}`;
+/// a field a condition or value rule refused also lists them under `rules`
+/// (`{"field":"title","roles":["admin"],"rules":[{"rule":"is_author","reason":"..."}]}`), and
+/// the code is then `not_permitted`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApplyError {
     pub(crate) denied: Vec<DeniedField>,
     pub(crate) invalid: BTreeMap<String, String>,
 }
 
-/// A role-gated field present in a patch whose sender holds none of its roles.
+/// A field present in a patch or create input that no grant of its `allow`s lets the sender
+/// write: every grant was tried, and each refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeniedField {
     /// Wire path of the field, such as `isAdmin` or `address.verified`.
     pub field: String,
-    /// The roles, any one of which would allow the write.
+    /// The roles of the grants that ask for a role only (`allow(role = "...")`), any one of
+    /// which would allow the write.
     pub roles: &'static [&'static str],
+    /// The grants with conditions or value rules (`allow(when = ...)`, `allow(change = ...)`),
+    /// each with the part that refused: empty when only roles refused.
+    pub rules: Vec<RuleRefusal>,
+}
+
+/// Why one grant with conditions or value rules refused a field.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct RuleRefusal {
+    /// The part of the grant that refused: the function of a `when` or `change`, as written in
+    /// the attribute (`is_author`), or the role the grant asks for (`role = "editor"`).
+    pub rule: &'static str,
+    /// Why: the text of the rule's `Err`, or a sentence naming the rule when it returned
+    /// `false`.
+    pub reason: String,
+}
+
+impl RuleRefusal {
+    #[doc(hidden)]
+    pub fn __new(rule: &'static str, reason: String) -> Self {
+        RuleRefusal { rule, reason }
+    }
 }
 
 impl Serialize for DeniedField {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut body = serializer.serialize_struct("DeniedField", 2)?;
+        // `rules` only when a rule refused: a refusal by roles alone is answered as before
+        // conditions existed.
+        let members = if self.rules.is_empty() { 2 } else { 3 };
+        let mut body = serializer.serialize_struct("DeniedField", members)?;
         body.serialize_field("field", &self.field)?;
         body.serialize_field("roles", self.roles)?;
+        if !self.rules.is_empty() {
+            body.serialize_field("rules", &self.rules)?;
+        }
         body.end()
     }
 }
 
 impl ApplyError {
-    /// Gated fields the caller may not write (HTTP 403).
+    /// Fields the caller may not write (HTTP 403): no grant of theirs admits it.
     pub fn denied(&self) -> &[DeniedField] {
         &self.denied
     }
@@ -195,18 +230,21 @@ impl ApplyError {
         &self.invalid
     }
 
-    /// [`Denied`](ProblemKind::Denied) when a gated field was denied, else
+    /// [`NotPermitted`](ProblemKind::NotPermitted) when a condition or value rule refused a
+    /// field, else [`Denied`](ProblemKind::Denied) when a role did, else
     /// [`Refused`](ProblemKind::Refused).
     pub fn kind(&self) -> ProblemKind {
-        if self.denied.is_empty() {
+        if self.denied.iter().any(|denied| !denied.rules.is_empty()) {
+            ProblemKind::NotPermitted
+        } else if self.denied.is_empty() {
             ProblemKind::Refused
         } else {
             ProblemKind::Denied
         }
     }
 
-    /// `role_required` when a gated field was denied, else `invalid_fields` (its
-    /// [`kind`](ApplyError::kind)'s code).
+    /// `not_permitted` when a condition or value rule refused a field, `role_required` when
+    /// only roles did, else `invalid_fields` (its [`kind`](ApplyError::kind)'s code).
     pub fn code(&self) -> &'static str {
         self.kind().code()
     }
@@ -227,7 +265,25 @@ impl ApplyError {
 
     #[doc(hidden)]
     pub fn __deny(&mut self, field: String, roles: &'static [&'static str]) {
-        self.denied.push(DeniedField { field, roles });
+        self.denied.push(DeniedField {
+            field,
+            roles,
+            rules: Vec::new(),
+        });
+    }
+
+    #[doc(hidden)]
+    pub fn __refuse(
+        &mut self,
+        field: String,
+        roles: &'static [&'static str],
+        rules: Vec<RuleRefusal>,
+    ) {
+        self.denied.push(DeniedField {
+            field,
+            roles,
+            rules,
+        });
     }
 
     #[doc(hidden)]
@@ -247,10 +303,26 @@ impl fmt::Display for ApplyError {
                     .iter()
                     .map(|role| format!("{role:?}"))
                     .collect();
+                if denied.rules.is_empty() {
+                    return format!(
+                        "field `{}` requires role {}",
+                        denied.field,
+                        roles.join(" or ")
+                    );
+                }
+                // Each grant that refused, in the order the attributes give them.
+                let mut grants: Vec<String> = denied
+                    .rules
+                    .iter()
+                    .map(|refusal| format!("{} ({})", refusal.reason, refusal.rule))
+                    .collect();
+                if !roles.is_empty() {
+                    grants.push(format!("the role {} is not held", roles.join(" or ")));
+                }
                 format!(
-                    "field `{}` requires role {}",
+                    "field `{}` is not permitted: {}",
                     denied.field,
-                    roles.join(" or ")
+                    grants.join("; nor ")
                 )
             })
             .collect();

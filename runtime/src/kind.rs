@@ -15,6 +15,7 @@
 /// | [`Duplicate`](Self::Duplicate) | `duplicate_fields` | 422 | Repeated fields in the document | `duplicate` |
 /// | [`Missing`](Self::Missing) | `missing_fields` | 422 | Required fields missing from the document | `missing` |
 /// | [`Invalid`](Self::Invalid) | `invalid_fields` | 422 | Invalid values in the document | `invalid` |
+/// | [`NotPermitted`](Self::NotPermitted) | `not_permitted` | 403 | Fields not permitted | `denied` |
 /// | [`Denied`](Self::Denied) | `role_required` | 403 | Role required for fields | `denied` |
 /// | [`Refused`](Self::Refused) | `invalid_fields` | 422 | Invalid values | `invalid` |
 ///
@@ -49,7 +50,12 @@ pub enum ProblemKind {
     /// Values the document may not hold: a wrong type, `null` for a required field
     /// ([`PatchError::invalid`](crate::PatchError::invalid)).
     Invalid,
-    /// Role-gated fields the sender may not write ([`ApplyError::denied`](crate::ApplyError::denied)).
+    /// Fields the sender may not write, at least one of them refused by a condition or a value
+    /// rule ([`ApplyError::denied`](crate::ApplyError::denied), each with its `rules`); the
+    /// fields refused by roles alone are listed beside them.
+    NotPermitted,
+    /// Role-gated fields the sender may not write, refused by roles alone
+    /// ([`ApplyError::denied`](crate::ApplyError::denied)).
     Denied,
     /// Values the model's validators refuse ([`ApplyError::invalid`](crate::ApplyError::invalid)):
     /// the code of [`Invalid`](Self::Invalid), since a client fixes both alike.
@@ -125,6 +131,14 @@ impl ProblemKind {
                 member: Some("invalid"),
                 said: None,
                 logged: None,
+            },
+            ProblemKind::NotPermitted => Row {
+                code: "not_permitted",
+                status: 403,
+                title: "Fields not permitted",
+                member: Some("denied"),
+                said: None,
+                logged: Some("patch refused: fields not permitted"),
             },
             ProblemKind::Denied => Row {
                 code: "role_required",
@@ -215,11 +229,13 @@ const fn member(kind: ProblemKind) -> &'static str {
 }
 
 /// The security events of the web layer's log: a document naming server-only fields, a patch
-/// writing role-gated fields its sender may not write.
+/// writing fields its sender may not write (refused by roles alone, or by a rule too).
 #[cfg(any(feature = "actix", feature = "axum"))]
 pub(crate) const FORBIDDEN_EVENT: &str = event(ProblemKind::Forbidden);
 #[cfg(any(feature = "actix", feature = "axum"))]
 pub(crate) const DENIED_EVENT: &str = event(ProblemKind::Denied);
+#[cfg(any(feature = "actix", feature = "axum"))]
+pub(crate) const NOT_PERMITTED_EVENT: &str = event(ProblemKind::NotPermitted);
 
 /// The security event of `kind`, for the constants above, which fail to compile if it has none.
 #[cfg(any(feature = "actix", feature = "axum"))]

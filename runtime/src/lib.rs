@@ -264,7 +264,10 @@
 //!   fields that may be cleared (not one guarded because clearing would erase protected data);
 //! - a nested field as its patch's own schema (`$ref`), with the same rules;
 //! - a role-gated field marked with `x-safe-update-roles` (and `x-safe-update-clear-roles` for
-//!   `clear(role = ...)`) and a sentence in its description, after the field's doc comment;
+//!   `clear(role = ...)`) and a sentence in its description, after the field's doc comment; a
+//!   field with conditions or value rules marked with `x-safe-update-grants`, every grant as
+//!   `{"roles": [...], "when": [...], "change": [...]}` (a schema cannot say whether a rule
+//!   admits a given sender; it says which rules decide);
 //! - a field validator's rule stated with `#[update(allow, validate = f, schema(min_length =
 //!   1, max_length = 64))]` (also `pattern`, `format`, `minimum`, `maximum`,
 //!   `exclusive_minimum`, `exclusive_maximum`, `min_items`, `max_items`): the schema cannot see
@@ -400,14 +403,14 @@ pub mod __private;
 pub use applied::{Applied, FieldPath};
 pub use create::{Create, SafeCreate, WithExtra};
 pub use document::Document;
-pub use error::{ApplyError, DeniedField, PatchError};
+pub use error::{ApplyError, DeniedField, PatchError, RuleRefusal};
 #[cfg(feature = "form")]
 #[cfg_attr(docsrs, doc(cfg(feature = "form")))]
 pub use form::from_form;
 pub use json::from_json;
 pub use kind::ProblemKind;
 pub use patch::{Patch, SafeUpdate, Ungated};
-pub use roles::{NoRoles, Roles};
+pub use roles::{AnyRoles, NoRoles, Roles, Sender};
 
 /// Derives the patch type of a model: see the [crate documentation](crate).
 #[cfg(feature = "derive")]

@@ -1,7 +1,7 @@
 //! The traits that tie a model to its generated patch type.
 
 use crate::__private::{Fields, Key, Path, Probe};
-use crate::{Applied, ApplyError, Roles};
+use crate::{Applied, ApplyError, Sender};
 
 /// A model whose client-writable fields are described by `#[derive(SafeUpdate)]`.
 ///
@@ -34,13 +34,20 @@ pub trait Patch: Default + Sized + Fields {
     /// The model this patch updates.
     type Target;
 
+    /// Who the patch is applied on behalf of, as the model's rules see it: the type named by
+    /// `#[update(identity = T)]`, else [`AnyRoles`](crate::AnyRoles) (any [`Roles`](crate::Roles)
+    /// may send it). See [`Sender`].
+    type Identity: ?Sized;
+
     /// Wire names of the fields a client may send (role-gated and nested ones included).
     const WRITABLE: &'static [&'static str];
     /// Wire names of the server-only fields: sending one is rejected as forbidden. A
     /// server-only `#[serde(flatten)]` field has no key of its own and is not listed; the keys
     /// of its type are forbidden when that type derives `SafeUpdate`.
     const SERVER_ONLY: &'static [&'static str];
-    /// Role-gated fields: each wire name with the roles, any one of which allows writing it.
+    /// Role-gated fields: each wire name with the roles of its grants that ask for a role only,
+    /// any one of which allows writing it (a field with conditions is listed with the roles of
+    /// its role-only grants, possibly none; [`SafeUpdate::policy`] gives every grant).
     const GATED: &'static [(&'static str, &'static [&'static str])];
 
     /// Whether the patch writes nothing (the document was `{}`).
@@ -48,17 +55,18 @@ pub trait Patch: Default + Sized + Fields {
 
     /// Applies the patch on behalf of `who`.
     ///
-    /// Every check runs before the first write: roles of gated fields, field validators,
-    /// nested patches and the container validator. On error `target` is unchanged and the
-    /// error lists every problem found. On success the result names the fields written and
-    /// those whose value actually changed.
-    fn apply_as<R: Roles + ?Sized>(
+    /// Every check runs before the first write: the grants of gated fields (roles, conditions
+    /// on the stored model, value rules on the old and new values), field validators, nested
+    /// patches and the container validator. On error `target` is unchanged and the error lists
+    /// every problem found. On success the result names the fields written and those whose
+    /// value actually changed.
+    fn apply_as<W: Sender<Self::Identity> + ?Sized>(
         self,
         target: &mut Self::Target,
-        who: &R,
+        who: &W,
     ) -> Result<Applied, ApplyError> {
         let mut errors = ApplyError::default();
-        self.__check(target, &who, Path::ROOT, &mut errors);
+        self.__check(target, who, Path::ROOT, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -77,10 +85,10 @@ pub trait Patch: Default + Sized + Fields {
 
     #[doc(hidden)]
     /// Records in `errors` every reason this patch may not be written to `target` by `who`.
-    fn __check(
+    fn __check<W: Sender<Self::Identity> + ?Sized>(
         &self,
         target: &Self::Target,
-        who: &dyn Roles,
+        who: &W,
         path: Path<'_>,
         errors: &mut ApplyError,
     );
@@ -90,11 +98,12 @@ pub trait Patch: Default + Sized + Fields {
     fn __write(self, target: &mut Self::Target, parent: Option<usize>, applied: &mut Applied);
 }
 
-/// A patch or create input with no role-gated field, itself or nested: it can be used without
-/// an identity (`patch.apply(&mut model)`, `new.build(server_fields)`).
+/// A patch or create input with no gated field (one whose `allow` names a role, a condition or
+/// a value rule), itself or nested: it can be used without an identity
+/// (`patch.apply(&mut model)`, `new.build(server_fields)`).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has role-gated fields, so it cannot be used without an identity",
-    label = "role-gated fields",
+    message = "`{Self}` has gated fields, so it cannot be used without an identity",
+    label = "gated fields",
     note = "call `apply_as(&mut target, &identity)` (a patch) or `build_as(server_fields, \
             &identity)` (a create input) with the identity of whoever sent it"
 )]

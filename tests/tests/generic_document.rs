@@ -58,7 +58,12 @@ fn json_document<D: Document>(body: &str) -> Result<D, PatchError> {
 }
 
 /// The patch of any model, read and applied: what a generic repository does.
-fn update<M: SafeUpdate>(model: &mut M, body: &str) -> Result<Applied, String> {
+/// A repository that applies as anyone's roles takes models whose rules ask roles only.
+fn update<M>(model: &mut M, body: &str) -> Result<Applied, String>
+where
+    M: SafeUpdate,
+    M::Patch: Patch<Identity = safe_update::AnyRoles>,
+{
     let patch = from_json::<M::Patch>(body.as_bytes()).map_err(|error| error.to_string())?;
     patch
         .apply_as(model, &NoRoles)

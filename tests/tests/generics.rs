@@ -61,7 +61,11 @@ fn unused_parameters_and_lifetimes_are_carried_by_a_marker() {
     );
 }
 
-fn apply_any<M: SafeUpdate>(model: &mut M, body: &[u8]) -> usize {
+fn apply_any<M>(model: &mut M, body: &[u8]) -> usize
+where
+    M: SafeUpdate,
+    M::Patch: safe_update::Patch<Identity = safe_update::AnyRoles>,
+{
     let patch: M::Patch = from_json(body).unwrap();
     patch
         .apply_as(model, &safe_update::NoRoles)

@@ -29,6 +29,7 @@ mod deserialize_stream;
 mod form;
 mod generic_document;
 mod generics;
+mod grants;
 mod limiter_memory;
 mod limiter_postgres;
 mod limiter_redis;

@@ -103,12 +103,13 @@ fn the_policy_says_what_the_attributes_say() {
     assert_eq!(display_name.write, Write::Anyone);
     assert_eq!(display_name.null, Null::Refused);
     assert_eq!(field(&policy, "bio").null, Null::Clears);
-    assert_eq!(
-        field(&policy, "is_verified").write,
-        Write::Roles {
-            roles: &["admin", "support"]
+    match &field(&policy, "is_verified").write {
+        Write::Grants { grants: [grant] } => {
+            assert_eq!(grant.roles, ["admin", "support"]);
+            assert!(grant.when.is_empty() && grant.change.is_empty());
         }
-    );
+        other => panic!("one grant of roles expected, found {other:?}"),
+    }
     // A server-only field's Rust name is refused too, so it is listed.
     let password_hash = field(&policy, "password_hash");
     assert_eq!(password_hash.names, ["passwordHash", "password_hash"]);
@@ -198,15 +199,16 @@ fn each_field_is_written_as_its_policy_says() {
     for field in policy.fields.iter().filter(|field| !field.names.is_empty()) {
         let (key, value) = sample(field.field);
         assert!(field.names.contains(&key), "{key} not in {:?}", field.names);
+        // This model's grants ask for roles only: one grant, any of its roles.
         let roles: &[&str] = match field.write {
-            Write::Roles { roles } => roles,
+            Write::Grants { grants: [grant] } => grant.roles,
             _ => &[],
         };
         let value_document = json!({ key: value });
         let expected = match field.write {
             Write::ServerOnly => Outcome::Forbidden,
             Write::Anyone => Outcome::Applied,
-            Write::Roles { .. } => Outcome::Denied,
+            Write::Grants { .. } => Outcome::Denied,
             ref other => panic!("a write rule this test does not know: {other:?}"),
         };
         assert_eq!(send(&value_document, &[]), expected, "{value_document}");
@@ -261,7 +263,10 @@ fn the_json_is_the_policy_s_fields() {
         json!({
             "field": "is_verified",
             "names": ["isVerified"],
-            "write": {"kind": "roles", "roles": ["admin", "support"]},
+            "write": {
+                "kind": "grants",
+                "grants": [{"roles": ["admin", "support"], "when": [], "change": []}],
+            },
             "null": {"kind": "refused"},
             "nested": null,
         })

@@ -70,7 +70,7 @@ struct Outer {
 fn merge<M, P>(original: &Value, patch: &Value) -> Value
 where
     M: Serialize + for<'de> Deserialize<'de> + safe_update::SafeUpdate<Patch = P>,
-    P: safe_update::Patch<Target = M>,
+    P: safe_update::Patch<Target = M, Identity = safe_update::AnyRoles>,
 {
     let mut doc: M = serde_json::from_value(original.clone()).unwrap();
     let patch: P = from_json(patch.to_string().as_bytes()).unwrap();

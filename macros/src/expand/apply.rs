@@ -6,6 +6,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::gen::Gen;
+use super::grant;
 use crate::ast::{Clear, Field, Shape};
 
 pub fn expand(gen: &Gen) -> TokenStream {
@@ -20,15 +21,11 @@ pub fn expand(gen: &Gen) -> TokenStream {
         .server_only()
         .filter(|field| !field.flatten)
         .map(|field| &field.wire);
-    let gated = gen
-        .input
-        .writable()
-        .filter(|field| !field.roles.is_empty())
-        .map(|field| {
-            let wire = &field.wire;
-            let roles = &field.roles;
-            quote!((#wire, &[#(#roles),*]))
-        });
+    let gated = gen.input.writable().filter(|field| field.is_gated()).map(|field| {
+        let wire = &field.wire;
+        let roles = field.role_only_roles();
+        quote!((#wire, &[#(#roles),*]))
+    });
     let rust_names = gen
         .input
         .writable()
@@ -40,6 +37,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let ungated = ungated(gen);
     let hidden = not_recommended(gen);
     let policy_fn = super::policy::policy_fn(gen);
+    let identity = gen.identity();
     quote! {
         #[automatically_derived]
         #hidden
@@ -52,6 +50,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #krate::Patch for #patch #ty_generics #where_clause {
             type Target = #model #ty_generics;
+            type Identity = #identity;
             const WRITABLE: &'static [&'static str] = &[#(#writable),*];
             const SERVER_ONLY: &'static [&'static str] = &[#(#server_only),*];
             const GATED: &'static [(&'static str, &'static [&'static str])] = &[#(#gated),*];
@@ -83,7 +82,8 @@ fn not_recommended(gen: &Gen) -> Option<TokenStream> {
         .then(|| quote!(#[diagnostic::do_not_recommend]))
 }
 
-/// The inherent `apply`, `apply_as` and `is_empty` of the patch type.
+/// The inherent `apply` (a model that names no identity), `apply_as` and `is_empty` of the
+/// patch type.
 pub fn inherent(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let (model, patch) = (gen.model, &gen.names.patch);
@@ -92,12 +92,14 @@ pub fn inherent(gen: &Gen) -> TokenStream {
     let where_clause = gen.where_clause(&gen.bounds);
     let apply_doc = format!(
         "Writes this patch into `target`. Available when no field of the patch, nested ones \
-         included, is role-gated; otherwise use [`apply_as`]({patch}::apply_as).\n\n\
+         included, is gated by a role, a condition or a value rule; otherwise use \
+         [`apply_as`]({patch}::apply_as).\n\n\
          # Errors\n\nA validator refused a value; `target` is unchanged."
     );
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics #patch #ty_generics #where_clause {
+    // A model that names its identity has no identity-free `apply`: its patches are always
+    // applied on behalf of someone (rustc then points at `apply_as`).
+    let apply = gen.input.attrs.identity.is_none().then(|| {
+        quote! {
             #[doc = #apply_doc]
             #[inline]
             pub fn apply(self, target: &mut #model #ty_generics) -> ::core::result::Result<#krate::Applied, #krate::ApplyError>
@@ -106,7 +108,10 @@ pub fn inherent(gen: &Gen) -> TokenStream {
             {
                 #krate::Patch::apply_as(self, target, &#krate::NoRoles)
             }
-
+        }
+    });
+    let apply_as = match &gen.input.attrs.identity {
+        None => quote! {
             /// Writes this patch into `target` on behalf of `who`, whose roles decide the
             /// role-gated fields. Every check runs before the first write.
             ///
@@ -122,6 +127,31 @@ pub fn inherent(gen: &Gen) -> TokenStream {
             ) -> ::core::result::Result<#krate::Applied, #krate::ApplyError> {
                 #krate::Patch::apply_as(self, target, who)
             }
+        },
+        Some(identity) => quote! {
+            /// Writes this patch into `target` on behalf of `who`: the grants of the gated
+            /// fields (roles, conditions on the stored model, value rules on the stored and the
+            /// new value) decide what `who` may write. Every check runs before the first write.
+            ///
+            /// # Errors
+            ///
+            /// A gated field no grant lets `who` write, or a value a validator refused;
+            /// `target` is unchanged and the error lists every problem.
+            #[inline]
+            pub fn apply_as(
+                self,
+                target: &mut #model #ty_generics,
+                who: &#identity,
+            ) -> ::core::result::Result<#krate::Applied, #krate::ApplyError> {
+                #krate::Patch::apply_as(self, target, who)
+            }
+        },
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #patch #ty_generics #where_clause {
+            #apply
+            #apply_as
 
             /// Whether the patch writes nothing.
             #[must_use]
@@ -156,11 +186,11 @@ fn is_empty(field: &Field) -> TokenStream {
     }
 }
 
-/// `Ungated` when no field needs a role, to write it or to clear it; nested patches must be
-/// `Ungated` too. The bounds are higher-ranked so that a nested gated patch makes the impl not
-/// apply rather than fail.
+/// `Ungated` when no field needs a grant to be written or a role to be cleared, and the model
+/// names no identity; nested patches must be `Ungated` too. The bounds are higher-ranked so
+/// that a nested gated patch makes the impl not apply rather than fail.
 fn ungated(gen: &Gen) -> Option<TokenStream> {
-    if gen.input.is_gated() {
+    if gen.input.is_gated() || gen.input.attrs.identity.is_some() {
         return None;
     }
     let krate = &gen.krate;
@@ -208,10 +238,10 @@ fn check_fn(gen: &Gen) -> TokenStream {
     });
     quote! {
         #[inline]
-        fn __check(
+        fn __check<__W: #krate::Sender<Self::Identity> + ?::core::marker::Sized>(
             &self,
             __target: &Self::Target,
-            __who: &dyn #krate::Roles,
+            __who: &__W,
             __path: #krate::__private::Path<'_>,
             __errors: &mut #krate::ApplyError,
         ) {
@@ -222,8 +252,10 @@ fn check_fn(gen: &Gen) -> TokenStream {
 }
 
 /// `who` holds one of `roles`.
-fn holds_any(roles: &[syn::LitStr]) -> TokenStream {
-    quote!((false #(|| __who.has_role(#roles))*))
+fn holds_any(gen: &Gen, roles: &[syn::LitStr]) -> TokenStream {
+    let krate = &gen.krate;
+    let identity = gen.identity();
+    quote!((false #(|| #krate::Sender::<#identity>::holds(__who, #roles))*))
 }
 
 fn check_field(gen: &Gen, field: &Field) -> TokenStream {
@@ -246,11 +278,12 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
         }
     });
     let span = field.ty().span();
+    let who = gen.shared_who();
     let shape = match field.shape {
         Shape::Plain | Shape::Clearable { .. } => None,
         Shape::Nested => Some(quote_spanned! {span=>
             if let ::core::option::Option::Some(__patch) = &self.#ident {
-                #krate::Patch::__check(__patch, &__target.#ident, __who, __path.child(#wire), __errors);
+                #krate::Patch::__check(__patch, &__target.#ident, #who, __path.child(#wire), __errors);
             }
         }),
         Shape::NestedClearable { inner, ref clear } => {
@@ -272,7 +305,7 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
                     })
                 }
                 Clear::Roles(roles) => {
-                    let holds = holds_any(roles);
+                    let holds = holds_any(gen, roles);
                     Some(quote! {
                         ::core::option::Option::Some(::core::option::Option::None) if !#holds => {
                             __errors.__deny(__path.join_key(#wire), &[#(#roles),*]);
@@ -285,7 +318,7 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
                     #clear
                     ::core::option::Option::Some(::core::option::Option::Some(__patch)) => match &__target.#ident {
                         ::core::option::Option::Some(__current) => {
-                            #krate::Patch::__check(__patch, __current, __who, __path.child(#wire), __errors);
+                            #krate::Patch::__check(__patch, __current, #who, __path.child(#wire), __errors);
                         }
                         ::core::option::Option::None if !#krate::Patch::is_empty(__patch) => {
                             __errors.__invalid(
@@ -303,22 +336,35 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
             })
         }
     };
-    role_gate(field, quote!(#validate #shape))
-}
-
-/// `checks`, behind the field's roles when it has any: a field the document sets (`Some`) by
-/// an identity holding none of them is denied, and its other checks do not run. Shared by the
-/// patch's `__check` and the create input's.
-pub(super) fn role_gate(field: &Field, checks: TokenStream) -> TokenStream {
-    if field.roles.is_empty() {
+    let shares = field.nested_ty().map(|inner| {
+        let identity = gen.identity();
+        let patch = gen.patch_of(inner);
+        quote_spanned! {inner.span()=>
+            #krate::__private::shares::<#identity, <#patch as #krate::Patch>::Identity>();
+        }
+    });
+    let checks = quote!(#shares #validate #shape);
+    if !field.is_gated() {
         return checks;
     }
-    let (ident, wire, roles) = (field.ident, &field.wire, &field.roles);
-    let holds = holds_any(roles);
+    // The value a value rule judges: the field's own, `&Option<T>` for an `Option` field.
+    let uses_value = field.grants.iter().any(|grant| !grant.change.is_empty());
+    let bind = if uses_value { quote!(__new) } else { quote!(_) };
+    let admits = grant::admits(
+        gen,
+        field,
+        &grant::Write {
+            model: quote!(__target),
+            old: quote!(::core::option::Option::Some(&__target.#ident)),
+            new: quote!(__new),
+        },
+    );
     quote! {
-        if self.#ident.is_some() && !#holds {
-            __errors.__deny(__path.join_key(#wire), &[#(#roles),*]);
-        } else {
+        let __permitted = match &self.#ident {
+            ::core::option::Option::Some(#bind) => #admits,
+            ::core::option::Option::None => true,
+        };
+        if __permitted {
             #checks
         }
     }

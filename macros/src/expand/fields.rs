@@ -51,7 +51,7 @@ fn protected(gen: &Gen) -> TokenStream {
     let mut listing = Vec::new();
     for field in &gen.input.fields {
         let wire = &field.wire;
-        let needs_role = !field.roles.is_empty() || field.clear_roles().is_some();
+        let needs_role = field.is_gated() || field.clear_roles().is_some();
         if field.policy == Policy::ServerOnly || needs_role {
             own = true;
             listing.push(quote!(__out.push(__path.join_key(#wire));));

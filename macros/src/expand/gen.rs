@@ -52,6 +52,27 @@ impl<'a> Gen<'a> {
         gen
     }
 
+    /// The identity type the model's rules take: `identity = T`, else `AnyRoles`.
+    pub fn identity(&self) -> TokenStream {
+        let krate = &self.krate;
+        match &self.input.attrs.identity {
+            Some(identity) => quote!(#identity),
+            None => quote!(#krate::AnyRoles),
+        }
+    }
+
+    /// How a check passes its sender to a nested model's check: a model taking any roles
+    /// passes the sender as it came, a model naming its identity passes that identity, which
+    /// implements `Roles`, so the nested model may take any roles or the same identity.
+    pub fn shared_who(&self) -> TokenStream {
+        let krate = &self.krate;
+        let identity = self.identity();
+        match &self.input.attrs.identity {
+            Some(_) => quote!(#krate::Sender::<#identity>::identity(__who)),
+            None => quote!(__who),
+        }
+    }
+
     fn nested_bounds(&self) -> Vec<WherePredicate> {
         let krate = &self.krate;
         // Higher-ranked, so that a concrete type is not a "trivial bound" (an error that points

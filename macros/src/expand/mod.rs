@@ -30,6 +30,7 @@ mod de;
 mod fallback;
 mod fields;
 mod gen;
+mod grant;
 mod names;
 mod patch_type;
 mod policy;

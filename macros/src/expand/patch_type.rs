@@ -62,14 +62,34 @@ fn field_doc(field: &Field) -> String {
             }
         }
     }
-    if !field.roles.is_empty() {
-        doc.push_str(&format!(
-            "; writable only by role {}",
-            role_list(&field.roles)
-        ));
+    if field.is_gated() {
+        doc.push_str(&format!("; writable only {}", grants_text(field)));
     }
     doc.push('.');
     doc
+}
+
+/// Who a field's grants admit, in the docs of the patch and of the create input:
+/// `by role "admin"; or when `is_author``.
+pub(super) fn grants_text(field: &Field) -> String {
+    let grants: Vec<String> = field
+        .grants
+        .iter()
+        .map(|grant| {
+            let mut parts = Vec::new();
+            if !grant.roles.is_empty() {
+                parts.push(format!("by role {}", role_list(&grant.roles)));
+            }
+            for rule in &grant.when {
+                parts.push(format!("when `{}`", super::grant::rule_name(rule)));
+            }
+            for rule in &grant.change {
+                parts.push(format!("with values `{}` permits", super::grant::rule_name(rule)));
+            }
+            parts.join(" and ")
+        })
+        .collect();
+    grants.join("; or ")
 }
 
 /// `"a" or "b"`, in the docs of the patch and of the create input.

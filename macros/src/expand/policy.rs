@@ -39,10 +39,16 @@ fn field_policy(gen: &Gen, field: &Field) -> TokenStream {
     let names = field.names();
     let write = match field.policy {
         Policy::ServerOnly => quote!(#rule::ServerOnly),
-        Policy::Writable if field.roles.is_empty() => quote!(#rule::Anyone),
+        Policy::Writable if !field.is_gated() => quote!(#rule::Anyone),
         Policy::Writable => {
-            let roles = &field.roles;
-            quote!(#rule::Roles { roles: &[#(#roles),*] })
+            let grants = grants(gen, field);
+            // A constant: a `'static` slice of values that a call (`Grant::__new`) builds.
+            quote!(#rule::Grants {
+                grants: {
+                    const __GRANTS: &[#krate::__private::PolicyGrant] = &[#(#grants),*];
+                    __GRANTS
+                },
+            })
         }
     };
     let null = null(gen, field);
@@ -57,6 +63,24 @@ fn field_policy(gen: &Gen, field: &Field) -> TokenStream {
     quote! {
         #krate::__private::field_policy(#name, &[#(#names),*], #write, #null, #nested)
     }
+}
+
+/// Each grant of `field` as a `policy::Grant` constant, rules by the names written: for the
+/// policy and for the schema's `x-safe-update-grants`.
+pub fn grants(gen: &Gen, field: &Field) -> Vec<TokenStream> {
+    let krate = &gen.krate;
+    field
+        .grants
+        .iter()
+        .map(|grant| {
+            let roles = &grant.roles;
+            let when = grant.when.iter().map(super::grant::rule_name);
+            let change = grant.change.iter().map(super::grant::rule_name);
+            quote! {
+                #krate::__private::PolicyGrant::__new(&[#(#roles),*], &[#(#when),*], &[#(#change),*])
+            }
+        })
+        .collect()
 }
 
 /// What `null` does to the field, as the reader of its shape decides (`read/field.rs`).

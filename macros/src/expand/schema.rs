@@ -247,7 +247,12 @@ fn add_field(gen: &Gen, field: &Field, mode: Mode) -> TokenStream {
         }
     };
     let names = field.names();
-    let roles = field.roles.iter();
+    // Roles alone when every grant asks for roles only; else every grant, rules included.
+    let (roles, grants) = if field.has_rules() {
+        (Vec::new(), super::policy::grants(gen, field))
+    } else {
+        (field.role_only_roles(), Vec::new())
+    };
     let clear_roles = match mode {
         Mode::Patch => field.clear_roles().unwrap_or_default().iter(),
         Mode::Create => [].iter(),
@@ -268,6 +273,10 @@ fn add_field(gen: &Gen, field: &Field, mode: Mode) -> TokenStream {
                 nullable: #nullable,
                 required: #required,
                 roles: &[#(#roles),*],
+                grants: {
+                    const __GRANTS: &[#krate::__private::PolicyGrant] = &[#(#grants),*];
+                    __GRANTS
+                },
                 clear_roles: &[#(#clear_roles),*],
                 keywords: &[#(#keywords),*],
                 doc: #doc,

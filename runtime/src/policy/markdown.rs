@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{FieldPolicy, ModelPolicy, Null, Write};
+use super::{FieldPolicy, Grant, ModelPolicy, Null, Write};
 
 /// The header of the table [`markdown`] writes.
 const HEADER: &str = "| model | field | keys in a document | who may write | `null` |\n\
@@ -72,8 +72,26 @@ fn write(write: &Write) -> String {
     match write {
         Write::ServerOnly => "the server only".to_owned(),
         Write::Anyone => "anyone".to_owned(),
-        Write::Roles { roles } => roles_in_words(roles),
+        Write::Grants { grants } => {
+            let grants: Vec<String> = grants.iter().map(grant).collect();
+            grants.join("; or ")
+        }
     }
+}
+
+/// One grant in words: its role, conditions and value rules, all of which must admit.
+fn grant(grant: &Grant) -> String {
+    let mut parts = Vec::new();
+    if !grant.roles.is_empty() {
+        parts.push(roles_in_words(grant.roles));
+    }
+    for rule in grant.when {
+        parts.push(format!("when {}", code(rule)));
+    }
+    for rule in grant.change {
+        parts.push(format!("values {} permits", code(rule)));
+    }
+    parts.join(" and ")
 }
 
 /// What `null` does, in words.
@@ -143,8 +161,12 @@ mod tests {
             fields: vec![
                 field(
                     "is_admin",
-                    Write::Roles {
-                        roles: &["admin", "root"],
+                    Write::Grants {
+                        grants: &[Grant {
+                            roles: &["admin", "root"],
+                            when: &[],
+                            change: &[],
+                        }],
                     },
                     Null::Refused,
                 ),

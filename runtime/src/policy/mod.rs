@@ -73,11 +73,42 @@ pub enum Write {
     ServerOnly,
     /// `#[update(allow)]` (or a nested field without roles): whoever may send the patch.
     Anyone,
-    /// `#[update(allow(role = "..."))]`: an identity holding any one of these roles.
-    Roles {
-        /// The roles, any one of which allows the write.
-        roles: &'static [&'static str],
+    /// One `allow(...)` or more, each naming roles, conditions or value rules: the field is
+    /// writable when any one grant admits the write.
+    Grants {
+        /// The grants, in the order the attributes give them.
+        grants: &'static [Grant],
     },
+}
+
+/// One `allow(...)` of a field: it admits a write when the sender holds one of its roles (if
+/// it names any), every condition holds and every value rule permits the value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Grant {
+    /// `role = "..."`: any one of these roles; empty when the grant asks for none.
+    pub roles: &'static [&'static str],
+    /// `when = rule`: conditions on the identity and the model (stored, or the would-be one
+    /// on create), by function name as written.
+    pub when: &'static [&'static str],
+    /// `change = rule`: value rules on the identity, the old value and the new one, by
+    /// function name as written.
+    pub change: &'static [&'static str],
+}
+
+impl Grant {
+    #[doc(hidden)]
+    pub const fn __new(
+        roles: &'static [&'static str],
+        when: &'static [&'static str],
+        change: &'static [&'static str],
+    ) -> Self {
+        Grant {
+            roles,
+            when,
+            change,
+        }
+    }
 }
 
 /// What `null` sent for a field does (RFC 7396: `null` removes a member).

@@ -14,10 +14,11 @@
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
 //! | [`Path`] | `fields.rs` and `apply.rs`: paths of reported fields |
 //! | [`would_erase`] | `apply.rs`: `Patch::__check` |
+//! | [`condition`], [`value_rule`], [`role`], [`Verdict`], [`Sent`], [`shares`], [`Shares`] | `grant.rs`: a field's grants, in `Patch::__check` and `Create::__permit` |
 //! | [`replace`] | `apply.rs`: `Patch::__write` |
 //! | [`Probe`], [`ProbeFallback`] | `probe.rs` (is a field's type a model?) and `fields.rs` (keys of a flattened server-only field) |
 //! | `schema` (feature `schemars`) | `schema.rs`: the patch type's `JsonSchema` |
-//! | [`model_policy`], [`field_policy`], [`ModelPolicy`], [`PolicyWrite`], [`PolicyNull`] | `policy.rs`: `SafeUpdate::policy` |
+//! | [`model_policy`], [`field_policy`], [`ModelPolicy`], [`PolicyWrite`], [`PolicyGrant`], [`PolicyNull`] | `policy.rs`: `SafeUpdate::policy` |
 //! | [`serde`], [`core`] | every generator, for absolute paths |
 //!
 //! Nothing here names a public trait (`Patch`, `Document`, `SafeUpdate`): the public layer
@@ -28,6 +29,7 @@
 
 mod apply;
 mod create;
+mod grant;
 mod path;
 mod policy;
 mod probe;
@@ -35,9 +37,10 @@ mod read;
 #[cfg(feature = "schemars")]
 pub mod schema;
 
-pub use crate::policy::{ModelPolicy, Null as PolicyNull, Write as PolicyWrite};
+pub use crate::policy::{Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Write as PolicyWrite};
 pub use apply::replace;
 pub use create::required;
+pub use grant::{condition, role, shares, value_rule, Sent, Shares, Verdict};
 pub use path::Path;
 pub use policy::{field_policy, model_policy};
 pub use probe::{Probe, ProbeFallback};

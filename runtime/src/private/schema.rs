@@ -21,8 +21,11 @@ pub struct Field<'a> {
     pub nullable: bool,
     /// Whether a document must send it (a required field of a create input).
     pub required: bool,
-    /// The roles of `allow(role = "...")`: any one of them may write the field.
+    /// The roles of `allow(role = "...")`, when every grant asks for a role only: any one of
+    /// them may write the field.
     pub roles: &'a [&'a str],
+    /// Every grant, when one of them has a condition or a value rule (then `roles` is empty).
+    pub grants: &'a [crate::policy::Grant],
     /// The roles of `clear(role = "...")`: any one of them may send `null`.
     pub clear_roles: &'a [&'a str],
     /// The keywords of `schema(...)`, added to the value's schema.
@@ -65,6 +68,28 @@ impl Object {
         if !field.roles.is_empty() {
             object.insert("x-safe-update-roles".into(), roles(field.roles));
             sentence(&mut description, "Writable only by role", field.roles);
+        }
+        if !field.grants.is_empty() {
+            let grants: Vec<Value> = field
+                .grants
+                .iter()
+                .map(|grant| {
+                    serde_json::json!({
+                        "roles": grant.roles,
+                        "when": grant.when,
+                        "change": grant.change,
+                    })
+                })
+                .collect();
+            object.insert("x-safe-update-grants".into(), grants.into());
+            if !description.is_empty() {
+                description.push(' ');
+            }
+            description.push_str(
+                "Writable only as one of `x-safe-update-grants` admits: a grant's role (any), \
+                 conditions (`when`, on the identity and the stored model) and value rules \
+                 (`change`, on the old and new values) must all admit the write.",
+            );
         }
         if !field.clear_roles.is_empty() {
             object.insert("x-safe-update-clear-roles".into(), roles(field.clear_roles));

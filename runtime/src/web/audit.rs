@@ -5,7 +5,7 @@
 //! keys are client-chosen text) never do; unknown keys are counted.
 
 use crate::auth::SECURITY_LOG_TARGET;
-use crate::kind::{DENIED_EVENT, FORBIDDEN_EVENT};
+use crate::kind::{ProblemKind, DENIED_EVENT, FORBIDDEN_EVENT, NOT_PERMITTED_EVENT};
 use crate::{ApplyError, PatchError};
 
 /// Logs a document refused for naming server-only fields.
@@ -23,7 +23,8 @@ pub(crate) fn refused_document(user: Option<&str>, error: &PatchError) {
     );
 }
 
-/// Logs a patch refused for role-gated fields its sender may not write.
+/// Logs a patch refused for fields its sender may not write: by roles alone, or by conditions
+/// and value rules too (another event, so that an alert can tell them apart).
 pub(crate) fn refused_apply(user: Option<&str>, error: &ApplyError) {
     if error.denied().is_empty() {
         return;
@@ -38,7 +39,11 @@ pub(crate) fn refused_apply(user: Option<&str>, error: &ApplyError) {
         user = ?user.unwrap_or("<unknown>"),
         fields = ?fields,
         "{}",
-        DENIED_EVENT
+        if error.kind() == ProblemKind::NotPermitted {
+            NOT_PERMITTED_EVENT
+        } else {
+            DENIED_EVENT
+        }
     );
 }
 

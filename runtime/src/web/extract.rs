@@ -7,12 +7,12 @@ use std::ops::Deref;
 
 use super::PatchRejection;
 use crate::auth::Identity;
-use crate::{Applied, Create, Patch, Roles};
+use crate::{Applied, Create, Patch, Sender};
 
 /// A patch body with no identity attached: for an application that authenticates in its own
 /// way (JWT, sessions, another crate's Basic Auth). Read after the media type and size checks
 /// of [`PatchConfig`](super::PatchConfig), refused as [`PatchRejection`] lists; apply it with
-/// `apply_as(&mut model, &whoever)` for any [`Roles`] of yours.
+/// `apply_as(&mut model, &whoever)` for any [`Roles`](crate::Roles) of yours.
 #[derive(Debug)]
 pub struct MergePatch<P>(pub P);
 
@@ -59,7 +59,10 @@ impl<P> SafePatch<P> {
     }
 }
 
-impl<N: Create> SafePatch<N> {
+impl<N: Create> SafePatch<N>
+where
+    Identity: Sender<N::Identity>,
+{
     /// Builds the model from the create input as its sender ([`Create::build_as`]): roles and
     /// validators are checked before the model is returned. A refusal of role-gated fields is
     /// logged as a security event with the user name and the field names.
@@ -76,7 +79,10 @@ impl<N: Create> SafePatch<N> {
     }
 }
 
-impl<P: Patch> SafePatch<P> {
+impl<P: Patch> SafePatch<P>
+where
+    Identity: Sender<P::Identity>,
+{
     /// Applies the patch as its sender ([`Patch::apply_as`]): every role and validator is
     /// checked before the first write. A refusal of role-gated fields is logged as a security
     /// event with the user name and the field names.
@@ -92,15 +98,15 @@ impl<P: Patch> SafePatch<P> {
             .map_err(|error| PatchRejection::refused(error, Some(identity.name())))
     }
 
-    /// As [`apply_to`](Self::apply_to), with `roles` in place of the roles the sender
-    /// authenticated with: for an application that reads them again at the moment of the
+    /// As [`apply_to`](Self::apply_to), with `roles` in place of the identity the sender
+    /// authenticated with: for an application that reads its roles again at the moment of the
     /// write, inside the transaction, so that a sender demoted while its request was on the
     /// way cannot still write a gated field. A refusal is logged under the sender's name.
     ///
     /// # Errors
     ///
     /// As [`apply_to`](Self::apply_to).
-    pub fn apply_with_roles<R: Roles + ?Sized>(
+    pub fn apply_with_roles<R: Sender<P::Identity> + ?Sized>(
         self,
         target: &mut P::Target,
         roles: &R,

@@ -10,8 +10,8 @@ use syn::Ident;
 use super::types::server_members;
 use crate::ast::{CreateKind, Field, Shape};
 use crate::attr::{CreateDefault, Policy};
-use crate::expand::apply::role_gate;
 use crate::expand::gen::Gen;
+use crate::expand::grant;
 use crate::expand::names::Names;
 
 /// `Create` of the input, under the create impls' `where_clause`.
@@ -24,7 +24,9 @@ pub fn create_impl(gen: &Gen, where_clause: &TokenStream) -> TokenStream {
         .writable()
         .filter(|field| field.create_kind.is_required())
         .map(|field| &field.wire);
+    let identity = gen.identity();
     let check = check_fn(gen);
+    let permit = permit_fn(gen);
     let build = build_fn(gen);
     let validate = validate_fn(gen);
     quote! {
@@ -32,16 +34,18 @@ pub fn create_impl(gen: &Gen, where_clause: &TokenStream) -> TokenStream {
         impl #krate::Create for #new #where_clause {
             type Target = #model;
             type ServerFields = #server;
+            type Identity = #identity;
             const REQUIRED: &'static [&'static str] = &[#(#required),*];
             #check
+            #permit
             #build
             #validate
         }
     }
 }
 
-/// `Create::__check`: roles of the gated fields the input sets, field validators, and the
-/// nested inputs' checks.
+/// `Create::__check`: field validators, which gated fields the input sets and which nested
+/// inputs it holds (`Sent`, in declaration order, for `__permit`), and the nested inputs' checks.
 fn check_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let checks = gen.input.writable().map(|field| {
@@ -67,38 +71,112 @@ fn check_fn(gen: &Gen) -> TokenStream {
                 },
             }
         });
+        // Whether the document set a gated field: a required one always; an optional or
+        // defaulted one when present (absent, it is `None` or the server's default).
+        let sent = field.is_gated().then(|| {
+            let present = match &field.create_kind {
+                CreateKind::Required => quote!(true),
+                CreateKind::Optional | CreateKind::Defaulted(_) => {
+                    quote!(::core::option::Option::is_some(&self.#ident))
+                }
+            };
+            quote!(__sent.push(#present);)
+        });
         let nested = field.nested_ty().map(|ty| {
             let new = gen.new_of(ty);
             let check = quote_spanned! {span=>
-                <#new as #krate::Create>::__check(__new, __who, __path.child(#wire), __errors)
+                <#new as #krate::Create>::__check(__new, __sent, __path.child(#wire), __errors)
             };
+            // The nested input's presence goes first, so that `__permit` knows whether the
+            // nested flags follow.
             match &field.create_kind {
-                CreateKind::Required => quote!({ let __new = &self.#ident; #check; }),
+                CreateKind::Required => quote!({ __sent.push(true); let __new = &self.#ident; #check; }),
                 CreateKind::Optional => quote! {
-                    if let ::core::option::Option::Some(__new) = &self.#ident { #check; }
+                    if let ::core::option::Option::Some(__new) = &self.#ident { __sent.push(true); #check; } else { __sent.push(false); }
                 },
                 CreateKind::Defaulted(_) if !field.shape.clears() => quote! {
-                    if let ::core::option::Option::Some(__new) = &self.#ident { #check; }
+                    if let ::core::option::Option::Some(__new) = &self.#ident { __sent.push(true); #check; } else { __sent.push(false); }
                 },
                 CreateKind::Defaulted(_) => quote! {
                     if let ::core::option::Option::Some(::core::option::Option::Some(__new)) = &self.#ident {
+                        __sent.push(true);
                         #check;
+                    } else {
+                        __sent.push(false);
                     }
                 },
             }
         });
-        // Only a defaulted field can be gated (`valid.rs`): present means set by the client.
-        role_gate(field, quote!(#validate #nested))
+        quote!(#sent #validate #nested)
     });
     quote! {
         #[inline]
         fn __check(
             &self,
-            __who: &dyn #krate::Roles,
+            __sent: &mut #krate::__private::Sent,
             __path: #krate::__private::Path<'_>,
             __errors: &mut #krate::ApplyError,
         ) {
             #(#checks)*
+        }
+    }
+}
+
+/// `Create::__permit`: the grants of each gated field the input set, asked of the would-be
+/// model with no old value, and the nested inputs' grants, in `__check`'s order.
+fn permit_fn(gen: &Gen) -> TokenStream {
+    let krate = &gen.krate;
+    let model = gen.model;
+    let who = gen.shared_who();
+    let permits = gen.input.writable().map(|field| {
+        let ident = field.ident;
+        let wire = &field.wire;
+        let gate = field.is_gated().then(|| {
+            let admits = grant::admits(
+                gen,
+                field,
+                &grant::Write {
+                    model: quote!(__target),
+                    old: quote!(::core::option::Option::None),
+                    new: quote!(&__target.#ident),
+                },
+            );
+            quote! {
+                if __sent.next() {
+                    let _ = #admits;
+                }
+            }
+        });
+        let nested = field.nested_ty().map(|ty| {
+            let new = gen.new_of(ty);
+            let identity = gen.identity();
+            let span = ty.span();
+            let permit = quote_spanned! {span=>
+                #krate::__private::shares::<#identity, <#new as #krate::Create>::Identity>();
+                <#new as #krate::Create>::__permit(__sub, #who, __sent, __path.child(#wire), __errors)
+            };
+            let sub = match field.shape {
+                Shape::Nested => quote!(::core::option::Option::Some(&__target.#ident)),
+                _ => quote!(__target.#ident.as_ref()),
+            };
+            quote! {
+                if __sent.next() {
+                    if let ::core::option::Option::Some(__sub) = #sub { #permit; }
+                }
+            }
+        });
+        quote!(#gate #nested)
+    });
+    quote! {
+        #[inline]
+        fn __permit<__W: #krate::Sender<Self::Identity> + ?::core::marker::Sized>(
+            __target: &#model,
+            __who: &__W,
+            __sent: &mut #krate::__private::Sent,
+            __path: #krate::__private::Path<'_>,
+            __errors: &mut #krate::ApplyError,
+        ) {
+            #(#permits)*
         }
     }
 }
@@ -246,12 +324,12 @@ pub fn inherent(gen: &Gen) -> TokenStream {
     let nested = gen.create_bounds();
     let build_doc = format!(
         "Makes the [`{model}`]. Available when no field of the input, nested ones included, is \
-         role-gated; otherwise use [`build_as`]({new}::build_as).\n\n# Errors\n\nA validator \
-         refused a value; no model is made."
+         gated by a role, a condition or a value rule; otherwise use \
+         [`build_as`]({new}::build_as).\n\n# Errors\n\nA validator refused a value; no model \
+         is made."
     );
-    quote! {
-        #[automatically_derived]
-        impl #new where #(#nested,)* {
+    let build = gen.input.attrs.identity.is_none().then(|| {
+        quote! {
             #[doc = #build_doc]
             #[inline]
             pub fn build(self, server: #server) -> ::core::result::Result<#model, #krate::ApplyError>
@@ -260,7 +338,10 @@ pub fn inherent(gen: &Gen) -> TokenStream {
             {
                 #krate::Create::build_as(self, server, &#krate::NoRoles)
             }
-
+        }
+    });
+    let build_as = match &gen.input.attrs.identity {
+        None => quote! {
             /// Makes the model on behalf of `who`, whose roles decide the role-gated fields the
             /// input sets; roles, field validators and container validators are all checked
             /// before the model is returned.
@@ -276,13 +357,39 @@ pub fn inherent(gen: &Gen) -> TokenStream {
             ) -> ::core::result::Result<#model, #krate::ApplyError> {
                 #krate::Create::build_as(self, server, who)
             }
+        },
+        Some(identity) => quote! {
+            /// Makes the model on behalf of `who`: the grants of the gated fields the input
+            /// sets (roles, conditions on the would-be model, value rules with no old value),
+            /// field validators and container validators are all checked before the model is
+            /// returned.
+            ///
+            /// # Errors
+            ///
+            /// Every gated field no grant lets `who` set and every value a validator refused.
+            #[inline]
+            pub fn build_as(
+                self,
+                server: #server,
+                who: &#identity,
+            ) -> ::core::result::Result<#model, #krate::ApplyError> {
+                #krate::Create::build_as(self, server, who)
+            }
+        },
+    };
+    quote! {
+        #[automatically_derived]
+        impl #new where #(#nested,)* {
+            #build
+            #build_as
         }
     }
 }
 
-/// `Ungated` when no field of the input needs a role, nested inputs included.
+/// `Ungated` when no field of the input is gated and the model names no identity, nested
+/// inputs included.
 pub fn ungated(gen: &Gen) -> Option<TokenStream> {
-    if gen.input.writable().any(|field| !field.roles.is_empty()) {
+    if gen.input.writable().any(Field::is_gated) || gen.input.attrs.identity.is_some() {
         return None;
     }
     let krate = &gen.krate;

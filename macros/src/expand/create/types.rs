@@ -8,7 +8,7 @@ use crate::ast::{CreateKind, Field, Shape};
 use crate::attr::Policy;
 use crate::expand::gen::Gen;
 use crate::expand::names::Names;
-use crate::expand::patch_type::role_list;
+use crate::expand::patch_type::grants_text;
 
 /// The create input and the struct of server-only fields.
 pub fn expand(gen: &Gen) -> TokenStream {
@@ -93,11 +93,8 @@ fn input_doc(field: &Field) -> String {
         CreateKind::Optional => ": `None` when absent or `null`",
         CreateKind::Defaulted(_) => ": `None` when absent, then the creation default",
     });
-    if !field.roles.is_empty() {
-        doc.push_str(&format!(
-            "; settable only by role {}",
-            role_list(&field.roles)
-        ));
+    if field.is_gated() {
+        doc.push_str(&format!("; settable only {}", grants_text(field)));
     }
     doc.push('.');
     doc
