@@ -69,6 +69,9 @@
 //! |---|---|---|
 //! | `#[update(allow)]` | field | anyone who may send a patch may write it |
 //! | `#[update(allow(role = "a", role = "b"))]` | field | writable by an identity holding any of the roles ([`Roles`]); the patch then has `apply_as` only |
+//! | `#[update(allow(when = f))]` | field | writable when the condition `fn(&Identity, &Model) -> bool` holds (or `-> Result<(), E: Display>`, whose error is the reason given): the identity and the stored model (on create, the would-be one); needs `identity = ...` on the struct ([Grants](#grants-conditions-and-value-rules)) |
+//! | `#[update(allow(change = f))]` | field | writable when the value rule `fn(&Identity, Option<&T>, &T) -> bool` (or `Result`) permits the new value over the old one (`None` on create); not on a `nested` field |
+//! | `#[update(allow(role = "a", when = f, change = g), allow(...))]` | field | inside one `allow` every part must admit (AND); across several `allow`s any one suffices (OR): "the author while a draft, or an admin" is `allow(when = is_author, when = is_draft), allow(role = "admin")` |
 //! | `#[update(server_only)]` | field | never written by a patch; sending it is refused as forbidden |
 //! | `#[update(nested)]` | field | the field's type (`T` or `Option<T>`) derives `SafeUpdate`; its patch is merged recursively |
 //! | `#[update(nested, clear)]` | field | on `Option<T>`: anyone may clear it with `null` (see [Nested models](#nested-models-and-clearing)) |
@@ -84,6 +87,7 @@
 //! | `#[update(crate = "...")]` | struct | the path of this crate, if renamed |
 //! | `#[update(bound = "...")]` | struct | where-predicates replacing the inferred bounds (each writable field type that uses a parameter: `DeserializeOwned + PartialEq`) of the impls that read and apply the patch, as serde's `bound`; for a validator or `deserialize_with` function that needs more of a parameter (`T: Unit`) |
 //! | `#[update(create)]` | struct | also generate the create input `{Model}New` and `{Model}ServerFields` ([Creating](#creating)) |
+//! | `#[update(identity = T)]` | struct | what the model's conditions and value rules see of the sender; `apply_as` and `build_as` then take a `&T` (which implements [`Roles`]), and there is no identity-free `apply` |
 //! | `#[update(allow, create_default)]`, `create_default = expr` | field | with `create`: what a create input that leaves the field out gives it (`Default::default()` or `expr`, of the field's type); required on a role-gated field |
 //!
 //! A field without a policy is a compile error. Serde's `rename_all`, `rename` and `alias`
@@ -145,10 +149,88 @@
 //! lists every problem. The cost: one comparison per written field, to tell what changed
 //! ([`Applied`]), which needs `PartialEq` of writable field types only.
 //!
-//! A field a document sends is written, whether or not its value changes: a role-gated field
-//! re-sent with the value it holds is refused without the role like any other value. Refusing
-//! only changes would tell a sender without the role what is stored (send `false`: accepted
-//! means it is `false`); the answer depends on the document and the sender only.
+//! A field a document sends is written, whether or not its value changes: a gated field re-sent
+//! with the value it holds is refused, like any other value, unless a grant admits the write.
+//! Roles and conditions are asked whatever the value; a value rule is asked too, with the old
+//! value equal to the new one, and decides (the demo's `status` rule refuses `draft` over
+//! `draft` for an author: only `draft` to `published` is the author's). Refusing only changes
+//! would tell a sender without the role what is stored (send `false`: accepted means it is
+//! `false`); the answer depends on the document, the sender and, through conditions, on what
+//! the sender may write, never on whether a value happens to match.
+//!
+//! # Grants: conditions and value rules
+//!
+//! Roles say who may write a field whatever the model holds. Most escalations depend on more:
+//! only the author may edit an article (an *owner* rule), a body is frozen once published (a
+//! *state* rule), an author may publish but not archive (a *value* rule). Each `allow(...)` of
+//! a field is a grant: the sender holds one of its roles (if it names any), each `when`
+//! condition holds and each `change` rule permits the value. A field with several grants is
+//! writable when any one admits the write; the grants asking for roles only are tried first,
+//! then the others in the order written, and the first that admits ends the search.
+//!
+//! Conditions and value rules are plain functions, typed at compile time: they see the model's
+//! identity type, named on the struct with `#[update(identity = T)]`, with no downcast. A
+//! condition sees the stored model on update and the would-be model on create (its
+//! server-only fields included, as the server gives them); a value rule sees the old value
+//! (`None` on create) and the new one, so "a non-admin creates only drafts" and "an author may
+//! only go from draft to published" are one rule. A rule returns `bool`, or
+//! `Result<(), E: Display>` whose error is the reason the refusal gives.
+//!
+//! A refused write refuses every field no grant admits, all at once, with the roles that would
+//! have admitted it and each refusing rule with its reason; nothing is written. When a rule
+//! refused, [`ApplyError::kind`] is [`ProblemKind::NotPermitted`] (`not_permitted`, 403),
+//! else, roles alone, [`ProblemKind::Denied`] (`role_required`) as before.
+//!
+//! ```
+//! use safe_update::{from_json, ProblemKind, Roles, SafeUpdate};
+//!
+//! pub struct Claims { pub name: String, pub admin: bool }
+//!
+//! impl Roles for Claims {
+//!     fn has_role(&self, role: &str) -> bool { role == "admin" && self.admin }
+//! }
+//!
+//! fn is_author(who: &Claims, article: &Article) -> bool { who.name == article.author }
+//!
+//! fn is_draft(_: &Claims, article: &Article) -> Result<(), &'static str> {
+//!     if article.published { Err("the article is published") } else { Ok(()) }
+//! }
+//!
+//! #[derive(SafeUpdate)]
+//! #[update(identity = Claims)]
+//! pub struct Article {
+//!     #[update(server_only)] pub author: String,
+//!     #[update(server_only)] pub published: bool,
+//!     #[update(allow(when = is_author), allow(role = "admin"))] pub title: String,
+//!     #[update(allow(when = is_author, when = is_draft), allow(role = "admin"))] pub body: String,
+//! }
+//!
+//! let ann = Claims { name: "ann".into(), admin: false };
+//! let bob = Claims { name: "bob".into(), admin: false };
+//! let mut article = Article {
+//!     author: "ann".into(), published: true, title: "Hi".into(), body: "...".into(),
+//! };
+//!
+//! let patch: ArticlePatch = from_json(br#"{"title":"Hello"}"#).unwrap();
+//! patch.apply_as(&mut article, &ann).unwrap();
+//!
+//! let patch: ArticlePatch = from_json(br#"{"title":"Mine","body":"x"}"#).unwrap();
+//! let refused = patch.apply_as(&mut article, &bob).unwrap_err();
+//! assert_eq!(refused.kind(), ProblemKind::NotPermitted);
+//! assert_eq!(refused.denied().len(), 2); // title and body, at once
+//! assert_eq!(refused.denied()[0].rules[0].rule, "is_author");
+//!
+//! let patch: ArticlePatch = from_json(br#"{"body":"x"}"#).unwrap();
+//! let refused = patch.apply_as(&mut article, &ann).unwrap_err();
+//! assert_eq!(refused.denied()[0].rules[0].reason, "the article is published");
+//! assert_eq!(article.title, "Hello"); // nothing else was written
+//! ```
+//!
+//! A nested model is checked on behalf of its parent's sender: it names the same identity
+//! type as its parent, or none (it then sees the sender's roles only). A model without
+//! `identity` is applied on behalf of any [`Roles`] ([`AnyRoles`]); generic code that applies
+//! such patches bounds them with `Patch<Identity = AnyRoles>`, and code applying any patch with
+//! [`Sender`]`<P::Identity>`.
 //!
 //! # Creating
 //!
@@ -160,7 +242,8 @@
 //! | `T` | `T` | listed in [`PatchError::missing`] | refused |
 //! | `Option<T>` | `Option<T>` | `None` | `None` |
 //! | with `create_default` (or serde's `default`) | `Option` of what a document writes | the default | as for the field |
-//! | role-gated | needs `create_default`; when sent, the role ([`Create::build_as`]) | the default | as for the field |
+//! | gated by roles only | needs `create_default`; when sent, the role ([`Create::build_as`]) | the default | as for the field |
+//! | gated with a condition or value rule | as its type says (it may be required); when sent, its grants, asked of the would-be model | as its type says | as for the field |
 //! | `#[update(nested)] T` / `Option<T>` | `T::New` / `Option<T::New>` (`T` needs `create`) | missing / `None` | refused / `None` |
 //!
 //! The input is read into the model's patch, by the patch's own key classification and
@@ -173,10 +256,10 @@
 //! sub-model's server fields under the same name (given even for an optional sub-model,
 //! used when the client sends one). It has no `Default`: every field is written where it is
 //! made, so a forgotten `created_at` does not compile. `new.build_as(server, &who)` checks the
-//! roles of the gated fields the input sets, the field validators (of the values sent, and of
-//! optional fields' `None`), the nested inputs and every container validator on the model as
-//! it would be, and returns the model or every problem; `new.build(server)` exists when no field
-//! is role-gated. [`WithExtra`] reads inputs that are not fields of the model from the same
+//! field validators (of the values sent, and of optional fields' `None`), then, on the model as
+//! it would be, the grants of the gated fields the input sets and every container validator,
+//! nested inputs included, and returns the model or every problem; `new.build(server)` exists
+//! when no field is gated and the model names no identity. [`WithExtra`] reads inputs that are not fields of the model from the same
 //! object.
 //!
 //! ```
