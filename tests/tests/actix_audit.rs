@@ -14,13 +14,19 @@ use safe_update::auth::{
     Authenticator, Credentials, Limits, MemoryLimiter, MemoryStore, StoredUser,
 };
 use safe_update_tests::capture::Capture;
-use safe_update_tests::fixtures::audit::{account, AccountPatch};
+use safe_update_tests::fixtures::audit::{account, note, AccountPatch, NotePatch};
 use safe_update_tests::own_process;
 
 async fn update(patch: SafePatch<AccountPatch>) -> Result<HttpResponse, PatchRejection> {
     let mut account = account();
     patch.apply_to(&mut account)?;
     assert!(!account.is_admin);
+    Ok(HttpResponse::Ok().finish())
+}
+
+async fn update_note(patch: SafePatch<NotePatch>) -> Result<HttpResponse, PatchRejection> {
+    let mut note = note();
+    patch.apply_to(&mut note)?;
     Ok(HttpResponse::Ok().finish())
 }
 
@@ -65,18 +71,21 @@ fn log_real_requests_and_read_it_all() {
             let app = web_test::init_service(
                 App::new()
                     .app_data(auth)
-                    .route("/", web::patch().to(update)),
+                    .route("/", web::patch().to(update))
+                    .route("/note", web::patch().to(update_note)),
             )
             .await;
             let login = Credentials::new("bob", "hunter2-secret")
                 .unwrap()
                 .to_header_value();
-            for (body, status) in [
-                (r#"{"is_admin":true,"bio":"VALUE-1","x-secret-key":1}"#, 422),
-                (r#"{"verified":true,"bio":"VALUE-2"}"#, 403),
+            for (uri, body, status) in [
+                ("/", r#"{"is_admin":true,"bio":"VALUE-1","x-secret-key":1}"#, 422),
+                ("/", r#"{"verified":true,"bio":"VALUE-2"}"#, 403),
+                // bob does not own alice's note: refused by the condition.
+                ("/note", r#"{"text":"VALUE-4"}"#, 403),
             ] {
                 let request = web_test::TestRequest::patch()
-                    .uri("/")
+                    .uri(uri)
                     .insert_header(("Authorization", login.as_str()))
                     .insert_header(("Content-Type", "application/json"))
                     .set_payload(body)
@@ -95,7 +104,7 @@ fn log_real_requests_and_read_it_all() {
         .iter()
         .filter(|line| line.starts_with("safe_update::security "))
         .collect();
-    assert_eq!(security.len(), 7, "{lines:#?}");
+    assert_eq!(security.len(), 8, "{lines:#?}");
     assert!(security[0].contains(r#"user="bob""#) && security[0].contains("authentication failed"));
     assert!(
         security[1].contains(r#"user="carol""#)
@@ -111,7 +120,14 @@ fn log_real_requests_and_read_it_all() {
     );
     assert!(security[4].contains(r#"user="bob" fields=["is_admin"] unknown_keys=1"#));
     assert!(security[5].contains(r#"user="bob" fields=["verified"]"#));
-    assert!(security[6].contains(r#"user="<unknown>" fields=["is_admin"]"#));
+    assert!(security[5].contains("patch refused: role-gated fields"), "{}", security[5]);
+    assert!(
+        security[6].contains(r#"user="bob" fields=["text"]"#)
+            && security[6].contains("patch refused: fields not permitted"),
+        "{}",
+        security[6]
+    );
+    assert!(security[7].contains(r#"user="<unknown>" fields=["is_admin"]"#));
     let everything = lines.join("\n");
     for secret in ["secret", "VALUE-", "hunter2", "plaintext"] {
         assert!(!everything.contains(secret), "{secret} in {everything}");
