@@ -433,7 +433,9 @@ fn needs_a_role(keyword: Symbol) -> String {
              anyone, write `{keyword}`"
         )
     } else {
-        format!("`{keyword}(...)` needs at least one `role = \"...\"`; for anyone, write `{keyword}`")
+        format!(
+            "`{keyword}(...)` needs at least one `role = \"...\"`; for anyone, write `{keyword}`"
+        )
     }
 }
 

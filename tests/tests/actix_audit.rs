@@ -79,7 +79,11 @@ fn log_real_requests_and_read_it_all() {
                 .unwrap()
                 .to_header_value();
             for (uri, body, status) in [
-                ("/", r#"{"is_admin":true,"bio":"VALUE-1","x-secret-key":1}"#, 422),
+                (
+                    "/",
+                    r#"{"is_admin":true,"bio":"VALUE-1","x-secret-key":1}"#,
+                    422,
+                ),
                 ("/", r#"{"verified":true,"bio":"VALUE-2"}"#, 403),
                 // bob does not own alice's note: refused by the condition.
                 ("/note", r#"{"text":"VALUE-4"}"#, 403),
@@ -120,7 +124,11 @@ fn log_real_requests_and_read_it_all() {
     );
     assert!(security[4].contains(r#"user="bob" fields=["is_admin"] unknown_keys=1"#));
     assert!(security[5].contains(r#"user="bob" fields=["verified"]"#));
-    assert!(security[5].contains("patch refused: role-gated fields"), "{}", security[5]);
+    assert!(
+        security[5].contains("patch refused: role-gated fields"),
+        "{}",
+        security[5]
+    );
     assert!(
         security[6].contains(r#"user="bob" fields=["text"]"#)
             && security[6].contains("patch refused: fields not permitted"),

@@ -61,6 +61,63 @@ fn comma_separated<'de, D: serde::Deserializer<'de>>(
     Ok(text.split(',').map(str::to_owned).collect())
 }
 
+/// A model with grants: conditions, a value rule, several `allow`s, a typed identity, a nested
+/// model sharing it, and a create input whose grants see the would-be model.
+#[derive(Debug, SafeUpdate)]
+#[update(identity = Claims, create)]
+pub struct Post {
+    /// Author.
+    #[update(server_only)]
+    pub author: String,
+    /// Title.
+    #[update(allow(when = is_author), allow(role = "admin"))]
+    pub title: String,
+    /// Tag.
+    #[update(allow(when = is_author, change = lower_case), allow(role = "admin"), create_default)]
+    pub tag: String,
+}
+
+/// A nested model under a condition: it is checked with its parent's sender.
+#[derive(Debug, SafeUpdate)]
+#[update(identity = Claims)]
+pub struct Shelf {
+    /// Owner.
+    #[update(server_only)]
+    pub owner: String,
+    /// Nested.
+    #[update(nested, allow(when = owns))]
+    pub address: Address,
+}
+
+fn owns(who: &Claims, shelf: &Shelf) -> bool {
+    who.name == shelf.owner
+}
+
+/// Who asks.
+#[derive(Debug)]
+pub struct Claims {
+    /// Name.
+    pub name: String,
+}
+
+impl safe_update::Roles for Claims {
+    fn has_role(&self, _role: &str) -> bool {
+        false
+    }
+}
+
+fn is_author(who: &Claims, post: &Post) -> bool {
+    who.name == post.author
+}
+
+fn lower_case(_: &Claims, old: Option<&String>, new: &String) -> Result<(), &'static str> {
+    if old != Some(new) && new.chars().any(char::is_uppercase) {
+        Err("a new tag is lower case")
+    } else {
+        Ok(())
+    }
+}
+
 fn not_empty(value: &str) -> Result<(), &'static str> {
     if value.is_empty() {
         Err("must not be empty")
@@ -82,4 +139,6 @@ fn compiles_without_lints() {
     let patch = AccountPatch::default();
     assert!(patch.is_empty());
     assert!(TaggedPatch::default().is_empty());
+    assert!(PostPatch::default().is_empty());
+    assert!(ShelfPatch::default().is_empty());
 }

@@ -21,11 +21,15 @@ pub fn expand(gen: &Gen) -> TokenStream {
         .server_only()
         .filter(|field| !field.flatten)
         .map(|field| &field.wire);
-    let gated = gen.input.writable().filter(|field| field.is_gated()).map(|field| {
-        let wire = &field.wire;
-        let roles = field.role_only_roles();
-        quote!((#wire, &[#(#roles),*]))
-    });
+    let gated = gen
+        .input
+        .writable()
+        .filter(|field| field.is_gated())
+        .map(|field| {
+            let wire = &field.wire;
+            let roles = field.role_only_roles();
+            quote!((#wire, &[#(#roles),*]))
+        });
     let rust_names = gen
         .input
         .writable()

@@ -45,7 +45,11 @@ pub fn admits(gen: &Gen, field: &Field, write: &Write) -> TokenStream {
         let holds = holds(&roles);
         quote!(if #holds { break '__grants true; })
     });
-    let rule_grants: Vec<&Grant> = field.grants.iter().filter(|grant| grant.has_rules()).collect();
+    let rule_grants: Vec<&Grant> = field
+        .grants
+        .iter()
+        .filter(|grant| grant.has_rules())
+        .collect();
     let refuse = if rule_grants.is_empty() {
         quote!(__errors.__deny(__path.join_key(#wire), &[#(#roles),*]);)
     } else {

@@ -90,7 +90,7 @@ impl Sent {
 
     /// Whether the next gated field (or nested input) was sent, in the order of [`push`](Sent::push).
     #[inline]
-    pub fn next(&mut self) -> bool {
+    pub fn was_sent(&mut self) -> bool {
         // Reads and pushes are generated in the same order; were they ever not, a field is
         // checked rather than let through.
         let sent = self.flags.get(self.read).copied().unwrap_or(true);

@@ -37,7 +37,9 @@ mod read;
 #[cfg(feature = "schemars")]
 pub mod schema;
 
-pub use crate::policy::{Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Write as PolicyWrite};
+pub use crate::policy::{
+    Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Write as PolicyWrite,
+};
 pub use apply::replace;
 pub use create::required;
 pub use grant::{condition, role, shares, value_rule, Sent, Shares, Verdict};

@@ -142,7 +142,7 @@ fn permit_fn(gen: &Gen) -> TokenStream {
                 },
             );
             quote! {
-                if __sent.next() {
+                if __sent.was_sent() {
                     let _ = #admits;
                 }
             }
@@ -160,7 +160,7 @@ fn permit_fn(gen: &Gen) -> TokenStream {
                 _ => quote!(__target.#ident.as_ref()),
             };
             quote! {
-                if __sent.next() {
+                if __sent.was_sent() {
                     if let ::core::option::Option::Some(__sub) = #sub { #permit; }
                 }
             }
