@@ -57,6 +57,9 @@ pub struct Field<'a> {
     pub schema: Vec<Keyword>,
     /// The field's doc comment, the description of its schema.
     pub doc: Option<String>,
+    /// `create_only`: the create input sets it, a patch refuses it as it refuses a server-only
+    /// field (it is no member of the patch).
+    pub create_only: bool,
     /// What a create input holds for the field: required, optional, or defaulted (a server-only
     /// field is never in one, and its kind is never read).
     pub create_kind: CreateKind,
@@ -173,10 +176,24 @@ impl<'a> Input<'a> {
         })
     }
 
+    /// The fields a patch writes: the members of the patch type.
     pub fn writable(&self) -> impl Iterator<Item = &Field<'a>> {
         self.fields
             .iter()
+            .filter(|field| field.policy == Policy::Writable && !field.create_only)
+    }
+
+    /// The fields a create input sets: the patch's and the `create_only` ones, in declaration
+    /// order.
+    pub fn creatable(&self) -> impl Iterator<Item = &Field<'a>> {
+        self.fields
+            .iter()
             .filter(|field| field.policy == Policy::Writable)
+    }
+
+    /// The `create_only` fields: set by the create input, refused in a patch.
+    pub fn create_only(&self) -> impl Iterator<Item = &Field<'a>> {
+        self.creatable().filter(|field| field.create_only)
     }
 
     pub fn server_only(&self) -> impl Iterator<Item = &Field<'a>> {
@@ -243,6 +260,7 @@ impl<'a> Field<'a> {
         let nested = attrs.nested.is_some() && policy == Policy::Writable;
         valid::clear(cx, &attrs, nested, optional.is_some());
         valid::grants(cx, &attrs, container, nested);
+        valid::create_only(cx, &attrs, policy, container);
         let shape = shape(&attrs, nested, optional);
         let create_kind = match (create_default, shape.clears()) {
             (Some(default), _) => CreateKind::Defaulted(Box::new(default)),
@@ -287,6 +305,7 @@ impl<'a> Field<'a> {
             schema: std::mem::take(&mut attrs.schema),
             doc: doc_comment(&field.attrs),
             create_kind,
+            create_only: attrs.create_only.is_some() && policy == Policy::Writable,
         })
     }
 

@@ -10,8 +10,8 @@ use crate::ctxt::Ctxt;
 use crate::keyword::{self, Keyword};
 use crate::meta::{path_str, skip_value};
 use crate::symbol::{
-    Symbol, ALLOW, ATTR, BOUND, CHANGE, CLEAR, CRATE, CREATE, CREATE_DEFAULT, DEFAULT, IDENTITY,
-    NAME, NESTED, REDACT, ROLE, SCHEMA, SCHEMA_WITH, SERVER_ONLY, UPDATE, VALIDATE, WHEN,
+    Symbol, ALLOW, ATTR, BOUND, CHANGE, CLEAR, CRATE, CREATE, CREATE_DEFAULT, CREATE_ONLY, DEFAULT,
+    IDENTITY, NAME, NESTED, REDACT, ROLE, SCHEMA, SCHEMA_WITH, SERVER_ONLY, UPDATE, VALIDATE, WHEN,
 };
 
 /// What one field's `#[update(...)]` attributes say.
@@ -37,6 +37,8 @@ pub struct FieldAttrs {
     pub schema: Vec<Keyword>,
     /// `create_default` or `create_default = expr`: the value a create input leaves out takes.
     pub create_default: Option<CreateDefault>,
+    /// The `create_only` keyword: set by the create input, never by a patch.
+    pub create_only: Option<Path>,
 }
 
 /// `create_default` (the type's `Default`) or `create_default = expr`.
@@ -127,7 +129,7 @@ pub struct ContainerAttrs {
 const FIELD_KEYS: &str = "expected `allow`, `allow(role = \"...\", when = ..., change = ...)`, \
      `server_only`, `nested`, \
      `clear`, `clear(role = \"...\")`, `validate = ...`, `redact`, `schema_with = ...`, \
-     `schema(...)`, `create_default` or `create_default = ...`";
+     `schema(...)`, `create_default`, `create_default = ...` or `create_only`";
 const CONTAINER_KEYS: &str = "expected `name = \"...\"`, `default = server_only`, \
      `crate = \"...\"`, `validate = ...`, `attr(...)`, `bound = \"...\"`, `create` or \
      `identity = Type`";
@@ -204,6 +206,10 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                     expr,
                 };
                 set_once(cx, &meta, &mut out.create_default, default);
+            } else if meta.path == CREATE_ONLY {
+                // #[update(allow, create_only)]
+                no_arguments(cx, &meta)?;
+                set_once(cx, &meta, &mut out.create_only, meta.path.clone());
             } else if meta.path == ROLE {
                 skip_value(&meta)?;
                 cx.error_spanned_by(

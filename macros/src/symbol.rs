@@ -33,6 +33,8 @@ pub const ROLE: Symbol = Symbol("role");
 pub const WHEN: Symbol = Symbol("when");
 /// `change = path` inside `allow(...)`: a value rule.
 pub const CHANGE: Symbol = Symbol("change");
+/// `create_only` on a field: writable in the create input, forbidden in a patch.
+pub const CREATE_ONLY: Symbol = Symbol("create_only");
 /// `identity = Type` on the struct.
 pub const IDENTITY: Symbol = Symbol("identity");
 /// `validate = path`, on a field or on the struct.

@@ -170,6 +170,33 @@ pub fn serde(cx: &mut Ctxt, attrs: &FieldAttrs, serde: &SerdeField, policy: Poli
     }
 }
 
+/// `create_only` makes a writable field one the create input sets and a patch refuses: it needs
+/// `create`, a writable field, and a value the input holds whole (not a sub-model's patch).
+pub fn create_only(cx: &mut Ctxt, attrs: &FieldAttrs, policy: Policy, container: &ContainerAttrs) {
+    let Some(keyword) = &attrs.create_only else {
+        return;
+    };
+    if container.create.is_none() {
+        cx.error_spanned_by(
+            keyword,
+            "`create_only` makes a field writable by the create input only; it needs \
+             `#[update(create)]` on the struct",
+        );
+    } else if policy == Policy::ServerOnly {
+        cx.error_spanned_by(
+            keyword,
+            "a server-only field is written by neither a create input nor a patch; for a field \
+             the client sets once, write `#[update(allow, create_only)]`",
+        );
+    } else if attrs.nested.is_some() {
+        cx.error_spanned_by(
+            keyword,
+            "`create_only` on a `nested` field is not supported: make the sub-model's own fields \
+             `create_only`, or the field server-only",
+        );
+    }
+}
+
 /// Conditions and value rules see the sender as the model's identity type, so the model names
 /// one; a value rule sees a whole value, which a nested field does not replace (it merges).
 pub fn grants(cx: &mut Ctxt, attrs: &FieldAttrs, container: &ContainerAttrs, nested: bool) {

@@ -2,7 +2,7 @@
 //! [`WithExtra`] for inputs that are not fields of the model.
 
 use crate::__private::{Collector, Input, Pair, Path, Sent};
-use crate::{ApplyError, Document, Patch, SafeUpdate, Sender};
+use crate::{ApplyError, Document, SafeUpdate, Sender};
 
 /// A model that clients may create: `#[update(create)]` on a struct deriving `SafeUpdate`.
 ///
@@ -16,8 +16,7 @@ use crate::{ApplyError, Document, Patch, SafeUpdate, Sender};
 pub trait SafeCreate: SafeUpdate {
     /// The generated create input (`{Model}New`): the writable fields, required unless
     /// optional or defaulted.
-    type New: Create<Target = Self, ServerFields = Self::ServerFields>
-        + Input<Fields = <Self as SafeUpdate>::Patch>;
+    type New: Create<Target = Self, ServerFields = Self::ServerFields>;
     /// The generated struct of every server-only field (`{Model}ServerFields`), nested
     /// models' included: what the server supplies.
     type ServerFields;
@@ -35,7 +34,7 @@ pub trait Create: Document {
     /// The server-only fields the server supplies: a struct with no `Default`, so that
     /// forgetting one is a compile error rather than a zero value.
     type ServerFields;
-    /// Who the input is built on behalf of: the model's [`Patch::Identity`].
+    /// Who the input is built on behalf of: the model's [`Patch::Identity`](crate::Patch::Identity).
     type Identity: ?Sized;
 
     /// Wire names of the fields a document must send.
@@ -158,11 +157,12 @@ impl<N, X> Input for WithExtra<N, X>
 where
     N: Document,
     X: Document,
-    N::Fields: Patch,
-    X::Fields: Patch,
 {
     const CREATING: bool = true;
     type Fields = Pair<N::Fields, X::Fields>;
+    // One pair is checked for keys in both (`DISJOINT`); a pair inside a pair is not.
+    const KEYS: &'static [&'static [&'static str]] =
+        panic!("`WithExtra` cannot be nested: read one create input with one extra input");
 
     #[inline]
     fn finish(
@@ -184,14 +184,28 @@ impl<N, X> WithExtra<N, X>
 where
     N: Document,
     X: Document,
-    N::Fields: Patch,
-    X::Fields: Patch,
 {
     /// Evaluated where the pair is read: no key (wire name or alias) is writable in both.
     const DISJOINT: () = assert!(
-        disjoint(<N::Fields as Patch>::__KEYS, <X::Fields as Patch>::__KEYS),
+        all_disjoint(N::KEYS, X::KEYS),
         "`WithExtra<N, X>`: a key is writable in both `N` and `X`; rename one of the fields"
     );
+}
+
+/// Whether no list of `a` shares a name with a list of `b`.
+const fn all_disjoint(a: &[&[&str]], b: &[&[&str]]) -> bool {
+    let mut i = 0;
+    while i < a.len() {
+        let mut j = 0;
+        while j < b.len() {
+            if !disjoint(a[i], b[j]) {
+                return false;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Whether no name is in both lists.

@@ -24,6 +24,7 @@ impl<D: Input> Document for D {}
 impl<P: Patch> Input for P {
     const CREATING: bool = false;
     type Fields = P;
+    const KEYS: &'static [&'static [&'static str]] = &[P::__KEYS];
 
     #[inline(always)]
     fn finish(fields: P, _: &mut Collector, _: Path<'_>) -> Option<P> {

@@ -41,7 +41,8 @@ pub trait Patch: Default + Sized + Fields {
 
     /// Wire names of the fields a client may send (role-gated and nested ones included).
     const WRITABLE: &'static [&'static str];
-    /// Wire names of the server-only fields: sending one is rejected as forbidden. A
+    /// Wire names of the server-only fields, and of the create-only ones (`create_only`: set by
+    /// the create input, never by a patch): sending one is rejected as forbidden. A
     /// server-only `#[serde(flatten)]` field has no key of its own and is not listed; the keys
     /// of its type are forbidden when that type derives `SafeUpdate`.
     const SERVER_ONLY: &'static [&'static str];

@@ -24,6 +24,7 @@ mod clear;
 mod counter_stores;
 mod crate_path;
 mod create;
+mod create_only;
 mod create_property;
 mod deserialize_stream;
 mod form;

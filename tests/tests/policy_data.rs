@@ -267,6 +267,7 @@ fn the_json_is_the_policy_s_fields() {
                 "kind": "grants",
                 "grants": [{"roles": ["admin", "support"], "when": [], "change": []}],
             },
+            "create_only": false,
             "null": {"kind": "refused"},
             "nested": null,
         })

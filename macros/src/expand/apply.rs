@@ -16,10 +16,12 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = gen.where_clause(&gen.bounds);
     let writable = gen.input.writable().map(|field| &field.wire);
+    // A create-only field is refused in a patch as a server-only one is.
     let server_only = gen
         .input
         .server_only()
         .filter(|field| !field.flatten)
+        .chain(gen.input.create_only())
         .map(|field| &field.wire);
     let gated = gen
         .input

@@ -10,7 +10,7 @@ use crate::ast::Field;
 
 /// The patch's `Deserialize` and `Serialize`, and one type per `deserialize_with` field.
 pub fn expand(gen: &Gen) -> TokenStream {
-    let with_types = gen.input.writable().map(|field| with_type(gen, field));
+    let with_types = gen.input.creatable().map(|field| with_type(gen, field));
     let serde_impls = serde_impls(gen);
     quote! {
         #(#with_types)*

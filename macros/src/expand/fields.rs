@@ -52,7 +52,7 @@ fn protected(gen: &Gen) -> TokenStream {
     for field in &gen.input.fields {
         let wire = &field.wire;
         let needs_role = field.is_gated() || field.clear_roles().is_some();
-        if field.policy == Policy::ServerOnly || needs_role {
+        if field.policy == Policy::ServerOnly || field.create_only || needs_role {
             own = true;
             listing.push(quote!(__out.push(__path.join_key(#wire));));
         }
@@ -93,6 +93,16 @@ fn key_fn(gen: &Gen) -> TokenStream {
             let names = field.names();
             quote!(#(#names)|* => #krate::__private::Key::Forbidden,)
         });
+    // A create-only field is forbidden in a patch, by every spelling, its Rust name included,
+    // as a server-only field is (the create input reads it through its own `Fields`).
+    let create_only = gen.input.create_only().map(|field| {
+        let rust_name = syn::ext::IdentExt::unraw(field.ident).to_string();
+        let mut names: Vec<String> = field.names().map(str::to_owned).collect();
+        if !names.contains(&rust_name) {
+            names.push(rust_name);
+        }
+        quote!(#(#names)|* => #krate::__private::Key::Forbidden,)
+    });
     let flattened: Vec<&syn::Type> = gen
         .input
         .server_only()
@@ -117,6 +127,7 @@ fn key_fn(gen: &Gen) -> TokenStream {
             match __key {
                 #(#fields)*
                 #(#forbidden)*
+                #(#create_only)*
                 _ => #other,
             }
         }
@@ -156,7 +167,7 @@ fn field_fn(gen: &Gen) -> TokenStream {
 
 /// The runtime reader of the field's shape (see `Shape` in `ast.rs`): how its value is read,
 /// and what `null` means for it.
-fn reader(gen: &Gen, field: &Field) -> (TokenStream, TokenStream) {
+pub(super) fn reader(gen: &Gen, field: &Field) -> (TokenStream, TokenStream) {
     let krate = &gen.krate;
     let private = quote!(#krate::__private);
     let ty = field.ty();

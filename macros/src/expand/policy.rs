@@ -52,6 +52,7 @@ fn field_policy(gen: &Gen, field: &Field) -> TokenStream {
         }
     };
     let null = null(gen, field);
+    let create_only = field.create_only;
     // Spanned at the field, as every other use of a nested type: a type that does not derive
     // `SafeUpdate` is reported there.
     let nested = match field.nested_ty() {
@@ -61,7 +62,7 @@ fn field_policy(gen: &Gen, field: &Field) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     quote! {
-        #krate::__private::field_policy(#name, &[#(#names),*], #write, #null, #nested)
+        #krate::__private::field_policy(#name, &[#(#names),*], #write, #create_only, #null, #nested)
     }
 }
 

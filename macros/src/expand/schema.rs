@@ -58,7 +58,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         );
         let fields: Vec<TokenStream> = gen
             .input
-            .writable()
+            .creatable()
             .map(|field| add_field(gen, field, Mode::Create))
             .collect();
         let mut bounds = bounds(gen, Mode::Create, &quote!(#new));
@@ -81,7 +81,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
     });
     let unknown = gen
         .input
-        .writable()
+        .creatable()
         .filter(|field| schema_unknown(field))
         .map(|field| unknown_schema_trait(gen, field));
     quote! {
@@ -304,8 +304,12 @@ fn nested_schema_ty(gen: &Gen, field: &Field, mode: Mode) -> TokenStream {
 /// which none does.
 fn bounds(gen: &Gen, mode: Mode, self_ty: &TokenStream) -> Vec<WherePredicate> {
     let krate = &gen.krate;
-    gen.input
-        .writable()
+    let fields: Vec<_> = match mode {
+        Mode::Patch => gen.input.writable().collect(),
+        Mode::Create => gen.input.creatable().collect(),
+    };
+    fields
+        .into_iter()
         .filter(|field| field.schema_with.is_none())
         .map(|field| {
             if schema_unknown(field) {

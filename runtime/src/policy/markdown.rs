@@ -33,10 +33,15 @@ fn rows(table: &mut String, model: &str, parent: Option<(&str, &str)>, policy: &
         let keys = keys(parent.map(|(_, key)| key), field);
         let _ = writeln!(
             table,
-            "| {} | {} | {keys} | {} | {} |",
+            "| {} | {} | {keys} | {}{} | {} |",
             code(model),
             code(&path),
             write(&field.write),
+            if field.create_only {
+                ", at creation only"
+            } else {
+                ""
+            },
             null(&field.null),
         );
         if let Some(nested) = &field.nested {
@@ -135,6 +140,7 @@ mod tests {
             field: name,
             names: Box::leak(Box::new([name])),
             write,
+            create_only: false,
             null,
             nested: None,
         }

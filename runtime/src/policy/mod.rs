@@ -57,6 +57,9 @@ pub struct FieldPolicy {
     pub names: &'static [&'static str],
     /// Who may write the field.
     pub write: Write,
+    /// `create_only`: only a create input may write it, as [`write`](Self::write) says; a
+    /// patch refuses it as it refuses a server-only field.
+    pub create_only: bool,
     /// What `null` does to the field.
     pub null: Null,
     /// `#[update(nested)]`: the sub-model's own policy, which applies to the fields of the

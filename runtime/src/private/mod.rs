@@ -8,7 +8,7 @@
 //! |---|---|
 //! | [`Fields`], [`Key`] | `fields.rs`: the patch's `Fields`, how it is read (`key`, `field`, `protected`, ...) |
 //! | [`field`], [`Serde`], [`With`], [`Nested`], [`Refused`], [`Clears`], [`Guarded`], [`Reading`], [`Source`] | `fields.rs`: `Fields::field`, one reader (a value reader and a `null` rule) per field shape |
-//! | [`Input`], [`Collector`], [`required`] | `create/read.rs`: `Input` of the create input (`finish`: each required field, or missing) |
+//! | [`Input`], [`Collector`], [`required`], [`NestedInput`] | `create/read.rs`: `Input` of the create input (`finish`: each required field, or missing) |
 //! | [`deserialize`] | `de.rs` and `create/read.rs`: the `Deserialize` of the patch type and the create input |
 //! | [`Pair`] | nothing: `WithExtra`'s two inputs read from one object |
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
@@ -41,7 +41,7 @@ pub use crate::policy::{
     Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Write as PolicyWrite,
 };
 pub use apply::replace;
-pub use create::required;
+pub use create::{required, NestedInput};
 pub use grant::{condition, role, shares, value_rule, Sent, Shares, Verdict};
 pub use path::Path;
 pub use policy::{field_policy, model_policy};

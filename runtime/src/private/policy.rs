@@ -17,6 +17,7 @@ pub fn field_policy(
     field: &'static str,
     names: &'static [&'static str],
     write: Write,
+    create_only: bool,
     null: Null,
     nested: Option<ModelPolicy>,
 ) -> FieldPolicy {
@@ -24,6 +25,7 @@ pub fn field_policy(
         field,
         names,
         write,
+        create_only,
         null,
         nested: nested.map(Box::new),
     }

@@ -48,7 +48,7 @@ pub fn create_impl(gen: &Gen, where_clause: &TokenStream) -> TokenStream {
 /// inputs it holds (`Sent`, in declaration order, for `__permit`), and the nested inputs' checks.
 fn check_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
-    let checks = gen.input.writable().map(|field| {
+    let checks = gen.input.creatable().map(|field| {
         let ident = field.ident;
         let wire = &field.wire;
         let span = field.ty().span();
@@ -128,7 +128,7 @@ fn permit_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let model = gen.model;
     let who = gen.shared_who();
-    let permits = gen.input.writable().map(|field| {
+    let permits = gen.input.creatable().map(|field| {
         let ident = field.ident;
         let wire = &field.wire;
         let gate = field.is_gated().then(|| {
@@ -203,7 +203,7 @@ fn build_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let Names { new, server, .. } = &gen.names;
     let model = gen.model;
-    let input_idents: Vec<&Ident> = gen.input.writable().map(|field| field.ident).collect();
+    let input_idents: Vec<&Ident> = gen.input.creatable().map(|field| field.ident).collect();
     let members = gen.input.fields.iter().map(|field| {
         let ident = field.ident;
         let span = field.ty().span();
@@ -279,7 +279,7 @@ fn server_binding(ident: &Ident) -> Ident {
 fn validate_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let model = gen.model;
-    let nested = gen.input.writable().filter_map(|field| {
+    let nested = gen.input.creatable().filter_map(|field| {
         let ty = field.nested_ty()?;
         let ident = field.ident;
         let wire = &field.wire;
@@ -389,15 +389,19 @@ pub fn inherent(gen: &Gen) -> TokenStream {
 /// `Ungated` when no field of the input is gated and the model names no identity, nested
 /// inputs included.
 pub fn ungated(gen: &Gen) -> Option<TokenStream> {
-    if gen.input.writable().any(Field::is_gated) || gen.input.attrs.identity.is_some() {
+    if gen.input.creatable().any(Field::is_gated) || gen.input.attrs.identity.is_some() {
         return None;
     }
     let krate = &gen.krate;
     let new = &gen.names.new;
-    let nested = gen.input.writable().filter_map(Field::nested_ty).map(|ty| {
-        let new = gen.new_of(ty);
-        quote!(for<'__x> #new: #krate::Ungated)
-    });
+    let nested = gen
+        .input
+        .creatable()
+        .filter_map(Field::nested_ty)
+        .map(|ty| {
+            let new = gen.new_of(ty);
+            quote!(for<'__x> #new: #krate::Ungated)
+        });
     let bounds = gen.create_bounds();
     Some(quote! {
         #[automatically_derived]

@@ -14,6 +14,7 @@
 
 mod build;
 mod read;
+mod slots;
 mod std_impls;
 mod types;
 
@@ -45,6 +46,7 @@ pub fn impls(gen: &Gen) -> TokenStream {
     let create = build::create_impl(gen, &where_clause);
     let std_impls = std_impls::expand(gen);
     let ungated = build::ungated(gen);
+    let slots = slots::expand(gen);
     // Not recommended, like the model's `SafeUpdate` impl (a create model has no parameters):
     // "`Address` cannot be created" must not go on to list the models that can.
     quote! {
@@ -55,6 +57,7 @@ pub fn impls(gen: &Gen) -> TokenStream {
             type ServerFields = #server;
         }
 
+        #slots
         #read
         #create
         #std_impls

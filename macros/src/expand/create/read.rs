@@ -14,16 +14,43 @@ use crate::expand::gen::Gen;
 /// `Input` and `Deserialize` of the input, under the create impls' `where_clause`.
 pub fn impls(gen: &Gen, where_clause: &TokenStream) -> TokenStream {
     let krate = &gen.krate;
-    let (new, patch) = (&gen.names.new, &gen.names.patch);
+    let new = &gen.names.new;
     let serde = quote!(#krate::__private::serde);
     let finish = finish_fn(gen);
+    let fields = fields_ty(gen);
+    let patch = &gen.names.patch;
+    let create_only_keys = gen.input.create_only().flat_map(|field| field.names());
+    // Read as the patch alone, the input can be a nested field's: not with create-only fields.
+    let nested_input = gen.input.create_only().next().is_none().then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #krate::__private::NestedInput for #new #where_clause {
+                type Patch = #patch;
+
+                #[inline]
+                fn finish_nested(
+                    __patch: #patch,
+                    __collector: &mut #krate::__private::Collector,
+                    __path: #krate::__private::Path<'_>,
+                ) -> ::core::option::Option<Self> {
+                    <Self as #krate::__private::Input>::finish(__patch, __collector, __path)
+                }
+            }
+        }
+    });
     quote! {
         #[automatically_derived]
         impl #krate::__private::Input for #new #where_clause {
             const CREATING: bool = true;
-            type Fields = #patch;
+            type Fields = #fields;
+            const KEYS: &'static [&'static [&'static str]] = &[
+                <#patch as #krate::Patch>::__KEYS,
+                &[#(#create_only_keys),*],
+            ];
             #finish
         }
+
+        #nested_input
 
         #[automatically_derived]
         impl<'__de> #serde::Deserialize<'__de> for #new #where_clause {
@@ -37,13 +64,36 @@ pub fn impls(gen: &Gen, where_clause: &TokenStream) -> TokenStream {
     }
 }
 
-/// `Input::finish`: the patch's slots made into the input's fields, every missing
-/// required field recorded before any is refused.
+/// What the input is read into: the model's patch, beside the create-only fields' slots when
+/// the model has any.
+fn fields_ty(gen: &Gen) -> TokenStream {
+    let krate = &gen.krate;
+    let patch = &gen.names.patch;
+    if gen.input.create_only().next().is_none() {
+        return quote!(#patch);
+    }
+    let slots = super::slots::name(gen);
+    quote!(#krate::__private::Pair<#patch, #slots>)
+}
+
+/// `Input::finish`: the patch's slots (and the create-only ones) made into the input's fields,
+/// every missing required field recorded before any is refused.
 fn finish_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let patch = &gen.names.patch;
     let idents: Vec<&Ident> = gen.input.writable().map(|field| field.ident).collect();
-    let takes = gen.input.writable().map(|field| {
+    let create_only: Vec<&Ident> = gen.input.create_only().map(|field| field.ident).collect();
+    let all: Vec<&Ident> = gen.input.creatable().map(|field| field.ident).collect();
+    let fields = fields_ty(gen);
+    let open = if create_only.is_empty() {
+        quote!(let #patch { #(#idents,)* } = __fields;)
+    } else {
+        let slots = super::slots::name(gen);
+        quote! {
+            let #krate::__private::Pair(#patch { #(#idents,)* }, #slots { #(#create_only,)* }) = __fields;
+        }
+    };
+    let takes = gen.input.creatable().map(|field| {
         let ident = field.ident;
         let wire = &field.wire;
         // One sent value `__v` made into what the input holds: a sub-model's patch into its
@@ -52,7 +102,7 @@ fn finish_fn(gen: &Gen) -> TokenStream {
             Some(ty) => {
                 let new = gen.new_of(ty);
                 quote_spanned! {ty.span()=>
-                    <#new as #krate::__private::Input>::finish(__v, __collector, __path.child(#wire))
+                    <#new as #krate::__private::NestedInput>::finish_nested(__v, __collector, __path.child(#wire))
                 }
             }
             None => quote!(::core::option::Option::Some(__v)),
@@ -99,14 +149,14 @@ fn finish_fn(gen: &Gen) -> TokenStream {
     quote! {
         #[inline]
         fn finish(
-            __fields: #patch,
+            __fields: #fields,
             __collector: &mut #krate::__private::Collector,
             __path: #krate::__private::Path<'_>,
         ) -> ::core::option::Option<Self> {
-            let #patch { #(#idents,)* } = __fields;
+            #open
             #(#takes)*
             ::core::option::Option::Some(Self {
-                #(#idents: #idents?,)*
+                #(#all: #all?,)*
             })
         }
     }

@@ -13,10 +13,10 @@ use crate::expand::gen::Gen;
 /// of the input, each only where every field has it.
 pub fn expand(gen: &Gen) -> TokenStream {
     let new = &gen.names.new;
-    let idents: Vec<&Ident> = gen.input.writable().map(|field| field.ident).collect();
+    let idents: Vec<&Ident> = gen.input.creatable().map(|field| field.ident).collect();
     let nested = gen.create_bounds();
     let bounded = |trait_path: TokenStream| -> TokenStream {
-        let bounds = gen.input.writable().map(|field| {
+        let bounds = gen.input.creatable().map(|field| {
             let ty = input_ty(gen, field);
             quote!(for<'__x> #ty: #trait_path)
         });
@@ -33,7 +33,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let serialize = serialize_body(gen, &new.to_string(), |field| {
         field.create_kind.is_required()
     });
-    let debug_fields = gen.input.writable().map(|field| {
+    let debug_fields = gen.input.creatable().map(|field| {
         let ident = field.ident;
         let name = syn::ext::IdentExt::unraw(ident).to_string();
         if field.redact {

@@ -27,7 +27,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
          `#[derive(SafeUpdate)]` with `#[update(create)]`."
     );
     let passthrough = &gen.input.attrs.attrs;
-    let inputs = gen.input.writable().map(|field| {
+    let inputs = gen.input.creatable().map(|field| {
         let ident = field.ident;
         let field_vis = &field.original.vis;
         let ty = input_ty(gen, field);
@@ -95,6 +95,9 @@ fn input_doc(field: &Field) -> String {
     });
     if field.is_gated() {
         doc.push_str(&format!("; settable only {}", grants_text(field)));
+    }
+    if field.create_only {
+        doc.push_str("; set at creation only (a patch refuses it)");
     }
     doc.push('.');
     doc

@@ -16,6 +16,10 @@ pub trait Input: Sized {
     /// What the document is read into, key by key.
     type Fields: Fields;
 
+    /// Every key that names a field of the document (wire names and aliases), in lists:
+    /// `WithExtra` checks that no key is in two inputs' lists.
+    const KEYS: &'static [&'static [&'static str]];
+
     /// The fields read, made into `Self`; `None` after recording in `collector` every
     /// required field that is missing.
     fn finish(fields: Self::Fields, collector: &mut Collector, path: Path<'_>) -> Option<Self>;
