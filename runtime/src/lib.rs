@@ -89,6 +89,7 @@
 //! | `#[update(create)]` | struct | also generate the create input `{Model}New` and `{Model}ServerFields` ([Creating](#creating)) |
 //! | `#[update(identity = T)]` | struct | what the model's conditions and value rules see of the sender; `apply_as` and `build_as` then take a `&T` (which implements [`Roles`]), and there is no identity-free `apply` |
 //! | `#[update(allow, create_default)]`, `create_default = expr` | field | with `create`: what a create input that leaves the field out gives it (`Default::default()` or `expr`, of the field's type); required on a role-gated field |
+//! | `#[update(allow, create_only)]` | field | with `create`: set by the create input (under its grants, if any), refused in a patch by every spelling as a server-only field is, and no member of the patch type: a user name chosen at sign-up |
 //!
 //! A field without a policy is a compile error. Serde's `rename_all`, `rename` and `alias`
 //! decide the wire names; every spelling of a server-only field (its Rust name included) is
@@ -244,10 +245,12 @@
 //! | with `create_default` (or serde's `default`) | `Option` of what a document writes | the default | as for the field |
 //! | gated by roles only | needs `create_default`; when sent, the role ([`Create::build_as`]) | the default | as for the field |
 //! | gated with a condition or value rule | as its type says (it may be required); when sent, its grants, asked of the would-be model | as its type says | as for the field |
-//! | `#[update(nested)] T` / `Option<T>` | `T::New` / `Option<T::New>` (`T` needs `create`) | missing / `None` | refused / `None` |
+//! | `#[update(nested)] T` / `Option<T>` | `T::New` / `Option<T::New>` (`T` needs `create`, and no `create_only` field) | missing / `None` | refused / `None` |
+//! | `create_only` | as its type says | as its type says | as its type says; a patch refuses the key as forbidden |
 //!
-//! The input is read into the model's patch, by the patch's own key classification and
-//! readers, so it refuses what a patch refuses (only an object, forbidden, unknown and
+//! The input is read into the model's patch (and its `create_only` fields beside it, from the
+//! same object), by the patch's own key classification and readers, so it refuses what a
+//! patch refuses (only an object, forbidden, unknown and
 //! repeated keys, wrong types) and lists every missing required field with them, paths
 //! included; a value sent and refused is listed as invalid, not missing. `null` for an
 //! optional sub-model is `None`: on creation there is nothing it could erase.
