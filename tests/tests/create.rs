@@ -630,3 +630,69 @@ fn extra_inputs_may_be_a_patch_type_every_member_optional() {
     assert_eq!(error.missing(), ["email"]);
     assert!(error.invalid().contains_key("subscribe"));
 }
+
+mod gated_around_nested_inputs {
+    //! A create input records which gated fields it set before the model is built, and the
+    //! grants are asked of the built model in the same order: a nested input that is absent,
+    //! present, or defaulted must not shift which field a later grant judges.
+
+    use safe_update::{from_json, SafeUpdate};
+
+    #[derive(Debug, SafeUpdate)]
+    #[update(create)]
+    struct Parcel {
+        #[update(allow)]
+        city: String,
+        #[update(allow(role = "staff"), create_default)]
+        priority: u8,
+    }
+
+    #[derive(Debug, SafeUpdate)]
+    #[update(create)]
+    struct Order {
+        #[update(allow(role = "staff"), create_default)]
+        rush: bool,
+        #[update(nested)]
+        first: Option<Parcel>,
+        #[update(nested)]
+        second: Parcel,
+        #[update(allow(role = "staff"), create_default)]
+        discount: u8,
+    }
+
+    fn denied(body: &str) -> Vec<String> {
+        let new: OrderNew = from_json(body.as_bytes()).unwrap();
+        let server = OrderServerFields {
+            first: ParcelServerFields {},
+            second: ParcelServerFields {},
+        };
+        match new.build_as(server, &safe_update::NoRoles) {
+            Ok(_) => Vec::new(),
+            Err(error) => error.denied().iter().map(|d| d.field.clone()).collect(),
+        }
+    }
+
+    #[test]
+    fn each_refusal_names_the_field_that_was_sent() {
+        let second = r#""second":{"city":"b"}"#;
+        assert_eq!(denied(&format!("{{{second}}}")), Vec::<String>::new());
+        assert_eq!(denied(&format!(r#"{{{second},"discount":1}}"#)), ["discount"]);
+        assert_eq!(denied(&format!(r#"{{{second},"rush":true}}"#)), ["rush"]);
+        assert_eq!(
+            denied(r#"{"second":{"city":"b","priority":1},"discount":1}"#),
+            ["second.priority", "discount"]
+        );
+        assert_eq!(
+            denied(r#"{"first":{"city":"a","priority":2},"second":{"city":"b"}}"#),
+            ["first.priority"]
+        );
+        assert_eq!(
+            denied(r#"{"first":{"city":"a"},"second":{"city":"b","priority":1},"rush":true}"#),
+            ["rush", "second.priority"]
+        );
+        assert_eq!(
+            denied(r#"{"first":null,"second":{"city":"b"},"discount":3}"#),
+            ["discount"]
+        );
+    }
+}
