@@ -6,6 +6,9 @@
 pub mod account;
 pub mod actix_app;
 pub mod api;
+pub mod article;
+pub mod article_rules;
+pub mod articles;
 pub mod axum_app;
 pub mod cli;
 pub mod client;
