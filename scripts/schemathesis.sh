@@ -7,7 +7,7 @@
 # Installs schemathesis (pinned) in a venv under target/, starts the demo (debug build with
 # --short, release otherwise; the actix binary unless --axum) on a free port of 127.0.0.1 with
 # a fresh SQLite database, and runs `st run` with every check, authenticated as the seeded
-# admin (five runs, see below): --short 25 examples per operation and 30 s per run,
+# admin (six runs, see below): --short 25 examples per operation and 30 s per run,
 # otherwise 300 and 300 s. Configuration in scripts/schemathesis.toml. Exits non-zero on any
 # failure. Extra arguments for st go in ST_ARGS.
 set -euo pipefail
@@ -59,11 +59,12 @@ start_server schemathesis "$DEMO" "sqlite:$WORK/demo.db"
 ADMIN_PASSWORD=$(sed -n 's|^created user admin.* with password: \(.*\)$|\1|p' "$WORK"/schemathesis.*.out | head -1)
 URL="http://127.0.0.1:$SERVER_PORT"
 echo "== $BIN on $URL: st run, $EXAMPLES examples per operation, at most ${MAX_TIME}s"
-# Five runs, in this order, because a valid request can take the admin's powers away: POST
-# /users first and the routes of /users/{username} next (a PATCH of /users/admin or /profile
-# may demote the admin, after which they answer 403), then the others but the password (once
-# that changes, every request of the run is 401), POST /profile on its own, then PUT
-# /profile/password.
+# Six runs, in this order, because a valid request can take the admin's powers away: POST
+# /users first, the articles next (while the admin may still write every field of any
+# article, and publish or archive one), the routes of /users/{username} next (a PATCH of
+# /users/admin or /profile may demote the admin, after which they answer 403), then the others
+# but the password (once that changes, every request of the run is 401), POST /profile on its
+# own, then PUT /profile/password.
 run_st() {
     "$VENV/bin/st" --config-file "$ROOT/scripts/schemathesis.toml" run "$URL/openapi.json" \
         --checks all \
@@ -81,10 +82,15 @@ status=0
 # shellcheck disable=SC2086 # ST_ARGS are separate arguments
 run_st --max-examples "$EXAMPLES" --include-operation-id createUser \
     --exclude-checks ignored_auth ${ST_ARGS:-} || status=$?
+# The articles without `ignored_auth` too, for the same reason: their routes authenticate with
+# the same extractors as the others, which the next runs check.
+# shellcheck disable=SC2086
+run_st --max-examples "$EXAMPLES" --include-path-regex '^/articles' \
+    --exclude-checks ignored_auth ${ST_ARGS:-} || status=$?
 # shellcheck disable=SC2086
 run_st --max-examples "$EXAMPLES" --include-path-regex '^/users/' ${ST_ARGS:-} || status=$?
 # shellcheck disable=SC2086
-run_st --max-examples "$EXAMPLES" --exclude-path-regex '^/users' \
+run_st --max-examples "$EXAMPLES" --exclude-path-regex '^/(users|articles)' \
     --exclude-operation-id postProfile --exclude-operation-id putPassword ${ST_ARGS:-} ||
     status=$?
 # POST /profile takes a form, and schemathesis cannot send the invalid form it means to: it

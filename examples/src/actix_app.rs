@@ -14,6 +14,8 @@ use safe_update::auth::{Authenticator, Identity};
 
 use crate::account::{self, NewUserBody};
 use crate::api::{self, Admin, BODY_LIMIT};
+use crate::article::{Article, ArticleNew, ArticlePatch};
+use crate::articles;
 use crate::client::TrustedProxies;
 use crate::db::{Database, DatabaseUrl};
 use crate::error::ApiError;
@@ -82,6 +84,22 @@ pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + 
                             .patch(update_user)
                             .put(update_user)
                             .default_service(not_allowed(api::USER_ALLOW)),
+                    )
+                    .service(
+                        web::resource(articles::ARTICLES)
+                            .post(create_article)
+                            .default_service(not_allowed(articles::ARTICLES_ALLOW)),
+                    )
+                    .service(
+                        web::resource(articles::ARTICLE)
+                            // An id that does not decode (`%FF`) names no article.
+                            .app_data(
+                                web::PathConfig::default()
+                                    .error_handler(|_, _| ApiError::ArticleNotFound.into()),
+                            )
+                            .route(get_or_head().to(get_article))
+                            .patch(update_article)
+                            .default_service(not_allowed(articles::ARTICLE_ALLOW)),
                     )
                     .default_service(web::to(|| async { ApiError::NoRoute.error_response() })),
             );
@@ -240,6 +258,54 @@ async fn update(
     let apply = Box::new(move |user: &mut User, roles: &User| patch.apply_with_roles(user, roles));
     let user = api::update(&db, sender, target, apply, if_match).await?;
     Ok(represent(&user))
+}
+
+/// Any user creates an article, its author: 201 with its `Location` and `ETag`.
+async fn create_article(
+    db: web::Data<Database>,
+    body: SafePatch<ArticleNew>,
+) -> Result<HttpResponse, ApiError> {
+    let (sender, new) = body.into_parts();
+    let article = articles::create(&db, &sender, new).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((LOCATION, articles::location(article.id)))
+        .insert_header((ETAG, etag(article.version)))
+        .json(&article))
+}
+
+async fn get_article(
+    db: web::Data<Database>,
+    _who: Identity,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let article = articles::read(&db, articles::id_in_path(&id)?).await?;
+    Ok(represent_article(&article))
+}
+
+/// What the sender may write is the article's grants' business ([`articles`]).
+async fn update_article(
+    db: web::Data<Database>,
+    patch: SafePatch<ArticlePatch>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = articles::id_in_path(&id)?;
+    let if_match = req
+        .headers()
+        .get_all(header::IF_MATCH)
+        .map(|value| value.as_bytes());
+    let if_match = api::if_match(if_match)?;
+    let (sender, patch) = patch.into_parts();
+    let apply = articles::apply(patch, &sender);
+    let article = articles::update(&db, &sender, id, apply, if_match).await?;
+    Ok(represent_article(&article))
+}
+
+/// 200 with the article and its `ETag`.
+pub fn represent_article(article: &Article) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((ETAG, etag(article.version)))
+        .json(article)
 }
 
 /// 200 with the user (never its password hash) and its `ETag`.

@@ -10,6 +10,8 @@
 //! | `/profile/password` | PUT (`{"password": "..."}`) | any user, on itself |
 //! | `/users` | POST (a new user: [`crate::account`]) | admins |
 //! | `/users/{username}` | GET, PATCH, PUT | admins |
+//!
+//! The articles' routes are [`crate::articles`]'.
 
 use safe_update::auth::{Authenticator, SECURITY_LOG_TARGET};
 use safe_update::web::Role;

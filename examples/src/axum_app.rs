@@ -17,6 +17,8 @@ use safe_update::axum::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch
 
 use crate::account::{self, NewUserBody};
 use crate::api::{self, Admin, BODY_LIMIT};
+use crate::article::{Article, ArticleNew, ArticlePatch};
+use crate::articles;
 use crate::db::DatabaseUrl;
 use crate::error::ApiError;
 use crate::model::{User, UserPatch};
@@ -46,6 +48,8 @@ pub fn router(shared: Shared) -> Router {
     let password = put(change_password);
     let users = post(create_user);
     let user = get(get_user).patch(update_user).put(update_user);
+    let articles = post(create_article);
+    let article = get(get_article).patch(update_article);
     Router::new()
         .route(api::HEALTHZ, not_allowed(healthz, api::HEALTHZ_ALLOW))
         .route(
@@ -56,6 +60,14 @@ pub fn router(shared: Shared) -> Router {
         .route(api::PASSWORD, not_allowed(password, api::PASSWORD_ALLOW))
         .route(api::USERS, not_allowed(users, api::USERS_ALLOW))
         .route(api::USER, not_allowed(user, api::USER_ALLOW))
+        .route(
+            articles::ARTICLES,
+            not_allowed(articles, articles::ARTICLES_ALLOW),
+        )
+        .route(
+            articles::ARTICLE,
+            not_allowed(article, articles::ARTICLE_ALLOW),
+        )
         .fallback(|| async { ApiError::NoRoute })
         .layer(Extension(json))
         .layer(middleware::from_fn_with_state(shared.clone(), client_addr))
@@ -205,6 +217,53 @@ async fn update(
     let apply = Box::new(move |user: &mut User, roles: &User| patch.apply_with_roles(user, roles));
     let user = api::update(&shared.db, sender, target, apply, if_match).await?;
     Ok(represent(&user))
+}
+
+/// Any user creates an article, its author: 201 with its `Location` and `ETag`.
+async fn create_article(
+    State(shared): State<Shared>,
+    body: SafePatch<ArticleNew>,
+) -> Result<Response, ApiError> {
+    let (sender, new) = body.into_parts();
+    let article = articles::create(&shared.db, &sender, new).await?;
+    let headers = [
+        (header::LOCATION, articles::location(article.id)),
+        (ETAG, etag(article.version)),
+    ];
+    Ok((StatusCode::CREATED, headers, Json(article)).into_response())
+}
+
+async fn get_article(
+    State(shared): State<Shared>,
+    _who: Identity,
+    id: Result<UrlPath<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    // An id that does not decode (`%FF`) names no article, as actix-web answers.
+    let UrlPath(id) = id.map_err(|_| ApiError::ArticleNotFound)?;
+    let article = articles::read(&shared.db, articles::id_in_path(&id)?).await?;
+    Ok(represent_article(&article))
+}
+
+/// What the sender may write is the article's grants' business ([`articles`]).
+async fn update_article(
+    State(shared): State<Shared>,
+    id: Result<UrlPath<String>, PathRejection>,
+    headers: HeaderMap,
+    patch: SafePatch<ArticlePatch>,
+) -> Result<Response, ApiError> {
+    let UrlPath(id) = id.map_err(|_| ApiError::ArticleNotFound)?;
+    let id = articles::id_in_path(&id)?;
+    let if_match = headers.get_all(header::IF_MATCH).iter();
+    let if_match = api::if_match(if_match.map(|value| value.as_bytes()))?;
+    let (sender, patch) = patch.into_parts();
+    let apply = articles::apply(patch, &sender);
+    let article = articles::update(&shared.db, &sender, id, apply, if_match).await?;
+    Ok(represent_article(&article))
+}
+
+/// 200 with the article and its `ETag`.
+pub fn represent_article(article: &Article) -> Response {
+    ([(ETAG, etag(article.version))], Json(article)).into_response()
 }
 
 /// 200 with the user (never its password hash) and its `ETag`.

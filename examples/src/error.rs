@@ -17,6 +17,8 @@ use crate::update::UpdateError;
 pub enum ApiError {
     /// The named user does not exist.
     NotFound,
+    /// No article has this id.
+    ArticleNotFound,
     /// No route has this path.
     NoRoute,
     /// The route has no such method; it has those of `Allow`.
@@ -76,6 +78,12 @@ impl ApiError {
             ApiError::NotFound => {
                 quiet(Problem::new(404, "not_found", "Not found", "no such user"))
             }
+            ApiError::ArticleNotFound => quiet(Problem::new(
+                404,
+                "not_found",
+                "Not found",
+                "no such article",
+            )),
             ApiError::NoRoute => {
                 quiet(Problem::new(404, "not_found", "Not found", "no such route"))
             }

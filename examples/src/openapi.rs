@@ -1,7 +1,8 @@
 //! The demo's OpenAPI 3.1 document, served at `GET /openapi.json` by both servers: every route
 //! and method, the Basic security scheme, the request schema of each write (the patch types'
-//! own, from `safe_update`'s `utoipa` feature), the user as it is sent back (without
-//! `password_hash`), and each error status with the problem document (RFC 9457).
+//! own, from `safe_update`'s `utoipa` feature, with each field's grants), the user as it is
+//! sent back (without `password_hash`) and the article, and each error status with the problem
+//! document (RFC 9457).
 //!
 //! Built with utoipa's types from the same constants the routers use (`api.rs`), so a route
 //! cannot be served without being described; `examples/tests/openapi.rs` checks each path and
@@ -23,6 +24,8 @@ use utoipa::{PartialSchema, ToSchema};
 
 use crate::account::NewUserBody;
 use crate::api;
+use crate::article::{Article, ArticleNew, ArticlePatch};
+use crate::articles;
 use crate::model::{User, UserPatch};
 use crate::password::NewPasswordPatch;
 
@@ -86,23 +89,38 @@ fn build() -> OpenApi {
         )
         .build();
     let users = PathItem::new(HttpMethod::Post, create());
+    let article = PathItemBuilder::new()
+        .operation(HttpMethod::Get, read_article())
+        .operation(HttpMethod::Patch, patch_article())
+        .build();
     let paths = PathsBuilder::new()
         .path(api::HEALTHZ, PathItem::new(HttpMethod::Get, health()))
         .path(OPENAPI, PathItem::new(HttpMethod::Get, openapi()))
         .path(api::PROFILE, profile)
         .path(api::PASSWORD, PathItem::new(HttpMethod::Put, password()))
         .path(api::USERS, users)
-        .path(api::USER, user);
+        .path(api::USER, user)
+        .path(
+            articles::ARTICLES,
+            PathItem::new(HttpMethod::Post, create_article()),
+        )
+        .path(articles::ARTICLE, article);
     let mut schemas: Vec<(String, RefOr<Schema>)> = Vec::new();
     UserPatch::schemas(&mut schemas);
     NewPasswordPatch::schemas(&mut schemas);
     NewUserBody::schemas(&mut schemas);
+    ArticlePatch::schemas(&mut schemas);
+    ArticleNew::schemas(&mut schemas);
+    Article::schemas(&mut schemas);
     let components = ComponentsBuilder::new()
         .schema(UserPatch::name(), UserPatch::schema())
         .schema(NewPasswordPatch::name(), NewPasswordPatch::schema())
         .schema(NewUserBody::name(), NewUserBody::schema())
         .schema("NewPassword", new_password_body())
         .schema(User::name(), User::schema())
+        .schema(ArticlePatch::name(), ArticlePatch::schema())
+        .schema(ArticleNew::name(), ArticleNew::schema())
+        .schema(Article::name(), Article::schema())
         .schema("Problem", problem_schema())
         .schemas_from_iter(schemas)
         .security_scheme(
@@ -125,8 +143,10 @@ fn build() -> OpenApi {
                 .title("safe-update demo")
                 .version(env!("CARGO_PKG_VERSION"))
                 .description(Some(
-                    "A user profile API in which mass assignment cannot happen: each write \
-                     takes a patch type that holds only the fields a client may write.",
+                    "A user profile API, and articles, in which mass assignment cannot happen: \
+                     each write takes a patch type that holds only the fields a client may \
+                     write, each field under the grants its schema lists \
+                     (`x-safe-update-roles`, `x-safe-update-grants`).",
                 ))
                 .build(),
         )
@@ -242,6 +262,89 @@ fn create() -> utoipa::openapi::path::Operation {
     .build()
 }
 
+/// `GET /articles/{id}`.
+fn read_article() -> utoipa::openapi::path::Operation {
+    authenticated("an article, for any user", "getArticle")
+        .parameter(article_id())
+        .response("200", article_response("the article").build())
+        .response("404", problem("no such article"))
+        .build()
+}
+
+/// `PATCH /articles/{id}` with a JSON merge patch.
+fn patch_article() -> utoipa::openapi::path::Operation {
+    let mut body = RequestBodyBuilder::new().required(Some(Required::True));
+    for media_type in PATCH_TYPES {
+        body = body.content(
+            media_type,
+            Content::new(Some(reference(&ArticlePatch::name()))),
+        );
+    }
+    patch_responses(authenticated(
+        "updates an article: each field as its grants admit (`x-safe-update-grants`): the \
+         author writes the title and tags, the body while a draft, and publishes a draft; an \
+         admin writes anything",
+        "patchArticle",
+    ))
+    .request_body(Some(body.build()))
+    .parameter(article_id())
+    .parameter(if_match())
+    .response(
+        "200",
+        article_response("the article after the update").build(),
+    )
+    .response(
+        "403",
+        problem(
+            "fields no grant admits for the sender: `denied` lists each, with the roles that \
+             would admit it and each rule that refused (`not_permitted`); nothing is written",
+        ),
+    )
+    .response("404", problem("no such article"))
+    .response(
+        "412",
+        problem("`If-Match` names another version: the current one is `version` and `ETag`"),
+    )
+    .build()
+}
+
+/// `POST /articles`: the create input, its author the sender.
+fn create_article() -> utoipa::openapi::path::Operation {
+    let body = RequestBodyBuilder::new()
+        .required(Some(Required::True))
+        .content(
+            "application/json",
+            Content::new(Some(reference(&ArticleNew::name()))),
+        )
+        .build();
+    let created = article_response("the article as stored")
+        .header(
+            "Location",
+            HeaderBuilder::new()
+                .schema(object(
+                    json!({"type": "string", "pattern": "^/articles/[1-9][0-9]*$"}),
+                ))
+                .description(Some("the new article's path"))
+                .build(),
+        )
+        .build();
+    patch_responses(authenticated(
+        "creates an article, its author the sender: `title` and `body` required, `tags` `[]` \
+         and `status` `draft` unless sent; only an admin creates another status",
+        "createArticle",
+    ))
+    .request_body(Some(body))
+    .response("201", created)
+    .response(
+        "403",
+        problem(
+            "fields no grant admits for the sender, as the article would be (`not_permitted`, \
+             `denied` lists them); nothing is created",
+        ),
+    )
+    .build()
+}
+
 /// `POST /profile`: the same patch, from a form or JSON.
 fn form_write() -> utoipa::openapi::path::Operation {
     let body = RequestBodyBuilder::new()
@@ -337,6 +440,21 @@ fn username() -> utoipa::openapi::path::Parameter {
         .build()
 }
 
+fn article_id() -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name("id")
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .description(Some(
+            "the article's id, as its `Location` gives it; a path that is no id (`0`, a sign, \
+             a leading zero, past 2^63 - 1) is 404 like an unknown one",
+        ))
+        .schema(Some(object(
+            json!({"type": "integer", "minimum": 1, "maximum": i64::MAX}),
+        )))
+        .build()
+}
+
 fn if_match() -> utoipa::openapi::path::Parameter {
     ParameterBuilder::new()
         .name("If-Match")
@@ -376,6 +494,25 @@ fn user_response_builder(description: &str) -> ResponseBuilder {
         )
 }
 
+/// The article in the body, its version in `ETag`.
+fn article_response(description: &str) -> ResponseBuilder {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            Content::new(Some(reference(&Article::name()))),
+        )
+        .header(
+            "ETag",
+            HeaderBuilder::new()
+                .schema(object(
+                    json!({"type": "string", "pattern": "^\"v[0-9]+\"$"}),
+                ))
+                .description(Some("the article's version, for `If-Match`"))
+                .build(),
+        )
+}
+
 fn json_response(description: &str, schema: RefOr<Schema>) -> Response {
     ResponseBuilder::new()
         .description(description)
@@ -407,7 +544,8 @@ fn problem_schema() -> RefOr<Schema> {
         "type": "object",
         "description": "An RFC 9457 problem document. `code` is stable and machine-readable; \
             the extension members say what to fix: `forbidden`, `unknown`, `duplicate`, \
-            `missing` (key paths), `invalid` (key path to reason), `denied` (fields and the roles they need), \
+            `missing` (key paths), `invalid` (key path to reason), `denied` (fields, the roles \
+            that would admit each, and, when a rule refused it, each rule and its reason), \
             `roles`, `limit`, `version`, `retry_after`.",
         "properties": {
             "type": {"type": "string", "format": "uri-reference"},
@@ -426,7 +564,18 @@ fn problem_schema() -> RefOr<Schema> {
                     "type": "object",
                     "properties": {
                         "field": {"type": "string"},
-                        "roles": {"type": "array", "items": {"type": "string"}}
+                        "roles": {"type": "array", "items": {"type": "string"}},
+                        "rules": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "rule": {"type": "string"},
+                                    "reason": {"type": "string"}
+                                },
+                                "required": ["rule", "reason"]
+                            }
+                        }
                     },
                     "required": ["field", "roles"]
                 }

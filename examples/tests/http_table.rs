@@ -403,5 +403,242 @@ fn a_chunked_body_is_held_to_the_limit_while_it_streams(setup: Setup) {
 
 both_servers!(
     every_answer_of_the_readme_table,
+    every_answer_of_the_readme_articles_table,
     a_chunked_body_is_held_to_the_limit_while_it_streams
 );
+
+/// Every answer of the README's table of article requests, in its order, as documented.
+fn every_answer_of_the_readme_articles_table(setup: Setup) {
+    let db = setup.db();
+    let server = Server::start(&db);
+    let (alice, password) = server.login("alice");
+    let a = (alice.as_str(), password.as_str());
+    let (admin, admin_password) = server.login("admin");
+    let admin = (admin.as_str(), admin_password.as_str());
+    let c = ("bob", "bob first pass");
+    let send = |method: &str, path: &str, who, headers: &[(&str, &str)], body: Option<&str>| {
+        let body = body.map(|text| (JSON, text.as_bytes()));
+        server.send(method, path, Some(who), headers, body)
+    };
+    let bob = r#"{"username":"bob","password":"bob first pass","display_name":"Bob","email":"bob@example.org"}"#;
+    assert_eq!(send("POST", "/users", admin, &[], Some(bob)).status, 201);
+    // The fields a refusal shows of a rule.
+    let refused_by = |field: &str, rule: &str, reason: &str| serde_json::json!({"field": field, "roles": ["admin"], "rules": [{"rule": rule, "reason": reason}]});
+
+    let created = send(
+        "POST",
+        "/articles",
+        a,
+        &[],
+        Some(r#"{"title":"Hello","body":"A draft."}"#),
+    );
+    assert_eq!(
+        (
+            created.status,
+            created.header("location"),
+            created.etag.as_deref()
+        ),
+        (201, Some("/articles/1"), Some("\"v1\""))
+    );
+    let mut article = created.json.clone();
+    for stamp in ["created_at", "updated_at"] {
+        assert!(article.as_object_mut().unwrap().remove(stamp).is_some());
+    }
+    assert_eq!(
+        article,
+        serde_json::json!({"id": 1, "author": "alice", "title": "Hello", "body": "A draft.",
+                           "tags": [], "status": "draft", "version": 1})
+    );
+
+    let read = send("GET", "/articles/1", c, &[], None);
+    assert_eq!(
+        (read.status, read.etag.as_deref(), &read.json),
+        (200, Some("\"v1\""), &created.json)
+    );
+
+    let edited = send(
+        "PATCH",
+        "/articles/1",
+        a,
+        &[],
+        Some(r#"{"title":"Hello, world","tags":["intro"]}"#),
+    );
+    assert_eq!(
+        (edited.status, edited.etag.as_deref()),
+        (200, Some("\"v2\""))
+    );
+    assert_eq!(
+        (&edited.json["title"], &edited.json["tags"]),
+        (&"Hello, world".into(), &serde_json::json!(["intro"]))
+    );
+
+    let published = send(
+        "PATCH",
+        "/articles/1",
+        a,
+        &[],
+        Some(r#"{"status":"published"}"#),
+    );
+    assert_eq!(
+        (
+            published.status,
+            published.etag.as_deref(),
+            &published.json["status"]
+        ),
+        (200, Some("\"v3\""), &"published".into())
+    );
+
+    let frozen = send(
+        "PATCH",
+        "/articles/1",
+        a,
+        &[],
+        Some(r#"{"body":"Changed."}"#),
+    );
+    assert_eq!((frozen.status, frozen.code()), (403, "not_permitted"));
+    assert_eq!(
+        frozen.json["denied"],
+        serde_json::json!([refused_by(
+            "body",
+            "is_draft",
+            "the article is no longer a draft"
+        )])
+    );
+    assert_eq!(frozen.json["invalid"], serde_json::json!({}));
+
+    let not_hers = send(
+        "PATCH",
+        "/articles/1",
+        c,
+        &[],
+        Some(r#"{"title":"Mine","status":"archived"}"#),
+    );
+    assert_eq!((not_hers.status, not_hers.code()), (403, "not_permitted"));
+    let reason = "the condition `is_author` does not hold";
+    assert_eq!(
+        not_hers.json["denied"],
+        serde_json::json!([
+            refused_by("title", "is_author", reason),
+            refused_by("status", "is_author", reason)
+        ])
+    );
+
+    let archive = send(
+        "PATCH",
+        "/articles/1",
+        a,
+        &[],
+        Some(r#"{"status":"archived"}"#),
+    );
+    assert_eq!((archive.status, archive.code()), (403, "not_permitted"));
+    assert_eq!(
+        archive.json["denied"],
+        serde_json::json!([refused_by(
+            "status",
+            "author_may_publish",
+            "an author may only publish a draft, not move an article from published to archived"
+        )])
+    );
+
+    let by_admin = send(
+        "PATCH",
+        "/articles/1",
+        admin,
+        &[],
+        Some(r#"{"body":"Fixed.","status":"archived"}"#),
+    );
+    assert_eq!(
+        (
+            by_admin.status,
+            by_admin.etag.as_deref(),
+            &by_admin.json["body"],
+            &by_admin.json["status"]
+        ),
+        (200, Some("\"v4\""), &"Fixed.".into(), &"archived".into())
+    );
+
+    let news = r#"{"title":"News","body":"Out.","status":"published"}"#;
+    let not_a_draft = send("POST", "/articles", a, &[], Some(news));
+    assert_eq!(
+        (not_a_draft.status, not_a_draft.code()),
+        (403, "not_permitted")
+    );
+    assert_eq!(
+        not_a_draft.json["denied"],
+        serde_json::json!([
+            refused_by("body", "is_draft", "the article is no longer a draft"),
+            refused_by(
+                "status",
+                "author_may_publish",
+                "an author may create only a draft, not a published article"
+            )
+        ])
+    );
+    assert_eq!(
+        send("GET", "/articles/2", a, &[], None).status,
+        404,
+        "nothing was created"
+    );
+    let admins = send("POST", "/articles", admin, &[], Some(news));
+    assert_eq!(
+        (admins.status, &admins.json["status"]),
+        (201, &"published".into())
+    );
+
+    let forbidden = send(
+        "PATCH",
+        "/articles/1",
+        a,
+        &[],
+        Some(r#"{"author":"bob","id":9}"#),
+    );
+    assert_eq!(
+        (forbidden.status, forbidden.code()),
+        (422, "forbidden_fields")
+    );
+    assert_eq!(forbidden.listed("forbidden"), ["author", "id"]);
+
+    let invalid = send(
+        "POST",
+        "/articles",
+        a,
+        &[],
+        Some(r#"{"title":"","body":"x","tags":["Bad"]}"#),
+    );
+    assert_eq!((invalid.status, invalid.code()), (422, "invalid_fields"));
+    assert_eq!(
+        (&invalid.json["denied"], &invalid.json["invalid"]),
+        (
+            &serde_json::json!([]),
+            &serde_json::json!({
+                "tags": "tag 0 must be 1 to 32 of a-z, 0-9, '-'",
+                "title": "must be 1 to 100 characters without control characters",
+            })
+        )
+    );
+
+    let unknown = send("GET", "/articles/99", a, &[], None);
+    assert_eq!(
+        (unknown.status, unknown.code(), &unknown.json["detail"]),
+        (404, "not_found", &"no such article".into())
+    );
+
+    let stale = send(
+        "PATCH",
+        "/articles/1",
+        admin,
+        &[("If-Match", "\"v1\"")],
+        Some(r#"{"title":"x"}"#),
+    );
+    assert_eq!(
+        (stale.status, stale.code(), stale.etag.as_deref()),
+        (412, "precondition_failed", Some("\"v4\""))
+    );
+    assert_eq!(stale.json["version"], 4);
+
+    let delete = send("DELETE", "/articles/1", a, &[], None);
+    assert_eq!(
+        (delete.status, delete.code(), delete.header("allow")),
+        (405, "method_not_allowed", Some("GET, HEAD, PATCH"))
+    );
+}

@@ -13,6 +13,7 @@
 mod common;
 
 mod admin;
+mod articles;
 mod busy;
 mod check_order;
 mod concurrency;

@@ -34,6 +34,8 @@ fn the_document_describes_the_server(setup: Setup) {
     assert_eq!(
         described,
         [
+            "/articles",
+            "/articles/{id}",
             "/healthz",
             "/openapi.json",
             "/profile",
@@ -53,7 +55,7 @@ fn the_document_describes_the_server(setup: Setup) {
         if declared.contains("GET") {
             allowed.insert("HEAD".into());
         }
-        let url = path.replace("{username}", "alice");
+        let url = path.replace("{username}", "alice").replace("{id}", "1");
         for method in METHODS {
             let answer = server.send(method, &url, None, &[], None);
             if allowed.contains(method) {
@@ -191,12 +193,94 @@ fn the_document_describes_the_server(setup: Setup) {
         assert_eq!(location.is_valid(&json!(path)), valid, "Location {path}");
     }
 
+    // The articles: the patch and the create input are the derive's, each field with its
+    // grants; creating requires the title and the body; every refusal is described.
+    for (path, method, body) in [
+        ("/articles/{id}", "patch", "ArticlePatch"),
+        ("/articles", "post", "ArticleNew"),
+    ] {
+        let operation = &paths[path][method];
+        let content = &operation["requestBody"]["content"];
+        assert_eq!(
+            content["application/json"]["schema"]["$ref"],
+            format!("#/components/schemas/{body}"),
+            "{method} {path}"
+        );
+        assert_eq!(
+            properties(body),
+            ["body", "status", "tags", "title"].map(String::from).into(),
+            "{body}"
+        );
+        assert_eq!(schemas[body]["additionalProperties"], false, "{body}");
+        for status in ["403", "422"] {
+            let problem = &operation["responses"][status]["content"]["application/problem+json"];
+            assert_eq!(
+                problem["schema"]["$ref"], "#/components/schemas/Problem",
+                "{method} {path} {status}"
+            );
+        }
+    }
+    for status in ["200", "403", "404", "412", "422"] {
+        let response = &paths["/articles/{id}"]["patch"]["responses"][status];
+        assert!(response.is_object(), "PATCH /articles/{{id}} {status}");
+    }
+    assert!(paths["/articles/{id}"]["get"]["responses"]["404"].is_object());
+    assert_eq!(
+        paths["/articles/{id}"]["patch"]["requestBody"]["content"]["application/merge-patch+json"]
+            ["schema"]["$ref"],
+        "#/components/schemas/ArticlePatch"
+    );
+    assert_eq!(schemas["ArticleNew"]["required"], json!(["title", "body"]));
+    assert_eq!(
+        schemas["ArticlePatch"]["properties"]["status"]["x-safe-update-grants"],
+        json!([
+            {"roles": [], "when": ["is_author"], "change": ["author_may_publish"]},
+            {"roles": ["admin"], "when": [], "change": []},
+        ])
+    );
+    assert_eq!(
+        schemas["ArticleNew"]["properties"]["body"]["x-safe-update-grants"][0]["when"],
+        json!(["is_author", "is_draft"])
+    );
+    // A refusal's `denied` items may carry the rules that refused.
+    let denied = &schemas["Problem"]["properties"]["denied"]["items"]["properties"];
+    assert_eq!(
+        denied["rules"]["items"]["required"],
+        json!(["rule", "reason"])
+    );
+    // The `Location` of a created article is the path of an id, as the read takes it.
+    let created = &paths["/articles"]["post"]["responses"]["201"];
+    let location = jsonschema::validator_for(&created["headers"]["Location"]["schema"]).unwrap();
+    for (path, valid) in [
+        ("/articles/1", true),
+        ("/articles/120", true),
+        ("/articles/0", false),
+        ("/articles/01", false),
+        ("/articles/", false),
+    ] {
+        assert_eq!(location.is_valid(&json!(path)), valid, "Location {path}");
+    }
+
     // A user as read matches the document's members.
     let (name, password) = server.login("alice");
     let read = server.get("/profile", (name.as_str(), password.as_str()));
     let members: BTreeSet<String> = read.json.as_object().unwrap().keys().cloned().collect();
     assert_eq!(members, properties("User"));
     assert!(matches!(read.json["version"], Value::Number(_)));
+    // So does an article, and the document's schema takes it.
+    let credentials = (name.as_str(), password.as_str());
+    let body = Some(("application/json", &br#"{"title":"T","body":"B"}"#[..]));
+    let created = server.send("POST", "/articles", Some(credentials), &[], body);
+    assert_eq!(created.status, 201, "{created:?}");
+    let members: BTreeSet<String> = created.json.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(members, properties("Article"));
+    assert_eq!(created.json["status"], "draft");
+    let mut status = schemas["Status"].clone();
+    status.as_object_mut().unwrap().remove("description");
+    assert!(
+        jsonschema::is_valid(&status, &created.json["status"]),
+        "{status}"
+    );
 }
 
 both_servers!(the_document_describes_the_server);

@@ -60,24 +60,52 @@ fn the_json_command_prints_the_same_policies() {
     assert!(output.status.success(), "{output:?}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json, serde_json::to_value(policy::models()).unwrap());
-    let user = &json[0];
-    assert_eq!(user["model"], "User");
-    let field = |name: &str| {
-        user["fields"]
+    let model = |name: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|model| model["model"] == name)
+            .unwrap_or_else(|| panic!("no model {name} in {json}"))
+            .clone()
+    };
+    let field = |model: &serde_json::Value, name: &str| {
+        model["fields"]
             .as_array()
             .unwrap()
             .iter()
             .find(|field| field["field"] == name)
-            .unwrap_or_else(|| panic!("no field {name} in {user}"))
+            .unwrap_or_else(|| panic!("no field {name} in {model}"))
             .clone()
     };
+    let user = model("User");
+    // A role alone is a grant without rules.
     assert_eq!(
-        field("is_admin")["write"],
-        serde_json::json!({"kind": "roles", "roles": ["admin"]})
+        field(&user, "is_admin")["write"],
+        serde_json::json!({"kind": "grants", "grants": [{"roles": ["admin"], "when": [], "change": []}]})
     );
     assert_eq!(
-        field("password_hash")["write"],
+        field(&user, "password_hash")["write"],
         serde_json::json!({"kind": "server_only"})
     );
-    assert_eq!(field("bio")["null"], serde_json::json!({"kind": "clears"}));
+    assert_eq!(
+        field(&user, "bio")["null"],
+        serde_json::json!({"kind": "clears"})
+    );
+    // Each of an article's grants, rules by name.
+    let article = model("Article");
+    assert_eq!(
+        field(&article, "status")["write"],
+        serde_json::json!({"kind": "grants", "grants": [
+            {"roles": [], "when": ["is_author"], "change": ["author_may_publish"]},
+            {"roles": ["admin"], "when": [], "change": []},
+        ]})
+    );
+    assert_eq!(
+        field(&article, "body")["write"]["grants"][0]["when"],
+        serde_json::json!(["is_author", "is_draft"])
+    );
+    assert_eq!(
+        field(&article, "author")["write"],
+        serde_json::json!({"kind": "server_only"})
+    );
 }

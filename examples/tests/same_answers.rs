@@ -38,7 +38,9 @@ const COMPARED_HEADERS: [&str; 7] = [
 
 /// What must be equal: status, the compared headers, the body (its timestamps removed: the
 /// two servers did not write at the same instant).
-fn normalized(response: &Response) -> (u16, Vec<(String, Option<String>)>, Value, String) {
+pub(crate) fn normalized(
+    response: &Response,
+) -> (u16, Vec<(String, Option<String>)>, Value, String) {
     let headers = COMPARED_HEADERS
         .iter()
         .map(|name| (name.to_string(), response.header(name).map(str::to_owned)))

@@ -1,4 +1,4 @@
-//! The demo's patch schemas say what its validators say: for generated values of each
+//! The demo's patch schemas (users' and articles') say what its validators say: for generated values of each
 //! validated field, the validator accepts exactly what the schema (with its hand-written
 //! `pattern`s) accepts, checked with an independent JSON Schema validator. Without this, the
 //! OpenAPI document could promise a request the server refuses, or the other way round.
@@ -7,9 +7,11 @@ use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
+use safe_update::auth::Identity;
 use safe_update::from_json;
 use safe_update::WithExtra;
 use safe_update_demo::account::{LoginServerFields, NewUserBody};
+use safe_update_demo::article::{Article, ArticleNew, ArticlePatch, ArticleServerFields, Status};
 use safe_update_demo::model::{User, UserPatch, UserServerFields};
 use safe_update_demo::password::{self, NewPasswordPatch};
 use serde_json::{json, Value};
@@ -25,6 +27,8 @@ fn validator<P: schemars::JsonSchema>() -> jsonschema::Validator {
 static NEW_USER: LazyLock<jsonschema::Validator> = LazyLock::new(validator::<NewUserBody>);
 static USER_PATCH: LazyLock<jsonschema::Validator> = LazyLock::new(validator::<UserPatch>);
 static NEW_PASSWORD: LazyLock<jsonschema::Validator> = LazyLock::new(validator::<NewPasswordPatch>);
+static ARTICLE_PATCH: LazyLock<jsonschema::Validator> = LazyLock::new(validator::<ArticlePatch>);
+static ARTICLE_NEW: LazyLock<jsonschema::Validator> = LazyLock::new(validator::<ArticleNew>);
 
 fn user() -> User {
     User {
@@ -83,6 +87,9 @@ fn text() -> impl Strategy<Value = String> {
             Just(63),
             Just(64),
             Just(65),
+            Just(99),
+            Just(100),
+            Just(101),
             Just(253),
             Just(254),
             Just(255),
@@ -135,6 +142,68 @@ fn username() -> impl Strategy<Value = String> {
     ]
 }
 
+/// An admin: every grant of an article admits it, so what decides is the values alone, which
+/// is what a schema can say. (Who may write which field is `tests/articles.rs`'s.)
+fn admin() -> Identity {
+    Identity::new("admin", ["admin"])
+}
+
+/// Whether the server takes `document` as a patch of an article, sent by an admin.
+fn article_patched(document: &Value) -> bool {
+    let mut article = Article {
+        id: 1,
+        author: "alice".into(),
+        title: "Hello".into(),
+        body: "Text.".into(),
+        tags: vec![],
+        status: Status::Draft,
+        version: 1,
+        created_at: String::new(),
+        updated_at: String::new(),
+    };
+    match from_json::<ArticlePatch>(document.to_string().as_bytes()) {
+        Ok(patch) => patch.apply_as(&mut article, &admin()).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Whether the server creates an article from `document`, sent by an admin.
+fn article_created(document: &Value) -> bool {
+    let server = ArticleServerFields {
+        id: 0,
+        author: "admin".into(),
+        version: 1,
+        created_at: String::new(),
+        updated_at: String::new(),
+    };
+    match from_json::<ArticleNew>(document.to_string().as_bytes()) {
+        Ok(new) => new.build_as(server, &admin()).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Any value an article field might be sent: text, tag lists near every rule (count, length,
+/// characters, repeats), statuses and near misses, other JSON types.
+fn article_value() -> impl Strategy<Value = Value> {
+    let tag = prop_oneof![
+        4 => "[a-z0-9-]{0,34}",
+        1 => "[a-zA-Z0-9 _.-]{0,4}",
+        1 => text(),
+    ];
+    let tags = prop::collection::vec(tag, 0..13).prop_map(Value::from);
+    let repeated = "[a-z]{1,3}".prop_map(|tag| json!([tag, "x", tag]));
+    let status = prop::sample::select(vec!["draft", "published", "archived", "Draft", ""])
+        .prop_map(Value::from);
+    prop_oneof![
+        4 => text().prop_map(Value::from),
+        3 => tags,
+        1 => repeated,
+        2 => status,
+        1 => Just(Value::Null),
+        1 => Just(json!(5)),
+    ]
+}
+
 // The seeds of past failures stay in `schema.proptest-regressions`, beside this file. Said
 // explicitly: proptest's default looks for them beside the directory of the nearest
 // `main.rs`, which is this binary's (`proptest-regressions/schema.txt` in the crate).
@@ -174,6 +243,31 @@ proptest! {
         let document = json!({ field: value });
         let valid = USER_PATCH.is_valid(&document);
         prop_assert_eq!(accepted(&document), valid, "{}", document);
+    }
+
+    #[test]
+    fn the_article_patch_schema_accepts_what_the_server_applies(
+        field in prop::sample::select(vec!["title", "body", "tags", "status"]),
+        value in article_value(),
+    ) {
+        let document = json!({ field: value });
+        let valid = ARTICLE_PATCH.is_valid(&document);
+        prop_assert_eq!(article_patched(&document), valid, "{}", document);
+    }
+
+    #[test]
+    fn the_article_create_schema_accepts_what_the_server_creates(
+        field in prop::sample::select(vec!["title", "body", "tags", "status"]),
+        value in article_value(),
+        leave_out in prop::option::weighted(0.1, prop::sample::select(vec!["title", "body"])),
+    ) {
+        let mut document = json!({"title": "Hello", "body": "Text."});
+        document[field] = value;
+        if let Some(key) = leave_out {
+            document.as_object_mut().unwrap().remove(key);
+        }
+        let valid = ARTICLE_NEW.is_valid(&document);
+        prop_assert_eq!(article_created(&document), valid, "{}", document);
     }
 
     #[test]

@@ -8,8 +8,11 @@
 //! SQLite calls block: they run on tokio's blocking pool. PostgreSQL's are async, over a pool
 //! of connections.
 
+mod articles;
 pub mod postgres;
+mod postgres_articles;
 pub mod sqlite;
+mod sqlite_articles;
 pub mod sqlite_counters;
 mod url;
 

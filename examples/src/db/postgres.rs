@@ -26,7 +26,7 @@ use crate::precondition::IfMatch;
 use crate::update::{check_and_apply, Apply, Sender, UpdateError};
 
 /// Schema versions, applied in order; `schema_migrations` records those applied. The same
-/// `users` table as SQLite's.
+/// `users` and `articles` tables as SQLite's.
 const MIGRATIONS: &[&str] = &[
     "CREATE TABLE users (
         id            BIGINT      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -54,6 +54,19 @@ const MIGRATIONS: &[&str] = &[
     // upgrade starts afresh. An instance of the old version still running fails to count
     // from then on, and refuses its logins (503) until it is replaced.
     "DROP TABLE login_counters;",
+    // The articles (`postgres_articles.rs`), the same table as SQLite's.
+    "CREATE TABLE articles (
+        id         BIGINT      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        author     TEXT        NOT NULL REFERENCES users (username),
+        title      TEXT        NOT NULL,
+        body       TEXT        NOT NULL,
+        tags       TEXT[]      NOT NULL DEFAULT '{}',
+        status     TEXT        NOT NULL DEFAULT 'draft'
+                   CHECK (status IN ('draft', 'published', 'archived')),
+        version    BIGINT      NOT NULL DEFAULT 1 CHECK (version >= 1),
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    );",
 ];
 
 /// Any number taken by no other advisory lock of this database: migrations hold it.
@@ -76,7 +89,10 @@ macro_rules! rfc3339 {
     };
 }
 
-const COLUMNS: &str = concat!(
+// For the articles' statements (`postgres_articles.rs`): their times read as the users' do.
+pub(super) use rfc3339;
+
+pub(super) const COLUMNS: &str = concat!(
     "id, username, display_name, email, bio, is_admin, password_hash, version, ",
     rfc3339!("created_at"),
     ", ",
@@ -130,7 +146,7 @@ impl Db {
         PostgresCounters::new(self.pool.clone())
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Object, DbError> {
+    pub(super) async fn client(&self) -> Result<deadpool_postgres::Object, DbError> {
         self.pool
             .get()
             .await
@@ -289,7 +305,7 @@ async fn create_user(client: &impl GenericClient, user: &User) -> Result<Option<
     Ok(row.as_ref().map(user_from_row))
 }
 
-fn user_from_row(row: &Row) -> User {
+pub(super) fn user_from_row(row: &Row) -> User {
     User {
         id: row.get(0),
         username: row.get(1),

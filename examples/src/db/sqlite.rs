@@ -22,7 +22,7 @@ use crate::precondition::IfMatch;
 use crate::update::{check_and_apply, Apply, Sender, UpdateError};
 
 /// Schema versions, applied in order; `PRAGMA user_version` counts those applied. The same
-/// `users` table as PostgreSQL's (`postgres.rs`); the login counters' table is this file's
+/// `users` and `articles` tables as PostgreSQL's (`postgres.rs`); the login counters' table is this file's
 /// own (on PostgreSQL, the library's `PostgresCounters` keeps its table).
 const MIGRATIONS: &[&str] = &[
     "CREATE TABLE users (
@@ -57,10 +57,26 @@ const MIGRATIONS: &[&str] = &[
         expires REAL    NOT NULL
     ) STRICT;
     CREATE INDEX login_counters_expires ON login_counters (expires);",
+    // The articles (`sqlite_articles.rs`), the same table as PostgreSQL's: `tags` a JSON array
+    // of text, `status` one of the three names. (SQLite enforces the reference only with
+    // `PRAGMA foreign_keys`; it says what `author` is.)
+    "CREATE TABLE articles (
+        id         INTEGER PRIMARY KEY,
+        author     TEXT    NOT NULL REFERENCES users (username),
+        title      TEXT    NOT NULL,
+        body       TEXT    NOT NULL,
+        tags       TEXT    NOT NULL DEFAULT '[]'
+                   CHECK (json_valid(tags) AND json_type(tags) = 'array'),
+        status     TEXT    NOT NULL DEFAULT 'draft'
+                   CHECK (status IN ('draft', 'published', 'archived')),
+        version    INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+        created_at TEXT    NOT NULL,
+        updated_at TEXT    NOT NULL
+    ) STRICT;",
 ];
 
 /// Current time as RFC 3339 UTC with milliseconds, computed by SQLite.
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+pub(super) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /// Current time in seconds since the Unix epoch, computed by SQLite.
 pub const EPOCH_NOW: &str = "((julianday('now') - 2440587.5) * 86400.0)";
