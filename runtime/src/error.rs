@@ -310,19 +310,22 @@ impl fmt::Display for ApplyError {
                         roles.join(" or ")
                     );
                 }
-                // Each grant that refused, in the order the attributes give them.
-                let mut grants: Vec<String> = denied
+                // Each grant that refused, in the order the attributes give them, then the
+                // roles that would have admitted the write.
+                let reasons: Vec<String> = denied
                     .rules
                     .iter()
                     .map(|refusal| format!("{} ({})", refusal.reason, refusal.rule))
                     .collect();
-                if !roles.is_empty() {
-                    grants.push(format!("the role {} is not held", roles.join(" or ")));
-                }
+                let roles = if roles.is_empty() {
+                    String::new()
+                } else {
+                    format!("; or it needs the role {}", roles.join(" or "))
+                };
                 format!(
-                    "field `{}` is not permitted: {}",
+                    "field `{}` is not permitted: {}{roles}",
                     denied.field,
-                    grants.join("; nor ")
+                    reasons.join("; ")
                 )
             })
             .collect();
