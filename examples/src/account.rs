@@ -4,6 +4,12 @@
 //! `username` is fixed at creation and `password_hash` is the server's). Every key of the
 //! object is refused as for a patch; `id`, `version`, `password_hash` and the timestamps are
 //! forbidden.
+//!
+//! `username` could be the model's own `#[update(allow, create_only)]` field (set by the create
+//! input, refused in a patch). It stays in [`Login`] because the password's rule reads it (a
+//! password may not contain the user name): one input whose container validator sees both
+//! answers a weak password with every other problem of the body, where a check after reading
+//! would answer it alone.
 
 use safe_update::auth::{Authenticator, Identity, SECURITY_LOG_TARGET};
 use safe_update::web::PatchRejection;
