@@ -40,7 +40,7 @@ pub fn document() -> String {
          refused it as `not_permitted` (the README's tables of refusals). The rules named are\n\
          the functions of `examples/src/article_rules.rs`: a grant's conditions (`when`) see\n\
          the sender and the stored article, on `POST` the one about to be created (its\n\
-         `author` the sender); its value rules (`permits`) the old and the new value, on\n\
+         `author` the sender); its value rules (`permits the value`) the old and the new value, on\n\
          `POST` no old one.\n\
          \n\
          {}",

@@ -273,7 +273,7 @@ fn the_policy_lists_every_grant() {
         "{table}"
     );
     assert!(
-        table.contains("| `Article` | `status` | `status` | when `is_author` and values `author_may_publish` permits; or role `admin` | refused |"),
+        table.contains("| `Article` | `status` | `status` | when `is_author` and `author_may_publish` permits the value; or role `admin` | refused |"),
         "{table}"
     );
 }

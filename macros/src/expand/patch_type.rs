@@ -85,7 +85,7 @@ pub(super) fn grants_text(field: &Field) -> String {
             }
             for rule in &grant.change {
                 parts.push(format!(
-                    "with values `{}` permits",
+                    "when `{}` permits the value",
                     super::grant::rule_name(rule)
                 ));
             }

@@ -94,7 +94,7 @@ fn grant(grant: &Grant) -> String {
         parts.push(format!("when {}", code(rule)));
     }
     for rule in grant.change {
-        parts.push(format!("values {} permits", code(rule)));
+        parts.push(format!("{} permits the value", code(rule)));
     }
     parts.join(" and ")
 }
