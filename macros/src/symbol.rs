@@ -8,8 +8,7 @@ use std::fmt::{self, Display};
 use syn::Path;
 
 /// One attribute name or key, compared with a path as `meta.path == ALLOW`.
-#[derive(Copy, Clone)]
-#[derive(PartialEq, Eq)]
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct Symbol(&'static str);
 
 /// The attribute: `#[update(...)]`.

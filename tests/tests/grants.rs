@@ -48,7 +48,9 @@ fn is_draft(_: &Claims, article: &Article) -> Result<(), &'static str> {
 fn author_may_publish(_: &Claims, old: Option<&Status>, new: &Status) -> Result<(), String> {
     match (old, new) {
         (None, Status::Draft) | (Some(Status::Draft), Status::Published) => Ok(()),
-        (old, new) => Err(format!("an author may not move an article from {old:?} to {new:?}")),
+        (old, new) => Err(format!(
+            "an author may not move an article from {old:?} to {new:?}"
+        )),
     }
 }
 
@@ -85,15 +87,24 @@ fn article(status: Status) -> Article {
 }
 
 fn ann() -> Claims {
-    Claims { name: "ann".into(), admin: false }
+    Claims {
+        name: "ann".into(),
+        admin: false,
+    }
 }
 
 fn bob() -> Claims {
-    Claims { name: "bob".into(), admin: false }
+    Claims {
+        name: "bob".into(),
+        admin: false,
+    }
 }
 
 fn root() -> Claims {
-    Claims { name: "root".into(), admin: true }
+    Claims {
+        name: "root".into(),
+        admin: true,
+    }
 }
 
 fn apply(who: &Claims, stored: &mut Article, body: &str) -> Result<(), ApplyError> {
@@ -104,8 +115,16 @@ fn apply(who: &Claims, stored: &mut Article, body: &str) -> Result<(), ApplyErro
 #[test]
 fn the_author_edits_a_draft_and_publishes_it() {
     let mut stored = article(Status::Draft);
-    apply(&ann(), &mut stored, r#"{"title":"Hi","body":"second","tags":["a"]}"#).unwrap();
-    assert_eq!((stored.title.as_str(), stored.body.as_str()), ("Hi", "second"));
+    apply(
+        &ann(),
+        &mut stored,
+        r#"{"title":"Hi","body":"second","tags":["a"]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (stored.title.as_str(), stored.body.as_str()),
+        ("Hi", "second")
+    );
     apply(&ann(), &mut stored, r#"{"status":"published"}"#).unwrap();
     assert_eq!(stored.status, Status::Published);
 }
@@ -114,8 +133,12 @@ fn the_author_edits_a_draft_and_publishes_it() {
 fn another_user_is_refused_every_field_at_once_and_nothing_changes() {
     let mut stored = article(Status::Draft);
     let before = stored.clone();
-    let error = apply(&bob(), &mut stored, r#"{"title":"Mine","body":"x","status":"archived"}"#)
-        .unwrap_err();
+    let error = apply(
+        &bob(),
+        &mut stored,
+        r#"{"title":"Mine","body":"x","status":"archived"}"#,
+    )
+    .unwrap_err();
     assert_eq!(stored, before);
     assert_eq!(error.kind(), ProblemKind::NotPermitted);
     assert_eq!(error.code(), "not_permitted");
@@ -124,7 +147,10 @@ fn another_user_is_refused_every_field_at_once_and_nothing_changes() {
     for denied in error.denied() {
         assert_eq!(denied.roles, ["admin"], "{denied:?}");
         assert_eq!(denied.rules[0].rule, "is_author", "{denied:?}");
-        assert_eq!(denied.rules[0].reason, "the condition `is_author` does not hold");
+        assert_eq!(
+            denied.rules[0].reason,
+            "the condition `is_author` does not hold"
+        );
     }
 }
 
@@ -139,7 +165,12 @@ fn a_published_body_is_frozen_for_its_author_with_the_rule_s_own_reason() {
     assert_eq!(denied.field, "body");
     assert_eq!(denied.rules[0].rule, "is_draft");
     assert_eq!(denied.rules[0].reason, "the article is no longer a draft");
-    assert!(error.to_string().contains("the article is no longer a draft (is_draft)"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("the article is no longer a draft (is_draft)"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -175,10 +206,15 @@ fn roles_alone_answer_as_before() {
         is_admin: bool,
     }
     let patch: AccountPatch = from_json(br#"{"is_admin":true}"#).unwrap();
-    let error = patch.apply_as(&mut Account { is_admin: false }, &safe_update::NoRoles).unwrap_err();
+    let error = patch
+        .apply_as(&mut Account { is_admin: false }, &safe_update::NoRoles)
+        .unwrap_err();
     assert_eq!(error.kind(), ProblemKind::Denied);
     let body = serde_json::to_value(&error).unwrap();
-    assert_eq!(body["denied"], serde_json::json!([{ "field": "is_admin", "roles": ["admin"] }]));
+    assert_eq!(
+        body["denied"],
+        serde_json::json!([{ "field": "is_admin", "roles": ["admin"] }])
+    );
 }
 
 #[test]
@@ -199,7 +235,10 @@ fn a_refusal_serializes_its_rules() {
 
 #[test]
 fn create_asks_the_would_be_model_and_a_non_admin_creates_only_drafts() {
-    let server = || ArticleServerFields { id: 1, author: "ann".into() };
+    let server = || ArticleServerFields {
+        id: 1,
+        author: "ann".into(),
+    };
     let new: ArticleNew = from_json(br#"{"title":"T","body":"B"}"#).unwrap();
     let made = new.build_as(server(), &ann()).unwrap();
     assert_eq!((made.status, made.author.as_str()), (Status::Draft, "ann"));
@@ -213,7 +252,10 @@ fn create_asks_the_would_be_model_and_a_non_admin_creates_only_drafts() {
     assert_eq!(fields, ["body", "status"]);
 
     let new: ArticleNew = from_json(br#"{"title":"T","body":"B","status":"archived"}"#).unwrap();
-    assert_eq!(new.build_as(server(), &root()).unwrap().status, Status::Archived);
+    assert_eq!(
+        new.build_as(server(), &root()).unwrap().status,
+        Status::Archived
+    );
 
     // Created for someone else (the server names ann the author, bob sends it): bob is not the
     // would-be author, so bob may not set its fields.
@@ -234,4 +276,48 @@ fn the_policy_lists_every_grant() {
         table.contains("| `Article` | `status` | `status` | when `is_author` and values `author_may_publish` permits; or role `admin` | refused |"),
         "{table}"
     );
+}
+
+/// A roles-only model, nested below models that name an identity.
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+struct Label {
+    #[update(allow(role = "admin"))]
+    text: String,
+}
+
+/// A generic model whose nested field is a parameter: its impls carry the bound that the
+/// nested model's identity is the parent's or none, asked where the model is used.
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+#[update(identity = Claims)]
+struct Pinned<T> {
+    #[update(allow(role = "admin"))]
+    rank: u32,
+    #[update(nested)]
+    item: T,
+}
+
+#[test]
+fn a_generic_parent_passes_its_identity_to_a_nested_parameter() {
+    let mut pinned = Pinned {
+        rank: 1,
+        item: article(Status::Draft),
+    };
+    let patch: PinnedPatch<Article> = from_json(br#"{"item":{"title":"Hi"}}"#).unwrap();
+    patch.clone().apply_as(&mut pinned, &ann()).unwrap();
+    assert_eq!(pinned.item.title, "Hi");
+    // The nested article's own condition sees the parent's sender: bob is not its author.
+    let error = patch.apply_as(&mut pinned, &bob()).unwrap_err();
+    assert_eq!(error.denied()[0].field, "item.title");
+    assert_eq!(error.denied()[0].rules[0].rule, "is_author");
+
+    // A roles-only sub-model sees the same sender as its roles.
+    let mut pinned = Pinned {
+        rank: 1,
+        item: Label { text: "a".into() },
+    };
+    let patch: PinnedPatch<Label> = from_json(br#"{"item":{"text":"b"}}"#).unwrap();
+    let error = patch.clone().apply_as(&mut pinned, &ann()).unwrap_err();
+    assert_eq!(error.kind(), ProblemKind::Denied);
+    patch.apply_as(&mut pinned, &root()).unwrap();
+    assert_eq!(pinned.item.text, "b");
 }

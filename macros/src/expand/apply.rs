@@ -21,11 +21,15 @@ pub fn expand(gen: &Gen) -> TokenStream {
         .server_only()
         .filter(|field| !field.flatten)
         .map(|field| &field.wire);
-    let gated = gen.input.writable().filter(|field| field.is_gated()).map(|field| {
-        let wire = &field.wire;
-        let roles = field.role_only_roles();
-        quote!((#wire, &[#(#roles),*]))
-    });
+    let gated = gen
+        .input
+        .writable()
+        .filter(|field| field.is_gated())
+        .map(|field| {
+            let wire = &field.wire;
+            let roles = field.role_only_roles();
+            quote!((#wire, &[#(#roles),*]))
+        });
     let rust_names = gen
         .input
         .writable()
@@ -38,7 +42,12 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let hidden = not_recommended(gen);
     let policy_fn = super::policy::policy_fn(gen);
     let identity = gen.identity();
+    let shares = gen.shares_consts();
+    let identity_check = gen.identity_check();
     quote! {
+        #identity_check
+        #shares
+
         #[automatically_derived]
         #hidden
         impl #impl_generics #krate::SafeUpdate for #model #ty_generics #where_clause {
@@ -89,7 +98,12 @@ pub fn inherent(gen: &Gen) -> TokenStream {
     let (model, patch) = (gen.model, &gen.names.patch);
     let generics = &gen.input.original.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
-    let where_clause = gen.where_clause(&gen.bounds);
+    let mut bounds = gen.bounds.clone();
+    bounds.extend(
+        gen.identity_bound()
+            .map(|bound| -> syn::WherePredicate { syn::parse_quote!(#bound) }),
+    );
+    let where_clause = gen.where_clause(&bounds);
     let apply_doc = format!(
         "Writes this patch into `target`. Available when no field of the patch, nested ones \
          included, is gated by a role, a condition or a value rule; otherwise use \
@@ -97,19 +111,35 @@ pub fn inherent(gen: &Gen) -> TokenStream {
          # Errors\n\nA validator refused a value; `target` is unchanged."
     );
     // A model that names its identity has no identity-free `apply`: its patches are always
-    // applied on behalf of someone (rustc then points at `apply_as`).
-    let apply = gen.input.attrs.identity.is_none().then(|| {
+    // applied on behalf of someone. Its patch has a hidden `apply` all the same, bounded like
+    // the others and never available (no such patch is `Ungated`), so that calling it says
+    // why and what to call instead rather than "no method named `apply`".
+    let (hidden, body) = match gen.input.attrs.identity {
+        None => (
+            None,
+            quote!(#krate::Patch::apply_as(self, target, &#krate::NoRoles)),
+        ),
+        Some(_) => (
+            Some(quote!(#[doc(hidden)])),
+            quote! {
+                let _ = (self, target);
+                ::core::unreachable!("the patch of a model that names its identity is never `Ungated`")
+            },
+        ),
+    };
+    let apply = {
         quote! {
             #[doc = #apply_doc]
+            #hidden
             #[inline]
             pub fn apply(self, target: &mut #model #ty_generics) -> ::core::result::Result<#krate::Applied, #krate::ApplyError>
             where
                 for<'__x> Self: #krate::Ungated,
             {
-                #krate::Patch::apply_as(self, target, &#krate::NoRoles)
+                #body
             }
         }
-    });
+    };
     let apply_as = match &gen.input.attrs.identity {
         None => quote! {
             /// Writes this patch into `target` on behalf of `who`, whose roles decide the
@@ -278,7 +308,7 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
         }
     });
     let span = field.ty().span();
-    let who = gen.shared_who();
+    let who = field.nested_ty().map(|ty| gen.shared_who(field, ty));
     let shape = match field.shape {
         Shape::Plain | Shape::Clearable { .. } => None,
         Shape::Nested => Some(quote_spanned! {span=>
@@ -336,14 +366,7 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
             })
         }
     };
-    let shares = field.nested_ty().map(|inner| {
-        let identity = gen.identity();
-        let patch = gen.patch_of(inner);
-        quote_spanned! {inner.span()=>
-            #krate::__private::shares::<#identity, <#patch as #krate::Patch>::Identity>();
-        }
-    });
-    let checks = quote!(#shares #validate #shape);
+    let checks = quote!(#validate #shape);
     if !field.is_gated() {
         return checks;
     }

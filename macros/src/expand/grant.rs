@@ -10,10 +10,10 @@
 //! role refusal (`__deny`).
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned, ToTokens};
+use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
 
-use super::gen::Gen;
+use super::gen::{respan_tokens, Gen};
 use crate::ast::Field;
 use crate::attr::Grant;
 
@@ -45,12 +45,16 @@ pub fn admits(gen: &Gen, field: &Field, write: &Write) -> TokenStream {
         let holds = holds(&roles);
         quote!(if #holds { break '__grants true; })
     });
-    let rule_grants: Vec<&Grant> = field.grants.iter().filter(|grant| grant.has_rules()).collect();
+    let rule_grants: Vec<&Grant> = field
+        .grants
+        .iter()
+        .filter(|grant| grant.has_rules())
+        .collect();
     let refuse = if rule_grants.is_empty() {
         quote!(__errors.__deny(__path.join_key(#wire), &[#(#roles),*]);)
     } else {
         let tries = rule_grants.iter().map(|grant| {
-            let chain = grant_chain(gen, grant, write, &holds);
+            let chain = grant_chain(gen, field, grant, write, &holds);
             quote! {
                 match #chain {
                     ::core::result::Result::Ok(()) => break '__grants true,
@@ -77,6 +81,7 @@ pub fn admits(gen: &Gen, field: &Field, write: &Write) -> TokenStream {
 /// order, the first refusal ending it.
 fn grant_chain(
     gen: &Gen,
+    field: &Field,
     grant: &Grant,
     write: &Write,
     holds: &dyn Fn(&[&syn::LitStr]) -> TokenStream,
@@ -98,17 +103,48 @@ fn grant_chain(
         parts.push(quote!(#private::role(#rule, #held)));
     }
     let Write { model, old, new } = write;
+    let (model_ty, value_ty) = (gen.model_ty(), field.ty());
+    // Each rule is first made a function pointer of the type the grant calls it as, spanned at
+    // the path the user wrote: a function of another signature (identity, model or value type,
+    // arity) is reported there, once, with the signature expected beside the one found. It is
+    // then called on arguments bound beforehand, and its result, spanned there too, must be a
+    // verdict. (The pointer is a constant: the optimiser calls the function directly.)
     for rule in &grant.when {
         let name = rule_name(rule);
-        // Called directly, spanned at the path the user wrote: a function of the wrong type
-        // is reported there, against the user's own definition.
-        let call = quote_spanned!(rule.span()=> #rule(#who, #model));
-        parts.push(quote!(#private::condition(#name, #call)));
+        let span = rule.span();
+        let typed = respan_tokens(
+            quote!(let __rule: fn(&#identity, &#model_ty) -> _ = #rule;),
+            span,
+        );
+        let call = respan_tokens(
+            quote!(#private::condition(#name, __rule(__identity, __model))),
+            span,
+        );
+        parts.push(quote!({
+            let __identity = #who;
+            let __model = #model;
+            #typed
+            #call
+        }));
     }
     for rule in &grant.change {
         let name = rule_name(rule);
-        let call = quote_spanned!(rule.span()=> #rule(#who, #old, #new));
-        parts.push(quote!(#private::value_rule(#name, #call)));
+        let span = rule.span();
+        let typed = respan_tokens(
+            quote!(let __rule: fn(&#identity, ::core::option::Option<&#value_ty>, &#value_ty) -> _ = #rule;),
+            span,
+        );
+        let call = respan_tokens(
+            quote!(#private::value_rule(#name, __rule(__identity, __old, __new))),
+            span,
+        );
+        parts.push(quote!({
+            let __identity = #who;
+            let __old = #old;
+            let __new = #new;
+            #typed
+            #call
+        }));
     }
     let mut parts = parts.into_iter();
     let first = parts.next().expect("a grant with rules has a part");

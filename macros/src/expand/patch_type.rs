@@ -84,7 +84,10 @@ pub(super) fn grants_text(field: &Field) -> String {
                 parts.push(format!("when `{}`", super::grant::rule_name(rule)));
             }
             for rule in &grant.change {
-                parts.push(format!("with values `{}` permits", super::grant::rule_name(rule)));
+                parts.push(format!(
+                    "with values `{}` permits",
+                    super::grant::rule_name(rule)
+                ));
             }
             parts.join(" and ")
         })
