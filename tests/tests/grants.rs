@@ -1,79 +1,12 @@
 //! Grants beyond roles: conditions on who asks and what is stored (`when`), value rules on the
 //! old and new value (`change`), several grants per field (any one admits), and a typed
-//! identity. The model is the demo's articles table:
-//!
-//! | field | who may write it |
-//! |---|---|
-//! | `title`, `tags` | the article's author, or an admin |
-//! | `body` | the author while `status` is `draft`; an admin at any time |
-//! | `status` | the author: only from `draft` to `published`; an admin: any value |
-//! | `id`, `author` | the server |
+//! identity. The model is the demo's articles table (`fixtures::article`); `grants_property.rs`
+//! holds it against an oracle of that table for generated identities, articles and documents.
 
-use safe_update::{from_json, ApplyError, ProblemKind, Roles, SafeUpdate};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Status {
-    Draft,
-    Published,
-    Archived,
-}
-
-/// Who is asking, as the article's rules need it: a name and whether an admin.
-#[derive(Debug)]
-struct Claims {
-    name: String,
-    admin: bool,
-}
-
-impl Roles for Claims {
-    fn has_role(&self, role: &str) -> bool {
-        role == "admin" && self.admin
-    }
-}
-
-fn is_author(who: &Claims, article: &Article) -> bool {
-    who.name == article.author
-}
-
-fn is_draft(_: &Claims, article: &Article) -> Result<(), &'static str> {
-    match article.status {
-        Status::Draft => Ok(()),
-        _ => Err("the article is no longer a draft"),
-    }
-}
-
-/// An author may publish a draft, and create nothing but drafts.
-fn author_may_publish(_: &Claims, old: Option<&Status>, new: &Status) -> Result<(), String> {
-    match (old, new) {
-        (None, Status::Draft) | (Some(Status::Draft), Status::Published) => Ok(()),
-        (old, new) => Err(format!(
-            "an author may not move an article from {old:?} to {new:?}"
-        )),
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, SafeUpdate)]
-#[update(identity = Claims, create)]
-struct Article {
-    #[update(server_only)]
-    id: u64,
-    #[update(server_only)]
-    author: String,
-    #[update(allow(when = is_author), allow(role = "admin"))]
-    title: String,
-    #[update(allow(when = is_author, when = is_draft), allow(role = "admin"))]
-    body: String,
-    #[update(allow(when = is_author), allow(role = "admin"), create_default)]
-    tags: Vec<String>,
-    #[update(
-        allow(when = is_author, change = author_may_publish),
-        allow(role = "admin"),
-        create_default = Status::Draft
-    )]
-    status: Status,
-}
+use safe_update::{from_json, ApplyError, ProblemKind, SafeUpdate};
+use safe_update_tests::fixtures::article::{
+    Article, ArticleNew, ArticlePatch, ArticleServerFields, Claims, Status,
+};
 
 fn article(status: Status) -> Article {
     Article {

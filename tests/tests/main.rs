@@ -30,6 +30,7 @@ mod form;
 mod generic_document;
 mod generics;
 mod grants;
+mod grants_property;
 mod limiter_memory;
 mod limiter_postgres;
 mod limiter_redis;
