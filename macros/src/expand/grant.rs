@@ -9,8 +9,8 @@
 //! grant's reason (`ApplyError::__refuse`), or, when all its grants ask for roles only, as a
 //! role refusal (`__deny`).
 
-use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 
 use super::gen::{respan_tokens, Gen};
@@ -104,22 +104,21 @@ fn grant_chain(
     }
     let Write { model, old, new } = write;
     let (model_ty, value_ty) = (gen.model_ty(), field.ty());
-    // Each rule is first made a function pointer of the type the grant calls it as, spanned at
+    // Each rule is first made a function pointer of the type the grant calls it as, located at
     // the path the user wrote: a function of another signature (identity, model or value type,
     // arity) is reported there, once, with the signature expected beside the one found. It is
-    // then called on arguments bound beforehand, and its result, spanned there too, must be a
-    // verdict. (The pointer is a constant: the optimiser calls the function directly.)
+    // then called on arguments bound beforehand, and its result, located there too, must be a
+    // verdict. (The pointer is a constant: the optimiser calls the function directly.) The
+    // tokens made here resolve where the derive is, for the bindings are the derive's; the
+    // user's tokens (the path, the types) keep their spans, which may carry the hygiene of the
+    // user's own `macro_rules!`.
+    let at = |rule: &syn::ExprPath| Span::call_site().located_at(rule.span());
     for rule in &grant.when {
         let name = rule_name(rule);
-        let span = rule.span();
-        let typed = respan_tokens(
-            quote!(let __rule: fn(&#identity, &#model_ty) -> _ = #rule;),
-            span,
-        );
-        let call = respan_tokens(
-            quote!(#private::condition(#name, __rule(__identity, __model))),
-            span,
-        );
+        let span = at(rule);
+        let private = respan_tokens(private.clone(), span);
+        let typed = quote_spanned!(span=> let __rule: fn(&#identity, &#model_ty) -> _ = #rule;);
+        let call = quote_spanned!(span=> #private::condition(#name, __rule(__identity, __model)));
         parts.push(quote!({
             let __identity = #who;
             let __model = #model;
@@ -129,15 +128,13 @@ fn grant_chain(
     }
     for rule in &grant.change {
         let name = rule_name(rule);
-        let span = rule.span();
-        let typed = respan_tokens(
-            quote!(let __rule: fn(&#identity, ::core::option::Option<&#value_ty>, &#value_ty) -> _ = #rule;),
-            span,
-        );
-        let call = respan_tokens(
-            quote!(#private::value_rule(#name, __rule(__identity, __old, __new))),
-            span,
-        );
+        let span = at(rule);
+        let private = respan_tokens(private.clone(), span);
+        let typed = quote_spanned! {span=>
+            let __rule: fn(&#identity, ::core::option::Option<&#value_ty>, &#value_ty) -> _ = #rule;
+        };
+        let call =
+            quote_spanned!(span=> #private::value_rule(#name, __rule(__identity, __old, __new)));
         parts.push(quote!({
             let __identity = #who;
             let __old = #old;
