@@ -15,6 +15,10 @@
 # BASE_BIN=<a callgrind_patch built from an earlier commit> (`base:` variants), each
 # safe-update variant (patch, create, Deserialize) of that binary is measured beside this
 # build's in the same run, for a before/after ratio on every body.
+# Then grants: the same profile with a role gate on every field (grants_role, the reference),
+# a condition that does no work (grants_trivial: the machinery of a condition), an owner
+# condition comparing the sender's name with a server-only owner field (grants_owner), each
+# applied by the owner, who holds the role; the last column is against the ungated profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-20000}"
@@ -63,11 +67,15 @@ if [[ -n ${BASE_BIN:-} ]]; then
     table "accept reject" "floor_create base:create create floor_create_text"
     echo
     table "accept reject" "base:deserialize deserialize floor_text"
+    echo
+    table "accept changing reject" "grants_role grants_trivial grants_owner safe_update"
 else
     table "accept changing reject" "floor safe_update manual struct_patch floor_text"
     echo
     table "accept reject" "floor_create create floor_create_text"
     echo
     table "accept reject" "floor_text deserialize floor_text"
+    echo
+    table "accept changing reject" "grants_role grants_trivial grants_owner safe_update"
 fi
 echo "callgrind: N=$N calls per approach and body; $(date -u +%FT%TZ); $(nproc) cores"

@@ -1,5 +1,6 @@
 //! Items 1 and 2 of BENCHMARKS.md: a 12-field patch from JSON bytes, accepted and rejected,
-//! by `safe-update`, the hand-written floor, the manual allowlist and struct-patch, in one run.
+//! by `safe-update`, the hand-written floor, the manual allowlist and struct-patch, in one run;
+//! then the cost of grants (an owner condition against role gates).
 #![forbid(unsafe_code)]
 // `criterion_group!` generates an undocumented `pub fn`.
 #![allow(missing_docs)]
@@ -7,6 +8,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use safe_update_benches::grants::{
+    owner_path, role_path, trivial_path, GatedProfile, OwnedProfile, Owner, TrivialProfile,
+};
 use safe_update_benches::{
     floor, floor_text, manual_allowlist, profile, safe_update_path, Profile, Refused, ACCEPT_BODY,
     ACCEPT_BODY_B, REJECT_BODY,
@@ -48,6 +52,30 @@ fn bodies(c: &mut Criterion) {
         group.finish();
     }
     changing(c);
+    grants(c);
+}
+
+/// The accept body applied by the profile's owner, who holds the role, with an owner
+/// condition, a condition that does no work, or a role gate on every field.
+fn grants(c: &mut Criterion) {
+    let mut group = c.benchmark_group("grants_12_fields");
+    group.throughput(criterion::Throughput::Bytes(ACCEPT_BODY.len() as u64));
+    let owner = Owner {
+        name: "alice".to_owned(),
+    };
+    let mut target = OwnedProfile::from_profile("alice");
+    group.bench_function(BenchmarkId::from_parameter("owner_condition"), |b| {
+        b.iter(|| black_box(owner_path(black_box(ACCEPT_BODY), &mut target, &owner)).is_ok())
+    });
+    let mut target = TrivialProfile::from_profile("alice");
+    group.bench_function(BenchmarkId::from_parameter("trivial_condition"), |b| {
+        b.iter(|| black_box(trivial_path(black_box(ACCEPT_BODY), &mut target, &owner)).is_ok())
+    });
+    let mut target = GatedProfile::from_profile("alice");
+    group.bench_function(BenchmarkId::from_parameter("role_gate"), |b| {
+        b.iter(|| black_box(role_path(black_box(ACCEPT_BODY), &mut target, &owner)).is_ok())
+    });
+    group.finish();
 }
 
 /// Alternates two bodies, so that every apply changes all 12 fields.

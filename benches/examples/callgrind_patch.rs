@@ -1,15 +1,20 @@
 //! Callgrind driver for items 1 and 2: runs one approach `N` times on one body, so that
 //! `valgrind --tool=callgrind` counts instructions without timing noise.
 //!
-//! `callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text> <accept|changing|reject> <N>`;
+//! `callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text|grants_owner|grants_trivial|grants_role> <accept|changing|reject> <N>`;
 //! `changing` alternates two bodies so that every apply changes all 12 fields; the `create`
 //! variants build a new model from the body each call (and drop it); `deserialize` reads the
-//! patch through its serde `Deserialize` (`serde_json::from_str`). The cost of one call is
+//! patch through its serde `Deserialize` (`serde_json::from_str`); the `grants_` variants apply
+//! the profile with an owner condition, a condition that does no work, or a role gate on every
+//! field, on behalf of its owner, who holds the role. The cost of one call is
 //! `(Ir(N) - Ir(0)) / N` (scripts/callgrind.sh).
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
 
+use safe_update_benches::grants::{
+    owner_path, role_path, trivial_path, GatedProfile, OwnedProfile, Owner, TrivialProfile,
+};
 use safe_update_benches::{
     floor, floor_create, floor_create_text, floor_text, manual_allowlist, profile,
     safe_update_create, safe_update_deserialize, safe_update_path, ACCEPT_BODY, ACCEPT_BODY_B,
@@ -23,7 +28,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, variant, body, n] = args.as_slice() else {
         eprintln!(
-            "usage: callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text> <accept|changing|reject> <N>"
+            "usage: callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text|grants_owner|grants_trivial|grants_role> <accept|changing|reject> <N>"
         );
         std::process::exit(2);
     };
@@ -38,6 +43,12 @@ fn main() {
     sp::check_struct_patch();
     let mut target = profile();
     let mut sp_target = sp::sp_profile();
+    let owner = Owner {
+        name: "alice".to_owned(),
+    };
+    let mut owned = OwnedProfile::from_profile("alice");
+    let mut trivial = TrivialProfile::from_profile("alice");
+    let mut gated = GatedProfile::from_profile("alice");
     // On the heap, not where the linker put the constants: the UTF-8 check and serde_json
     // read words at a time, so a body's alignment moves their counts from one build to the
     // next, whatever the code under test.
@@ -57,6 +68,11 @@ fn main() {
             "create" => black_box(safe_update_create(black_box(body))).is_ok(),
             "floor_create" => black_box(floor_create(black_box(body))).is_ok(),
             "floor_create_text" => black_box(floor_create_text(black_box(body))).is_ok(),
+            "grants_owner" => black_box(owner_path(black_box(body), &mut owned, &owner)).is_ok(),
+            "grants_trivial" => {
+                black_box(trivial_path(black_box(body), &mut trivial, &owner)).is_ok()
+            }
+            "grants_role" => black_box(role_path(black_box(body), &mut gated, &owner)).is_ok(),
             other => panic!("unknown variant {other}"),
         };
         ok += u64::from(accepted);

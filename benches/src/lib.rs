@@ -12,8 +12,11 @@
 //!   allowed keys are copied.
 //!
 //! The fourth approach, struct-patch, lives in `benches/shared/struct_patch.rs` because the
-//! crate is a dev-dependency of the benches only.
+//! crate is a dev-dependency of the benches only. The cost of grants (an owner condition
+//! against role gates, on the same fields) is [`grants`]'s.
 #![forbid(unsafe_code)]
+
+pub mod grants;
 
 use safe_update::{from_json, Applied, PatchError, SafeUpdate};
 use serde::{Deserialize, Deserializer};

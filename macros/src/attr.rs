@@ -2,6 +2,7 @@
 //! checks that involve several attributes or fields live in `valid.rs`.
 
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, ExprPath, Ident, LitStr, Path, Token, WherePredicate};
@@ -144,6 +145,8 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 let grant = parse_grant(cx, &meta, ALLOW)?;
                 if out.server_only.is_some() {
                     cx.error_spanned_by(&meta.path, CONTRADICTION);
+                } else if grant.is_anyone() && out.grants.iter().any(Grant::is_anyone) {
+                    cx.error_spanned_by(&meta.path, "duplicate `update` attribute `allow`");
                 } else if grant.is_anyone() && !out.grants.is_empty()
                     || out.grants.iter().any(Grant::is_anyone)
                 {
@@ -400,7 +403,10 @@ fn parse_grant(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: Symbol) -> syn::R
             } else {
                 &mut grant.change
             };
-            if rules.iter().any(|seen| seen == &rule) {
+            // Compared as written: `ExprPath: PartialEq` needs syn's `extra-traits`, which
+            // this crate does not enable (and must not rely on another crate enabling).
+            let written = |path: &ExprPath| path.to_token_stream().to_string();
+            if rules.iter().any(|seen| written(seen) == written(&rule)) {
                 cx.error_spanned_by(
                     &rule,
                     format!("duplicate `{}` in one grant", path_str(&inner.path)),
@@ -409,6 +415,8 @@ fn parse_grant(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: Symbol) -> syn::R
                 rules.push(rule);
             }
         } else {
+            // Reported here: not reported again as an empty grant.
+            written += 1;
             skip_value(&inner)?;
             let expected = if takes_rules {
                 "`role = \"...\"`, `when = path::to::condition` or `change = path::to::rule`"

@@ -100,11 +100,12 @@ pub trait Patch: Default + Sized + Fields {
 }
 
 /// A patch or create input with no gated field (one whose `allow` names a role, a condition or
-/// a value rule), itself or nested: it can be used without an identity
-/// (`patch.apply(&mut model)`, `new.build(server_fields)`).
+/// a value rule), itself or nested, of a model that names no identity type: it can be used
+/// without an identity (`patch.apply(&mut model)`, `new.build(server_fields)`).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has gated fields, so it cannot be used without an identity",
-    label = "gated fields",
+    message = "`{Self}` cannot be used without an identity: it has gated fields, or its model \
+               names the identity its rules take",
+    label = "needs an identity",
     note = "call `apply_as(&mut target, &identity)` (a patch) or `build_as(server_fields, \
             &identity)` (a create input) with the identity of whoever sent it"
 )]

@@ -676,7 +676,10 @@ mod gated_around_nested_inputs {
     fn each_refusal_names_the_field_that_was_sent() {
         let second = r#""second":{"city":"b"}"#;
         assert_eq!(denied(&format!("{{{second}}}")), Vec::<String>::new());
-        assert_eq!(denied(&format!(r#"{{{second},"discount":1}}"#)), ["discount"]);
+        assert_eq!(
+            denied(&format!(r#"{{{second},"discount":1}}"#)),
+            ["discount"]
+        );
         assert_eq!(denied(&format!(r#"{{{second},"rush":true}}"#)), ["rush"]);
         assert_eq!(
             denied(r#"{"second":{"city":"b","priority":1},"discount":1}"#),

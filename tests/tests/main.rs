@@ -31,6 +31,7 @@ mod form;
 mod generic_document;
 mod generics;
 mod grants;
+mod grants_property;
 mod grants_schema;
 mod limiter_memory;
 mod limiter_postgres;

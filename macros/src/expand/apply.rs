@@ -44,7 +44,12 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let hidden = not_recommended(gen);
     let policy_fn = super::policy::policy_fn(gen);
     let identity = gen.identity();
+    let shares = gen.shares_consts();
+    let identity_check = gen.identity_check();
     quote! {
+        #identity_check
+        #shares
+
         #[automatically_derived]
         #hidden
         impl #impl_generics #krate::SafeUpdate for #model #ty_generics #where_clause {
@@ -95,7 +100,12 @@ pub fn inherent(gen: &Gen) -> TokenStream {
     let (model, patch) = (gen.model, &gen.names.patch);
     let generics = &gen.input.original.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
-    let where_clause = gen.where_clause(&gen.bounds);
+    let mut bounds = gen.bounds.clone();
+    bounds.extend(
+        gen.identity_bound()
+            .map(|bound| -> syn::WherePredicate { syn::parse_quote!(#bound) }),
+    );
+    let where_clause = gen.where_clause(&bounds);
     let apply_doc = format!(
         "Writes this patch into `target`. Available when no field of the patch, nested ones \
          included, is gated by a role, a condition or a value rule; otherwise use \
@@ -103,19 +113,41 @@ pub fn inherent(gen: &Gen) -> TokenStream {
          # Errors\n\nA validator refused a value; `target` is unchanged."
     );
     // A model that names its identity has no identity-free `apply`: its patches are always
-    // applied on behalf of someone (rustc then points at `apply_as`).
-    let apply = gen.input.attrs.identity.is_none().then(|| {
+    // applied on behalf of someone. Its patch has a hidden `apply` all the same, bounded like
+    // the others and never available (no such patch is `Ungated`), so that calling it says
+    // why and what to call instead rather than "no method named `apply`".
+    let (hidden, body) = match gen.input.attrs.identity {
+        None => (
+            None,
+            quote!(#krate::Patch::apply_as(self, target, &#krate::NoRoles)),
+        ),
+        Some(_) => (
+            Some(quote!(#[doc(hidden)])),
+            // Unreachable unless someone implements `Ungated` by hand: refused, never applied.
+            quote! {
+                let _ = (self, target);
+                let mut __errors = #krate::ApplyError::default();
+                __errors.__invalid(
+                    ::std::string::String::new(),
+                    ::core::convert::From::from("this patch needs an identity: call `apply_as`"),
+                );
+                ::core::result::Result::Err(__errors)
+            },
+        ),
+    };
+    let apply = {
         quote! {
             #[doc = #apply_doc]
+            #hidden
             #[inline]
             pub fn apply(self, target: &mut #model #ty_generics) -> ::core::result::Result<#krate::Applied, #krate::ApplyError>
             where
                 for<'__x> Self: #krate::Ungated,
             {
-                #krate::Patch::apply_as(self, target, &#krate::NoRoles)
+                #body
             }
         }
-    });
+    };
     let apply_as = match &gen.input.attrs.identity {
         None => quote! {
             /// Writes this patch into `target` on behalf of `who`, whose roles decide the
@@ -284,7 +316,7 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
         }
     });
     let span = field.ty().span();
-    let who = gen.shared_who();
+    let who = field.nested_ty().map(|ty| gen.shared_who(field, ty));
     let shape = match field.shape {
         Shape::Plain | Shape::Clearable { .. } => None,
         Shape::Nested => Some(quote_spanned! {span=>
@@ -342,14 +374,7 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
             })
         }
     };
-    let shares = field.nested_ty().map(|inner| {
-        let identity = gen.identity();
-        let patch = gen.patch_of(inner);
-        quote_spanned! {inner.span()=>
-            #krate::__private::shares::<#identity, <#patch as #krate::Patch>::Identity>();
-        }
-    });
-    let checks = quote!(#shares #validate #shape);
+    let checks = quote!(#validate #shape);
     if !field.is_gated() {
         return checks;
     }

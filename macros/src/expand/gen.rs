@@ -52,6 +52,31 @@ impl<'a> Gen<'a> {
         gen
     }
 
+    /// `for<'__x> T: IdentityType` for a model that names its identity `T`, spanned at `T`:
+    /// on the inherent impls whose `apply_as` and `build_as` take a `&T`, so that their bodies
+    /// ask nothing of `T`; `Gen::identity_check` reports a `T` without `Roles`, once.
+    pub fn identity_bound(&self) -> Option<TokenStream> {
+        let identity = self.input.attrs.identity.as_ref()?;
+        let span = identity.span();
+        let krate = respan(&self.krate, span);
+        Some(quote_spanned!(span=> for<'__x> #identity: #krate::__private::IdentityType))
+    }
+
+    /// A constant, spanned at `T` in `identity = T`, that asks whether `T` implements `Roles`.
+    pub fn identity_check(&self) -> Option<TokenStream> {
+        let identity = self.input.attrs.identity.as_ref()?;
+        let span = identity.span();
+        let krate = respan(&self.krate, span);
+        Some(quote_spanned!(span=> const _: () = #krate::__private::identity_type::<#identity>();))
+    }
+
+    /// The model's type, with its parameters: what a condition sees.
+    pub fn model_ty(&self) -> TokenStream {
+        let model = self.model;
+        let (_, ty_generics, _) = self.input.original.generics.split_for_impl();
+        quote!(#model #ty_generics)
+    }
+
     /// The identity type the model's rules take: `identity = T`, else `AnyRoles`.
     pub fn identity(&self) -> TokenStream {
         let krate = &self.krate;
@@ -61,16 +86,45 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// How a check passes its sender to a nested model's check: a model taking any roles
-    /// passes the sender as it came, a model naming its identity passes that identity, which
-    /// implements `Roles`, so the nested model may take any roles or the same identity.
-    pub fn shared_who(&self) -> TokenStream {
+    /// How a check passes its sender `__W` to the check of the nested model of type `ty`: as a
+    /// sender of the nested model's identity, which the model's identity shares with it.
+    pub fn shared_who(&self, field: &Field, ty: &syn::Type) -> TokenStream {
         let krate = &self.krate;
         let identity = self.identity();
-        match &self.input.attrs.identity {
-            Some(_) => quote!(#krate::Sender::<#identity>::identity(__who)),
-            None => quote!(__who),
-        }
+        let share = if bound::is_generic(&self.input.original.generics, ty) {
+            // The impls' bound says that the nested identity shares the model's.
+            let patch = self.patch_of(ty);
+            quote!(<<#patch as #krate::Patch>::Identity as #krate::__private::Shares<#identity>>::share)
+        } else {
+            let name = share_const(field);
+            quote!(#name)
+        };
+        quote!(&#krate::__private::Shared::<#identity, __W, _>::new(__who, #share))
+    }
+
+    /// For each nested field of a concrete type, a constant outside every impl, spanned at the
+    /// field, holding how the model's identity is shared with the nested model's: a mismatch,
+    /// or a type that does not derive `SafeUpdate`, is reported there, once. The checks read
+    /// the constant and ask nothing of the nested identity themselves. (A type that mentions a
+    /// parameter is asked where the model is used, by the impls' bound.)
+    pub fn shares_consts(&self) -> TokenStream {
+        let krate = &self.krate;
+        let identity = self.identity();
+        let generics = &self.input.original.generics;
+        let consts = self.input.writable().filter_map(|field| {
+            let ty = field.nested_ty()?;
+            if bound::is_generic(generics, ty) {
+                return None;
+            }
+            let name = share_const(field);
+            let nested = quote!(<<#ty as #krate::SafeUpdate>::Patch as #krate::Patch>::Identity);
+            let item = quote! {
+                const #name: for<'__x> fn(&'__x #identity) -> &'__x #nested =
+                    #krate::__private::shares::<#identity, #nested>();
+            };
+            Some(respan_tokens(item, ty.span()))
+        });
+        quote!(#(#consts)*)
     }
 
     fn nested_bounds(&self) -> Vec<WherePredicate> {
@@ -84,7 +138,20 @@ impl<'a> Gen<'a> {
             .map(|nested| {
                 let span = nested.span();
                 let krate = respan(krate, span);
-                syn::parse_quote_spanned!(span=> for<'__nested> #nested: #krate::SafeUpdate)
+                if bound::is_generic(&self.input.original.generics, nested) {
+                    // Said of the parameter, where the model is used: `Gen::shared_who` relies
+                    // on it.
+                    let identity = respan_tokens(self.identity(), span);
+                    syn::parse_quote_spanned! {span=>
+                        for<'__nested> #nested: #krate::SafeUpdate<
+                            Patch: #krate::Patch<Identity: #krate::__private::Shares<#identity>>,
+                        >
+                    }
+                } else {
+                    // A concrete type's identity is asked by `Gen::shares_consts`: as a bound,
+                    // a mismatch would be a false bound, which rustc reports in every impl.
+                    syn::parse_quote_spanned!(span=> for<'__nested> #nested: #krate::SafeUpdate)
+                }
             })
             .collect()
     }
@@ -214,11 +281,24 @@ impl<'a> Gen<'a> {
             .writable()
             .filter_map(Field::nested_ty)
             .map(|ty| {
-                let krate = respan(&self.krate, ty.span());
-                quote_spanned!(ty.span()=> for<'__nested> #ty: #krate::SafeCreate)
+                let span = ty.span();
+                let krate = respan(&self.krate, span);
+                // The input's identity is the patch's (one attribute makes both): said, so
+                // that `__permit` may pass the sender its patch's `__check` passes.
+                let patch = self.patch_of(ty);
+                quote_spanned! {span=>
+                    for<'__nested> #ty: #krate::SafeCreate<
+                        New: #krate::Create<Identity = <#patch as #krate::Patch>::Identity>,
+                    >
+                }
             })
             .collect()
     }
+}
+
+/// The name of the constant `Gen::shares_consts` emits for a nested field.
+fn share_const(field: &Field) -> Ident {
+    quote::format_ident!("__share_{}", syn::ext::IdentExt::unraw(field.ident))
 }
 
 /// The crate path with every token at `span`: rustc reports an unsatisfied bound at the trait

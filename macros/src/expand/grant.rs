@@ -9,11 +9,11 @@
 //! grant's reason (`ApplyError::__refuse`), or, when all its grants ask for roles only, as a
 //! role refusal (`__deny`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 
-use super::gen::Gen;
+use super::gen::{respan_tokens, Gen};
 use crate::ast::Field;
 use crate::attr::Grant;
 
@@ -54,7 +54,7 @@ pub fn admits(gen: &Gen, field: &Field, write: &Write) -> TokenStream {
         quote!(__errors.__deny(__path.join_key(#wire), &[#(#roles),*]);)
     } else {
         let tries = rule_grants.iter().map(|grant| {
-            let chain = grant_chain(gen, grant, write, &holds);
+            let chain = grant_chain(gen, field, grant, write, &holds);
             quote! {
                 match #chain {
                     ::core::result::Result::Ok(()) => break '__grants true,
@@ -81,6 +81,7 @@ pub fn admits(gen: &Gen, field: &Field, write: &Write) -> TokenStream {
 /// order, the first refusal ending it.
 fn grant_chain(
     gen: &Gen,
+    field: &Field,
     grant: &Grant,
     write: &Write,
     holds: &dyn Fn(&[&syn::LitStr]) -> TokenStream,
@@ -102,17 +103,45 @@ fn grant_chain(
         parts.push(quote!(#private::role(#rule, #held)));
     }
     let Write { model, old, new } = write;
+    let (model_ty, value_ty) = (gen.model_ty(), field.ty());
+    // Each rule is first made a function pointer of the type the grant calls it as, located at
+    // the path the user wrote: a function of another signature (identity, model or value type,
+    // arity) is reported there, once, with the signature expected beside the one found. It is
+    // then called on arguments bound beforehand, and its result, located there too, must be a
+    // verdict. (The pointer is a constant: the optimiser calls the function directly.) The
+    // tokens made here resolve where the derive is, for the bindings are the derive's; the
+    // user's tokens (the path, the types) keep their spans, which may carry the hygiene of the
+    // user's own `macro_rules!`.
+    let at = |rule: &syn::ExprPath| Span::call_site().located_at(rule.span());
     for rule in &grant.when {
         let name = rule_name(rule);
-        // Called directly, spanned at the path the user wrote: a function of the wrong type
-        // is reported there, against the user's own definition.
-        let call = quote_spanned!(rule.span()=> #rule(#who, #model));
-        parts.push(quote!(#private::condition(#name, #call)));
+        let span = at(rule);
+        let private = respan_tokens(private.clone(), span);
+        let typed = quote_spanned!(span=> let __rule: fn(&#identity, &#model_ty) -> _ = #rule;);
+        let call = quote_spanned!(span=> #private::condition(#name, __rule(__identity, __model)));
+        parts.push(quote!({
+            let __identity = #who;
+            let __model = #model;
+            #typed
+            #call
+        }));
     }
     for rule in &grant.change {
         let name = rule_name(rule);
-        let call = quote_spanned!(rule.span()=> #rule(#who, #old, #new));
-        parts.push(quote!(#private::value_rule(#name, #call)));
+        let span = at(rule);
+        let private = respan_tokens(private.clone(), span);
+        let typed = quote_spanned! {span=>
+            let __rule: fn(&#identity, ::core::option::Option<&#value_ty>, &#value_ty) -> _ = #rule;
+        };
+        let call =
+            quote_spanned!(span=> #private::value_rule(#name, __rule(__identity, __old, __new)));
+        parts.push(quote!({
+            let __identity = #who;
+            let __old = #old;
+            let __new = #new;
+            #typed
+            #call
+        }));
     }
     let mut parts = parts.into_iter();
     let first = parts.next().expect("a grant with rules has a part");

@@ -14,7 +14,9 @@
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
 //! | [`Path`] | `fields.rs` and `apply.rs`: paths of reported fields |
 //! | [`would_erase`] | `apply.rs`: `Patch::__check` |
-//! | [`condition`], [`value_rule`], [`role`], [`Verdict`], [`Sent`], [`shares`], [`Shares`] | `grant.rs`: a field's grants, in `Patch::__check` and `Create::__permit` |
+//! | [`condition`], [`value_rule`], [`role`], [`Verdict`], [`Sent`] | `grant.rs`: a field's grants, in `Patch::__check` and `Create::__permit` |
+//! | [`IdentityType`], [`identity_type`] | `gen.rs`: what a model that names its identity asks of it (a constant, and a bound on the inherent `apply_as` and `build_as`) |
+//! | [`shares`], [`Shares`], [`Shared`] | `gen.rs` (the bounds), `apply.rs` and `create/build.rs`: the sender passed to a nested model |
 //! | [`replace`] | `apply.rs`: `Patch::__write` |
 //! | [`Probe`], [`ProbeFallback`] | `probe.rs` (is a field's type a model?) and `fields.rs` (keys of a flattened server-only field) |
 //! | `schema` (feature `schemars`) | `schema.rs`: the patch type's `JsonSchema` |
@@ -42,7 +44,9 @@ pub use crate::policy::{
 };
 pub use apply::replace;
 pub use create::{required, NestedInput};
-pub use grant::{condition, role, shares, value_rule, Sent, Shares, Verdict};
+pub use grant::{
+    condition, identity_type, role, shares, value_rule, IdentityType, Sent, Shared, Shares, Verdict,
+};
 pub use path::Path;
 pub use policy::{field_policy, model_policy};
 pub use probe::{Probe, ProbeFallback};

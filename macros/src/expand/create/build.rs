@@ -127,7 +127,6 @@ fn check_fn(gen: &Gen) -> TokenStream {
 fn permit_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let model = gen.model;
-    let who = gen.shared_who();
     let permits = gen.input.creatable().map(|field| {
         let ident = field.ident;
         let wire = &field.wire;
@@ -149,10 +148,9 @@ fn permit_fn(gen: &Gen) -> TokenStream {
         });
         let nested = field.nested_ty().map(|ty| {
             let new = gen.new_of(ty);
-            let identity = gen.identity();
             let span = ty.span();
+            let who = gen.shared_who(field, ty);
             let permit = quote_spanned! {span=>
-                #krate::__private::shares::<#identity, <#new as #krate::Create>::Identity>();
                 <#new as #krate::Create>::__permit(__sub, #who, __sent, __path.child(#wire), __errors)
             };
             let sub = match field.shape {
@@ -322,24 +320,45 @@ pub fn inherent(gen: &Gen) -> TokenStream {
     let Names { new, server, .. } = &gen.names;
     let model = gen.model;
     let nested = gen.create_bounds();
+    let identity_bound = gen.identity_bound();
     let build_doc = format!(
         "Makes the [`{model}`]. Available when no field of the input, nested ones included, is \
          gated by a role, a condition or a value rule; otherwise use \
          [`build_as`]({new}::build_as).\n\n# Errors\n\nA validator refused a value; no model \
          is made."
     );
-    let build = gen.input.attrs.identity.is_none().then(|| {
-        quote! {
-            #[doc = #build_doc]
-            #[inline]
-            pub fn build(self, server: #server) -> ::core::result::Result<#model, #krate::ApplyError>
-            where
-                for<'__x> Self: #krate::Ungated,
-            {
-                #krate::Create::build_as(self, server, &#krate::NoRoles)
-            }
+    // Hidden and never available for a model that names its identity (as the patch's `apply`):
+    // calling it says why and what to call instead.
+    let (hidden, body) = match gen.input.attrs.identity {
+        None => (
+            None,
+            quote!(#krate::Create::build_as(self, server, &#krate::NoRoles)),
+        ),
+        Some(_) => (
+            Some(quote!(#[doc(hidden)])),
+            // Unreachable unless someone implements `Ungated` by hand: refused, never built.
+            quote! {
+                let _ = (self, server);
+                let mut __errors = #krate::ApplyError::default();
+                __errors.__invalid(
+                    ::std::string::String::new(),
+                    ::core::convert::From::from("this input needs an identity: call `build_as`"),
+                );
+                ::core::result::Result::Err(__errors)
+            },
+        ),
+    };
+    let build = quote! {
+        #[doc = #build_doc]
+        #hidden
+        #[inline]
+        pub fn build(self, server: #server) -> ::core::result::Result<#model, #krate::ApplyError>
+        where
+            for<'__x> Self: #krate::Ungated,
+        {
+            #body
         }
-    });
+    };
     let build_as = match &gen.input.attrs.identity {
         None => quote! {
             /// Makes the model on behalf of `who`, whose roles decide the role-gated fields the
@@ -379,7 +398,7 @@ pub fn inherent(gen: &Gen) -> TokenStream {
     };
     quote! {
         #[automatically_derived]
-        impl #new where #(#nested,)* {
+        impl #new where #(#nested,)* #identity_bound {
             #build
             #build_as
         }

@@ -1,0 +1,27 @@
+// One grant asks a condition once.
+use safe_update::{Roles, SafeUpdate};
+
+pub struct Claims {
+    pub name: String,
+}
+
+impl Roles for Claims {
+    fn has_role(&self, _: &str) -> bool {
+        false
+    }
+}
+
+fn is_author(who: &Claims, article: &Article) -> bool {
+    who.name == article.author
+}
+
+#[derive(SafeUpdate)]
+#[update(identity = Claims)]
+pub struct Article {
+    #[update(server_only)]
+    pub author: String,
+    #[update(allow(when = is_author, when = is_author))]
+    pub title: String,
+}
+
+fn main() {}
