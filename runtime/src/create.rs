@@ -22,6 +22,35 @@ pub trait SafeCreate: SafeUpdate {
     type ServerFields;
 }
 
+/// A model whose create input can be a nested field's in another model's create input: it has
+/// `#[update(create)]` and no `create_only` field (those are read beside a patch, and a nested
+/// object is read into the sub-model's patch alone). Implemented by the derive; what a parent
+/// asks of each nested type, so that either lack is one error at the field.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be created nested in another model's create input",
+    label = "`{Self}` needs `#[update(create)]`, and no `create_only` field",
+    note = "a `nested` field of a model with `#[update(create)]` must have a type with \
+            `#[update(create)]` too (its input and server-only fields are part of the \
+            parent's), without `create_only` fields (a nested object is read into the \
+            sub-model's patch, which never holds them)"
+)]
+pub trait NestedCreate: SafeUpdate {
+    /// [`SafeCreate::New`]: named through this trait by the parent, so that a sub-model that
+    /// cannot be nested is one error, whichever the reason.
+    type New: Create<Target = Self, ServerFields = Self::ServerFields>;
+    /// [`SafeCreate::ServerFields`].
+    type ServerFields;
+
+    /// The input, from the patch the parent read the nested object into; `None` after
+    /// recording its missing fields.
+    fn __finish_nested(
+        patch: <Self as SafeUpdate>::Patch,
+        collector: &mut Collector,
+        path: Path<'_>,
+    ) -> Option<Self::New>;
+}
+
 /// A create input: the fields a client sends to create a [`Create::Target`].
 ///
 /// Implemented by `#[derive(SafeUpdate)]` with `#[update(create)]`; never implement it by

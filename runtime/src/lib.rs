@@ -487,6 +487,8 @@ pub mod web;
 pub mod __private;
 
 pub use applied::{Applied, FieldPath};
+#[doc(hidden)]
+pub use create::NestedCreate;
 pub use create::{Create, SafeCreate, WithExtra};
 pub use document::Document;
 pub use error::{ApplyError, DeniedField, PatchError, RuleRefusal};

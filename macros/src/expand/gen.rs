@@ -260,19 +260,20 @@ impl<'a> Gen<'a> {
         quote_spanned!(span=> <#ty as #krate::SafeUpdate>::Patch)
     }
 
-    /// `<T as SafeCreate>::New`, spanned at the user's type.
+    /// `<T as NestedCreate>::New` (its `SafeCreate::New`), spanned at the user's type.
     pub fn new_of(&self, ty: &syn::Type) -> TokenStream {
         let krate = respan(&self.krate, ty.span());
-        quote_spanned!(ty.span()=> <#ty as #krate::SafeCreate>::New)
+        quote_spanned!(ty.span()=> <#ty as #krate::NestedCreate>::New)
     }
 
-    /// `<T as SafeCreate>::ServerFields`, spanned at the user's type.
+    /// `<T as NestedCreate>::ServerFields` (its `SafeCreate::ServerFields`), spanned at the
+    /// user's type.
     pub fn server_of(&self, ty: &syn::Type) -> TokenStream {
         let krate = respan(&self.krate, ty.span());
-        quote_spanned!(ty.span()=> <#ty as #krate::SafeCreate>::ServerFields)
+        quote_spanned!(ty.span()=> <#ty as #krate::NestedCreate>::ServerFields)
     }
 
-    /// `Sub: SafeCreate` for each nested field's sub-model, on every impl of the create input
+    /// `Sub: NestedCreate` (`create`, no `create_only` field) for each nested field's sub-model, on every impl of the create input
     /// and its schema: higher-ranked, so that a sub-model without `create` makes the impls not
     /// apply instead of failing in each of them; it is reported once, at the field, whose type
     /// names the sub-model's input.
@@ -287,7 +288,7 @@ impl<'a> Gen<'a> {
                 // that `__permit` may pass the sender its patch's `__check` passes.
                 let patch = self.patch_of(ty);
                 quote_spanned! {span=>
-                    for<'__nested> #ty: #krate::SafeCreate<
+                    for<'__nested> #ty: #krate::NestedCreate<
                         New: #krate::Create<Identity = <#patch as #krate::Patch>::Identity>,
                     >
                 }

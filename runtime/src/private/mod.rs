@@ -8,7 +8,7 @@
 //! |---|---|
 //! | [`Fields`], [`Key`] | `fields.rs`: the patch's `Fields`, how it is read (`key`, `field`, `protected`, ...) |
 //! | [`field`], [`Serde`], [`With`], [`Nested`], [`Refused`], [`Clears`], [`Guarded`], [`Reading`], [`Source`] | `fields.rs`: `Fields::field`, one reader (a value reader and a `null` rule) per field shape |
-//! | [`Input`], [`Collector`], [`required`], [`NestedInput`] | `create/read.rs`: `Input` of the create input (`finish`: each required field, or missing) |
+//! | [`Input`], [`Collector`], [`required`] | `create/read.rs`: `Input` of the create input (`finish`: each required field, or missing) |
 //! | [`deserialize`] | `de.rs` and `create/read.rs`: the `Deserialize` of the patch type and the create input |
 //! | [`Pair`] | nothing: `WithExtra`'s two inputs read from one object |
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
@@ -43,7 +43,7 @@ pub use crate::policy::{
     Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Write as PolicyWrite,
 };
 pub use apply::replace;
-pub use create::{required, NestedInput};
+pub use create::required;
 pub use grant::{
     condition, identity_type, role, shares, value_rule, IdentityType, Sent, Shared, Shares, Verdict,
 };

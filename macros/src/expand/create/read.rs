@@ -21,19 +21,25 @@ pub fn impls(gen: &Gen, where_clause: &TokenStream) -> TokenStream {
     let patch = &gen.names.patch;
     let create_only_keys = gen.input.create_only().flat_map(|field| field.names());
     // Read as the patch alone, the input can be a nested field's: not with create-only fields.
+    let model = gen.model;
+    let server = &gen.names.server;
     let nested_input = gen.input.create_only().next().is_none().then(|| {
         quote! {
+            // Not recommended: a model that lacks it must not be answered with a list of those
+            // that have it.
             #[automatically_derived]
-            impl #krate::__private::NestedInput for #new #where_clause {
-                type Patch = #patch;
+            #[diagnostic::do_not_recommend]
+            impl #krate::NestedCreate for #model #where_clause {
+                type New = #new;
+                type ServerFields = #server;
 
                 #[inline]
-                fn finish_nested(
+                fn __finish_nested(
                     __patch: #patch,
                     __collector: &mut #krate::__private::Collector,
                     __path: #krate::__private::Path<'_>,
-                ) -> ::core::option::Option<Self> {
-                    <Self as #krate::__private::Input>::finish(__patch, __collector, __path)
+                ) -> ::core::option::Option<#new> {
+                    <#new as #krate::__private::Input>::finish(__patch, __collector, __path)
                 }
             }
         }
@@ -100,9 +106,10 @@ fn finish_fn(gen: &Gen) -> TokenStream {
         // input (or `None`, its missing fields recorded), any other value as it is.
         let convert = match field.nested_ty() {
             Some(ty) => {
-                let new = gen.new_of(ty);
+                // Through the model, not its input: a nested model that is not `create` at all
+                // is then reported once (by the impls' bound), not again for its input.
                 quote_spanned! {ty.span()=>
-                    <#new as #krate::__private::NestedInput>::finish_nested(__v, __collector, __path.child(#wire))
+                    <#ty as #krate::NestedCreate>::__finish_nested(__v, __collector, __path.child(#wire))
                 }
             }
             None => quote!(::core::option::Option::Some(__v)),
