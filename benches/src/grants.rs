@@ -1,5 +1,5 @@
 //! The cost of grants (BENCHMARKS.md, "Grants: an owner condition against role gates"): the
-//! 12-field [`Profile`](crate::Profile) three times over, with a server-only `owner`, each
+//! 12-field [`Profile`] three times over, with a server-only `owner`, each
 //! writable field gated alike:
 //!
 //! - [`OwnedProfile`]: `allow(when = is_owner)`, the sender's name against `owner`;

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | `/articles` | POST (an [`ArticleNew`]) | any user: its author |
 //! | `/articles/{id}` | GET | any user |
-//! | `/articles/{id}` | PATCH (a merge patch of [`ArticlePatch`](crate::article::ArticlePatch)) | any user, as the grants of [`Article`] admit |
+//! | `/articles/{id}` | PATCH (a merge patch of [`ArticlePatch`]) | any user, as the grants of [`Article`] admit |
 //!
 //! Who may write which field is the model's business ([`crate::article`],
 //! [`crate::article_rules`]): the routes only authenticate, and hand the article and the
