@@ -254,3 +254,24 @@ fn a_generic_parent_passes_its_identity_to_a_nested_parameter() {
     patch.apply_as(&mut pinned, &root()).unwrap();
     assert_eq!(pinned.item.text, "b");
 }
+
+#[test]
+fn re_sending_the_stored_value_is_a_write_for_conditions_and_value_rules_too() {
+    // bob re-sends the title the article holds: refused like any other title, else the answer
+    // would tell bob what is stored.
+    let mut stored = article(Status::Published);
+    let error = apply(&bob(), &mut stored, r#"{"title":"Hello"}"#).unwrap_err();
+    assert_eq!(error.denied()[0].field, "title");
+    // The author re-sends the frozen body unchanged: the state rule still refuses it.
+    let error = apply(&ann(), &mut stored, r#"{"body":"first"}"#).unwrap_err();
+    assert_eq!(error.denied()[0].rules[0].rule, "is_draft");
+    // The value rule sees old equal to new and decides: published over published is not the
+    // author's to write.
+    let error = apply(&ann(), &mut stored, r#"{"status":"published"}"#).unwrap_err();
+    assert_eq!(error.denied()[0].rules[0].rule, "author_may_publish");
+    // The author's own unchanged title is accepted, and reported as written but not changed.
+    let patch: ArticlePatch = from_json(br#"{"title":"Hello"}"#).unwrap();
+    let applied = patch.apply_as(&mut stored, &ann()).unwrap();
+    assert_eq!(applied.written().count(), 1);
+    assert_eq!(applied.changed().count(), 0);
+}
