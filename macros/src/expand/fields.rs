@@ -21,7 +21,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let count = Literal::usize_unsuffixed(gen.input.writable().count());
     let protected = protected(gen);
     let key_fn = key_fn(gen);
-    let field_fn = field_fn(gen);
+    let field_fn = field_fn(gen, gen.input.writable());
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::__private::Fields for #patch #ty_generics #where_clause {
@@ -134,11 +134,13 @@ fn key_fn(gen: &Gen) -> TokenStream {
     }
 }
 
-/// `field`: reads the value of one writable field with the reader of its shape.
-fn field_fn(gen: &Gen) -> TokenStream {
+/// `field`: reads the value of one writable field with the reader of its shape. `fields` are
+/// the struct's members in index order: the patch's writable fields, or the create-only slots'
+/// fields (`create/slots.rs`).
+pub(super) fn field_fn<'f>(gen: &Gen, fields: impl Iterator<Item = &'f Field<'f>>) -> TokenStream {
     let krate = &gen.krate;
     let serde = quote!(#krate::__private::serde);
-    let arms = gen.input.writable().enumerate().map(|(index, field)| {
+    let arms = fields.enumerate().map(|(index, field)| {
         let index = index as u16;
         let ident = field.ident;
         let wire = &field.wire;
@@ -167,7 +169,7 @@ fn field_fn(gen: &Gen) -> TokenStream {
 
 /// The runtime reader of the field's shape (see `Shape` in `ast.rs`): how its value is read,
 /// and what `null` means for it.
-pub(super) fn reader(gen: &Gen, field: &Field) -> (TokenStream, TokenStream) {
+fn reader(gen: &Gen, field: &Field) -> (TokenStream, TokenStream) {
     let krate = &gen.krate;
     let private = quote!(#krate::__private);
     let ty = field.ty();

@@ -5,11 +5,10 @@
 //! patch, and a patch type never holds a create-only value.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
+use quote::{format_ident, quote};
 use syn::Ident;
 
-use crate::expand::fields::reader;
+use crate::expand::fields::field_fn;
 use crate::expand::gen::Gen;
 
 /// The slots' type: `__{Model}CreateOnly`, inside the `const _` block (no user names it).
@@ -23,7 +22,6 @@ pub fn expand(gen: &Gen) -> TokenStream {
         return TokenStream::new();
     }
     let krate = &gen.krate;
-    let serde = quote!(#krate::__private::serde);
     let slots = name(gen);
     let fields: Vec<_> = gen.input.create_only().collect();
     let members = fields.iter().map(|field| {
@@ -39,16 +37,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         quote!(#(#names)|* => #krate::__private::Key::Field(#index),)
     });
     let wires = fields.iter().map(|field| &field.wire);
-    let arms = fields.iter().enumerate().map(|(index, field)| {
-        let index = index as u16;
-        let ident = field.ident;
-        let wire = &field.wire;
-        let (value, null) = reader(gen, field);
-        let span = field.ty().span();
-        quote_spanned! {span=>
-            #index => #krate::__private::field::<#value, #null, __S, __A, _>(&mut self.#ident, __map, __reading, __path, #wire),
-        }
-    });
+    let field_fn = field_fn(gen, fields.iter().copied());
     quote! {
         #[derive(Default)]
         pub struct #slots {
@@ -81,19 +70,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
                 [#(#wires),*][usize::from(__index)]
             }
 
-            #[inline]
-            fn field<'__de, __S: #krate::__private::Source, __A: #serde::de::MapAccess<'__de>>(
-                &mut self,
-                __index: u16,
-                __map: &mut __A,
-                __reading: &mut #krate::__private::Reading,
-                __path: #krate::__private::Path<'_>,
-            ) -> ::core::result::Result<(), __A::Error> {
-                match __index {
-                    #(#arms)*
-                    _ => #serde::de::MapAccess::next_value::<#serde::de::IgnoredAny>(__map).map(|_| ()),
-                }
-            }
+            #field_fn
         }
     }
 }
