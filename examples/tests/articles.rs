@@ -2,16 +2,15 @@
 //! both servers and both databases at once. One script of requests goes to each of them (the
 //! actix and the axum server, each over a fresh SQLite file and, with
 //! `SAFE_UPDATE_TEST_POSTGRES`, a fresh PostgreSQL database); every answer must be the same
-//! on all (as `same_answers.rs` compares them), and each is asserted whole, so that a bug all
-//! of them share fails too.
+//! on all (compared as `same_answers.rs` does, by `common::alike`), and each is asserted
+//! whole, so that a bug all of them share fails too.
 //!
 //! The real binaries on `127.0.0.1:0` (see `common`).
 
 use serde_json::{json, Value};
 
+use crate::common::{alike::same_answer, Setup, TestDb};
 use crate::common::{applied, document, postgres_available, Backend, Binary, Response, Server};
-use crate::common::{Setup, TestDb};
-use crate::same_answers::normalized;
 
 const JSON: &str = "application/json";
 const MERGE: &str = "application/merge-patch+json";
@@ -62,7 +61,7 @@ impl Servers {
         body: Option<(&str, &str)>,
     ) -> Response {
         let request = format!("{who:?}: {method} {path} {headers:?} {body:?}");
-        let mut answers = self.servers.iter().map(|(name, server)| {
+        let answers = self.servers.iter().map(|(name, server)| {
             let login = match who {
                 Who::Alice => Some(server.login("alice")),
                 Who::Admin => Some(server.login("admin")),
@@ -73,23 +72,7 @@ impl Servers {
             let body = body.map(|(content_type, text)| (content_type, text.as_bytes()));
             (name, server.send(method, path, auth, headers, body))
         });
-        let (first_name, first) = answers.next().unwrap();
-        for (name, answer) in answers {
-            assert_eq!(
-                normalized(&answer),
-                normalized(&first),
-                "{name} and {first_name} differ on {request}"
-            );
-        }
-        if first.status >= 400 {
-            assert_eq!(
-                first.header("content-type"),
-                Some("application/problem+json"),
-                "{request}"
-            );
-            assert_eq!(first.json["status"], first.status, "{request}");
-        }
-        first
+        same_answer(&request, answers)
     }
 }
 

@@ -327,32 +327,53 @@ async fn write_changes(
     user: &mut User,
     changed: &[&str],
 ) -> Result<(), DbError> {
+    let writable: [(&str, &(dyn ToSql + Sync)); 4] = [
+        ("display_name", &user.display_name),
+        ("email", &user.email),
+        ("bio", &user.bio),
+        ("is_admin", &user.is_admin),
+    ];
+    let (version, updated_at) =
+        update_versioned_row(client, "users", user.id, &writable, changed).await?;
+    user.version = version;
+    user.updated_at = updated_at;
+    Ok(())
+}
+
+/// One `UPDATE` of the row `id` of `table` (users or articles, whose rows are versioned alike):
+/// sets each of the `changed` columns to its value in `writable`, bumps `version` and stamps
+/// `updated_at`; the row's new `version` and `updated_at`.
+///
+/// `changed` comes from the derive, which lists the patch's fields: a name that is not in
+/// `writable` is refused (a server-only column such as `password_hash` is never written from
+/// a patch) rather than put in the SQL. `table` is a name of this crate's, never a client's.
+pub(super) async fn update_versioned_row(
+    client: &impl GenericClient,
+    table: &'static str,
+    id: i64,
+    writable: &[(&str, &(dyn ToSql + Sync))],
+    changed: &[&str],
+) -> Result<(u64, String), DbError> {
     let mut sets = Vec::with_capacity(changed.len() + 2);
-    let mut values: Vec<&(dyn ToSql + Sync)> = vec![&user.id];
+    let mut values: Vec<&(dyn ToSql + Sync)> = vec![&id];
     for &column in changed {
-        // Column names come from the derive; only the writable ones are mapped to values.
-        let value: &(dyn ToSql + Sync) = match column {
-            "display_name" => &user.display_name,
-            "email" => &user.email,
-            "bio" => &user.bio,
-            "is_admin" => &user.is_admin,
-            other => return Err(DbError::Column(other.to_owned())),
-        };
-        values.push(value);
+        let (_, value) = writable
+            .iter()
+            .find(|(name, _)| *name == column)
+            .ok_or_else(|| DbError::Column(column.to_owned()))?;
+        values.push(*value);
         sets.push(format!("{column} = ${}", values.len()));
     }
     sets.push("version = version + 1".into());
     sets.push("updated_at = now()".into());
     let sql = format!(
-        "UPDATE users SET {} WHERE id = $1 RETURNING version, {}",
+        "UPDATE {table} SET {} WHERE id = $1 RETURNING version, {}",
         sets.join(", "),
         rfc3339!("updated_at")
     );
     let statement = client.prepare_cached(&sql).await?;
     let row = client.query_one(&statement, &values).await?;
-    user.version = row.get::<_, i64>(0) as u64;
-    user.updated_at = row.get(1);
-    Ok(())
+    Ok((row.get::<_, i64>(0) as u64, row.get(1)))
 }
 
 /// Whether trying again may succeed: a lock or a connection not had in time, a conflict the

@@ -11,7 +11,7 @@ use deadpool_postgres::GenericClient;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
-use super::postgres::{rfc3339, user_from_row, Db, COLUMNS as USER_COLUMNS};
+use super::postgres::{rfc3339, update_versioned_row, user_from_row, Db, COLUMNS as USER_COLUMNS};
 use super::DbError;
 use crate::article::{Article, Status};
 use crate::articles::{self, Apply, Build};
@@ -135,30 +135,15 @@ async fn write_changes(
     changed: &[&str],
 ) -> Result<(), DbError> {
     let status = article.status.as_str();
-    let mut sets = Vec::with_capacity(changed.len() + 2);
-    let mut values: Vec<&(dyn ToSql + Sync)> = vec![&article.id];
-    for &column in changed {
-        // Column names come from the derive; only the writable ones are mapped to values.
-        let value: &(dyn ToSql + Sync) = match column {
-            "title" => &article.title,
-            "body" => &article.body,
-            "tags" => &article.tags,
-            "status" => &status,
-            other => return Err(DbError::Column(other.to_owned())),
-        };
-        values.push(value);
-        sets.push(format!("{column} = ${}", values.len()));
-    }
-    sets.push("version = version + 1".into());
-    sets.push("updated_at = now()".into());
-    let sql = format!(
-        "UPDATE articles SET {} WHERE id = $1 RETURNING version, {}",
-        sets.join(", "),
-        rfc3339!("updated_at")
-    );
-    let statement = client.prepare_cached(&sql).await?;
-    let row = client.query_one(&statement, &values).await?;
-    article.version = row.get::<_, i64>(0) as u64;
-    article.updated_at = row.get(1);
+    let writable: [(&str, &(dyn ToSql + Sync)); 4] = [
+        ("title", &article.title),
+        ("body", &article.body),
+        ("tags", &article.tags),
+        ("status", &status),
+    ];
+    let (version, updated_at) =
+        update_versioned_row(client, "articles", article.id, &writable, changed).await?;
+    article.version = version;
+    article.updated_at = updated_at;
     Ok(())
 }

@@ -261,32 +261,51 @@ pub fn set_password(conn: &Connection, username: &str, hash: &str) -> rusqlite::
 /// Writes the `changed` client-writable columns of `user` (from `Applied::changed_top_level`),
 /// bumps `version` and `updated_at`, and stores the new values of those two back in `user`.
 pub fn write_changes(conn: &Connection, user: &mut User, changed: &[&str]) -> rusqlite::Result<()> {
+    let writable: [(&str, &dyn ToSql); 4] = [
+        ("display_name", &user.display_name),
+        ("email", &user.email),
+        ("bio", &user.bio),
+        ("is_admin", &user.is_admin),
+    ];
+    let (version, updated_at) = update_versioned_row(conn, "users", user.id, &writable, changed)?;
+    user.version = version;
+    user.updated_at = updated_at;
+    Ok(())
+}
+
+/// One `UPDATE` of the row `id` of `table` (users or articles, whose rows are versioned alike):
+/// sets each of the `changed` columns to its value in `writable`, bumps `version` and stamps
+/// `updated_at`; the row's new `version` and `updated_at`.
+///
+/// `changed` comes from the derive, which lists the patch's fields: a name that is not in
+/// `writable` is refused (a server-only column such as `password_hash` is never written from
+/// a patch) rather than put in the SQL. `table` is a name of this crate's, never a client's.
+pub(super) fn update_versioned_row(
+    conn: &Connection,
+    table: &'static str,
+    id: i64,
+    writable: &[(&str, &dyn ToSql)],
+    changed: &[&str],
+) -> rusqlite::Result<(u64, String)> {
     let mut sets = Vec::with_capacity(changed.len() + 2);
-    let mut values: Vec<&dyn ToSql> = vec![&user.id];
+    let mut values: Vec<&dyn ToSql> = vec![&id];
     for &column in changed {
-        // Column names come from the derive; only the writable ones are mapped to values.
-        let value: &dyn ToSql = match column {
-            "display_name" => &user.display_name,
-            "email" => &user.email,
-            "bio" => &user.bio,
-            "is_admin" => &user.is_admin,
-            other => return Err(rusqlite::Error::InvalidColumnName(other.into())),
-        };
-        values.push(value);
+        let (_, value) = writable
+            .iter()
+            .find(|(name, _)| *name == column)
+            .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.into()))?;
+        values.push(*value);
         sets.push(format!("{column} = ?{}", values.len()));
     }
     sets.push("version = version + 1".into());
     sets.push(format!("updated_at = {NOW}"));
     let sql = format!(
-        "UPDATE users SET {} WHERE id = ?1 RETURNING version, updated_at",
+        "UPDATE {table} SET {} WHERE id = ?1 RETURNING version, updated_at",
         sets.join(", ")
     );
-    let (version, updated_at) = conn.query_row(&sql, values.as_slice(), |row| {
+    conn.query_row(&sql, values.as_slice(), |row| {
         Ok((row.get(0)?, row.get(1)?))
-    })?;
-    user.version = version;
-    user.updated_at = updated_at;
-    Ok(())
+    })
 }
 
 /// One update in one `BEGIN IMMEDIATE` transaction on the writer connection ([`crate::update`]):

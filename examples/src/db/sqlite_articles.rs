@@ -6,7 +6,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, TransactionBehavior};
 
-use super::sqlite::{user_by_name, Db, NOW};
+use super::sqlite::{update_versioned_row, user_by_name, Db, NOW};
 use crate::article::{Article, Status};
 use crate::articles::{self, Apply, Build};
 use crate::precondition::IfMatch;
@@ -94,29 +94,14 @@ fn write_changes(
 ) -> rusqlite::Result<()> {
     let tags = tags_json(&article.tags);
     let status = article.status.as_str();
-    let mut sets = Vec::with_capacity(changed.len() + 2);
-    let mut values: Vec<&dyn ToSql> = vec![&article.id];
-    for &column in changed {
-        // Column names come from the derive; only the writable ones are mapped to values.
-        let value: &dyn ToSql = match column {
-            "title" => &article.title,
-            "body" => &article.body,
-            "tags" => &tags,
-            "status" => &status,
-            other => return Err(rusqlite::Error::InvalidColumnName(other.into())),
-        };
-        values.push(value);
-        sets.push(format!("{column} = ?{}", values.len()));
-    }
-    sets.push("version = version + 1".into());
-    sets.push(format!("updated_at = {NOW}"));
-    let sql = format!(
-        "UPDATE articles SET {} WHERE id = ?1 RETURNING version, updated_at",
-        sets.join(", ")
-    );
-    let (version, updated_at) = conn.query_row(&sql, values.as_slice(), |row| {
-        Ok((row.get(0)?, row.get(1)?))
-    })?;
+    let writable: [(&str, &dyn ToSql); 4] = [
+        ("title", &article.title),
+        ("body", &article.body),
+        ("tags", &tags),
+        ("status", &status),
+    ];
+    let (version, updated_at) =
+        update_versioned_row(conn, "articles", article.id, &writable, changed)?;
     article.version = version;
     article.updated_at = updated_at;
     Ok(())

@@ -1,9 +1,11 @@
 //! What the tests share. Here: runs a real binary (the actix or the axum server) on
 //! `127.0.0.1:0` over a fresh database (an SQLite file in a temporary directory, or a
 //! PostgreSQL database created for the test and dropped after it), and talks to it over HTTP.
-//! Beside it: the database layer without a server ([`direct`]), the login counters on one
+//! Beside it: one request's answers from several servers, which must be alike ([`alike`]),
+//! the database layer without a server ([`direct`]), the login counters on one
 //! SQLite file ([`on_one_file`]) and Redis ([`redis`]).
 
+pub mod alike;
 pub mod direct;
 pub mod on_one_file;
 mod postgres;
