@@ -22,6 +22,8 @@ pub struct Input<'a> {
     pub attrs: ContainerAttrs,
     /// Every field of the model, server-only ones included.
     pub fields: Vec<Field<'a>>,
+    /// The struct's name in what the model serializes (`#[serde(rename)]`'s `serialize` half).
+    pub ser_name: String,
 }
 
 /// One field of the model.
@@ -60,6 +62,17 @@ pub struct Field<'a> {
     /// `create_only`: the create input sets it, a patch refuses it as it refuses a server-only
     /// field (it is no member of the patch).
     pub create_only: bool,
+    /// Who may see the field in a view (`#[update(view)]` models; `Anyone` elsewhere).
+    pub read: Read,
+    /// The field's name in what the model serializes (after `rename_all` and `rename`'s
+    /// `serialize` halves).
+    pub ser_name: String,
+    /// `#[serde(skip)]` or `skip_serializing`: the model never writes it, nor does a view.
+    pub skip_serializing: bool,
+    /// `#[serde(skip_serializing_if = "path")]`.
+    pub skip_serializing_if: Option<ExprPath>,
+    /// `#[serde(serialize_with = "path")]`, or `path::serialize` of `with`.
+    pub write_with: Option<ExprPath>,
     /// What a create input holds for the field: required, optional, or defaulted (a server-only
     /// field is never in one, and its kind is never read).
     pub create_kind: CreateKind,
@@ -82,6 +95,17 @@ pub enum Shape<'a> {
     /// `null` clears it as `clear` says. Read by `Nested<T::Patch>`; `Guarded` without
     /// `clear`, `Clears` with it.
     NestedClearable { inner: &'a Type, clear: Clear },
+}
+
+/// Who may see a field in a view.
+pub enum Read {
+    /// Whoever may read the model (a bare `read`, a writable field without a rule, or a
+    /// server-only one under `view(server_only = read)`).
+    Anyone,
+    /// `read(role = "...", when = ...)`s: any one admits.
+    Grants(Vec<Grant>),
+    /// `secret` (or `view(server_only = secret)`): never in a view.
+    Secret,
 }
 
 /// Who may clear a nested `Option` field with `null`: clearing erases the sub-model, its
@@ -156,6 +180,7 @@ impl<'a> Input<'a> {
         let model = Model {
             ident: &input.ident,
             rename_all: serde.rename_all,
+            ser_rename_all: serde.ser_rename_all,
             serde_default: serde.default.as_ref(),
         };
         let fields: Vec<Field> = named
@@ -169,10 +194,13 @@ impl<'a> Input<'a> {
             &input.generics,
             fields.iter().map(|field| (field.ident, field.names())),
         );
+        valid::view(cx, &attrs, serde.into.as_ref());
+        let ser_name = serde.ser_name.unwrap_or_else(|| input.ident.to_string());
         Some(Input {
             original: input,
             attrs,
             fields,
+            ser_name,
         })
     }
 
@@ -215,6 +243,8 @@ const NAMED_ONLY: &str = "`SafeUpdate` can only be derived for structs with name
 struct Model<'m> {
     ident: &'m Ident,
     rename_all: Option<RenameRule>,
+    /// `rename_all`'s `serialize` half.
+    ser_rename_all: Option<RenameRule>,
     /// `#[serde(default)]` on the struct.
     serde_default: Option<&'m SerdeDefault>,
 }
@@ -273,6 +303,13 @@ impl<'a> Field<'a> {
             (None, Some(rule)) => rule.apply_to_field(&rust_name),
             (None, None) => rust_name.clone(),
         };
+        let ser_name = match (&serde.ser_rename, model.ser_rename_all) {
+            (Some(rename), _) => rename.clone(),
+            (None, Some(rule)) => rule.apply_to_field(&rust_name),
+            (None, None) => rust_name.clone(),
+        };
+        valid::read(cx, ident, &attrs, policy, container, &serde);
+        let read = read_rule(&mut attrs, policy, container);
         let flatten = serde.flatten.is_some();
         let mut aliases = serde.aliases;
         if policy == Policy::ServerOnly && rust_name != wire {
@@ -306,6 +343,11 @@ impl<'a> Field<'a> {
             doc: doc_comment(&field.attrs),
             create_kind,
             create_only: attrs.create_only.is_some() && policy == Policy::Writable,
+            read,
+            ser_name,
+            skip_serializing: serde.skip_serializing.is_some(),
+            skip_serializing_if: serde.skip_serializing_if,
+            write_with: serde.write_with,
         })
     }
 
@@ -364,6 +406,33 @@ impl<'a> Field<'a> {
         let own = (!self.flatten).then_some(self.wire.as_str());
         own.into_iter()
             .chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// Who may see the field in a view: its `secret` or `read`s, else a server-only field takes the
+/// container's `view(server_only = ...)` (`valid::read` reports one without either), a writable
+/// one is readable by whoever may read the model.
+fn read_rule(attrs: &mut FieldAttrs, policy: Policy, container: &ContainerAttrs) -> Read {
+    if attrs.secret.is_some() {
+        return Read::Secret;
+    }
+    let reads: Vec<Grant> = std::mem::take(&mut attrs.reads)
+        .into_iter()
+        .map(|(_, grant)| grant)
+        .collect();
+    if reads.iter().any(Grant::is_anyone) {
+        return Read::Anyone;
+    }
+    if !reads.is_empty() {
+        return Read::Grants(reads);
+    }
+    let server_default = container
+        .view
+        .as_ref()
+        .and_then(|view| view.server_only_readable);
+    match (policy, server_default) {
+        (Policy::ServerOnly, Some(false) | None) => Read::Secret,
+        (Policy::ServerOnly, Some(true)) | (Policy::Writable, _) => Read::Anyone,
     }
 }
 

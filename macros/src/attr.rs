@@ -12,7 +12,8 @@ use crate::keyword::{self, Keyword};
 use crate::meta::{path_str, skip_value};
 use crate::symbol::{
     Symbol, ALLOW, ATTR, BOUND, CHANGE, CLEAR, CRATE, CREATE, CREATE_DEFAULT, CREATE_ONLY, DEFAULT,
-    IDENTITY, NAME, NESTED, REDACT, ROLE, SCHEMA, SCHEMA_WITH, SERVER_ONLY, UPDATE, VALIDATE, WHEN,
+    IDENTITY, NAME, NESTED, READ, REDACT, ROLE, SCHEMA, SCHEMA_WITH, SECRET, SERVER_ONLY, UPDATE,
+    VALIDATE, VIEW, WHEN,
 };
 
 /// What one field's `#[update(...)]` attributes say.
@@ -40,6 +41,11 @@ pub struct FieldAttrs {
     pub create_default: Option<CreateDefault>,
     /// The `create_only` keyword: set by the create input, never by a patch.
     pub create_only: Option<Path>,
+    /// Each `read` or `read(role = "...", when = ...)`: who may see the field in a view (any
+    /// one admits; a bare `read`: whoever may read the model). The keyword, for spans.
+    pub reads: Vec<(Path, Grant)>,
+    /// The `secret` keyword: never in a view.
+    pub secret: Option<Path>,
 }
 
 /// `create_default` (the type's `Default`) or `create_default = expr`.
@@ -125,15 +131,26 @@ pub struct ContainerAttrs {
     pub create: Option<Path>,
     /// `identity = Type`: what the model's conditions and value rules see of the sender.
     pub identity: Option<syn::Type>,
+    /// `view` or `view(server_only = secret | read)`: the model offers views; what a
+    /// server-only field without a read rule of its own is.
+    pub view: Option<ViewAttr>,
+}
+
+/// `view`, and its default for server-only fields.
+pub struct ViewAttr {
+    /// `server_only = secret` (`Some(false)`) or `server_only = read` (`Some(true)`): what a
+    /// server-only field without `read` or `secret` is; `None`: each must say.
+    pub server_only_readable: Option<bool>,
 }
 
 const FIELD_KEYS: &str = "expected `allow`, `allow(role = \"...\", when = ..., change = ...)`, \
      `server_only`, `nested`, \
      `clear`, `clear(role = \"...\")`, `validate = ...`, `redact`, `schema_with = ...`, \
-     `schema(...)`, `create_default`, `create_default = ...` or `create_only`";
+     `schema(...)`, `create_default`, `create_default = ...`, `create_only`, `read`, \
+     `read(role = \"...\", when = ...)` or `secret`";
 const CONTAINER_KEYS: &str = "expected `name = \"...\"`, `default = server_only`, \
-     `crate = \"...\"`, `validate = ...`, `attr(...)`, `bound = \"...\"`, `create` or \
-     `identity = Type`";
+     `crate = \"...\"`, `validate = ...`, `attr(...)`, `bound = \"...\"`, `create`, \
+     `identity = Type` or `view`";
 
 pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs::default();
@@ -209,6 +226,14 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                     expr,
                 };
                 set_once(cx, &meta, &mut out.create_default, default);
+            } else if meta.path == READ {
+                // #[update(read)], #[update(read(role = "admin"), read(when = is_self))]
+                let grant = parse_grant(cx, &meta, READ)?;
+                out.reads.push((meta.path.clone(), grant));
+            } else if meta.path == SECRET {
+                // #[update(server_only, secret)]
+                no_arguments(cx, &meta)?;
+                set_once(cx, &meta, &mut out.secret, meta.path.clone());
             } else if meta.path == CREATE_ONLY {
                 // #[update(allow, create_only)]
                 no_arguments(cx, &meta)?;
@@ -312,6 +337,37 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 // #[update(create)]
                 no_arguments(cx, &meta)?;
                 set_once(cx, &meta, &mut out.create, meta.path.clone());
+            } else if meta.path == VIEW {
+                // #[update(view)], #[update(view(server_only = secret))]
+                let mut view = ViewAttr {
+                    server_only_readable: None,
+                };
+                if meta.input.peek(syn::token::Paren) {
+                    meta.parse_nested_meta(|inner| {
+                        if inner.path == SERVER_ONLY {
+                            let value: Path = inner.value()?.parse()?;
+                            if value == SECRET {
+                                view.server_only_readable = Some(false);
+                            } else if value == READ {
+                                view.server_only_readable = Some(true);
+                            } else {
+                                cx.error_spanned_by(
+                                    &value,
+                                    "expected `server_only = secret` or `server_only = read`",
+                                );
+                            }
+                        } else {
+                            skip_value(&inner)?;
+                            cx.error_spanned_by(
+                                &inner.path,
+                                "unknown `view` argument; expected `server_only = secret` or \
+                                 `server_only = read`",
+                            );
+                        }
+                        Ok(())
+                    })?;
+                }
+                set_once(cx, &meta, &mut out.view, view);
             } else if meta.path == IDENTITY {
                 // #[update(identity = Claims)]
                 let identity: syn::Type = meta.value()?.parse()?;
@@ -361,7 +417,8 @@ fn parse_grant(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: Symbol) -> syn::R
         when: Vec::new(),
         change: Vec::new(),
     };
-    let takes_rules = keyword == ALLOW;
+    let takes_rules = keyword == ALLOW || keyword == READ;
+    let takes_change = keyword == ALLOW;
     if meta.input.peek(Token![=]) {
         return Err(meta.error(if takes_rules {
             format!("expected `{keyword}` or `{keyword}(role = \"...\", when = ..., change = ...)`")
@@ -395,7 +452,7 @@ fn parse_grant(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: Symbol) -> syn::R
             } else {
                 grant.roles.push(role);
             }
-        } else if takes_rules && (inner.path == WHEN || inner.path == CHANGE) {
+        } else if takes_rules && (inner.path == WHEN || (takes_change && inner.path == CHANGE)) {
             written += 1;
             let rule: ExprPath = inner.value()?.parse()?;
             let rules = if inner.path == WHEN {
@@ -418,8 +475,11 @@ fn parse_grant(cx: &mut Ctxt, meta: &ParseNestedMeta, keyword: Symbol) -> syn::R
             // Reported here: not reported again as an empty grant.
             written += 1;
             skip_value(&inner)?;
-            let expected = if takes_rules {
+            let expected = if takes_change {
                 "`role = \"...\"`, `when = path::to::condition` or `change = path::to::rule`"
+            } else if takes_rules {
+                "`role = \"...\"` or `when = path::to::condition` (a read has no new value to \
+                 judge)"
             } else {
                 "`role = \"...\"`"
             };
@@ -445,6 +505,11 @@ fn needs_a_role(keyword: Symbol) -> String {
         format!(
             "`{keyword}(...)` needs a `role = \"...\"`, `when = ...` or `change = ...`; for \
              anyone, write `{keyword}`"
+        )
+    } else if keyword == READ {
+        format!(
+            "`{keyword}(...)` needs a `role = \"...\"` or `when = ...`; for whoever may read the \
+             model, write `{keyword}`"
         )
     } else {
         format!(

@@ -12,11 +12,18 @@ use crate::ctxt::Ctxt;
 use crate::meta::{path_str, skip_value};
 use crate::symbol::SERDE;
 
-/// What the container's `serde` attributes say about reading a document.
+/// What the container's `serde` attributes say about reading a document, and about writing
+/// one (for the model's views).
 #[derive(Default)]
 pub struct SerdeContainer {
     /// `rename_all` (its `deserialize` half when split).
     pub rename_all: Option<RenameRule>,
+    /// `rename_all`'s `serialize` half: the names a view writes.
+    pub ser_rename_all: Option<RenameRule>,
+    /// `rename`'s `serialize` half: the struct's name a view gives the serializer.
+    pub ser_name: Option<String>,
+    /// `into = "..."`: the model serializes as another type, which a view cannot honour.
+    pub into: Option<Path>,
     /// `default` or `default = "path"`: a document that leaves a field out gives it the
     /// field's value in `Model::default()` (or in `path()`). A create input does the same.
     pub default: Option<SerdeDefault>,
@@ -37,28 +44,47 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeContainer {
         match key.as_str() {
             // #[serde(rename_all = "...")], #[serde(rename_all(deserialize = "..."))]
             "rename_all" => {
-                if let Some(lit) = deserialize_names(meta)?.into_iter().next() {
-                    match RenameRule::from_str(&lit.value()) {
-                        Some(parsed) => out.rename_all = Some(parsed),
-                        None => cx.error_spanned_by(
-                            &lit,
+                let names = names(meta)?;
+                let rule = |cx: &mut Ctxt, lit: &LitStr| match RenameRule::from_str(&lit.value()) {
+                    Some(parsed) => Some(parsed),
+                    None => {
+                        cx.error_spanned_by(
+                            lit,
                             format!(
                                 "unknown rename rule `rename_all = {:?}`; expected one of {}",
                                 lit.value(),
                                 RenameRule::expected()
                             ),
-                        ),
+                        );
+                        None
                     }
+                };
+                if let Some(lit) = names.deserialize.first() {
+                    out.rename_all = rule(cx, lit);
                 }
+                if let Some(lit) = &names.serialize {
+                    // The same rule as the `deserialize` half is reported once.
+                    out.ser_rename_all =
+                        if names.deserialize.first().map(LitStr::value) == Some(lit.value()) {
+                            out.rename_all
+                        } else {
+                            rule(cx, lit)
+                        };
+                }
+            }
+            // The struct's own name: a view gives it to the serializer, as serde's derive does.
+            "rename" => out.ser_name = names(meta)?.serialize.map(|lit| lit.value()),
+            // Serialization through another type.
+            "into" => {
+                skip_value(meta)?;
+                out.into = Some(meta.path.clone());
             }
             // The defaults of fields a document leaves out: a patch leaves such a field
             // unchanged, a create input gives it this default, as the model's own serde does.
             "default" => out.default = Some(serde_default(cx, meta)?),
             // The struct's own name (formats that write it), unknown keys (a patch always
             // refuses them), serde's own bounds and paths, serialization, error text.
-            "rename" | "deny_unknown_fields" | "bound" | "into" | "crate" | "expecting" => {
-                skip_value(meta)?
-            }
+            "deny_unknown_fields" | "bound" | "crate" | "expecting" => skip_value(meta)?,
             // #[serde(from = "...")], #[serde(try_from = "...")]
             "from" | "try_from" => {
                 skip_value(meta)?;
@@ -143,6 +169,16 @@ pub struct SerdeField {
     /// `default` or `default = "path"`: what the field takes when a document leaves it out (a
     /// patch leaves it unchanged; a create input gives it this default).
     pub default: Option<SerdeDefault>,
+    /// `rename`'s `serialize` half: the name a view writes.
+    pub ser_rename: Option<String>,
+    /// `skip` or `skip_serializing`: the model never writes the field, nor does a view.
+    pub skip_serializing: Option<Path>,
+    /// `skip_serializing_if = "path"`: written only when `path(&value)` is false.
+    pub skip_serializing_if: Option<ExprPath>,
+    /// The function of `serialize_with = "path"`, or `path::serialize` of `with = "path"`.
+    pub write_with: Option<ExprPath>,
+    /// `getter = "..."` (of `remote`): a view reads fields, not getters.
+    pub getter: Option<Path>,
 }
 
 pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeField {
@@ -153,7 +189,9 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeField {
             // #[serde(rename = "a")], #[serde(rename(deserialize = "a", deserialize = "b"))]:
             // serde reads the first name and takes every one as an alias.
             "rename" => {
-                let mut names = deserialize_names(meta)?.into_iter().map(|lit| lit.value());
+                let names = names(meta)?;
+                out.ser_rename = names.serialize.map(|lit| lit.value());
+                let mut names = names.deserialize.into_iter().map(|lit| lit.value());
                 if let Some(first) = names.next() {
                     out.rename = Some(first);
                 }
@@ -169,6 +207,13 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeField {
             // #[serde(deserialize_with = "path")], #[serde(with = "module")]
             "deserialize_with" | "with" => {
                 let lit: LitStr = meta.value()?.parse()?;
+                if key == "with" {
+                    if let Ok(mut path) = lit.parse::<ExprPath>() {
+                        let segment = Ident::new("serialize", lit.span());
+                        path.path.segments.push(segment.into());
+                        out.write_with = Some(path);
+                    }
+                }
                 match lit.parse::<ExprPath>() {
                     Ok(mut path) => {
                         if key == "with" {
@@ -191,7 +236,28 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeField {
                 }
             }
             // #[serde(skip)], #[serde(skip_deserializing)]
-            "skip" | "skip_deserializing" => out.skip = Some(meta.path.clone()),
+            "skip" => {
+                out.skip = Some(meta.path.clone());
+                out.skip_serializing = Some(meta.path.clone());
+            }
+            "skip_deserializing" => out.skip = Some(meta.path.clone()),
+            "skip_serializing" => out.skip_serializing = Some(meta.path.clone()),
+            // #[serde(skip_serializing_if = "path")], #[serde(serialize_with = "path")]
+            "skip_serializing_if" | "serialize_with" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                match lit.parse::<ExprPath>() {
+                    Ok(path) if key == "serialize_with" => out.write_with = Some(path),
+                    Ok(path) => out.skip_serializing_if = Some(path),
+                    Err(_) => cx.error_spanned_by(
+                        &lit,
+                        format!("`{key}` must be a path, such as \"my_module::write\""),
+                    ),
+                }
+            }
+            "getter" => {
+                skip_value(meta)?;
+                out.getter = Some(meta.path.clone());
+            }
             // #[serde(borrow)], #[serde(borrow = "'a")]
             "borrow" => {
                 skip_value(meta)?;
@@ -199,10 +265,8 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeField {
             }
             // #[serde(default)], #[serde(default = "path")]
             "default" => out.default = Some(serde_default(cx, meta)?),
-            // Serialization only, serde's own bounds, a getter of `remote` (refused).
-            "skip_serializing" | "skip_serializing_if" | "serialize_with" | "bound" | "getter" => {
-                skip_value(meta)?
-            }
+            // Serde's own bounds.
+            "bound" => skip_value(meta)?,
             _ => {
                 skip_value(meta)?;
                 cx.error_spanned_by(&meta.path, format!("unknown serde field attribute `{key}`"));
@@ -248,17 +312,32 @@ fn for_each_meta(
     }
 }
 
-/// `key = "name"` or `key(serialize = "...", deserialize = "name", ...)`: the names a document
-/// may use, in order.
-fn deserialize_names(meta: &ParseNestedMeta) -> syn::Result<Vec<LitStr>> {
+/// The names of `key = "name"` or `key(serialize = "...", deserialize = "name", ...)`.
+struct Names {
+    /// The name written (serde takes the last `serialize`).
+    serialize: Option<LitStr>,
+    /// The names a document may use, in order.
+    deserialize: Vec<LitStr>,
+}
+
+fn names(meta: &ParseNestedMeta) -> syn::Result<Names> {
     if meta.input.peek(syn::Token![=]) {
-        return Ok(vec![meta.value()?.parse()?]);
+        let lit: LitStr = meta.value()?.parse()?;
+        return Ok(Names {
+            serialize: Some(lit.clone()),
+            deserialize: vec![lit],
+        });
     }
-    let mut names = Vec::new();
+    let mut names = Names {
+        serialize: None,
+        deserialize: Vec::new(),
+    };
     meta.parse_nested_meta(|inner| {
         let lit: LitStr = inner.value()?.parse()?;
         if inner.path.is_ident("deserialize") {
-            names.push(lit);
+            names.deserialize.push(lit);
+        } else if inner.path.is_ident("serialize") {
+            names.serialize = Some(lit);
         }
         Ok(())
     })?;

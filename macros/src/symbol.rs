@@ -35,6 +35,12 @@ pub const WHEN: Symbol = Symbol("when");
 pub const CHANGE: Symbol = Symbol("change");
 /// `create_only` on a field: writable in the create input, forbidden in a patch.
 pub const CREATE_ONLY: Symbol = Symbol("create_only");
+/// `read` or `read(role = "...", when = ...)` on a field: who may see it in a view.
+pub const READ: Symbol = Symbol("read");
+/// `secret` on a field: never in a view.
+pub const SECRET: Symbol = Symbol("secret");
+/// `view` on the struct: the model offers views.
+pub const VIEW: Symbol = Symbol("view");
 /// `identity = Type` on the struct.
 pub const IDENTITY: Symbol = Symbol("identity");
 /// `validate = path`, on a field or on the struct.

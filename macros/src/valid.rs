@@ -222,6 +222,96 @@ pub fn grants(cx: &mut Ctxt, attrs: &FieldAttrs, container: &ContainerAttrs, nes
     }
 }
 
+/// A field's read rule: `read` and `secret` need a model that offers views, contradict each
+/// other, and a `when` needs the identity; in a model with views a server-only field says who
+/// may read it (or the struct's `view(server_only = ...)` does), and what a view could not
+/// write as the model's serde does is refused.
+pub fn read(
+    cx: &mut Ctxt,
+    ident: &Ident,
+    attrs: &FieldAttrs,
+    policy: Policy,
+    container: &ContainerAttrs,
+    serde: &SerdeField,
+) {
+    let first_read = attrs.reads.first().map(|(keyword, _)| keyword);
+    if container.view.is_none() {
+        if let Some(keyword) = first_read.or(attrs.secret.as_ref()) {
+            cx.error_spanned_by(
+                keyword,
+                format!(
+                    "`{}` says who sees the field in a view: add `#[update(view)]` on the struct",
+                    meta::path_str(keyword)
+                ),
+            );
+        }
+        return;
+    }
+    if let (Some(secret), Some(_)) = (&attrs.secret, first_read) {
+        cx.error_spanned_by(
+            secret,
+            "`secret` and `read` contradict each other: a secret field is in no view",
+        );
+    }
+    let bare = attrs
+        .reads
+        .iter()
+        .filter(|(_, grant)| grant.is_anyone())
+        .count();
+    if bare > 0 && attrs.reads.len() > 1 {
+        cx.error_spanned_by(
+            &attrs.reads[1].0,
+            "a bare `read` lets whoever may read the model see the field, so another `read` \
+             beside it adds nothing: remove the bare one, or give it a role or a condition",
+        );
+    }
+    if container.identity.is_none() {
+        if let Some(rule) = attrs.reads.iter().find_map(|(_, grant)| grant.when.first()) {
+            cx.error_spanned_by(
+                rule,
+                "a read condition sees who is asking: name the identity type the model's rules \
+                 take on the struct, `#[update(identity = YourIdentity)]`",
+            );
+        }
+    }
+    let says = attrs.secret.is_some() || first_read.is_some();
+    let server_default = container
+        .view
+        .as_ref()
+        .and_then(|view| view.server_only_readable);
+    if policy == Policy::ServerOnly && !says && server_default.is_none() {
+        cx.error_spanned_by(
+            ident,
+            format!(
+                "field `{ident}` is server-only in a model with views: say who may read it, \
+                 `read`, `read(role = \"...\")`, `read(when = ...)` or `secret`, or give the \
+                 struct a default, `#[update(view(server_only = secret))]`"
+            ),
+        );
+    }
+    if let Some(flatten) = &serde.flatten {
+        cx.error_spanned_by(
+            flatten,
+            "`#[serde(flatten)]` in a model with views is not supported: a view writes each \
+             field under its own name and read rule",
+        );
+    }
+    if let Some(getter) = &serde.getter {
+        cx.error_spanned_by(getter, "`getter` is for `remote`, which a model never is");
+    }
+}
+
+/// The container's verdicts for a model with views: it serializes as itself.
+pub fn view(cx: &mut Ctxt, attrs: &ContainerAttrs, into: Option<&syn::Path>) {
+    if let (Some(_), Some(into)) = (&attrs.view, into) {
+        cx.error_spanned_by(
+            into,
+            "`#[serde(into = \"...\")]` in a model with views is not supported: a view writes the \
+             model's own fields under their read rules; convert after choosing what to show",
+        );
+    }
+}
+
 /// `clear` says who may clear a nested `Option` field: it needs `nested` (on a writable field)
 /// and an `Option` type.
 pub fn clear(cx: &mut Ctxt, attrs: &FieldAttrs, nested: bool, optional: bool) {

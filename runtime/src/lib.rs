@@ -478,6 +478,7 @@ mod kind;
 mod patch;
 pub mod policy;
 mod roles;
+mod view;
 #[cfg(any(feature = "actix", feature = "axum"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "actix", feature = "axum"))))]
 pub mod web;
@@ -499,6 +500,7 @@ pub use json::from_json;
 pub use kind::ProblemKind;
 pub use patch::{Patch, SafeUpdate, Ungated};
 pub use roles::{AnyRoles, NoRoles, Roles, Sender};
+pub use view::{IdentityOf, SafeView, View};
 
 /// Derives the patch type of a model: see the [crate documentation](crate).
 #[cfg(feature = "derive")]

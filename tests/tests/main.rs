@@ -54,3 +54,4 @@ mod serialize;
 mod tristate;
 mod utoipa_schema;
 mod validate;
+mod views;

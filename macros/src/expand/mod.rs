@@ -37,6 +37,7 @@ mod policy;
 mod probe;
 mod schema;
 mod std_impls;
+mod view;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -76,6 +77,7 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let create_types = create::types(&gen);
     let create_impls = create::impls(&gen);
     let create_inherent = create::inherent(&gen);
+    let view = view::expand(&gen);
     Ok(quote! {
         #patch_type
         #create_types
@@ -93,6 +95,7 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             #std_impls
             #schema
             #create_impls
+            #view
         };
     })
 }

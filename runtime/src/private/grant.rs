@@ -199,3 +199,10 @@ where
         Sender::<P>::holds(self.who, role)
     }
 }
+
+/// A grant of a `read` rule: whether it admits `who` (no reason is given: a field one may not
+/// read is left out of the view, not refused).
+#[inline]
+pub fn admits(verdict: impl Verdict) -> bool {
+    verdict.verdict().is_ok()
+}

@@ -38,6 +38,7 @@ mod probe;
 mod read;
 #[cfg(feature = "schemars")]
 pub mod schema;
+mod secret;
 
 pub use crate::policy::{
     Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Write as PolicyWrite,
@@ -45,7 +46,8 @@ pub use crate::policy::{
 pub use apply::replace;
 pub use create::required;
 pub use grant::{
-    condition, identity_type, role, shares, value_rule, IdentityType, Sent, Shared, Shares, Verdict,
+    admits, condition, identity_type, role, shares, value_rule, IdentityType, Sent, Shared, Shares,
+    Verdict,
 };
 pub use path::Path;
 pub use policy::{field_policy, model_policy};
@@ -53,6 +55,9 @@ pub use probe::{Probe, ProbeFallback};
 pub use read::{
     deserialize, field, would_erase, Clears, Collector, DeserializeWith, Fields, Guarded, Input,
     Key, Nested, Null, Pair, ReadValue, Reading, Refused, Serde, Source, With,
+};
+pub use secret::{
+    SecretFieldForbidsJsonSchema, SecretFieldForbidsSerialize, SecretFieldForbidsToSchema,
 };
 
 #[cfg(feature = "form")]

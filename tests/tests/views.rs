@@ -1,0 +1,156 @@
+//! The read side (`#[update(view)]`): a view serializes the fields an identity may read, with
+//! the names, functions and skips the model's serde attributes give them, and never a secret.
+
+use safe_update::{NoRoles, Roles, SafeUpdate, SafeView};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Who asks: a name, and whether an admin.
+struct Claims {
+    name: String,
+    admin: bool,
+}
+
+impl Roles for Claims {
+    fn has_role(&self, role: &str) -> bool {
+        role == "admin" && self.admin
+    }
+}
+
+fn is_self(who: &Claims, user: &User) -> bool {
+    who.name == user.username
+}
+
+fn upper<S: serde::Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&value.to_uppercase())
+}
+
+#[derive(Clone, SafeUpdate)]
+#[update(view, identity = Claims)]
+#[serde(rename_all = "camelCase")]
+struct User {
+    #[update(server_only, read(when = is_self), read(role = "admin"))]
+    id: u64,
+    #[update(server_only, read)]
+    username: String,
+    #[update(allow)]
+    display_name: String,
+    #[update(allow)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bio: Option<String>,
+    #[update(allow, read(when = is_self), read(role = "admin"))]
+    #[serde(rename(serialize = "mail", deserialize = "email"))]
+    email: String,
+    #[update(allow)]
+    #[serde(serialize_with = "upper")]
+    shout: String,
+    #[update(server_only, secret)]
+    password_hash: String,
+}
+
+fn user() -> User {
+    User {
+        id: 7,
+        username: "ann".into(),
+        display_name: "Ann".into(),
+        bio: None,
+        email: "ann@example.org".into(),
+        shout: "hi".into(),
+        password_hash: "$argon2id$...".into(),
+    }
+}
+
+fn seen(user: &User, who: &Claims) -> Value {
+    serde_json::to_value(user.view_as(who)).unwrap()
+}
+
+#[test]
+fn another_user_sees_the_public_fields() {
+    let bob = Claims {
+        name: "bob".into(),
+        admin: false,
+    };
+    assert_eq!(
+        seen(&user(), &bob),
+        json!({"username": "ann", "displayName": "Ann", "shout": "HI"})
+    );
+}
+
+#[test]
+fn the_user_itself_and_admins_see_more_and_nobody_the_secret() {
+    let ann = Claims {
+        name: "ann".into(),
+        admin: false,
+    };
+    let root = Claims {
+        name: "root".into(),
+        admin: true,
+    };
+    let expected = json!({
+        "id": 7, "username": "ann", "displayName": "Ann", "mail": "ann@example.org", "shout": "HI",
+    });
+    assert_eq!(seen(&user(), &ann), expected);
+    assert_eq!(seen(&user(), &root), expected);
+    let mut with_bio = user();
+    with_bio.bio = Some("hello".into());
+    assert_eq!(seen(&with_bio, &root)["bio"], "hello");
+    assert!(with_bio.password_hash.contains("argon2"));
+    for who in [&ann, &root] {
+        let text = serde_json::to_string(&with_bio.view_as(who)).unwrap();
+        assert!(
+            !text.contains("argon2") && !text.contains("password"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn the_order_and_names_are_the_models_serde_ones() {
+    // What serde's derive writes for a struct of the visible fields, in the same order.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Expected<'a> {
+        id: u64,
+        username: &'a str,
+        display_name: &'a str,
+        #[serde(rename = "mail")]
+        email: &'a str,
+        shout: &'a str,
+    }
+    let ann = Claims {
+        name: "ann".into(),
+        admin: false,
+    };
+    let view = serde_json::to_string(&user().view_as(&ann)).unwrap();
+    let expected = serde_json::to_string(&Expected {
+        id: 7,
+        username: "ann",
+        display_name: "Ann",
+        email: "ann@example.org",
+        shout: "HI",
+    })
+    .unwrap();
+    assert_eq!(view, expected);
+}
+
+#[derive(SafeUpdate)]
+#[update(view(server_only = secret))]
+struct Note {
+    #[update(allow)]
+    text: String,
+    #[update(server_only)]
+    owner: String,
+}
+
+#[test]
+fn a_model_without_an_identity_is_viewed_by_any_roles() {
+    let note = Note {
+        text: "t".into(),
+        owner: "ann".into(),
+    };
+    assert_eq!(
+        serde_json::to_value(note.view_as(&NoRoles)).unwrap(),
+        json!({"text": "t"})
+    );
+    let _ = &note.owner;
+}
