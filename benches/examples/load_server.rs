@@ -129,9 +129,9 @@ async fn update_profile_json(
         name: who.name().to_owned(),
         needs_admin: false,
     };
-    let apply = Box::new(move |user: &mut User, roles: &User| {
-        patch.apply_as(user, roles).map_err(PatchRejection::from)
+    let apply = Box::new(move |user: &mut User, now: &Identity| {
+        patch.apply_as(user, now).map_err(PatchRejection::from)
     });
     let user = api::update(&db, sender, who.name().to_owned(), apply, if_match).await?;
-    Ok(actix_app::represent(&user))
+    Ok(actix_app::represent(&user, &who))
 }

@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::db::{Build, Database};
 use crate::error::ApiError;
-use crate::model::{User, UserNew, UserServerFields};
+use crate::model::{identity_now, User, UserNew, UserServerFields};
 use crate::password;
 use crate::update::UpdateError;
 
@@ -94,7 +94,7 @@ pub async fn create(
     // password was hashed, creates nobody (nor sets `is_admin`).
     let creator_name = creator.name().to_owned();
     let build: Build = Box::new(move |creator_now: Option<User>| {
-        let Some(roles) = creator_now.filter(|user| user.is_admin) else {
+        let Some(creator_now) = creator_now.filter(|user| user.is_admin) else {
             tracing::warn!(
                 target: SECURITY_LOG_TARGET,
                 user = ?creator_name,
@@ -102,6 +102,7 @@ pub async fn create(
             );
             return Err(UpdateError::RoleRevoked);
         };
+        let roles = identity_now(&creator_name, Some(&creator_now));
         match (login_refused, new.build_as(server, &roles)) {
             (None, Ok(user)) => Ok(user),
             (login_refused, user) => {

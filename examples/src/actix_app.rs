@@ -11,6 +11,7 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{guard, web, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError};
 use safe_update::actix::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
 use safe_update::auth::{Authenticator, Identity};
+use safe_update::SafeView;
 
 use crate::account::{self, NewUserBody};
 use crate::api::{self, Admin, BODY_LIMIT};
@@ -19,7 +20,7 @@ use crate::articles;
 use crate::client::TrustedProxies;
 use crate::db::{Database, DatabaseUrl};
 use crate::error::ApiError;
-use crate::model::{User, UserPatch};
+use crate::model::{sees_everything, User, UserPatch};
 use crate::openapi;
 use crate::password::NewPasswordPatch;
 use crate::precondition::etag;
@@ -164,7 +165,8 @@ async fn openapi_document() -> HttpResponse {
 }
 
 async fn get_profile(db: web::Data<Database>, who: Identity) -> Result<HttpResponse, ApiError> {
-    read(db, who.name().to_owned()).await
+    let username = who.name().to_owned();
+    read(db, &who, username).await
 }
 
 async fn update_profile(
@@ -213,15 +215,16 @@ async fn create_user(
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, api::user_location(&user.username)))
         .insert_header((ETAG, etag(user.version)))
-        .json(&user))
+        .json(user.view_as(&creator)))
 }
 
+/// Any user reads any user: as much of it as the sender may see.
 async fn get_user(
     db: web::Data<Database>,
-    _admin: RequireRole<Admin>,
+    who: Identity,
     username: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read(db, api::user_in_path(username.into_inner())?).await
+    read(db, &who, api::user_in_path(username.into_inner())?).await
 }
 
 /// The role is checked before the body is looked at.
@@ -236,8 +239,12 @@ async fn update_user(
     update(db, target, true, patch, req.headers()).await
 }
 
-async fn read(db: web::Data<Database>, username: String) -> Result<HttpResponse, ApiError> {
-    Ok(represent(&api::read(&db, &username).await?))
+async fn read(
+    db: web::Data<Database>,
+    who: &Identity,
+    username: String,
+) -> Result<HttpResponse, ApiError> {
+    Ok(represent(&api::read(&db, &username).await?, who))
 }
 
 async fn update(
@@ -255,9 +262,12 @@ async fn update(
         name: patch.identity().name().to_owned(),
         needs_admin,
     };
-    let apply = Box::new(move |user: &mut User, roles: &User| patch.apply_with_roles(user, roles));
+    // The answer is the view of the sender who authenticated (the transaction checked that an
+    // admin route's sender is still an admin).
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
     let user = api::update(&db, sender, target, apply, if_match).await?;
-    Ok(represent(&user))
+    Ok(represent(&user, &who))
 }
 
 /// Any user creates an article, its author: 201 with its `Location` and `ETag`.
@@ -270,16 +280,16 @@ async fn create_article(
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, articles::location(article.id)))
         .insert_header((ETAG, etag(article.version)))
-        .json(&article))
+        .json(article.view_as(&sender)))
 }
 
 async fn get_article(
     db: web::Data<Database>,
-    _who: Identity,
+    who: Identity,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let article = articles::read(&db, articles::id_in_path(&id)?).await?;
-    Ok(represent_article(&article))
+    Ok(represent_article(&article, &who))
 }
 
 /// What the sender may write is the article's grants' business ([`articles`]).
@@ -298,21 +308,24 @@ async fn update_article(
     let (sender, patch) = patch.into_parts();
     let apply = articles::apply(patch, &sender);
     let article = articles::update(&db, &sender, id, apply, if_match).await?;
-    Ok(represent_article(&article))
+    Ok(represent_article(&article, &sender))
 }
 
-/// 200 with the article and its `ETag`.
-pub fn represent_article(article: &Article) -> HttpResponse {
+/// 200 with the article as `who` may see it and its `ETag`.
+pub fn represent_article(article: &Article, who: &Identity) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((ETAG, etag(article.version)))
-        .json(article)
+        .json(article.view_as(who))
 }
 
-/// 200 with the user (never its password hash) and its `ETag`.
-pub fn represent(user: &User) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((ETAG, etag(user.version)))
-        .json(user)
+/// 200 with the user as `who` may see it (never its password hash), and its `ETag` when `who`
+/// may see its `version` (itself, an admin).
+pub fn represent(user: &User, who: &Identity) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    if sees_everything(who, user) {
+        response.insert_header((ETAG, etag(user.version)));
+    }
+    response.json(user.view_as(who))
 }
 
 impl ResponseError for ApiError {

@@ -19,7 +19,7 @@ use crate::api::AUDIT_LOG_TARGET;
 use crate::article::{Article, ArticleNew, ArticlePatch, ArticleServerFields};
 use crate::db::Database;
 use crate::error::ApiError;
-use crate::model::{User, ADMIN};
+use crate::model::{identity_now, User};
 use crate::precondition::IfMatch;
 use crate::update::UpdateError;
 
@@ -138,8 +138,7 @@ pub fn apply(patch: ArticlePatch, sender: &Identity) -> Apply {
 /// An admin demoted while the request was on its way writes as a user; a sender whose row is
 /// gone holds no role (its authorship is its name, which it authenticated with).
 pub fn sender_now(name: &str, row: Option<User>) -> Identity {
-    let admin = row.is_some_and(|user| user.is_admin);
-    Identity::new(name, admin.then_some(ADMIN))
+    identity_now(name, row.as_ref())
 }
 
 /// An update between its reads and its write, on every backend: `article` is the row as the
@@ -172,6 +171,7 @@ fn not_found_is_an_article(error: UpdateError) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ADMIN;
 
     #[test]
     fn ids_in_paths() {

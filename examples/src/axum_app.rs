@@ -14,6 +14,7 @@ use axum::routing::{get, post, put, MethodRouter};
 use axum::{Extension, Json, Router};
 use safe_update::auth::{Authenticator, Identity};
 use safe_update::axum::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
+use safe_update::SafeView;
 
 use crate::account::{self, NewUserBody};
 use crate::api::{self, Admin, BODY_LIMIT};
@@ -21,7 +22,7 @@ use crate::article::{Article, ArticleNew, ArticlePatch};
 use crate::articles;
 use crate::db::DatabaseUrl;
 use crate::error::ApiError;
-use crate::model::{User, UserPatch};
+use crate::model::{sees_everything, User, UserPatch};
 use crate::openapi;
 use crate::password::NewPasswordPatch;
 use crate::precondition::etag;
@@ -124,7 +125,8 @@ async fn openapi_document() -> impl IntoResponse {
 }
 
 async fn get_profile(State(shared): State<Shared>, who: Identity) -> Result<Response, ApiError> {
-    read(shared, who.name().to_owned()).await
+    let username = who.name().to_owned();
+    read(shared, &who, username).await
 }
 
 async fn update_profile(
@@ -157,14 +159,15 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Any user reads any user: as much of it as the sender may see.
 async fn get_user(
     State(shared): State<Shared>,
-    _admin: RequireRole<Admin>,
+    who: Identity,
     username: Result<UrlPath<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     // A name that does not decode (`%FF`) names no user, as actix-web answers.
     let UrlPath(username) = username.map_err(|_| ApiError::NotFound)?;
-    read(shared, api::user_in_path(username)?).await
+    read(shared, &who, api::user_in_path(username)?).await
 }
 
 /// An admin creates a user: 201 with its `Location` and `ETag`. The role is checked before
@@ -182,7 +185,7 @@ async fn create_user(
         (header::LOCATION, api::user_location(&user.username)),
         (ETAG, etag(user.version)),
     ];
-    Ok((StatusCode::CREATED, headers, Json(user)).into_response())
+    Ok((StatusCode::CREATED, headers, Json(user.view_as(&creator))).into_response())
 }
 
 /// The role is checked before the body is looked at.
@@ -197,8 +200,8 @@ async fn update_user(
     update(shared, api::user_in_path(username)?, true, patch, &headers).await
 }
 
-async fn read(shared: Shared, username: String) -> Result<Response, ApiError> {
-    Ok(represent(&api::read(&shared.db, &username).await?))
+async fn read(shared: Shared, who: &Identity, username: String) -> Result<Response, ApiError> {
+    Ok(represent(&api::read(&shared.db, &username).await?, who))
 }
 
 async fn update(
@@ -214,9 +217,12 @@ async fn update(
         name: patch.identity().name().to_owned(),
         needs_admin,
     };
-    let apply = Box::new(move |user: &mut User, roles: &User| patch.apply_with_roles(user, roles));
+    // The answer is the view of the sender who authenticated (the transaction checked that an
+    // admin route's sender is still an admin).
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
     let user = api::update(&shared.db, sender, target, apply, if_match).await?;
-    Ok(represent(&user))
+    Ok(represent(&user, &who))
 }
 
 /// Any user creates an article, its author: 201 with its `Location` and `ETag`.
@@ -230,18 +236,18 @@ async fn create_article(
         (header::LOCATION, articles::location(article.id)),
         (ETAG, etag(article.version)),
     ];
-    Ok((StatusCode::CREATED, headers, Json(article)).into_response())
+    Ok((StatusCode::CREATED, headers, Json(article.view_as(&sender))).into_response())
 }
 
 async fn get_article(
     State(shared): State<Shared>,
-    _who: Identity,
+    who: Identity,
     id: Result<UrlPath<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     // An id that does not decode (`%FF`) names no article, as actix-web answers.
     let UrlPath(id) = id.map_err(|_| ApiError::ArticleNotFound)?;
     let article = articles::read(&shared.db, articles::id_in_path(&id)?).await?;
-    Ok(represent_article(&article))
+    Ok(represent_article(&article, &who))
 }
 
 /// What the sender may write is the article's grants' business ([`articles`]).
@@ -258,17 +264,23 @@ async fn update_article(
     let (sender, patch) = patch.into_parts();
     let apply = articles::apply(patch, &sender);
     let article = articles::update(&shared.db, &sender, id, apply, if_match).await?;
-    Ok(represent_article(&article))
+    Ok(represent_article(&article, &sender))
 }
 
-/// 200 with the article and its `ETag`.
-pub fn represent_article(article: &Article) -> Response {
-    ([(ETAG, etag(article.version))], Json(article)).into_response()
+/// 200 with the article as `who` may see it and its `ETag`.
+pub fn represent_article(article: &Article, who: &Identity) -> Response {
+    ([(ETAG, etag(article.version))], Json(article.view_as(who))).into_response()
 }
 
-/// 200 with the user (never its password hash) and its `ETag`.
-pub fn represent(user: &User) -> Response {
-    ([(ETAG, etag(user.version))], Json(user)).into_response()
+/// 200 with the user as `who` may see it (never its password hash), and its `ETag` when `who`
+/// may see its `version` (itself, an admin).
+pub fn represent(user: &User, who: &Identity) -> Response {
+    let view = Json(user.view_as(who));
+    if sees_everything(who, user) {
+        ([(ETAG, etag(user.version))], view).into_response()
+    } else {
+        view.into_response()
+    }
 }
 
 impl IntoResponse for ApiError {

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use safe_update::SafeUpdate;
-use serde::Serialize;
+use safe_update::auth::Identity;
+use safe_update::{Roles, SafeUpdate};
 
 /// A user account, one row of the `users` table.
 ///
@@ -14,6 +14,17 @@ use serde::Serialize;
 /// server-only field, which the server must give to build a user).
 /// `Debug` leaves the password hash out, so that no log line carries it.
 ///
+/// `view` makes it a [`safe_update::SafeView`]: the server answers with
+/// `user.view_as(&identity)`, never with the user itself (which does not implement
+/// `Serialize`). Another user sees `username`, `display_name` and `bio`; the user itself
+/// ([`is_self`]) and admins see every field but `password_hash`, which is `secret`: no view
+/// ever shows it, and the model cannot be serialized whole by mistake (a secret field forbids
+/// `Serialize` and the schema derives).
+///
+/// The rules take the Basic Auth [`Identity`] (`identity = ...`): its name says whether the
+/// user reads itself, its roles give `admin`. The writes take it too; the update transaction
+/// builds it from the sender's row of that moment ([`identity_now`]).
+///
 /// The `schema(...)` of each validated field states its validator's rule for the JSON Schema
 /// of the patch (and the OpenAPI document): the patterns exclude exactly what the validators
 /// refuse (control characters are U+0000-U+001F and U+007F-U+009F; white space is Unicode's).
@@ -21,14 +32,14 @@ use serde::Serialize;
 /// No text field takes U+0000 (NUL), the one character PostgreSQL's `text` cannot hold: every
 /// validator refuses it (`display_name` and `email` with every control character, `bio` alone),
 /// so that both backends store the same values and answer the same 422 for it.
-#[derive(Clone, Serialize, SafeUpdate, utoipa::ToSchema)]
-#[update(create)]
+#[derive(Clone, SafeUpdate)]
+#[update(create, view, identity = Identity)]
 pub struct User {
     /// Row id.
-    #[update(server_only)]
+    #[update(server_only, read(when = is_self), read(role = "admin"))]
     pub id: i64,
     /// Login name, fixed at creation.
-    #[update(server_only)]
+    #[update(server_only, read)]
     pub username: String,
     /// Name shown to others: 1 to 64 characters, no control characters.
     #[update(
@@ -38,26 +49,36 @@ pub struct User {
     )]
     pub display_name: String,
     /// Contact address.
-    #[update(allow, validate = email, schema(max_length = 254, pattern = EMAIL_PATTERN))]
+    #[update(
+        allow,
+        validate = email,
+        schema(max_length = 254, pattern = EMAIL_PATTERN),
+        read(when = is_self),
+        read(role = "admin")
+    )]
     pub email: String,
     /// Free text, at most 1000 characters, no NUL; `null` clears it.
     #[update(allow, validate = bio, schema(max_length = 1000, pattern = BIO_PATTERN))]
     pub bio: Option<String>,
     /// Whether the user holds role `admin`; only an admin may set or change it.
-    #[update(allow(role = "admin"), create_default = false)]
+    #[update(
+        allow(role = "admin"),
+        create_default = false,
+        read(when = is_self),
+        read(role = "admin")
+    )]
     pub is_admin: bool,
     /// argon2id PHC string; never leaves the server.
-    #[update(server_only)]
-    #[serde(skip_serializing)]
+    #[update(server_only, secret)]
     pub password_hash: String,
     /// Incremented by every update that changes a value; the `ETag`.
-    #[update(server_only)]
+    #[update(server_only, read(when = is_self), read(role = "admin"))]
     pub version: u64,
     /// Creation time, RFC 3339 UTC.
-    #[update(server_only)]
+    #[update(server_only, read(when = is_self), read(role = "admin"))]
     pub created_at: String,
     /// Time of the last change, RFC 3339 UTC.
-    #[update(server_only)]
+    #[update(server_only, read(when = is_self), read(role = "admin"))]
     pub updated_at: String,
 }
 
@@ -81,10 +102,30 @@ impl fmt::Debug for User {
 /// The role name that `is_admin` grants.
 pub const ADMIN: &str = "admin";
 
-impl safe_update::Roles for User {
+impl Roles for User {
     fn has_role(&self, role: &str) -> bool {
         role == ADMIN && self.is_admin
     }
+}
+
+/// The read condition of the fields a user sees of itself: `who` is the user it reads.
+pub fn is_self(who: &Identity, user: &User) -> bool {
+    who.name() == user.username
+}
+
+/// Whether `who` sees the whole of `user` (every field but the secret one): itself, or an
+/// admin. What the read rules above say, for what a view cannot carry: the `ETag` header
+/// (`version`) is sent only to those who see `version` in the body.
+pub fn sees_everything(who: &Identity, user: &User) -> bool {
+    is_self(who, user) || who.has_role(ADMIN)
+}
+
+/// The sender as a transaction reads it: its name, and role `admin` if its row says so now.
+/// An admin demoted while the request was on its way acts as a user; a sender whose row is
+/// gone holds no role.
+pub fn identity_now(name: &str, row: Option<&User>) -> Identity {
+    let admin = row.is_some_and(|user| user.is_admin);
+    Identity::new(name, admin.then_some(ADMIN))
 }
 
 /// 1 to 64 characters, none of them a control character.
@@ -210,6 +251,62 @@ mod tests {
         );
         assert!(shown.contains(r#"password_hash: "[redacted]""#), "{shown}");
         assert!(shown.contains("alice@example.org"), "{shown}");
+    }
+
+    fn alice() -> User {
+        User {
+            id: 1,
+            username: "alice".into(),
+            display_name: "Alice".into(),
+            email: "alice@example.org".into(),
+            bio: Some("hi".into()),
+            is_admin: false,
+            password_hash: "$argon2id$v=19$secret-hash".into(),
+            version: 3,
+            created_at: "2026-01-01T00:00:00.000Z".into(),
+            updated_at: "2026-01-02T00:00:00.000Z".into(),
+        }
+    }
+
+    fn seen(user: &User, who: &Identity) -> serde_json::Value {
+        use safe_update::SafeView;
+        serde_json::to_value(user.view_as(who)).unwrap()
+    }
+
+    #[test]
+    fn another_user_sees_the_public_fields_only() {
+        let bob = Identity::new("bob", None::<&str>);
+        assert_eq!(
+            seen(&alice(), &bob),
+            serde_json::json!({"username": "alice", "display_name": "Alice", "bio": "hi"})
+        );
+        assert!(!sees_everything(&bob, &alice()));
+    }
+
+    #[test]
+    fn the_user_itself_and_admins_see_all_but_the_hash() {
+        let full = serde_json::json!({
+            "id": 1, "username": "alice", "display_name": "Alice", "email": "alice@example.org",
+            "bio": "hi", "is_admin": false, "version": 3,
+            "created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-02T00:00:00.000Z",
+        });
+        let itself = Identity::new("alice", None::<&str>);
+        let admin = Identity::new("root", [ADMIN]);
+        for who in [&itself, &admin] {
+            assert_eq!(seen(&alice(), who), full, "{who:?}");
+            // The `ETag` (the version) goes to exactly those who see `version`.
+            assert!(sees_everything(who, &alice()), "{who:?}");
+        }
+    }
+
+    #[test]
+    fn the_roles_of_the_moment_make_the_identity() {
+        let mut row = alice();
+        assert!(!identity_now("alice", Some(&row)).has_role(ADMIN));
+        row.is_admin = true;
+        let now = identity_now("alice", Some(&row));
+        assert!(now.has_role(ADMIN) && now.name() == "alice");
+        assert!(identity_now("gone", None).roles().is_empty());
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::account::NewUserBody;
 use crate::api;
 use crate::article::{Article, ArticleNew, ArticlePatch};
 use crate::articles;
-use crate::model::{User, UserPatch};
+use crate::model::UserPatch;
 use crate::password::NewPasswordPatch;
 
 /// The document's path: described by the document, like every other route.
@@ -41,6 +41,9 @@ const IF_MATCH_PATTERN: &str = concat!(
     r#"^[ \t]*(\*|(,[ \t]*)*((W/)?"[\x21\x23-\x7E]*"[ \t]*"#,
     r#"(,[ \t]*((W/)?"[\x21\x23-\x7E]*"[ \t]*)?)*)?)[ \t]*$"#
 );
+
+/// The name of the schema of a user as the server sends it: a view ([`user_schema`]).
+const USER: &str = "User";
 
 /// The name of the security scheme.
 const BASIC: &str = "basic";
@@ -78,7 +81,14 @@ fn build() -> OpenApi {
         .operation(HttpMethod::Post, form_write())
         .build();
     let user = PathItemBuilder::new()
-        .operation(HttpMethod::Get, read("a user, for admins", true))
+        .operation(
+            HttpMethod::Get,
+            read(
+                "a user, for any user: its public fields, or all of them (but the password \
+                 hash) to itself and to admins",
+                true,
+            ),
+        )
         .operation(
             HttpMethod::Patch,
             write("patchUser", "updates a user, for admins", true),
@@ -117,7 +127,7 @@ fn build() -> OpenApi {
         .schema(NewPasswordPatch::name(), NewPasswordPatch::schema())
         .schema(NewUserBody::name(), NewUserBody::schema())
         .schema("NewPassword", new_password_body())
-        .schema(User::name(), User::schema())
+        .schema(USER, user_schema())
         .schema(ArticlePatch::name(), ArticlePatch::schema())
         .schema(ArticleNew::name(), ArticleNew::schema())
         .schema(Article::name(), Article::schema())
@@ -191,11 +201,10 @@ fn openapi() -> utoipa::openapi::path::Operation {
 /// `GET` of a user.
 fn read(summary: &str, by_name: bool) -> utoipa::openapi::path::Operation {
     let mut operation = authenticated(summary, if by_name { "getUser" } else { "getProfile" })
-        .response("200", user_response("the user"));
+        .response("200", user_response("the user, as the sender may see it"));
     if by_name {
         operation = operation
             .parameter(username())
-            .response("403", problem("the sender is not an admin"))
             .response("404", problem("no such user"));
     }
     operation.build()
@@ -479,17 +488,17 @@ fn user_response(description: &str) -> Response {
 fn user_response_builder(description: &str) -> ResponseBuilder {
     ResponseBuilder::new()
         .description(description)
-        .content(
-            "application/json",
-            Content::new(Some(reference(&User::name()))),
-        )
+        .content("application/json", Content::new(Some(reference(USER))))
         .header(
             "ETag",
             HeaderBuilder::new()
                 .schema(object(
                     json!({"type": "string", "pattern": "^\"v[0-9]+\"$"}),
                 ))
-                .description(Some("the user's version, for `If-Match`"))
+                .description(Some(
+                    "the user's version, for `If-Match`; sent to those who see `version`: the \
+                     user itself and admins",
+                ))
                 .build(),
         )
 }
@@ -528,6 +537,53 @@ fn problem(description: &str) -> Response {
             Content::new(Some(reference("Problem"))),
         )
         .build()
+}
+
+/// A user as the server sends it, `user.view_as(&sender)`: its public fields to another user,
+/// every field but `password_hash` to itself and to admins (the read rules of
+/// [`crate::model::User`]). Each set is closed, so that an answer with a field its reader may
+/// not see does not match.
+fn user_schema() -> RefOr<Schema> {
+    let public = json!({
+        "username": {"type": "string", "description": "Login name, fixed at creation."},
+        "display_name": {"type": "string", "description": "Name shown to others."},
+        "bio": {"type": ["string", "null"], "description": "Free text; `null` when none."},
+    });
+    let mut full = json!({
+        "id": {"type": "integer", "format": "int64", "description": "Row id."},
+        "email": {"type": "string", "description": "Contact address."},
+        "is_admin": {"type": "boolean", "description": "Whether the user holds role `admin`."},
+        "version": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "description": "Incremented by every update that changes a value; the `ETag`."
+        },
+        "created_at": {"type": "string", "description": "Creation time, RFC 3339 UTC."},
+        "updated_at": {"type": "string", "description": "Time of the last change, RFC 3339 UTC."},
+    });
+    if let (Some(full), Some(public)) = (full.as_object_mut(), public.as_object()) {
+        full.extend(public.clone());
+    }
+    let closed = |properties: &serde_json::Value| {
+        let required: Vec<&String> = properties
+            .as_object()
+            .into_iter()
+            .flat_map(|members| members.keys())
+            .collect();
+        json!({
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false
+        })
+    };
+    object(json!({
+        "description": "A user as the sender may see it: another user's `username`, \
+            `display_name` and `bio`; the user itself and admins see every field but the \
+            password hash, which no answer carries.",
+        "anyOf": [closed(&public), closed(&full)]
+    }))
 }
 
 /// The body of `PUT /profile/password`: the patch, with its one member required.

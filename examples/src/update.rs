@@ -12,12 +12,12 @@
 //! request was on its way (authenticated with the old roles) cannot still write `is_admin`,
 //! nor another user's profile.
 
-use safe_update::auth::SECURITY_LOG_TARGET;
+use safe_update::auth::{Identity, SECURITY_LOG_TARGET};
 use safe_update::web::PatchRejection;
 use safe_update::{Applied, Roles};
 
 use crate::db::DbError;
-use crate::model::{User, ADMIN};
+use crate::model::{identity_now, User, ADMIN};
 use crate::precondition::IfMatch;
 
 /// Why an update was not written; nothing was.
@@ -51,10 +51,10 @@ pub struct Sender {
     pub needs_admin: bool,
 }
 
-/// Applies a patch given the sender's roles of this moment: `SafePatch::apply_with_roles`, or
-/// `apply_as` for the load benchmark's `web::Json` baseline, which must pay for exactly the
-/// same transaction.
-pub type Apply = Box<dyn FnOnce(&mut User, &User) -> Result<Applied, PatchRejection> + Send>;
+/// Applies a patch as the sender is at this moment (its name, and its roles as its row says
+/// now: [`identity_now`]): `SafePatch::apply_with_roles`, or `apply_as` for the load
+/// benchmark's `web::Json` baseline, which must pay for exactly the same transaction.
+pub type Apply = Box<dyn FnOnce(&mut User, &Identity) -> Result<Applied, PatchRejection> + Send>;
 
 /// The update between its reads and its write, on every backend: `sender_now` and `target`
 /// are the rows as locked by the transaction (`None`: no such user). Returns the updated
@@ -67,7 +67,9 @@ pub fn check_and_apply(
     if_match: Option<&IfMatch>,
 ) -> Result<(User, Vec<&'static str>), UpdateError> {
     let sender_now = match sender_now {
-        Some(user) if !sender.needs_admin || user.has_role(ADMIN) => user,
+        Some(user) if !sender.needs_admin || user.has_role(ADMIN) => {
+            identity_now(&sender.name, Some(&user))
+        }
         _ => {
             tracing::warn!(
                 target: SECURITY_LOG_TARGET,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::common::direct::{block_on, fresh, open};
 use crate::common::{Backend, TestDb};
-use safe_update::auth::{Attempt, Limiter, Limits, Outcome, Refusal};
+use safe_update::auth::{Attempt, Identity, Limiter, Limits, Outcome, Refusal};
 use safe_update::web::PatchRejection;
 use safe_update::Patch;
 use safe_update_demo::db::sqlite::{self, Db};
@@ -18,8 +18,8 @@ use safe_update_demo::update::{Apply, Sender, UpdateError};
 
 fn patch(json: &str) -> Apply {
     let patch: UserPatch = safe_update::from_json(json.as_bytes()).unwrap();
-    Box::new(move |user: &mut User, roles: &User| {
-        patch.apply_as(user, roles).map_err(PatchRejection::from)
+    Box::new(move |user: &mut User, now: &Identity| {
+        patch.apply_as(user, now).map_err(PatchRejection::from)
     })
 }
 

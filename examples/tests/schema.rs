@@ -48,7 +48,7 @@ fn user() -> User {
 /// Whether the server takes `document` as a patch of alice by an admin.
 fn accepted(document: &Value) -> bool {
     match from_json::<UserPatch>(document.to_string().as_bytes()) {
-        Ok(patch) => patch.apply_as(&mut user(), &["admin"][..]).is_ok(),
+        Ok(patch) => patch.apply_as(&mut user(), &admin()).is_ok(),
         Err(_) => false,
     }
 }
@@ -129,7 +129,7 @@ fn created(document: &Value) -> bool {
         created_at: String::new(),
         updated_at: String::new(),
     };
-    extra.build(LoginServerFields {}).is_ok() && new.build_as(server, &["admin"][..]).is_ok()
+    extra.build(LoginServerFields {}).is_ok() && new.build_as(server, &admin()).is_ok()
 }
 
 /// User names near every rule: the allowed characters, others, lengths around 32.
