@@ -1,4 +1,5 @@
-//! `/users/{username}` over a socket: admins only, and only they write `is_admin`.
+//! `/users/{username}` over a socket: any user reads another's public fields, admins read and
+//! write everything (but the password hash), and only they write `is_admin`.
 //!
 //! The real binary on `127.0.0.1:0` with a database file in a temporary directory, and a real
 //! HTTP client (see `common`).
@@ -14,17 +15,23 @@ fn admin_routes_and_the_gated_field(setup: Setup) {
     let (name, password) = server.login("admin");
     let admin = (name.as_str(), password.as_str());
 
-    // A non-admin is refused by the role the route needs, and told which: the whole problem,
-    // so that a refusal with another code or another list is caught.
-    let role_required = (403, "role_required", json!({"roles": ["admin"]}));
+    // A non-admin reads another user's public fields, and not its version (no `ETag`).
     let read = server.get("/users/admin", alice);
-    assert_eq!(read.problem(), role_required, "{read:?}");
+    assert_eq!(read.status, 200, "{read:?}");
     assert_eq!(
-        read.json["detail"],
-        "this action requires the role \"admin\""
+        read.json,
+        json!({"username": "admin", "display_name": "admin", "bio": null})
     );
+    assert_eq!(read.header("etag"), None, "{read:?}");
+    // Writing another user is refused by the role the route needs, and told which: the whole
+    // problem, so that a refusal with another code or another list is caught.
+    let role_required = (403, "role_required", json!({"roles": ["admin"]}));
     let denied = server.patch("/users/admin", alice, r#"{"is_admin":false}"#);
     assert_eq!(denied.problem(), role_required, "{denied:?}");
+    assert_eq!(
+        denied.json["detail"],
+        "this action requires the role \"admin\""
+    );
     // The role is checked before the body: a non-admin learns nothing about the document
     // (no `forbidden` list naming `password_hash`, no `denied` list).
     let denied = server.patch("/users/admin", alice, r#"{"password_hash":"x"}"#);
@@ -63,11 +70,13 @@ fn admin_routes_and_the_gated_field(setup: Setup) {
     );
     assert_eq!(server.get("/profile", alice).json["version"], 1);
 
+    // An admin reads every field but the hash, with the version in `ETag`.
     let read = server.get("/users/alice", admin);
     assert_eq!(
-        (read.status, &read.json["username"]),
-        (200, &"alice".into())
+        (read.status, &read.json["username"], &read.json["email"]),
+        (200, &"alice".into(), &"alice@example.org".into())
     );
+    assert_eq!(read.header("etag"), Some("\"v1\""), "{read:?}");
     let promoted = server.patch(
         "/users/alice",
         admin,
@@ -78,10 +87,17 @@ fn admin_routes_and_the_gated_field(setup: Setup) {
     let audit = r#"user updated actor="admin" user="alice" changed=["bio", "is_admin"] version=2"#;
     assert!(server.log_contains(audit), "{}", server.logs());
 
-    // The role comes from the database: alice is an admin now.
+    // The role comes from the database: alice is an admin now, and reads all of another
+    // user (but the hash), its version in `ETag`.
     let own = server.get("/profile", alice);
     assert_eq!(own.json["is_admin"], true);
-    assert_eq!(server.get("/users/admin", alice).status, 200);
+    let read = server.get("/users/admin", alice);
+    assert_eq!(
+        (&read.json["email"], &read.json["is_admin"]),
+        (&"admin@example.org".into(), &true.into()),
+        "{read:?}"
+    );
+    assert_eq!(read.header("etag"), Some("\"v1\""), "{read:?}");
 }
 
 both_servers!(admin_routes_and_the_gated_field);

@@ -72,7 +72,7 @@ impl Servers {
             let body = body.map(|(content_type, text)| (content_type, text.as_bytes()));
             (name, server.send(method, path, auth, headers, body))
         });
-        same_answer(&request, answers)
+        same_answer(&request, body.map(|(_, text)| text), answers)
     }
 }
 

@@ -237,7 +237,25 @@ fn every_answer_of_the_readme_table(setup: Setup) {
         (400, "malformed_json")
     );
 
-    let not_admin = send("GET", "/users/admin", Some(a), &[], None);
+    // Another user's public fields, without the version (no `ETag`).
+    let other = send("GET", "/users/admin", Some(a), &[], None);
+    assert_eq!(
+        (other.status, &other.json, other.etag.as_deref()),
+        (
+            200,
+            &serde_json::json!({"username":"admin","display_name":"admin","bio":null}),
+            None
+        ),
+        "{other:?}"
+    );
+
+    let not_admin = send(
+        "PATCH",
+        "/users/admin",
+        Some(a),
+        &[],
+        Some((JSON, r#"{"bio":"x"}"#)),
+    );
     assert_eq!((not_admin.status, not_admin.code()), (403, "role_required"));
     assert_eq!(
         not_admin.json["detail"],

@@ -138,9 +138,23 @@ fn the_document_describes_the_server(setup: Setup) {
         schemas["UserPatch"]["properties"]["is_admin"]["x-safe-update-roles"],
         json!(["admin"])
     );
-    // What the server sends back: the user without its hash.
-    assert!(!properties("User").contains("password_hash"));
-    assert!(properties("User").contains("version"));
+    // What the server sends back: a user as its reader sees it, each set of members a
+    // branch of `anyOf`: the public ones, or all of them, never the hash.
+    let user_views = views(&schemas["User"]);
+    assert_eq!(user_views.len(), 2, "{}", schemas["User"]);
+    let public: BTreeSet<String> = ["bio", "display_name", "username"].map(String::from).into();
+    assert!(user_views.contains(&public), "{user_views:?}");
+    let full = user_views
+        .iter()
+        .find(|members| members.contains("version"));
+    let full = full.expect("a view with the version").clone();
+    assert!(
+        full.is_superset(&public) && full.contains("email"),
+        "{full:?}"
+    );
+    assert!(user_views
+        .iter()
+        .all(|members| !members.contains("password_hash")));
     // The password body requires its one member.
     assert_eq!(schemas["NewPassword"]["required"], json!(["password"]));
     assert_eq!(
@@ -261,12 +275,22 @@ fn the_document_describes_the_server(setup: Setup) {
         assert_eq!(location.is_valid(&json!(path)), valid, "Location {path}");
     }
 
-    // A user as read matches the document's members.
+    // A user as read matches the document: the user itself sees the full set, another user
+    // the public one, and the schema takes both answers.
     let (name, password) = server.login("alice");
+    let user_schema = jsonschema::validator_for(&schemas["User"]).unwrap();
     let read = server.get("/profile", (name.as_str(), password.as_str()));
-    let members: BTreeSet<String> = read.json.as_object().unwrap().keys().cloned().collect();
-    assert_eq!(members, properties("User"));
+    assert_eq!(keys(&read.json), full);
     assert!(matches!(read.json["version"], Value::Number(_)));
+    let other = server.get("/users/admin", (name.as_str(), password.as_str()));
+    assert_eq!(keys(&other.json), public, "{other:?}");
+    for answer in [&read.json, &other.json] {
+        assert!(user_schema.is_valid(answer), "{answer}");
+    }
+    // A public view with a member more is no answer the document allows.
+    let mut more = other.json.clone();
+    more["email"] = json!("admin@example.org");
+    assert!(!user_schema.is_valid(&more), "{more}");
     // So does an article, and the document's schema takes it.
     let credentials = (name.as_str(), password.as_str());
     let body = Some(("application/json", &br#"{"title":"T","body":"B"}"#[..]));
@@ -281,6 +305,25 @@ fn the_document_describes_the_server(setup: Setup) {
         jsonschema::is_valid(&status, &created.json["status"]),
         "{status}"
     );
+}
+
+/// The members an object of `schema` has: one set per branch of its `anyOf`, or its own.
+fn views(schema: &Value) -> Vec<BTreeSet<String>> {
+    let branches = match schema["anyOf"].as_array() {
+        Some(branches) => branches.iter().collect(),
+        None => vec![schema],
+    };
+    branches
+        .into_iter()
+        .map(|branch| {
+            let members = branch["properties"].as_object();
+            members.unwrap().keys().cloned().collect()
+        })
+        .collect()
+}
+
+fn keys(object: &Value) -> BTreeSet<String> {
+    object.as_object().unwrap().keys().cloned().collect()
 }
 
 both_servers!(the_document_describes_the_server);

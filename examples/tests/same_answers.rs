@@ -78,7 +78,11 @@ impl Pair {
             server.send(method, path, auth, &all_headers, body)
         });
         let request = format!("{method} {path} {headers:?} {body:?}");
-        same_answer(&request, [("actix", actix), ("axum", axum)])
+        same_answer(
+            &request,
+            body.map(|(_, text)| text),
+            [("actix", actix), ("axum", axum)],
+        )
     }
 }
 
@@ -347,8 +351,19 @@ fn every_request(backend: Backend) {
         200
     );
 
-    // Admin routes.
-    refused("GET", "/users/admin", Alice, &[], None, admin_only());
+    // Any user reads another's public fields (without its version: no `ETag`); only admins
+    // write them.
+    let other = send("GET", "/users/admin", Alice, &[], None);
+    assert_eq!(
+        (other.status, &other.json, other.header("etag")),
+        (
+            200,
+            &json!({"username": "admin", "display_name": "admin", "bio": null}),
+            None
+        )
+    );
+    assert_eq!(status("HEAD", "/users/admin", Alice, &[], None), 200);
+    refused("GET", "/users/nobody", Alice, &[], None, not_found());
     refused(
         "PATCH",
         "/users/admin",

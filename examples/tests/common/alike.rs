@@ -38,15 +38,19 @@ pub fn normalized(response: &Response) -> (u16, Vec<(String, Option<String>)>, V
 }
 
 /// The first of the servers' `answers` to `request` (a description, for the messages), after
-/// asserting that every other one is the same ([`normalized`]) and that a refusal is a
-/// problem document with all its members.
+/// asserting that every other one is the same ([`normalized`]), that a refusal is a
+/// problem document with all its members, and that none carries the password hash
+/// ([`never_the_hash`]); `sent` is the request's body.
 pub fn same_answer(
     request: &str,
+    sent: Option<&str>,
     answers: impl IntoIterator<Item = (impl std::fmt::Display, Response)>,
 ) -> Response {
     let mut answers = answers.into_iter();
     let (first_name, first) = answers.next().expect("at least one server");
+    never_the_hash(request, sent, &first);
     for (name, answer) in answers {
+        never_the_hash(request, sent, &answer);
         assert_eq!(
             normalized(&answer),
             normalized(&first),
@@ -65,4 +69,28 @@ pub fn same_answer(
         assert_eq!(first.json["status"], first.status, "{request}");
     }
     first
+}
+
+/// No answer shows a password hash (the seeded ones and every one the server makes are
+/// argon2 PHC strings), nor names `password_hash`, in its body or headers, unless the request
+/// itself sent that key (a refusal lists the keys it refused, by the client's name).
+pub fn never_the_hash(request: &str, sent: Option<&str>, answer: &Response) {
+    let headers = answer
+        .headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}"));
+    let whole = headers
+        .chain([answer.text.clone()])
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !whole.contains("$argon2"),
+        "a hash in the answer to {request}: {whole}"
+    );
+    if !sent.is_some_and(|body| body.contains("password_hash")) {
+        assert!(
+            !whole.contains("password_hash"),
+            "`password_hash` in the answer to {request}: {whole}"
+        );
+    }
 }
