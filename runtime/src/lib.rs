@@ -500,6 +500,8 @@ pub use json::from_json;
 pub use kind::ProblemKind;
 pub use patch::{Patch, SafeUpdate, Ungated};
 pub use roles::{AnyRoles, NoRoles, Roles, Sender};
+#[cfg(feature = "schemars")]
+pub use view::ViewSchema;
 pub use view::{IdentityOf, SafeView, View};
 
 /// Derives the patch type of a model: see the [crate documentation](crate).

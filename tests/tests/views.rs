@@ -154,3 +154,51 @@ fn a_model_without_an_identity_is_viewed_by_any_roles() {
     );
     let _ = &note.owner;
 }
+
+#[test]
+fn the_view_schema_is_any_of_the_field_sets_readers_see_and_admits_every_view() {
+    let schema =
+        serde_json::to_value(schemars::schema_for!(safe_update::ViewSchema<User>)).unwrap();
+    let sets = schema["anyOf"].as_array().expect("two kinds of reader");
+    assert_eq!(sets.len(), 2, "{schema:#}");
+    let names = |set: &Value| -> Vec<String> {
+        set["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(names(&sets[0]), ["bio", "displayName", "shout", "username"]);
+    assert_eq!(
+        names(&sets[1]),
+        ["bio", "displayName", "id", "mail", "shout", "username"]
+    );
+    assert!(!schema.to_string().contains("password"), "{schema}");
+    // `bio` is skipped when `None`: never required.
+    assert!(!sets[1]["required"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("bio")));
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let ann = Claims {
+        name: "ann".into(),
+        admin: false,
+    };
+    let bob = Claims {
+        name: "bob".into(),
+        admin: false,
+    };
+    let mut with_bio = user();
+    with_bio.bio = Some("hi".into());
+    for model in [user(), with_bio] {
+        for who in [&ann, &bob] {
+            let served = serde_json::to_value(model.view_as(who)).unwrap();
+            assert!(validator.is_valid(&served), "{served}");
+        }
+    }
+    // A view with a field no reader sees is refused: the sets are closed.
+    assert!(!validator.is_valid(
+        &json!({"username": "ann", "displayName": "Ann", "shout": "HI", "passwordHash": "x"})
+    ));
+}

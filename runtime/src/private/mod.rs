@@ -39,6 +39,8 @@ mod read;
 #[cfg(feature = "schemars")]
 pub mod schema;
 mod secret;
+#[cfg(feature = "schemars")]
+pub mod view_schema;
 
 pub use crate::policy::{
     Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Write as PolicyWrite,
