@@ -202,3 +202,24 @@ fn the_view_schema_is_any_of_the_field_sets_readers_see_and_admits_every_view() 
         &json!({"username": "ann", "displayName": "Ann", "shout": "HI", "passwordHash": "x"})
     ));
 }
+
+#[test]
+fn the_policy_table_says_who_may_read_each_field() {
+    let table = safe_update::policy::markdown(&[User::policy()]);
+    assert!(
+        table.starts_with(
+            "| model | field | keys in a document | who may write | `null` | who may read |"
+        ),
+        "{table}"
+    );
+    for row in [
+        "| `User` | `id` | `id` | the server only | refused | when `is_self`; or role `admin` |",
+        "| `User` | `username` | `username` | the server only | refused | anyone |",
+        "| `User` | `display_name` | `displayName` | anyone | refused | anyone |",
+        "| `User` | `password_hash` | `passwordHash`, `password_hash` | the server only | refused | nobody (secret) |",
+    ] {
+        assert!(table.lines().any(|line| line == row), "{row}\nnot in\n{table}");
+    }
+    let json = serde_json::to_value(User::policy()).unwrap();
+    assert_eq!(json["fields"][6]["read"], json!({"kind": "secret"}));
+}

@@ -43,7 +43,7 @@ mod secret;
 pub mod view_schema;
 
 pub use crate::policy::{
-    Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Write as PolicyWrite,
+    Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Read as PolicyRead, Write as PolicyWrite,
 };
 pub use apply::replace;
 pub use create::required;
