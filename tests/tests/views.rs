@@ -223,3 +223,39 @@ fn the_policy_table_says_who_may_read_each_field() {
     let json = serde_json::to_value(User::policy()).unwrap();
     assert_eq!(json["fields"][6]["read"], json!({"kind": "secret"}));
 }
+
+/// A generic model: its views write a field of the parameter's type (the secret check cannot
+/// see whether `Tagged<T>` implements `Serialize`, so it is not made; the view still never
+/// writes the secret).
+#[derive(SafeUpdate)]
+#[update(view)]
+struct Tagged<T: std::fmt::Debug> {
+    #[update(allow)]
+    #[serde(serialize_with = "as_debug")]
+    tag: T,
+    #[update(allow)]
+    value: T,
+    #[update(server_only, secret)]
+    token: String,
+}
+
+fn as_debug<T: std::fmt::Debug, S: serde::Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format!("{value:?}"))
+}
+
+#[test]
+fn a_generic_model_has_views_too() {
+    let tagged = Tagged {
+        tag: 3u8,
+        value: 4u8,
+        token: "t".into(),
+    };
+    assert_eq!(tagged.token, "t");
+    assert_eq!(
+        serde_json::to_value(tagged.view_as(&NoRoles)).unwrap(),
+        json!({"tag": "3", "value": 4})
+    );
+}

@@ -34,7 +34,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
             atoms.len() - 1
         }
     };
-    let mut bounds: Vec<syn::WherePredicate> = Vec::new();
+    let mut bounds: Vec<syn::WherePredicate> = gen.bounds.clone();
     let fields: Vec<TokenStream> = written
         .iter()
         .map(|field| {
