@@ -87,6 +87,9 @@
 //! | `#[update(crate = "...")]` | struct | the path of this crate, if renamed |
 //! | `#[update(bound = "...")]` | struct | where-predicates replacing the inferred bounds (each writable field type that uses a parameter: `DeserializeOwned + PartialEq`) of the impls that read and apply the patch, as serde's `bound`; for a validator or `deserialize_with` function that needs more of a parameter (`T: Unit`) |
 //! | `#[update(create)]` | struct | also generate the create input `{Model}New` and `{Model}ServerFields` ([Creating](#creating)) |
+//! | `#[update(view)]`, `view(server_only = secret)` / `view(server_only = read)` | struct | the model offers views ([`SafeView::view_as`], [Views](#views-what-each-identity-may-read)); the default read rule of its server-only fields, which otherwise each state one |
+//! | `#[update(read)]`, `read(role = "a", when = f)` | field | in a model with views: who may see the field (any one `read` suffices, every part of one must admit); a writable field without one is seen by whoever may read the model |
+//! | `#[update(server_only, secret)]` | field | in a model with views: never in a view, nor in its schema; the model may then implement none of `Serialize`, `JsonSchema`, `ToSchema` |
 //! | `#[update(identity = T)]` | struct | what the model's conditions and value rules see of the sender; `apply_as` and `build_as` then take a `&T` (which implements [`Roles`]), and there is no identity-free `apply` |
 //! | `#[update(allow, create_default)]`, `create_default = expr` | field | with `create`: what a create input that leaves the field out gives it (`Default::default()` or `expr`, of the field's type); required on a role-gated field |
 //! | `#[update(allow, create_only)]` | field | with `create`: set by the create input (under its grants, if any), refused in a patch by every spelling as a server-only field is, and no member of the patch type: a user name chosen at sign-up |
@@ -232,6 +235,61 @@
 //! `identity` is applied on behalf of any [`Roles`] ([`AnyRoles`]); generic code that applies
 //! such patches bounds them with `Patch<Identity = AnyRoles>`, and code applying any patch with
 //! [`Sender`]`<P::Identity>`.
+//!
+//! # Views: what each identity may read
+//!
+//! Mass assignment has a twin, excessive data exposure (OWASP API3:2023 is both): a handler
+//! that answers with the whole model shows every field to every reader. A model with
+//! `#[update(view)]` says beside each field's write rule who may read it, and
+//! `model.view_as(&identity)` serializes exactly the fields that identity may see, under the
+//! names, functions and skips of the model's serde attributes (`rename`, `rename_all`,
+//! `serialize_with`, `with`, `skip_serializing`, `skip_serializing_if`; `flatten`, `getter`
+//! and the container's `into` are refused), allocating nothing serde's derive would not.
+//!
+//! ```
+//! use safe_update::{Roles, SafeUpdate, SafeView};
+//!
+//! pub struct Claims { pub name: String, pub admin: bool }
+//!
+//! impl Roles for Claims {
+//!     fn has_role(&self, role: &str) -> bool { role == "admin" && self.admin }
+//! }
+//!
+//! fn is_self(who: &Claims, user: &User) -> bool { who.name == user.username }
+//!
+//! #[derive(SafeUpdate)]
+//! #[update(view, identity = Claims)]
+//! pub struct User {
+//!     #[update(server_only, read)] pub username: String,
+//!     #[update(allow)] pub bio: String,
+//!     #[update(allow, read(when = is_self), read(role = "admin"))] pub email: String,
+//!     #[update(server_only, secret)] pub password_hash: String,
+//! }
+//!
+//! let ann = User {
+//!     username: "ann".into(), bio: "hi".into(), email: "ann@example.org".into(),
+//!     password_hash: "$argon2id$...".into(),
+//! };
+//! let bob = Claims { name: "bob".into(), admin: false };
+//! let me = Claims { name: "ann".into(), admin: false };
+//! assert_eq!(
+//!     serde_json::to_string(&ann.view_as(&bob)).unwrap(),
+//!     r#"{"username":"ann","bio":"hi"}"#
+//! );
+//! assert_eq!(
+//!     serde_json::to_string(&ann.view_as(&me)).unwrap(),
+//!     r#"{"username":"ann","bio":"hi","email":"ann@example.org"}"#
+//! );
+//! ```
+//!
+//! A secret cannot leak by accident: a model with a `secret` field that implements
+//! `Serialize` (or, with the features, `schemars::JsonSchema` or `utoipa::ToSchema`) does not
+//! compile (an ambiguity rustc reports at the secret field, naming
+//! `SecretFieldForbidsSerialize`): a derive cannot see whether a hand-written impl skips the
+//! field, so any impl is refused. A generic model is the case this check cannot see (whether
+//! `Model<T>` implements a trait depends on `T`); its views still never write the secret.
+//! [`ViewSchema`]`<M>` (feature `schemars`) is the JSON Schema of `M`'s views: one closed
+//! object per set of fields a kind of reader can see, `anyOf` them.
 //!
 //! # Creating
 //!
@@ -500,6 +558,8 @@ pub use json::from_json;
 pub use kind::ProblemKind;
 pub use patch::{Patch, SafeUpdate, Ungated};
 pub use roles::{AnyRoles, NoRoles, Roles, Sender};
+#[cfg(feature = "schemars")]
+pub use view::ViewSchema;
 pub use view::{IdentityOf, SafeView, View};
 
 /// Derives the patch type of a model: see the [crate documentation](crate).

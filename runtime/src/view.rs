@@ -80,3 +80,46 @@ impl<M: ?Sized, W: ?Sized> std::fmt::Debug for View<'_, M, W> {
         f.debug_struct("View").finish_non_exhaustive()
     }
 }
+
+/// The JSON Schema of `M`'s views (features `schemars`, `utoipa`): one closed object per
+/// distinct set of fields a reader can see (every combination of the roles and conditions the
+/// read rules name), `anyOf` them when there are several; a secret field is in none. For an
+/// OpenAPI document's responses, where a handler answers with `view_as`.
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
+pub struct ViewSchema<M>(std::marker::PhantomData<fn() -> M>);
+
+#[cfg(feature = "schemars")]
+impl<M: crate::__private::view_schema::ViewFields> schemars::JsonSchema for ViewSchema<M> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("{}View", M::NAME).into()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        format!("safe_update::ViewSchema<{}>", std::any::type_name::<M>()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::__private::view_schema::view_schema::<M>(generator)
+    }
+}
+
+#[cfg(feature = "utoipa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
+impl<M: crate::__private::view_schema::ViewFields> utoipa::PartialSchema for ViewSchema<M> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        crate::__private::schema::openapi_schema::<Self>()
+    }
+}
+
+#[cfg(feature = "utoipa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
+impl<M: crate::__private::view_schema::ViewFields> utoipa::ToSchema for ViewSchema<M> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        <Self as schemars::JsonSchema>::schema_name()
+    }
+
+    fn schemas(schemas: &mut crate::__private::schema::Dependencies) {
+        crate::__private::schema::openapi_dependencies::<Self>(schemas);
+    }
+}

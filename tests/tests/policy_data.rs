@@ -268,6 +268,7 @@ fn the_json_is_the_policy_s_fields() {
                 "grants": [{"roles": ["admin", "support"], "when": [], "change": []}],
             },
             "create_only": false,
+            "read": null,
             "null": {"kind": "refused"},
             "nested": null,
         })

@@ -154,3 +154,108 @@ fn a_model_without_an_identity_is_viewed_by_any_roles() {
     );
     let _ = &note.owner;
 }
+
+#[test]
+fn the_view_schema_is_any_of_the_field_sets_readers_see_and_admits_every_view() {
+    let schema =
+        serde_json::to_value(schemars::schema_for!(safe_update::ViewSchema<User>)).unwrap();
+    let sets = schema["anyOf"].as_array().expect("two kinds of reader");
+    assert_eq!(sets.len(), 2, "{schema:#}");
+    let names = |set: &Value| -> Vec<String> {
+        set["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(names(&sets[0]), ["bio", "displayName", "shout", "username"]);
+    assert_eq!(
+        names(&sets[1]),
+        ["bio", "displayName", "id", "mail", "shout", "username"]
+    );
+    assert!(!schema.to_string().contains("password"), "{schema}");
+    // `bio` is skipped when `None`: never required.
+    assert!(!sets[1]["required"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("bio")));
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let ann = Claims {
+        name: "ann".into(),
+        admin: false,
+    };
+    let bob = Claims {
+        name: "bob".into(),
+        admin: false,
+    };
+    let mut with_bio = user();
+    with_bio.bio = Some("hi".into());
+    for model in [user(), with_bio] {
+        for who in [&ann, &bob] {
+            let served = serde_json::to_value(model.view_as(who)).unwrap();
+            assert!(validator.is_valid(&served), "{served}");
+        }
+    }
+    // A view with a field no reader sees is refused: the sets are closed.
+    assert!(!validator.is_valid(
+        &json!({"username": "ann", "displayName": "Ann", "shout": "HI", "passwordHash": "x"})
+    ));
+}
+
+#[test]
+fn the_policy_table_says_who_may_read_each_field() {
+    let table = safe_update::policy::markdown(&[User::policy()]);
+    assert!(
+        table.starts_with(
+            "| model | field | keys in a document | who may write | `null` | who may read |"
+        ),
+        "{table}"
+    );
+    for row in [
+        "| `User` | `id` | `id` | the server only | refused | when `is_self`; or role `admin` |",
+        "| `User` | `username` | `username` | the server only | refused | anyone |",
+        "| `User` | `display_name` | `displayName` | anyone | refused | anyone |",
+        "| `User` | `password_hash` | `passwordHash`, `password_hash` | the server only | refused | nobody (secret) |",
+    ] {
+        assert!(table.lines().any(|line| line == row), "{row}\nnot in\n{table}");
+    }
+    let json = serde_json::to_value(User::policy()).unwrap();
+    assert_eq!(json["fields"][6]["read"], json!({"kind": "secret"}));
+}
+
+/// A generic model: its views write a field of the parameter's type (the secret check cannot
+/// see whether `Tagged<T>` implements `Serialize`, so it is not made; the view still never
+/// writes the secret).
+#[derive(SafeUpdate)]
+#[update(view)]
+struct Tagged<T: std::fmt::Debug> {
+    #[update(allow)]
+    #[serde(serialize_with = "as_debug")]
+    tag: T,
+    #[update(allow)]
+    value: T,
+    #[update(server_only, secret)]
+    token: String,
+}
+
+fn as_debug<T: std::fmt::Debug, S: serde::Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format!("{value:?}"))
+}
+
+#[test]
+fn a_generic_model_has_views_too() {
+    let tagged = Tagged {
+        tag: 3u8,
+        value: 4u8,
+        token: "t".into(),
+    };
+    assert_eq!(tagged.token, "t");
+    assert_eq!(
+        serde_json::to_value(tagged.view_as(&NoRoles)).unwrap(),
+        json!({"tag": "3", "value": 4})
+    );
+}

@@ -38,6 +38,7 @@ mod probe;
 mod schema;
 mod std_impls;
 mod view;
+mod view_schema;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -78,6 +79,7 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let create_impls = create::impls(&gen);
     let create_inherent = create::inherent(&gen);
     let view = view::expand(&gen);
+    let view_schema = view_schema::expand(&gen);
     Ok(quote! {
         #patch_type
         #create_types
@@ -96,6 +98,7 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             #schema
             #create_impls
             #view
+            #view_schema
         };
     })
 }

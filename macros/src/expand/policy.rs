@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::gen::Gen;
-use crate::ast::{Clear, Field, Shape};
+use crate::ast::{Clear, Field, Read, Shape};
 use crate::attr::Policy;
 
 /// `fn policy() -> ModelPolicy`, spliced into the `SafeUpdate` impl.
@@ -53,6 +53,7 @@ fn field_policy(gen: &Gen, field: &Field) -> TokenStream {
     };
     let null = null(gen, field);
     let create_only = field.create_only;
+    let read = read(gen, field);
     // Spanned at the field, as every other use of a nested type: a type that does not derive
     // `SafeUpdate` is reported there.
     let nested = match field.nested_ty() {
@@ -62,26 +63,52 @@ fn field_policy(gen: &Gen, field: &Field) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     quote! {
-        #krate::__private::field_policy(#name, &[#(#names),*], #write, #create_only, #null, #nested)
+        #krate::__private::field_policy(#name, &[#(#names),*], #write, #create_only, #read, #null, #nested)
     }
+}
+
+/// Who may see the field in a view; `None` for a model without views.
+fn read(gen: &Gen, field: &Field) -> TokenStream {
+    let krate = &gen.krate;
+    if gen.input.attrs.view.is_none() {
+        return quote!(::core::option::Option::None);
+    }
+    let read = quote!(#krate::__private::PolicyRead);
+    let rule = match &field.read {
+        Read::Anyone => quote!(#read::Anyone),
+        Read::Secret => quote!(#read::Secret),
+        Read::Grants(grants) => {
+            let grants = grants.iter().map(|grant| grant_const(gen, grant));
+            quote!(#read::Grants {
+                grants: {
+                    const __GRANTS: &[#krate::__private::PolicyGrant] = &[#(#grants),*];
+                    __GRANTS
+                },
+            })
+        }
+    };
+    quote!(::core::option::Option::Some(#rule))
 }
 
 /// Each grant of `field` as a `policy::Grant` constant, rules by the names written: for the
 /// policy and for the schema's `x-safe-update-grants`.
 pub fn grants(gen: &Gen, field: &Field) -> Vec<TokenStream> {
-    let krate = &gen.krate;
     field
         .grants
         .iter()
-        .map(|grant| {
-            let roles = &grant.roles;
-            let when = grant.when.iter().map(super::grant::rule_name);
-            let change = grant.change.iter().map(super::grant::rule_name);
-            quote! {
-                #krate::__private::PolicyGrant::__new(&[#(#roles),*], &[#(#when),*], &[#(#change),*])
-            }
-        })
+        .map(|grant| grant_const(gen, grant))
         .collect()
+}
+
+/// One grant as a `policy::Grant` constant, rules by the names written.
+fn grant_const(gen: &Gen, grant: &crate::attr::Grant) -> TokenStream {
+    let krate = &gen.krate;
+    let roles = &grant.roles;
+    let when = grant.when.iter().map(super::grant::rule_name);
+    let change = grant.change.iter().map(super::grant::rule_name);
+    quote! {
+        #krate::__private::PolicyGrant::__new(&[#(#roles),*], &[#(#when),*], &[#(#change),*])
+    }
 }
 
 /// What `null` does to the field, as the reader of its shape decides (`read/field.rs`).

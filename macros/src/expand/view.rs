@@ -29,14 +29,19 @@ pub fn expand(gen: &Gen) -> TokenStream {
         .iter()
         .filter(|field| !field.skip_serializing && !matches!(field.read, Read::Secret))
         .collect();
-    let bounds: Vec<syn::WherePredicate> = written
-        .iter()
-        .filter(|field| field.write_with.is_none() && bound::is_generic(generics, field.ty()))
-        .map(|field| {
-            let ty = field.ty();
-            syn::parse_quote!(#ty: #serde::Serialize)
-        })
-        .collect();
+    // The `SafeUpdate` impl's bounds (a supertrait), and `Serialize` of each written field
+    // whose type uses a parameter.
+    let mut bounds = gen.bounds.clone();
+    bounds.extend(
+        written
+            .iter()
+            .filter(|field| field.write_with.is_none() && bound::is_generic(generics, field.ty()))
+            .map(|field| {
+                let ty = field.ty();
+                let bound: syn::WherePredicate = syn::parse_quote!(#ty: #serde::Serialize);
+                bound
+            }),
+    );
     let where_clause = gen.where_clause(&bounds);
     let sees = written.iter().map(|field| {
         let name = sees_name(field);

@@ -2,11 +2,16 @@
 
 use std::fmt::Write as _;
 
-use super::{FieldPolicy, Grant, ModelPolicy, Null, Write};
+use super::{FieldPolicy, Grant, ModelPolicy, Null, Read, Write};
 
 /// The header of the table [`markdown`] writes.
 const HEADER: &str = "| model | field | keys in a document | who may write | `null` |\n\
                       |---|---|---|---|---|\n";
+
+/// The header when a model offers views: who may read each field too.
+const HEADER_WITH_READ: &str =
+    "| model | field | keys in a document | who may write | `null` | who may read |\n\
+     |---|---|---|---|---|---|\n";
 
 /// Renders the policies of `models` as one Markdown table: a row per field, in the order given
 /// and the order each struct declares its fields; the fields of a nested model follow its row,
@@ -14,26 +19,49 @@ const HEADER: &str = "| model | field | keys in a document | who may write | `nu
 ///
 /// The text depends only on the policies, so a committed copy can be compared with the code's
 /// in a test.
+///
+/// When a model offers views (`#[update(view)]`), a last column says who may read each field;
+/// a model without views is then "not served by views" there.
 pub fn markdown(models: &[ModelPolicy]) -> String {
-    let mut table = String::from(HEADER);
+    let with_read = models.iter().any(has_views);
+    let mut table = String::from(if with_read { HEADER_WITH_READ } else { HEADER });
     for model in models {
-        rows(&mut table, model.model, None, model);
+        rows(&mut table, model.model, None, model, with_read);
     }
     table
 }
 
+/// Whether a field of `policy` (or of a nested model) has a read rule.
+fn has_views(policy: &ModelPolicy) -> bool {
+    policy
+        .fields
+        .iter()
+        .any(|field| field.read.is_some() || field.nested.as_deref().is_some_and(has_views))
+}
+
 /// The rows of `policy`'s fields, under `model`'s name; `parent` is the path and key of the
 /// nested field they belong to.
-fn rows(table: &mut String, model: &str, parent: Option<(&str, &str)>, policy: &ModelPolicy) {
+fn rows(
+    table: &mut String,
+    model: &str,
+    parent: Option<(&str, &str)>,
+    policy: &ModelPolicy,
+    with_read: bool,
+) {
     for field in &policy.fields {
         let path = match parent {
             Some((path, _)) => format!("{path}.{}", field.field),
             None => field.field.to_owned(),
         };
         let keys = keys(parent.map(|(_, key)| key), field);
+        let read = if with_read {
+            format!(" {} |", read(field.read.as_ref()))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             table,
-            "| {} | {} | {keys} | {}{} | {} |",
+            "| {} | {} | {keys} | {}{} | {} |{read}",
             code(model),
             code(&path),
             write(&field.write),
@@ -51,7 +79,7 @@ fn rows(table: &mut String, model: &str, parent: Option<(&str, &str)>, policy: &
                 Some((_, parent_key)) => format!("{parent_key}.{key}"),
                 None => key.to_owned(),
             };
-            rows(table, model, Some((&path, &key)), nested);
+            rows(table, model, Some((&path, &key)), nested, with_read);
         }
     }
 }
@@ -78,6 +106,19 @@ fn write(write: &Write) -> String {
         Write::ServerOnly => "the server only".to_owned(),
         Write::Anyone => "anyone".to_owned(),
         Write::Grants { grants } => {
+            let grants: Vec<String> = grants.iter().map(grant).collect();
+            grants.join("; or ")
+        }
+    }
+}
+
+/// Who may read, in words.
+fn read(read: Option<&Read>) -> String {
+    match read {
+        None => "not served by views".to_owned(),
+        Some(Read::Anyone) => "anyone".to_owned(),
+        Some(Read::Secret) => "nobody (secret)".to_owned(),
+        Some(Read::Grants { grants }) => {
             let grants: Vec<String> = grants.iter().map(grant).collect();
             grants.join("; or ")
         }
@@ -141,6 +182,7 @@ mod tests {
             names: Box::leak(Box::new([name])),
             write,
             create_only: false,
+            read: None,
             null,
             nested: None,
         }

@@ -60,6 +60,9 @@ pub struct FieldPolicy {
     /// `create_only`: only a create input may write it, as [`write`](Self::write) says; a
     /// patch refuses it as it refuses a server-only field.
     pub create_only: bool,
+    /// Who may see the field in a view: `None` when the model offers no views
+    /// (`#[update(view)]`), so that the crate serializes none of it.
+    pub read: Option<Read>,
     /// What `null` does to the field.
     pub null: Null,
     /// `#[update(nested)]`: the sub-model's own policy, which applies to the fields of the
@@ -82,6 +85,22 @@ pub enum Write {
         /// The grants, in the order the attributes give them.
         grants: &'static [Grant],
     },
+}
+
+/// Who may see a field in a view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Read {
+    /// Whoever may read the model.
+    Anyone,
+    /// One `read(...)` or more: any one admits (its `change` is always empty).
+    Grants {
+        /// The grants, in the order the attributes give them.
+        grants: &'static [Grant],
+    },
+    /// `secret`: in no view, nor in its schema.
+    Secret,
 }
 
 /// One `allow(...)` of a field: it admits a write when the sender holds one of its roles (if

@@ -39,9 +39,11 @@ mod read;
 #[cfg(feature = "schemars")]
 pub mod schema;
 mod secret;
+#[cfg(feature = "schemars")]
+pub mod view_schema;
 
 pub use crate::policy::{
-    Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Write as PolicyWrite,
+    Grant as PolicyGrant, ModelPolicy, Null as PolicyNull, Read as PolicyRead, Write as PolicyWrite,
 };
 pub use apply::replace;
 pub use create::required;

@@ -1,7 +1,7 @@
 //! What the generated `SafeUpdate::policy` calls: the policy's types are `#[non_exhaustive]`,
 //! so code outside this crate builds them through these.
 
-use crate::policy::{FieldPolicy, ModelPolicy, Null, Write};
+use crate::policy::{FieldPolicy, ModelPolicy, Null, Read, Write};
 
 /// A model's policy from its name and its fields' policies, the literal array the generated
 /// code writes.
@@ -18,6 +18,7 @@ pub fn field_policy(
     names: &'static [&'static str],
     write: Write,
     create_only: bool,
+    read: Option<Read>,
     null: Null,
     nested: Option<ModelPolicy>,
 ) -> FieldPolicy {
@@ -26,6 +27,7 @@ pub fn field_policy(
         names,
         write,
         create_only,
+        read,
         null,
         nested: nested.map(Box::new),
     }
