@@ -1,5 +1,5 @@
-//! What the routes do, whatever serves them: health, the caller's profile, any user for
-//! admins. The actix and axum servers ([`crate::actix_app`], [`crate::axum_app`]) only
+//! What the routes do, whatever serves them: health, the caller's profile, any user (read by
+//! any user as its view for them, written by admins). The actix and axum servers ([`crate::actix_app`], [`crate::axum_app`]) only
 //! route, extract and answer; both call these, so both answer alike, over either database.
 //!
 //! | route | method | who |
@@ -9,7 +9,8 @@
 //! | `/profile` | POST (an HTML form, or JSON) | any user, on itself |
 //! | `/profile/password` | PUT (`{"password": "..."}`) | any user, on itself |
 //! | `/users` | POST (a new user: [`crate::account`]) | admins |
-//! | `/users/{username}` | GET, PATCH, PUT | admins |
+//! | `/users/{username}` | GET | any user: the sender's view of that user |
+//! | `/users/{username}` | PATCH, PUT | admins |
 //!
 //! The articles' routes are [`crate::articles`]'.
 
@@ -41,7 +42,8 @@ pub const PASSWORD_ALLOW: &str = "PUT";
 pub const USERS: &str = "/users";
 /// The methods of [`USERS`].
 pub const USERS_ALLOW: &str = "POST";
-/// Any user, for admins (the path syntax of both actix-web and axum 0.8).
+/// Any user: read by any user, written by admins (the path syntax of both actix-web and axum
+/// 0.8).
 pub const USER: &str = "/users/{username}";
 /// The methods of [`USER`].
 pub const USER_ALLOW: &str = "GET, HEAD, PATCH, PUT";

@@ -24,7 +24,7 @@ use crate::article_rules::{author_may_publish, is_author, is_draft};
 /// escapes it (`\ud83d\ude00` is 12 bytes for one character), so that a document the schema
 /// accepts is never refused for its size. No text takes NUL (U+0000), which PostgreSQL's
 /// `text` cannot hold: both databases store the same values and answer the same 422.
-#[derive(Debug, Clone, PartialEq, Serialize, SafeUpdate, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
 // `view`: the answers are `article.view_as(&sender)`; every field is read by any
 // authenticated user (the demo's articles are public to its members), the server's own too.
 #[update(create, view(server_only = read), identity = safe_update::auth::Identity)]

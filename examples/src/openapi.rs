@@ -1,7 +1,8 @@
 //! The demo's OpenAPI 3.1 document, served at `GET /openapi.json` by both servers: every route
 //! and method, the Basic security scheme, the request schema of each write (the patch types'
-//! own, from `safe_update`'s `utoipa` feature, with each field's grants), the user as it is
-//! sent back (without `password_hash`) and the article, and each error status with the problem
+//! own, from `safe_update`'s `utoipa` feature, with each field's grants), the user and the
+//! article as they are sent back (`ViewSchema`: each set of fields a reader may see; never
+//! `password_hash`), and each error status with the problem
 //! document (RFC 9457).
 //!
 //! Built with utoipa's types from the same constants the routers use (`api.rs`), so a route
@@ -10,6 +11,7 @@
 
 use std::sync::OnceLock;
 
+use safe_update::ViewSchema;
 use serde_json::json;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder,
@@ -26,7 +28,7 @@ use crate::account::NewUserBody;
 use crate::api;
 use crate::article::{Article, ArticleNew, ArticlePatch};
 use crate::articles;
-use crate::model::UserPatch;
+use crate::model::{User, UserPatch};
 use crate::password::NewPasswordPatch;
 
 /// The document's path: described by the document, like every other route.
@@ -42,8 +44,11 @@ const IF_MATCH_PATTERN: &str = concat!(
     r#"(,[ \t]*((W/)?"[\x21\x23-\x7E]*"[ \t]*)?)*)?)[ \t]*$"#
 );
 
-/// The name of the schema of a user as the server sends it: a view ([`user_schema`]).
-const USER: &str = "User";
+/// A user as the server sends it, `user.view_as(&sender)`: `anyOf` the closed field sets its
+/// readers see (the public ones; every one but `password_hash`).
+type UserView = ViewSchema<User>;
+/// An article as the server sends it: every field, to any user.
+type ArticleView = ViewSchema<Article>;
 
 /// The name of the security scheme.
 const BASIC: &str = "basic";
@@ -121,16 +126,17 @@ fn build() -> OpenApi {
     NewUserBody::schemas(&mut schemas);
     ArticlePatch::schemas(&mut schemas);
     ArticleNew::schemas(&mut schemas);
-    Article::schemas(&mut schemas);
+    UserView::schemas(&mut schemas);
+    ArticleView::schemas(&mut schemas);
     let components = ComponentsBuilder::new()
         .schema(UserPatch::name(), UserPatch::schema())
         .schema(NewPasswordPatch::name(), NewPasswordPatch::schema())
         .schema(NewUserBody::name(), NewUserBody::schema())
         .schema("NewPassword", new_password_body())
-        .schema(USER, user_schema())
+        .schema(UserView::name(), UserView::schema())
         .schema(ArticlePatch::name(), ArticlePatch::schema())
         .schema(ArticleNew::name(), ArticleNew::schema())
-        .schema(Article::name(), Article::schema())
+        .schema(ArticleView::name(), ArticleView::schema())
         .schema("Problem", problem_schema())
         .schemas_from_iter(schemas)
         .security_scheme(
@@ -488,7 +494,10 @@ fn user_response(description: &str) -> Response {
 fn user_response_builder(description: &str) -> ResponseBuilder {
     ResponseBuilder::new()
         .description(description)
-        .content("application/json", Content::new(Some(reference(USER))))
+        .content(
+            "application/json",
+            Content::new(Some(reference(&UserView::name()))),
+        )
         .header(
             "ETag",
             HeaderBuilder::new()
@@ -509,7 +518,7 @@ fn article_response(description: &str) -> ResponseBuilder {
         .description(description)
         .content(
             "application/json",
-            Content::new(Some(reference(&Article::name()))),
+            Content::new(Some(reference(&ArticleView::name()))),
         )
         .header(
             "ETag",
@@ -537,53 +546,6 @@ fn problem(description: &str) -> Response {
             Content::new(Some(reference("Problem"))),
         )
         .build()
-}
-
-/// A user as the server sends it, `user.view_as(&sender)`: its public fields to another user,
-/// every field but `password_hash` to itself and to admins (the read rules of
-/// [`crate::model::User`]). Each set is closed, so that an answer with a field its reader may
-/// not see does not match.
-fn user_schema() -> RefOr<Schema> {
-    let public = json!({
-        "username": {"type": "string", "description": "Login name, fixed at creation."},
-        "display_name": {"type": "string", "description": "Name shown to others."},
-        "bio": {"type": ["string", "null"], "description": "Free text; `null` when none."},
-    });
-    let mut full = json!({
-        "id": {"type": "integer", "format": "int64", "description": "Row id."},
-        "email": {"type": "string", "description": "Contact address."},
-        "is_admin": {"type": "boolean", "description": "Whether the user holds role `admin`."},
-        "version": {
-            "type": "integer",
-            "format": "int64",
-            "minimum": 0,
-            "description": "Incremented by every update that changes a value; the `ETag`."
-        },
-        "created_at": {"type": "string", "description": "Creation time, RFC 3339 UTC."},
-        "updated_at": {"type": "string", "description": "Time of the last change, RFC 3339 UTC."},
-    });
-    if let (Some(full), Some(public)) = (full.as_object_mut(), public.as_object()) {
-        full.extend(public.clone());
-    }
-    let closed = |properties: &serde_json::Value| {
-        let required: Vec<&String> = properties
-            .as_object()
-            .into_iter()
-            .flat_map(|members| members.keys())
-            .collect();
-        json!({
-            "type": "object",
-            "properties": properties,
-            "required": required,
-            "additionalProperties": false
-        })
-    };
-    object(json!({
-        "description": "A user as the sender may see it: another user's `username`, \
-            `display_name` and `bio`; the user itself and admins see every field but the \
-            password hash, which no answer carries.",
-        "anyOf": [closed(&public), closed(&full)]
-    }))
 }
 
 /// The body of `PUT /profile/password`: the patch, with its one member required.

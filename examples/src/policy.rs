@@ -1,4 +1,4 @@
-//! Who may write what through the demo's API, as a table for review: `examples/POLICY.md` is
+//! Who may write and read what through the demo's API, as a table for review: `examples/POLICY.md` is
 //! this module's [`document`], committed, and a test (`tests/policy.rs`) fails, showing the
 //! difference, when the code and the committed table disagree. Regenerate it with
 //! `cargo run -p safe-update-demo -- policy > examples/POLICY.md`.
@@ -24,7 +24,7 @@ pub fn models() -> Vec<ModelPolicy> {
 /// The whole text of `examples/POLICY.md`.
 pub fn document() -> String {
     format!(
-        "# Who may write what\n\
+        "# Who may write and read what\n\
          \n\
          Generated from the models' `#[update(...)]` attributes by\n\
          `cargo run -p safe-update-demo -- policy > examples/POLICY.md`; a test fails when this\n\
@@ -42,6 +42,11 @@ pub fn document() -> String {
          the sender and the stored article, on `POST` the one about to be created (its\n\
          `author` the sender); its value rules (`permits the value`) the old and the new value, on\n\
          `POST` no old one.\n\
+         \n\
+         Every answer with a user or an article is a view of it for the sender (`GET /profile`,\n\
+         `GET /users/{{username}}` for any user, and the answers of every write): the last\n\
+         column says who sees each field, \"anyone\" there being any authenticated user;\n\
+         `is_self` is the user itself (`examples/src/model.rs`).\n\
          \n\
          {}",
         markdown(&models())

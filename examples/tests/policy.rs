@@ -87,6 +87,23 @@ fn the_json_command_prints_the_same_policies() {
         field(&user, "password_hash")["write"],
         serde_json::json!({"kind": "server_only"})
     );
+    // Who reads each field: the hash nobody, the contact address the user itself and admins,
+    // the name anyone.
+    assert_eq!(
+        field(&user, "password_hash")["read"],
+        serde_json::json!({"kind": "secret"})
+    );
+    assert_eq!(
+        field(&user, "email")["read"]["grants"],
+        serde_json::json!([
+            {"roles": [], "when": ["is_self"], "change": []},
+            {"roles": ["admin"], "when": [], "change": []},
+        ])
+    );
+    assert_eq!(
+        field(&user, "username")["read"],
+        serde_json::json!({"kind": "anyone"})
+    );
     assert_eq!(
         field(&user, "bio")["null"],
         serde_json::json!({"kind": "clears"})
