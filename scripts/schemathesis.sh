@@ -87,8 +87,14 @@ run_st --max-examples "$EXAMPLES" --include-operation-id createUser \
 # shellcheck disable=SC2086
 run_st --max-examples "$EXAMPLES" --include-path-regex '^/articles' \
     --exclude-checks ignored_auth ${ST_ARGS:-} || status=$?
+# /users/{username} without `ignored_auth` as well: its GET answers any user, the admin
+# demoted by an earlier PATCH too, so that check sends wrong credentials for the admin's name
+# until the run's end, and the next runs' own wrong ones meet the login limit (429) in the
+# same minute. Its extractors are the other routes' (`Identity`, `RequireRole` as for
+# POST /users), whose `ignored_auth` the next run checks.
 # shellcheck disable=SC2086
-run_st --max-examples "$EXAMPLES" --include-path-regex '^/users/' ${ST_ARGS:-} || status=$?
+run_st --max-examples "$EXAMPLES" --include-path-regex '^/users/' \
+    --exclude-checks ignored_auth ${ST_ARGS:-} || status=$?
 # shellcheck disable=SC2086
 run_st --max-examples "$EXAMPLES" --exclude-path-regex '^/(users|articles)' \
     --exclude-operation-id postProfile --exclude-operation-id putPassword ${ST_ARGS:-} ||
@@ -102,7 +108,7 @@ run_st --max-examples "$EXAMPLES" --exclude-path-regex '^/(users|articles)' \
 # shellcheck disable=SC2086
 run_st --max-examples "$EXAMPLES" --include-operation-id postProfile \
     --exclude-checks negative_data_rejection ${ST_ARGS:-} || status=$?
-# Here without `ignored_auth` (the second to fourth runs have it): once the password has changed,
+# Here without `ignored_auth` (the fourth and fifth runs have it): once the password has changed,
 # the run's credentials are wrong, its failed logins reach the limit, and the limiter answers
 # 429 (as documented) where that check wants 401 or 403 for its own wrong credentials.
 # shellcheck disable=SC2086
