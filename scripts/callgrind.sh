@@ -19,9 +19,15 @@
 # a condition that does no work (grants_trivial: the machinery of a condition), an owner
 # condition comparing the sender's name with a server-only owner field (grants_owner), each
 # applied by the owner, who holds the role; the last column is against the ungated profile.
+# Then views: the profile serialized into a reused buffer for a reader who sees all its fields
+# (all) or half (half), against serde's derive of a struct of the same fields (floor_view);
+# view checks the read rules, view_plain has none to check (the last column: the checks' cost).
+# TABLES="patch create deserialize grants views" (the default: all) picks the tables to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-20000}"
+TABLES="${TABLES:-patch create deserialize grants views}"
+want() { [[ " $TABLES " == *" $1 "* ]]; }
 command -v valgrind >/dev/null || { echo "valgrind missing: apt-get install -y valgrind" >&2; exit 1; }
 cargo build --quiet -p safe-update-benches --release --example callgrind_patch
 BIN=target/release/examples/callgrind_patch
@@ -62,20 +68,14 @@ table() {
 
 if [[ -n ${BASE_BIN:-} ]]; then
     # Each safe-update variant beside the same variant of the earlier build, in one run.
-    table "accept changing reject" "floor base:safe_update safe_update manual struct_patch floor_text"
-    echo
-    table "accept reject" "floor_create base:create create floor_create_text"
-    echo
-    table "accept reject" "base:deserialize deserialize floor_text"
-    echo
-    table "accept changing reject" "grants_role grants_trivial grants_owner safe_update"
+    want patch && { table "accept changing reject" "floor base:safe_update safe_update manual struct_patch floor_text"; echo; }
+    want create && { table "accept reject" "floor_create base:create create floor_create_text"; echo; }
+    want deserialize && { table "accept reject" "base:deserialize deserialize floor_text"; echo; }
 else
-    table "accept changing reject" "floor safe_update manual struct_patch floor_text"
-    echo
-    table "accept reject" "floor_create create floor_create_text"
-    echo
-    table "accept reject" "floor_text deserialize floor_text"
-    echo
-    table "accept changing reject" "grants_role grants_trivial grants_owner safe_update"
+    want patch && { table "accept changing reject" "floor safe_update manual struct_patch floor_text"; echo; }
+    want create && { table "accept reject" "floor_create create floor_create_text"; echo; }
+    want deserialize && { table "accept reject" "floor_text deserialize floor_text"; echo; }
 fi
+want grants && { table "accept changing reject" "grants_role grants_trivial grants_owner safe_update"; echo; }
+want views && { table "all half" "floor_view view view_plain"; echo; }
 echo "callgrind: N=$N calls per approach and body; $(date -u +%FT%TZ); $(nproc) cores"

@@ -1,19 +1,27 @@
 //! Callgrind driver for items 1 and 2: runs one approach `N` times on one body, so that
 //! `valgrind --tool=callgrind` counts instructions without timing noise.
 //!
-//! `callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text|grants_owner|grants_trivial|grants_role> <accept|changing|reject> <N>`;
+//! `callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text|grants_owner|grants_trivial|grants_role> <accept|changing|reject> <N>` or
+//! `callgrind_patch <view|view_plain|floor_view> <all|half> <N>`;
 //! `changing` alternates two bodies so that every apply changes all 12 fields; the `create`
 //! variants build a new model from the body each call (and drop it); `deserialize` reads the
 //! patch through its serde `Deserialize` (`serde_json::from_str`); the `grants_` variants apply
 //! the profile with an owner condition, a condition that does no work, or a role gate on every
-//! field, on behalf of its owner, who holds the role. The cost of one call is
+//! field, on behalf of its owner, who holds the role. The `view` variants serialize the
+//! profile into a reused buffer for a reader who sees `all` its fields or `half`: its view
+//! (the read rules checked), its view with no rule to check (`view_plain`), or serde's derive
+//! of the same fields (`floor_view`). The cost of one call is
 //! `(Ir(N) - Ir(0)) / N` (scripts/callgrind.sh).
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
 
+use safe_update::{NoRoles, SafeView};
 use safe_update_benches::grants::{
     owner_path, role_path, trivial_path, GatedProfile, OwnedProfile, Owner, TrivialProfile,
+};
+use safe_update_benches::views::{
+    self, write_json, AllFields, HalfTheFields, PlainHalfProfile, PlainProfile, ViewProfile,
 };
 use safe_update_benches::{
     floor, floor_create, floor_create_text, floor_text, manual_allowlist, profile,
@@ -28,11 +36,14 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, variant, body, n] = args.as_slice() else {
         eprintln!(
-            "usage: callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text|grants_owner|grants_trivial|grants_role> <accept|changing|reject> <N>"
+            "usage: callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text|grants_owner|grants_trivial|grants_role> <accept|changing|reject> <N>\n       callgrind_patch <view|view_plain|floor_view> <all|half> <N>"
         );
         std::process::exit(2);
     };
     let n: u64 = n.parse().expect("N is a number");
+    if matches!(variant.as_str(), "view" | "view_plain" | "floor_view") {
+        return serialize(variant, body, n);
+    }
     let bodies = match body.as_str() {
         "accept" => [ACCEPT_BODY, ACCEPT_BODY],
         "changing" => [ACCEPT_BODY, ACCEPT_BODY_B],
@@ -78,4 +89,40 @@ fn main() {
         ok += u64::from(accepted);
     }
     println!("{variant} {n} accepted={ok}");
+}
+
+/// The view variants: `n` times, the profile as the reader sees it (`all` its fields or
+/// `half`) written into one buffer, cleared each call.
+fn serialize(variant: &str, reader: &str, n: u64) {
+    // Every model and reader made in every run, so that the set-up cancels out of
+    // Ir(N) - Ir(0) whichever variant runs.
+    let gated = ViewProfile::from_profile();
+    let plain = PlainProfile::from_profile();
+    let plain_half = PlainHalfProfile::from_profile();
+    let all = AllFields::from_profile();
+    let half = HalfTheFields::from_profile();
+    let who = match reader {
+        "all" => views::owner(),
+        "half" => views::other(),
+        other => panic!("unknown reader {other}"),
+    };
+    let mut out = Vec::with_capacity(4096);
+    let mut written = 0u64;
+    for _ in 0..n {
+        match (variant, reader) {
+            ("view", _) => write_json(&mut out, &black_box(&gated).view_as(black_box(&who))),
+            ("view_plain", "all") => {
+                write_json(&mut out, &black_box(&plain).view_as(black_box(&NoRoles)))
+            }
+            ("view_plain", _) => write_json(
+                &mut out,
+                &black_box(&plain_half).view_as(black_box(&NoRoles)),
+            ),
+            ("floor_view", "all") => write_json(&mut out, black_box(&all)),
+            ("floor_view", _) => write_json(&mut out, black_box(&half)),
+            (other, _) => panic!("unknown variant {other}"),
+        }
+        written += black_box(out.len()) as u64;
+    }
+    println!("{variant} {reader} {n} bytes={written}");
 }

@@ -13,10 +13,12 @@
 //!
 //! The fourth approach, struct-patch, lives in `benches/shared/struct_patch.rs` because the
 //! crate is a dev-dependency of the benches only. The cost of grants (an owner condition
-//! against role gates, on the same fields) is [`grants`]'s.
+//! against role gates, on the same fields) is [`grants`]'s; the cost of serializing what a
+//! reader may see (`#[update(view)]`) against serde's derive is [`views`]'s.
 #![forbid(unsafe_code)]
 
 pub mod grants;
+pub mod views;
 
 use safe_update::{from_json, Applied, PatchError, SafeUpdate};
 use serde::{Deserialize, Deserializer};

@@ -55,3 +55,4 @@ mod tristate;
 mod utoipa_schema;
 mod validate;
 mod views;
+mod views_property;

@@ -259,3 +259,66 @@ fn a_generic_model_has_views_too() {
         json!({"tag": "3", "value": 4})
     );
 }
+
+/// A view model declared by a `macro_rules!`, its read rule, `serialize_with` function and
+/// `skip_serializing_if` test given by the macro's caller: their paths carry the caller's
+/// hygiene, the derive's own code (`self`, its bindings) the macro's, and each must still
+/// resolve.
+macro_rules! declared_by_a_macro {
+    ($name:ident, [$($read:tt)*], $write:literal, $skip:literal) => {
+        #[derive(SafeUpdate)]
+        #[update(view, identity = Claims)]
+        struct $name {
+            #[update(server_only, read)]
+            owner: String,
+            #[update(allow, $($read)*)]
+            #[serde(skip_serializing_if = $skip, serialize_with = $write)]
+            note: Option<String>,
+        }
+    };
+}
+
+fn owns_it(who: &Claims, model: &Memo) -> bool {
+    who.name == model.owner
+}
+
+fn loud<S: serde::Serializer>(value: &Option<String>, serializer: S) -> Result<S::Ok, S::Error> {
+    value
+        .as_deref()
+        .map(str::to_uppercase)
+        .serialize(serializer)
+}
+
+declared_by_a_macro!(Memo, [read(when = owns_it)], "loud", "Option::is_none");
+
+#[test]
+fn a_view_model_declared_by_a_macro_keeps_its_rules() {
+    let memo = Memo {
+        owner: "ann".into(),
+        note: Some("hi".into()),
+    };
+    let ann = Claims {
+        name: "ann".into(),
+        admin: false,
+    };
+    let bob = Claims {
+        name: "bob".into(),
+        admin: false,
+    };
+    assert_eq!(
+        serde_json::to_value(memo.view_as(&ann)).unwrap(),
+        json!({"owner": "ann", "note": "HI"})
+    );
+    assert_eq!(
+        serde_json::to_value(memo.view_as(&bob)).unwrap(),
+        json!({"owner": "ann"})
+    );
+    let empty = Memo {
+        owner: "ann".into(),
+        note: None,
+    };
+    assert_eq!(
+        serde_json::to_value(empty.view_as(&ann)).unwrap(),
+        json!({"owner": "ann"})
+    );
+}

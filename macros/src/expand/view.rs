@@ -3,7 +3,7 @@
 //! `skip_serializing_if` tests, one `serialize_struct` whose length counts the fields written),
 //! and the checks that a model with a secret field serializes only through its views.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -56,7 +56,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         match &field.skip_serializing_if {
             Some(skip) => {
                 let ident = field.ident;
-                quote_spanned!(skip.span()=> (#sees && !#skip(&self.#ident)) as usize)
+                quote_spanned!(at(skip.span())=> (#sees && !#skip(&self.#ident)) as usize)
             }
             None => quote!(#sees as usize),
         }
@@ -85,6 +85,13 @@ pub fn expand(gen: &Gen) -> TokenStream {
     }
 }
 
+/// Where the user wrote `span`, resolved where the derive is: the tokens made there (`self`,
+/// the view's bindings) are the derive's, while the user's path keeps its own span, which may
+/// carry the hygiene of a caller's `macro_rules!` (as the grants' rules, `grant.rs`).
+fn at(span: Span) -> Span {
+    Span::call_site().located_at(span)
+}
+
 fn sees_name(field: &Field) -> syn::Ident {
     format_ident!("__sees_{}", syn::ext::IdentExt::unraw(field.ident))
 }
@@ -101,7 +108,7 @@ fn readable(gen: &Gen, grants: &[Grant]) -> TokenStream {
         let role = (!grant.roles.is_empty()).then(|| quote!((false #(|| #roles)*)));
         let conditions = grant.when.iter().map(|rule| {
             let who = quote!(#krate::Sender::<#identity>::identity(__who));
-            let call = quote_spanned!(rule.span()=> #rule(#who, self));
+            let call = quote_spanned!(at(rule.span())=> #rule(#who, self));
             quote!(#krate::__private::admits(#call))
         });
         let parts: Vec<TokenStream> = role.into_iter().chain(conditions).collect();
@@ -147,7 +154,7 @@ fn write_field(gen: &Gen, field: &Field) -> TokenStream {
                 .collect();
             // As serde's derive: a wrapper whose `Serialize` calls the model's function, typed
             // at the function so that a wrong signature is reported there.
-            let call = quote_spanned!(function.span()=> #function(self.0, __serializer));
+            let call = quote_spanned!(at(function.span())=> #function(self.0, __serializer));
             quote! {{
                 struct __SerializeWith<'__a, #(#declared,)*>(&'__a #ty, ::core::marker::PhantomData<&'__a #model #model_args>) #where_clause;
                 impl<'__a, #(#declared,)*> #serde::Serialize for __SerializeWith<'__a, #(#args,)*> #where_clause {
@@ -165,7 +172,7 @@ fn write_field(gen: &Gen, field: &Field) -> TokenStream {
     };
     match &field.skip_serializing_if {
         Some(skip) => {
-            let test = quote_spanned!(skip.span()=> #skip(&self.#ident));
+            let test = quote_spanned!(at(skip.span())=> #skip(&self.#ident));
             quote! {
                 if #sees {
                     if #test {
