@@ -97,3 +97,50 @@ fn field_and_container_errors_are_reported_together() {
     let error = patch.apply(&mut target).unwrap_err();
     assert_eq!(error.invalid().keys().collect::<Vec<_>>(), ["", "name"]);
 }
+
+/// A model declared by a `macro_rules!` whose field validator and container validator are
+/// given by the macro's caller: their paths carry the caller's hygiene, the derive's own
+/// bindings the macro's, and each must still resolve.
+macro_rules! validated_by_the_caller {
+    ($name:ident, $check:path, $whole:path) => {
+        #[derive(Clone, Debug, PartialEq, SafeUpdate)]
+        #[update(validate = $whole, create)]
+        struct $name {
+            #[update(allow, validate = $check)]
+            name: String,
+        }
+    };
+}
+
+fn short(name: &str) -> Result<(), &'static str> {
+    if name.len() <= 3 {
+        Ok(())
+    } else {
+        Err("too long")
+    }
+}
+
+fn not_x(model: &Caller) -> Result<(), &'static str> {
+    if model.name == "x" {
+        Err("not x")
+    } else {
+        Ok(())
+    }
+}
+
+validated_by_the_caller!(Caller, short, not_x);
+
+#[test]
+fn validators_given_through_a_macro_still_run() {
+    let mut model = Caller { name: "ab".into() };
+    let patch: CallerPatch = safe_update::from_json(br#"{"name":"abcd"}"#).unwrap();
+    assert_eq!(
+        patch.apply(&mut model).unwrap_err().invalid()["name"],
+        "too long"
+    );
+    let patch: CallerPatch = safe_update::from_json(br#"{"name":"x"}"#).unwrap();
+    assert_eq!(patch.apply(&mut model).unwrap_err().invalid()[""], "not x");
+    let new: CallerNew = safe_update::from_json(br#"{"name":"abcd"}"#).unwrap();
+    assert!(new.build(CallerServerFields {}).is_err());
+    assert_eq!(model.name, "ab");
+}

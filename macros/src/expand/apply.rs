@@ -250,6 +250,14 @@ fn ungated(gen: &Gen) -> Option<TokenStream> {
     })
 }
 
+/// A span located at a user's path (where an error about it is reported) that resolves the
+/// derive's own names (`__value`, `self`) where the derive is: the path itself keeps its own
+/// span, which may carry the hygiene of the user's `macro_rules!` (as the grants' rules,
+/// `grant.rs`).
+pub(super) fn at(span: proc_macro2::Span) -> proc_macro2::Span {
+    proc_macro2::Span::call_site().located_at(span)
+}
+
 fn check_fn(gen: &Gen) -> TokenStream {
     let krate = &gen.krate;
     let fields = gen.input.writable().map(|field| check_field(gen, field));
@@ -257,7 +265,7 @@ fn check_fn(gen: &Gen) -> TokenStream {
     // is the whole cost of a container validator, paid only by models that declare one. The
     // clones are spanned at the user's validator, where a model without `Clone` is reported.
     let whole = gen.input.attrs.validate.as_ref().map(|check| {
-        let span = check.span();
+        let span = at(check.span());
         let candidate = quote_spanned!(span=> ::core::clone::Clone::clone(__target));
         let patch = quote_spanned!(span=> ::core::clone::Clone::clone(self));
         let call = quote_spanned!(span=> #check(&__candidate));
@@ -303,7 +311,7 @@ fn check_field(gen: &Gen, field: &Field) -> TokenStream {
     // The user's function called directly, spanned at its name: a function of the wrong type
     // is reported there, against the user's own definition.
     let validate = field.validate.as_ref().map(|check| {
-        let call = quote_spanned!(check.span()=> #check(__value));
+        let call = quote_spanned!(at(check.span())=> #check(__value));
         quote! {
             if let ::core::option::Option::Some(__value) = &self.#ident {
                 if let ::core::result::Result::Err(__reason) = #call {

@@ -10,6 +10,7 @@ use syn::Ident;
 use super::types::server_members;
 use crate::ast::{CreateKind, Field, Shape};
 use crate::attr::{CreateDefault, Policy};
+use crate::expand::apply::at;
 use crate::expand::gen::Gen;
 use crate::expand::grant;
 use crate::expand::names::Names;
@@ -55,7 +56,7 @@ fn check_fn(gen: &Gen) -> TokenStream {
         // The value as the model will hold it, for the validator: a defaulted field's only when
         // the client sent it (the default is the server's own).
         let validate = field.validate.as_ref().map(|check| {
-            let call = quote_spanned!(check.span()=> #check(__value));
+            let call = quote_spanned!(at(check.span())=> #check(__value));
             let report = quote! {
                 if let ::core::result::Result::Err(__reason) = #call {
                     __errors.__invalid(
@@ -293,7 +294,7 @@ fn validate_fn(gen: &Gen) -> TokenStream {
         })
     });
     let whole = gen.input.attrs.validate.as_ref().map(|check| {
-        let call = quote_spanned!(check.span()=> #check(__target));
+        let call = quote_spanned!(at(check.span())=> #check(__target));
         quote! {
             if let ::core::result::Result::Err(__reason) = #call {
                 __errors.__invalid(__path.join(), ::std::string::ToString::to_string(&__reason));
