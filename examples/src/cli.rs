@@ -210,10 +210,7 @@ pub fn run(url: &DatabaseUrl, command: Command) -> Result<(), String> {
     match command {
         Command::AddUser { username, admin } => write_password(url, &username, Some(admin)),
         Command::SetPassword { username } => write_password(url, &username, None),
-        Command::Policy { json } => {
-            print_policy(json);
-            Ok(())
-        }
+        Command::Policy { json } => print_policy(json),
     }
 }
 
@@ -247,16 +244,24 @@ fn write_password(url: &DatabaseUrl, username: &str, create: Option<bool>) -> Re
     Ok(())
 }
 
-/// Prints the demo's write policy: `examples/POLICY.md`'s text, or the policies as JSON.
-fn print_policy(json: bool) {
-    if json {
+/// Prints the demo's write policy: `examples/POLICY.md`'s text, or the policies as JSON. A
+/// reader that closes the pipe early (`| head`) ends the output, not the program with a panic.
+fn print_policy(json: bool) -> Result<(), String> {
+    let text = if json {
         let models = crate::policy::models();
         // Serializing these types cannot fail: strings, lists and tagged enums.
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&models).expect("a policy as JSON")
-        );
+        let mut text = serde_json::to_string_pretty(&models).expect("a policy as JSON");
+        text.push('\n');
+        text
     } else {
-        print!("{}", crate::policy::document());
+        crate::policy::document()
+    };
+    let mut out = std::io::stdout().lock();
+    match std::io::Write::write_all(&mut out, text.as_bytes())
+        .and_then(|()| std::io::Write::flush(&mut out))
+    {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(format!("cannot write the policy: {error}")),
     }
 }

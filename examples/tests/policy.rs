@@ -126,3 +126,29 @@ fn the_json_command_prints_the_same_policies() {
         serde_json::json!({"kind": "server_only"})
     );
 }
+
+/// A reader that stops early (`policy --json | head -1`) closes the pipe: the command ends
+/// quietly and successfully, where `println!` panicked on the broken pipe. The read end is
+/// closed as soon as the command starts, before it can have written (the policy is smaller
+/// than a pipe's buffer, so a reader that took a byte first could miss the failure).
+#[test]
+fn a_reader_that_closes_the_pipe_early_ends_the_output_not_the_program() {
+    use std::process::Stdio;
+
+    for args in [&["policy", "--json"][..], &["policy"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_safe-update-demo"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {:?} {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
