@@ -13,20 +13,9 @@
 //! integration binary.
 #![forbid(unsafe_code)]
 
-use safe_update::{Roles, SafeUpdate, SafeView};
+use safe_update::{SafeUpdate, SafeView};
+use safe_update_tests::fixtures::claims::Claims;
 use serde::Serialize;
-
-/// Who asks: a name, and whether an admin.
-struct Claims {
-    name: String,
-    admin: bool,
-}
-
-impl Roles for Claims {
-    fn has_role(&self, role: &str) -> bool {
-        role == "admin" && self.admin
-    }
-}
 
 fn is_self(who: &Claims, account: &Account) -> bool {
     who.name == account.username

@@ -1,52 +1,10 @@
 //! The read side (`#[update(view)]`): a view serializes the fields an identity may read, with
 //! the names, functions and skips the model's serde attributes give them, and never a secret.
 
-use safe_update::{NoRoles, Roles, SafeUpdate, SafeView};
+use safe_update::{NoRoles, SafeUpdate, SafeView};
+use safe_update_tests::fixtures::viewed_user::{Claims, User};
 use serde::Serialize;
 use serde_json::{json, Value};
-
-/// Who asks: a name, and whether an admin.
-struct Claims {
-    name: String,
-    admin: bool,
-}
-
-impl Roles for Claims {
-    fn has_role(&self, role: &str) -> bool {
-        role == "admin" && self.admin
-    }
-}
-
-fn is_self(who: &Claims, user: &User) -> bool {
-    who.name == user.username
-}
-
-fn upper<S: serde::Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&value.to_uppercase())
-}
-
-#[derive(Clone, SafeUpdate)]
-#[update(view, identity = Claims)]
-#[serde(rename_all = "camelCase")]
-struct User {
-    #[update(server_only, read(when = is_self), read(role = "admin"))]
-    id: u64,
-    #[update(server_only, read)]
-    username: String,
-    #[update(allow)]
-    display_name: String,
-    #[update(allow)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    bio: Option<String>,
-    #[update(allow, read(when = is_self), read(role = "admin"))]
-    #[serde(rename(serialize = "mail", deserialize = "email"))]
-    email: String,
-    #[update(allow)]
-    #[serde(serialize_with = "upper")]
-    shout: String,
-    #[update(server_only, secret)]
-    password_hash: String,
-}
 
 fn user() -> User {
     User {

@@ -1,4 +1,4 @@
-//! The read rules of a `User` like `views.rs`'s held against an oracle written from the table
+//! The read rules of the shared `User` (`fixtures/viewed_user.rs`) held against an oracle written from the table
 //! below, never from the library, for generated identities (the user itself, another user, an
 //! admin, who may be the user too) and generated users:
 //!
@@ -17,57 +17,14 @@
 //! same serde attributes and values, less the fields the oracle hides.
 
 use proptest::prelude::*;
-use safe_update::{Roles, SafeUpdate, SafeView};
+use safe_update::SafeView;
+use safe_update_tests::fixtures::viewed_user::{upper, Claims, User};
 use serde::Serialize;
 use serde_json::Value;
 
 /// The names identities and users are drawn from: the same few, so that the reader is the
 /// user itself often.
 const NAMES: [&str; 3] = ["ann", "bob", "cy"];
-
-/// Who asks: a name, and whether an admin.
-#[derive(Debug, Clone)]
-struct Claims {
-    name: String,
-    admin: bool,
-}
-
-impl Roles for Claims {
-    fn has_role(&self, role: &str) -> bool {
-        role == "admin" && self.admin
-    }
-}
-
-fn is_self(who: &Claims, user: &User) -> bool {
-    who.name == user.username
-}
-
-fn upper<S: serde::Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&value.to_uppercase())
-}
-
-#[derive(Debug, Clone, SafeUpdate)]
-#[update(view, identity = Claims)]
-#[serde(rename_all = "camelCase")]
-struct User {
-    #[update(server_only, read(when = is_self), read(role = "admin"))]
-    id: u64,
-    #[update(server_only, read)]
-    username: String,
-    #[update(allow)]
-    display_name: String,
-    #[update(allow)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    bio: Option<String>,
-    #[update(allow, read(when = is_self), read(role = "admin"))]
-    #[serde(rename(serialize = "mail", deserialize = "email"))]
-    email: String,
-    #[update(allow)]
-    #[serde(serialize_with = "upper")]
-    shout: String,
-    #[update(server_only, secret)]
-    password_hash: String,
-}
 
 /// What serde's derive writes for the same values: every field of [`User`] with its serde
 /// attributes, the secret too (the oracle hides it like any other field).
