@@ -142,3 +142,17 @@ fn the_policy_and_the_schemas_say_so() {
         "{new}"
     );
 }
+
+#[test]
+fn a_form_sets_it_on_create_and_is_refused_it_in_a_patch() {
+    let new: AccountNew = safe_update::from_form(b"userName=al&displayName=Al").unwrap();
+    assert_eq!(new.user_name, "al");
+    for key in ["userName", "login", "user_name"] {
+        let body = format!("{key}=root&displayName=Al");
+        let error = safe_update::from_form::<AccountPatch>(body.as_bytes()).unwrap_err();
+        assert_eq!(error.forbidden(), [key], "{body}");
+    }
+    let error =
+        safe_update::from_form::<AccountNew>(b"userName=a&login=b&displayName=Al").unwrap_err();
+    assert_eq!(error.duplicate(), ["userName"]);
+}

@@ -275,3 +275,32 @@ fn re_sending_the_stored_value_is_a_write_for_conditions_and_value_rules_too() {
     assert_eq!(applied.written().count(), 1);
     assert_eq!(applied.changed().count(), 0);
 }
+
+#[test]
+fn every_entry_point_reads_the_same_patch_and_the_rules_judge_it_alike() {
+    // The rules run in `apply_as`, after reading: a document read by `from_json`, by the
+    // patch's own `Deserialize` or from a form is refused for bob and taken for ann alike.
+    let json = r#"{"title":"Mine","body":"x"}"#;
+    let read: [(&str, ArticlePatch); 3] = [
+        ("from_json", from_json(json.as_bytes()).unwrap()),
+        ("Deserialize", serde_json::from_str(json).unwrap()),
+        (
+            "form",
+            safe_update::from_form(b"title=Mine&body=x").unwrap(),
+        ),
+    ];
+    for (entry, patch) in read {
+        let mut stored = article(Status::Draft);
+        let before = stored.clone();
+        let error = patch.clone().apply_as(&mut stored, &bob()).unwrap_err();
+        assert_eq!(stored, before, "{entry}");
+        let fields: Vec<&str> = error.denied().iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(fields, ["title", "body"], "{entry}");
+        patch.apply_as(&mut stored, &ann()).unwrap();
+        assert_eq!(
+            (stored.title.as_str(), stored.body.as_str()),
+            ("Mine", "x"),
+            "{entry}"
+        );
+    }
+}
