@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::gen::Gen;
+use super::gen::{at_user as at, Gen};
 use super::grant;
 use crate::ast::{Clear, Field, Shape};
 
@@ -248,14 +248,6 @@ fn ungated(gen: &Gen) -> Option<TokenStream> {
         #[diagnostic::do_not_recommend]
         impl #impl_generics #krate::Ungated for #patch #ty_generics #where_clause {}
     })
-}
-
-/// A span located at a user's path (where an error about it is reported) that resolves the
-/// derive's own names (`__value`, `self`) where the derive is: the path itself keeps its own
-/// span, which may carry the hygiene of the user's `macro_rules!` (as the grants' rules,
-/// `grant.rs`).
-pub(super) fn at(span: proc_macro2::Span) -> proc_macro2::Span {
-    proc_macro2::Span::call_site().located_at(span)
 }
 
 fn check_fn(gen: &Gen) -> TokenStream {

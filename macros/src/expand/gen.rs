@@ -309,6 +309,15 @@ fn respan(krate: &Path, span: proc_macro2::Span) -> TokenStream {
 }
 
 /// `tokens` with every token, inside groups too, at `span`.
+/// Where the user wrote `span` (an error about the call is reported there), resolved where the
+/// derive is: the tokens made there (`self`, `__value`, the generated bindings) are the
+/// derive's, while the user's path keeps its own span, which may carry the hygiene of a
+/// caller's `macro_rules!`. For every call of a user's function: rules, validators, view
+/// functions.
+pub fn at_user(span: proc_macro2::Span) -> proc_macro2::Span {
+    proc_macro2::Span::call_site().located_at(span)
+}
+
 pub fn respan_tokens(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
     tokens
         .into_iter()

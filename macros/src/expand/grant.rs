@@ -9,7 +9,7 @@
 //! grant's reason (`ApplyError::__refuse`), or, when all its grants ask for roles only, as a
 //! role refusal (`__deny`).
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 
@@ -112,7 +112,7 @@ fn grant_chain(
     // tokens made here resolve where the derive is, for the bindings are the derive's; the
     // user's tokens (the path, the types) keep their spans, which may carry the hygiene of the
     // user's own `macro_rules!`.
-    let at = |rule: &syn::ExprPath| Span::call_site().located_at(rule.span());
+    let at = |rule: &syn::ExprPath| super::gen::at_user(rule.span());
     for rule in &grant.when {
         let name = rule_name(rule);
         let span = at(rule);

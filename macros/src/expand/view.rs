@@ -3,11 +3,11 @@
 //! `skip_serializing_if` tests, one `serialize_struct` whose length counts the fields written),
 //! and the checks that a model with a secret field serializes only through its views.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::gen::Gen;
+use super::gen::{at_user as at, Gen};
 use crate::ast::{Field, Read};
 use crate::attr::Grant;
 use crate::bound;
@@ -83,13 +83,6 @@ pub fn expand(gen: &Gen) -> TokenStream {
 
         #secret_checks
     }
-}
-
-/// Where the user wrote `span`, resolved where the derive is: the tokens made there (`self`,
-/// the view's bindings) are the derive's, while the user's path keeps its own span, which may
-/// carry the hygiene of a caller's `macro_rules!` (as the grants' rules, `grant.rs`).
-fn at(span: Span) -> Span {
-    Span::call_site().located_at(span)
 }
 
 fn sees_name(field: &Field) -> syn::Ident {

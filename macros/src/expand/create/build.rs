@@ -10,8 +10,7 @@ use syn::Ident;
 use super::types::server_members;
 use crate::ast::{CreateKind, Field, Shape};
 use crate::attr::{CreateDefault, Policy};
-use crate::expand::apply::at;
-use crate::expand::gen::Gen;
+use crate::expand::gen::{at_user as at, Gen};
 use crate::expand::grant;
 use crate::expand::names::Names;
 
