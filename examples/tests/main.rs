@@ -14,6 +14,7 @@ mod common;
 
 mod admin;
 mod articles;
+mod articles_race;
 mod busy;
 mod check_order;
 mod concurrency;
