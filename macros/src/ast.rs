@@ -482,7 +482,7 @@ fn shape<'a>(attrs: &FieldAttrs, nested: bool, optional: Option<&'a Type>) -> Sh
 }
 
 /// `T` of an `Option<T>` (also written `std::option::Option<T>` or `core::option::Option<T>`).
-fn option_inner(ty: &Type) -> Option<&Type> {
+pub fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
     if path.qself.is_some() {
         return None;

@@ -18,9 +18,15 @@
 /// | [`NotPermitted`](Self::NotPermitted) | `not_permitted` | 403 | Fields not permitted | `denied` |
 /// | [`Denied`](Self::Denied) | `role_required` | 403 | Role required for fields | `denied` |
 /// | [`Refused`](Self::Refused) | `invalid_fields` | 422 | Invalid values | `invalid` |
+/// | [`MalformedPatch`](Self::MalformedPatch) | `malformed_json_patch` | 400 | Malformed JSON Patch | `operation` |
+/// | [`TooManyOperations`](Self::TooManyOperations) | `too_many_operations` | 422 | Too many operations | `limit` |
+/// | [`OperationsRefused`](Self::OperationsRefused) | `operations_refused` | 422 | Operations refused | `operations` |
+/// | [`OperationFailed`](Self::OperationFailed) | `operation_failed` | 409 | Operation failed | `operation` |
+/// | [`ViewFailed`](Self::ViewFailed) | `view_failed` | 500 | The stored model could not be read | |
 ///
 /// An error has every problem it found, and is of the kind of the most serious: the first of
-/// the table that it has.
+/// the table that it has. The last five are a JSON Patch's (`JsonPatchError`, feature
+/// `json-patch`), whose net change, checked as a merge patch, is refused with the kinds above.
 ///
 /// ```
 /// use safe_update::{from_json, ProblemKind, SafeUpdate};
@@ -60,6 +66,19 @@ pub enum ProblemKind {
     /// Values the model's validators refuse ([`ApplyError::invalid`](crate::ApplyError::invalid)):
     /// the code of [`Invalid`](Self::Invalid), since a client fixes both alike.
     Refused,
+    /// Not a JSON Patch document: not an array of operation objects, an unknown `op`, a
+    /// missing member, a pointer that is no JSON Pointer (feature `json-patch`).
+    MalformedPatch,
+    /// A JSON Patch with more operations than the limit.
+    TooManyOperations,
+    /// JSON Patch operations refused before the stored model is read, each listed with its
+    /// index and pointer.
+    OperationsRefused,
+    /// The first JSON Patch operation that could not be applied to the stored model as the
+    /// sender may read it (RFC 6902 section 5: 409).
+    OperationFailed,
+    /// The stored model could not be serialized as the sender's view.
+    ViewFailed,
 }
 
 /// Everything said about one kind.
@@ -153,6 +172,46 @@ impl ProblemKind {
                 status: 422,
                 title: "Invalid values",
                 member: Some("invalid"),
+                said: None,
+                logged: None,
+            },
+            ProblemKind::MalformedPatch => Row {
+                code: "malformed_json_patch",
+                status: 400,
+                title: "Malformed JSON Patch",
+                member: Some("operation"),
+                said: None,
+                logged: None,
+            },
+            ProblemKind::TooManyOperations => Row {
+                code: "too_many_operations",
+                status: 422,
+                title: "Too many operations",
+                member: Some("limit"),
+                said: None,
+                logged: None,
+            },
+            ProblemKind::OperationsRefused => Row {
+                code: "operations_refused",
+                status: 422,
+                title: "Operations refused",
+                member: Some("operations"),
+                said: None,
+                logged: Some("patch refused: operations on server-only fields"),
+            },
+            ProblemKind::OperationFailed => Row {
+                code: "operation_failed",
+                status: 409,
+                title: "Operation failed",
+                member: Some("operation"),
+                said: None,
+                logged: None,
+            },
+            ProblemKind::ViewFailed => Row {
+                code: "view_failed",
+                status: 500,
+                title: "The stored model could not be read",
+                member: None,
                 said: None,
                 logged: None,
             },

@@ -532,6 +532,8 @@ mod error;
 #[cfg(feature = "form")]
 mod form;
 mod json;
+#[cfg(feature = "json-patch")]
+mod json_patch;
 mod kind;
 mod patch;
 pub mod policy;
@@ -555,6 +557,9 @@ pub use error::{ApplyError, DeniedField, PatchError, RuleRefusal};
 #[cfg_attr(docsrs, doc(cfg(feature = "form")))]
 pub use form::from_form;
 pub use json::from_json;
+#[cfg(feature = "json-patch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json-patch")))]
+pub use json_patch::{JsonPatch, JsonPatchError, OperationProblem, OperationRefusal};
 pub use kind::ProblemKind;
 pub use patch::{Patch, SafeUpdate, Ungated};
 pub use roles::{AnyRoles, NoRoles, Roles, Sender};

@@ -1,6 +1,6 @@
 //! The traits that tie a model to its generated patch type.
 
-use crate::__private::{Fields, Key, Path, Probe};
+use crate::__private::{Fields, Key, Path, PathField, Probe};
 use crate::{Applied, ApplyError, Sender};
 
 /// A model whose client-writable fields are described by `#[derive(SafeUpdate)]`.
@@ -83,6 +83,11 @@ pub trait Patch: Default + Sized + Fields {
     #[doc(hidden)]
     /// Every key a document may use for a writable field: wire names and aliases.
     const __KEYS: &'static [&'static str];
+
+    #[doc(hidden)]
+    /// Every field of the model that a JSON Patch pointer may name, writable or not, in
+    /// declaration order (flattened ones aside).
+    const __PATHS: &'static [PathField];
 
     #[doc(hidden)]
     /// Records in `errors` every reason this patch may not be written to `target` by `who`.

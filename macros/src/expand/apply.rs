@@ -46,6 +46,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
     let identity = gen.identity();
     let shares = gen.shares_consts();
     let identity_check = gen.identity_check();
+    let paths = super::paths::paths_const(gen);
     quote! {
         #identity_check
         #shares
@@ -67,6 +68,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
             const GATED: &'static [(&'static str, &'static [&'static str])] = &[#(#gated),*];
             const __FIELDS: &'static [&'static str] = &[#(#rust_names),*];
             const __KEYS: &'static [&'static str] = &[#(#keys),*];
+            #paths
 
             #[inline]
             fn is_empty(&self) -> bool {

@@ -6,6 +6,8 @@
 //! - `apply.rs`: `SafeUpdate`, `Patch`, `Ungated`, and the inherent `apply`/`apply_as`
 //!   (outside the block too, so that an error names `UserPatch::apply`, not an anonymous
 //!   scope);
+//! - `paths.rs`: `Patch::__PATHS`, where each field sits in a JSON Patch document (spliced
+//!   into `apply.rs`'s `Patch` impl);
 //! - `policy.rs`: `SafeUpdate::policy`, the field rules as data (spliced into `apply.rs`'s
 //!   `SafeUpdate` impl);
 //! - `fields.rs`: `__private::Fields` of the patch, how a document is read into it (its keys,
@@ -33,6 +35,7 @@ mod gen;
 mod grant;
 mod names;
 mod patch_type;
+mod paths;
 mod policy;
 mod probe;
 mod schema;

@@ -13,6 +13,7 @@
 //! | [`Pair`] | nothing: `WithExtra`'s two inputs read from one object |
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
 //! | [`Path`] | `fields.rs` and `apply.rs`: paths of reported fields |
+//! | [`PathField`], [`PathShape`] | `paths.rs`: `Patch::__PATHS`, what a JSON Patch pointer may name |
 //! | [`would_erase`] | `apply.rs`: `Patch::__check` |
 //! | [`condition`], [`value_rule`], [`role`], [`Verdict`], [`Sent`] | `grant.rs`: a field's grants, in `Patch::__check` and `Create::__permit` |
 //! | [`IdentityType`], [`identity_type`] | `gen.rs`: what a model that names its identity asks of it (a constant, and a bound on the inherent `apply_as` and `build_as`) |
@@ -33,6 +34,7 @@ mod apply;
 mod create;
 mod grant;
 mod path;
+mod paths;
 mod policy;
 mod probe;
 mod read;
@@ -52,6 +54,7 @@ pub use grant::{
     Verdict,
 };
 pub use path::Path;
+pub use paths::{PathField, PathShape};
 pub use policy::{field_policy, model_policy};
 pub use probe::{Probe, ProbeFallback};
 pub use read::{
