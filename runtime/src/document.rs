@@ -31,3 +31,12 @@ impl<P: Patch> Input for P {
         Some(fields)
     }
 }
+
+/// The most operations a JSON Patch document holds unless configured otherwise
+/// (`JsonPatch::DEFAULT_MAX_OPERATIONS`, `PatchConfig::max_operations`): one for each field
+/// of a large form, and few enough that reading them is cheap.
+#[cfg_attr(
+    not(any(feature = "json-patch", feature = "actix", feature = "axum")),
+    allow(dead_code)
+)]
+pub(crate) const DEFAULT_MAX_OPERATIONS: usize = 100;

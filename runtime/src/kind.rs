@@ -295,6 +295,8 @@ pub(crate) const FORBIDDEN_EVENT: &str = event(ProblemKind::Forbidden);
 pub(crate) const DENIED_EVENT: &str = event(ProblemKind::Denied);
 #[cfg(any(feature = "actix", feature = "axum"))]
 pub(crate) const NOT_PERMITTED_EVENT: &str = event(ProblemKind::NotPermitted);
+#[cfg(all(feature = "json-patch", any(feature = "actix", feature = "axum")))]
+pub(crate) const OPERATIONS_EVENT: &str = event(ProblemKind::OperationsRefused);
 
 /// The security event of `kind`, for the constants above, which fail to compile if it has none.
 #[cfg(any(feature = "actix", feature = "axum"))]

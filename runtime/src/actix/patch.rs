@@ -7,8 +7,7 @@ use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{web, FromRequest, HttpRequest};
 
 use super::{authenticate, LocalBoxFuture};
-use crate::web::{self as shared, MergePatch, PatchConfig, PatchRejection, SafePatch};
-use crate::Document;
+use crate::web::{MergePatch, PatchConfig, PatchRejection, ReadBody, SafePatch};
 
 /// A patch body, for an application with its own identity: the media type must be one the
 /// route's [`PatchConfig`] takes (415 with `Accept-Patch` otherwise), the body must fit its
@@ -42,7 +41,7 @@ use crate::Document;
 ///
 /// let app = App::new().route("/profile", web::patch().to(update));
 /// ```
-impl<P: Document + 'static> FromRequest for MergePatch<P> {
+impl<P: ReadBody + 'static> FromRequest for MergePatch<P> {
     type Error = PatchRejection;
     type Future = LocalBoxFuture<Result<Self, PatchRejection>>;
 
@@ -80,7 +79,7 @@ impl<P: Document + 'static> FromRequest for MergePatch<P> {
 ///
 /// let app = App::new().route("/profile", web::patch().to(update));
 /// ```
-impl<P: Document + 'static> FromRequest for SafePatch<P> {
+impl<P: ReadBody + 'static> FromRequest for SafePatch<P> {
     type Error = actix_web::Error;
     type Future = LocalBoxFuture<Result<Self, actix_web::Error>>;
 
@@ -107,12 +106,12 @@ fn config(req: &HttpRequest) -> PatchConfig {
         .unwrap_or_default()
 }
 
-async fn read<P: Document>(
+async fn read<P: ReadBody>(
     req: &HttpRequest,
     payload: Payload,
     user: Option<&str>,
 ) -> Result<P, PatchRejection> {
-    let config = config(req);
+    let config = config(req).for_body::<P>();
     let header = |name| req.headers().get(name).map(|value| value.as_bytes());
     let format = config.format(header(CONTENT_TYPE))?;
     config.check_declared(header(CONTENT_LENGTH))?;
@@ -122,5 +121,5 @@ async fn read<P: Document>(
         Ok(Err(_)) => return Err(PatchRejection::Unreadable),
         Err(_) => return Err(PatchRejection::TooLarge { limit }),
     };
-    shared::parse::<P>(format, &body, user)
+    P::__read(format, &body, &config, user)
 }

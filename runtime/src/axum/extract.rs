@@ -12,10 +12,8 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use super::authenticate::{authenticate, authenticator};
 use crate::auth::{Authenticator, Identity};
 use crate::web::{
-    self as shared, AuthRejection, MergePatch, PatchConfig, PatchRejection, RequireRole, Role,
-    SafePatch,
+    AuthRejection, MergePatch, PatchConfig, PatchRejection, ReadBody, RequireRole, Role, SafePatch,
 };
-use crate::Document;
 
 /// The verified sender of the request; see [`authenticate`](super::authenticate).
 ///
@@ -93,7 +91,7 @@ where
 impl<S, P> FromRequest<S> for MergePatch<P>
 where
     S: Send + Sync,
-    P: Document + Send,
+    P: ReadBody + Send,
 {
     type Rejection = PatchRejection;
 
@@ -109,7 +107,7 @@ impl<S, P> FromRequest<S> for SafePatch<P>
 where
     Authenticator: FromRef<S>,
     S: Send + Sync,
-    P: Document + Send,
+    P: ReadBody + Send,
 {
     type Rejection = Response;
 
@@ -125,7 +123,7 @@ where
     }
 }
 
-async fn read<P: Document>(
+async fn read<P: ReadBody>(
     parts: &Parts,
     body: Body,
     user: Option<&str>,
@@ -136,7 +134,8 @@ async fn read<P: Document>(
         .extensions
         .get::<PatchConfig>()
         .copied()
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .for_body::<P>();
     let header = |name| parts.headers.get(name).map(|value| value.as_bytes());
     let format = config.format(header(CONTENT_TYPE))?;
     config.check_declared(header(CONTENT_LENGTH))?;
@@ -148,5 +147,5 @@ async fn read<P: Document>(
         }
         Err(_) => return Err(PatchRejection::Unreadable),
     };
-    shared::parse::<P>(format, &body, user)
+    P::__read(format, &body, &config, user)
 }

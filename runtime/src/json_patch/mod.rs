@@ -76,7 +76,7 @@ pub struct JsonPatch<P> {
 impl<P: Patch> JsonPatch<P> {
     /// The most operations [`from_json`](Self::from_json) reads: a document with more is
     /// refused without reading the rest. A form of a dozen fields needs a dozen.
-    pub const DEFAULT_MAX_OPERATIONS: usize = 100;
+    pub const DEFAULT_MAX_OPERATIONS: usize = crate::document::DEFAULT_MAX_OPERATIONS;
 
     /// Reads a JSON Patch document of at most
     /// [`DEFAULT_MAX_OPERATIONS`](Self::DEFAULT_MAX_OPERATIONS) operations.

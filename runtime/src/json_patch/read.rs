@@ -140,11 +140,11 @@ fn written(body: &str, limit: usize) -> Result<Vec<Written<'_>>, JsonPatchError>
         if over.get() {
             JsonPatchError::TooManyOperations { limit }
         } else {
-            // Inside the array, the error is in the element being read.
-            let inside = error.is_data() || reached.get() > 0;
+            // Inside the array, the error is in the element being read (unless the body ends
+            // there: no element was begun, or none can be told).
+            let inside = reached.get() > 0 && !error.is_eof();
             JsonPatchError::Malformed {
-                operation: (inside && error.classify() != serde_json::error::Category::Eof)
-                    .then(|| reached.get().saturating_sub(1)),
+                operation: inside.then(|| reached.get() - 1),
                 reason: error.to_string(),
             }
         }
@@ -172,7 +172,10 @@ impl<'de> Visitor<'de> for Operations<'_> {
             if written.len() == self.limit {
                 // One more element (rather than the end) is one too many; its body is not read.
                 return match seq.next_element::<IgnoredAny>()? {
-                    None => Ok(written),
+                    None => {
+                        self.reached.set(0);
+                        Ok(written)
+                    }
                     Some(_) => {
                         self.over.set(true);
                         Err(de::Error::custom("too many operations"))
@@ -181,7 +184,11 @@ impl<'de> Visitor<'de> for Operations<'_> {
             }
             match seq.next_element::<Written<'de>>()? {
                 Some(operation) => written.push(operation),
-                None => return Ok(written),
+                None => {
+                    // Past the array: an error after it (trailing characters) is in none.
+                    self.reached.set(0);
+                    return Ok(written);
+                }
             }
         }
     }

@@ -32,6 +32,7 @@ pub enum PathShape {
     Nested(&'static [PathField]),
 }
 
+#[cfg(feature = "json-patch")]
 impl PathField {
     /// The field `key` names in `fields`.
     pub(crate) fn find(fields: &'static [PathField], key: &str) -> Option<usize> {

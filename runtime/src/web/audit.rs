@@ -5,6 +5,8 @@
 //! keys are client-chosen text) never do; unknown keys are counted.
 
 use crate::auth::SECURITY_LOG_TARGET;
+#[cfg(feature = "json-patch")]
+use crate::kind::OPERATIONS_EVENT;
 use crate::kind::{ProblemKind, DENIED_EVENT, FORBIDDEN_EVENT, NOT_PERMITTED_EVENT};
 use crate::{ApplyError, PatchError};
 
@@ -44,6 +46,29 @@ pub(crate) fn refused_apply(user: Option<&str>, error: &ApplyError) {
         } else {
             DENIED_EVENT
         }
+    );
+}
+
+/// Logs a JSON Patch refused for operations that write server-only or create-only fields: the
+/// pointers, which name the model's fields (the other refused pointers are counted).
+#[cfg(feature = "json-patch")]
+pub(crate) fn refused_operations(user: Option<&str>, error: &crate::JsonPatchError) {
+    let forbidden: Vec<&str> = error
+        .operations()
+        .iter()
+        .filter(|refusal| refusal.problem == crate::OperationProblem::Forbidden)
+        .map(|refusal| refusal.pointer.as_str())
+        .collect();
+    if forbidden.is_empty() {
+        return;
+    }
+    tracing::warn!(
+        target: SECURITY_LOG_TARGET,
+        user = ?user.unwrap_or("<unknown>"),
+        pointers = ?forbidden,
+        other_refusals = error.operations().len() - forbidden.len(),
+        "{}",
+        OPERATIONS_EVENT
     );
 }
 

@@ -5,15 +5,20 @@
 mod audit;
 mod body;
 mod extract;
+#[cfg(feature = "json-patch")]
+mod json_patch;
 mod problem;
 mod rejection;
 
-pub(crate) use body::parse;
-pub use body::PatchConfig;
+pub use body::{Format, PatchConfig, ReadBody};
 pub use extract::{ClientAddr, MergePatch, RequireRole, Role, SafePatch};
+#[cfg(feature = "json-patch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json-patch")))]
+pub use json_patch::PatchBody;
 pub use problem::{Problem, PROBLEM_JSON, PROBLEM_TYPE_BASE};
 pub use rejection::{
     AuthFailure, AuthRejection, PatchRejection, JSON_AND_FORM_PATCH_TYPES, JSON_PATCH_TYPES,
+    WITH_JSON_PATCH_AND_FORM_TYPES, WITH_JSON_PATCH_TYPES,
 };
 
 use crate::auth::Credentials;

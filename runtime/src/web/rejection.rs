@@ -7,6 +7,8 @@ use std::fmt;
 use super::{audit, Problem};
 use crate::auth::{AuthError, CredentialsError, MissingRole};
 use crate::kind::{DENIED, INVALID, KEY_LISTS, REFUSED};
+#[cfg(feature = "json-patch")]
+use crate::JsonPatchError;
 use crate::{ApplyError, PatchError};
 
 /// A request refused before it reached the handler because it is not authenticated.
@@ -186,6 +188,22 @@ pub const JSON_AND_FORM_PATCH_TYPES: &[&str] = &[
     "application/x-www-form-urlencoded",
 ];
 
+/// The media types of a route that also takes JSON Patch (`PatchConfig::accept_json_patch`),
+/// as `Accept-Patch` lists them.
+pub const WITH_JSON_PATCH_TYPES: &[&str] = &[
+    "application/merge-patch+json",
+    "application/json",
+    "application/json-patch+json",
+];
+
+/// The media types of a route that takes JSON Patch and forms too.
+pub const WITH_JSON_PATCH_AND_FORM_TYPES: &[&str] = &[
+    "application/merge-patch+json",
+    "application/json",
+    "application/json-patch+json",
+    "application/x-www-form-urlencoded",
+];
+
 /// A patch request refused: by its body (media type, size, document) or when applied.
 ///
 /// | rejection | status | code | members |
@@ -197,6 +215,13 @@ pub const JSON_AND_FORM_PATCH_TYPES: &[&str] = &[
 /// | server-only, unknown, repeated, missing (a create input's) or invalid fields | 422 | `forbidden_fields`, `unknown_fields`, `duplicate_fields`, `missing_fields`, `invalid_fields` | `forbidden`, `unknown`, `duplicate`, `missing`, `invalid` |
 /// | role-gated fields the sender may not write | 403 | `role_required` | `denied`, `invalid` |
 /// | values refused by validators | 422 | `invalid_fields` | `denied`, `invalid` |
+/// | JSON Patch: not an array of operations, unknown `op`, missing member, bad pointer | 400 | `malformed_json_patch` | `operation` (its index, or `null`) |
+/// | JSON Patch: more operations than [`PatchConfig`](super::PatchConfig) allows | 422 | `too_many_operations` | `limit` |
+/// | JSON Patch: operations refused before the model is read | 422 | `operations_refused` | `operations` (`index`, `op`, `member`, `pointer`, `problem`, `detail` each) |
+/// | JSON Patch: the first operation that fails on the stored model | 409 | `operation_failed` | `operation` (as one of `operations`) |
+///
+/// A JSON Patch whose net change is refused answers as the same change sent as a merge patch
+/// (422 `invalid_fields`, 403 `role_required` or `not_permitted`).
 ///
 /// The status, code and title of a refused document or patch are those of its
 /// [`ProblemKind`](crate::ProblemKind), and so are the names of its members.
@@ -239,6 +264,13 @@ pub enum PatchRejection {
     Document(PatchError),
     /// The patch may not be applied by its sender.
     Refused(ApplyError),
+    /// A JSON Patch document refused for itself: malformed, too many operations, operations
+    /// refused before the model was read, or the first that failed on it. (Its net change,
+    /// checked as a merge patch, is refused as [`Document`](Self::Document) or
+    /// [`Refused`](Self::Refused).)
+    #[cfg(feature = "json-patch")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "json-patch")))]
+    JsonPatch(JsonPatchError),
 }
 
 impl PatchRejection {
@@ -288,14 +320,28 @@ impl PatchRejection {
                     }
                 }
             }
-            PatchRejection::Refused(error) => Problem::of(error.kind(), error.to_string())
-                .with(DENIED, error.denied())
-                .with(REFUSED, error.invalid()),
+            PatchRejection::Refused(error) => refused_problem(error),
+            #[cfg(feature = "json-patch")]
+            PatchRejection::JsonPatch(error) => json_patch_problem(error),
         }
     }
 
     /// A refused document, logged as a security event for `user` when it names server-only
     /// fields: what the adapters call, so that the log is written in one place.
+    /// A refused JSON Patch document, logged as a security event when it names protected
+    /// fields (a forbidden pointer, a refused net change).
+    #[cfg(feature = "json-patch")]
+    pub(crate) fn json_patch(error: JsonPatchError, user: Option<&str>) -> Self {
+        match error {
+            JsonPatchError::Document(error) => Self::document(error, user),
+            JsonPatchError::Refused(error) => Self::refused(error, user),
+            error => {
+                audit::refused_operations(user, &error);
+                PatchRejection::JsonPatch(error)
+            }
+        }
+    }
+
     pub(crate) fn document(error: PatchError, user: Option<&str>) -> Self {
         audit::refused_document(user, &error);
         PatchRejection::Document(error)
@@ -316,6 +362,13 @@ impl From<PatchError> for PatchRejection {
     }
 }
 
+#[cfg(feature = "json-patch")]
+impl From<JsonPatchError> for PatchRejection {
+    fn from(error: JsonPatchError) -> Self {
+        PatchRejection::json_patch(error, None)
+    }
+}
+
 impl From<ApplyError> for PatchRejection {
     fn from(error: ApplyError) -> Self {
         PatchRejection::refused(error, None)
@@ -333,8 +386,34 @@ impl std::error::Error for PatchRejection {
         match self {
             PatchRejection::Document(error) => Some(error),
             PatchRejection::Refused(error) => Some(error),
+            #[cfg(feature = "json-patch")]
+            PatchRejection::JsonPatch(error) => Some(error),
             _ => None,
         }
+    }
+}
+
+/// The problem of a patch its rules or validators refused.
+fn refused_problem(error: &ApplyError) -> Problem {
+    Problem::of(error.kind(), error.to_string())
+        .with(DENIED, error.denied())
+        .with(REFUSED, error.invalid())
+}
+
+/// The problem of a refused JSON Patch document: the row of its kind, with the operation (or
+/// every operation) it refuses.
+#[cfg(feature = "json-patch")]
+fn json_patch_problem(error: &JsonPatchError) -> Problem {
+    let problem = Problem::of(error.kind(), error.to_string());
+    match error {
+        JsonPatchError::Malformed { operation, .. } => problem.with("operation", operation),
+        JsonPatchError::TooManyOperations { limit } => problem.with("limit", limit),
+        JsonPatchError::Operations(refusals) => problem.with("operations", refusals),
+        JsonPatchError::Failed(refusal) => problem.with("operation", refusal),
+        // What failed is the server's, not the client's to read.
+        JsonPatchError::View(_) => Problem::of(error.kind(), "the stored model could not be read"),
+        JsonPatchError::Document(error) => PatchRejection::Document(error.clone()).problem(),
+        JsonPatchError::Refused(error) => refused_problem(error),
     }
 }
 

@@ -9,6 +9,7 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
 use safe_update::actix::{ClientAddr, MergePatch, PatchRejection, RequireRole, SafePatch};
 use safe_update::auth::Identity;
+use safe_update::web::PatchBody;
 
 use super::app::{Admin, ProfilePatch, Session, State};
 
@@ -33,6 +34,13 @@ pub fn serve(state: State) -> String {
                             .app_data(state.config.accept_form())
                             .route("/profile", web::post().to(update))
                             .route("/session", web::post().to(update_session)),
+                    )
+                    .service(
+                        web::scope("/json-patch")
+                            .app_data(state.config.accept_json_patch())
+                            .route("/profile", web::patch().to(update_either))
+                            .route("/session", web::patch().to(update_session_either))
+                            .route("/merge-only", web::patch().to(update)),
                     )
             })
             .workers(1)
@@ -82,6 +90,25 @@ async fn update(
 async fn update_session(
     req: HttpRequest,
     patch: MergePatch<ProfilePatch>,
+    state: web::Data<State>,
+) -> Result<HttpResponse, PatchRejection> {
+    let session = req.headers().get("x-session").map(|value| value.as_bytes());
+    let session = Session::from_header(session);
+    let changed = state.update(|profile| patch.into_inner().apply_as(profile, &session))?;
+    Ok(HttpResponse::Ok().json(changed))
+}
+
+async fn update_either(
+    patch: SafePatch<PatchBody<ProfilePatch>>,
+    state: web::Data<State>,
+) -> Result<HttpResponse, PatchRejection> {
+    let changed = state.update(|profile| patch.apply_to(profile))?;
+    Ok(HttpResponse::Ok().json(changed))
+}
+
+async fn update_session_either(
+    req: HttpRequest,
+    patch: MergePatch<PatchBody<ProfilePatch>>,
     state: web::Data<State>,
 ) -> Result<HttpResponse, PatchRejection> {
     let session = req.headers().get("x-session").map(|value| value.as_bytes());

@@ -10,7 +10,7 @@ use safe_update_tests::fixtures::hashes::SLOW_HASH;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize, SafeUpdate)]
-#[update(validate = bio_is_short)]
+#[update(validate = bio_is_short, view(server_only = read))]
 pub struct Profile {
     #[update(server_only)]
     pub id: u64,

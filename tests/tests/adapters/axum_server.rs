@@ -9,6 +9,7 @@ use axum::routing::{get, patch, post};
 use axum::{Extension, Json, Router};
 use safe_update::auth::{Authenticator, Identity};
 use safe_update::axum::{ClientAddr, MergePatch, PatchRejection, RequireRole, SafePatch};
+use safe_update::web::PatchBody;
 use safe_update_tests::serve::{self as test_server, one_worker, Peer};
 
 use super::app::{Admin, ProfilePatch, Session, State};
@@ -22,6 +23,7 @@ impl FromRef<State> for Authenticator {
 /// Serves `state`; the base URL.
 pub fn serve(state: State) -> String {
     let form = Extension(state.config.accept_form());
+    let json_patch = Extension(state.config.accept_json_patch());
     let app = Router::new()
         .route("/me", get(me))
         .route("/admin", get(admin))
@@ -30,6 +32,15 @@ pub fn serve(state: State) -> String {
         .route("/session", patch(update_session))
         .route("/form/profile", post(update.layer(form)))
         .route("/form/session", post(update_session.layer(form)))
+        .route(
+            "/json-patch/profile",
+            patch(update_either.layer(json_patch)),
+        )
+        .route(
+            "/json-patch/session",
+            patch(update_session_either.layer(json_patch)),
+        )
+        .route("/json-patch/merge-only", patch(update.layer(json_patch)))
         .layer(Extension(state.config))
         .layer(middleware::from_fn(from_address))
         .with_state(state);
@@ -74,6 +85,25 @@ async fn update_session(
     Shared(state): Shared<State>,
     headers: HeaderMap,
     patch: MergePatch<ProfilePatch>,
+) -> Result<Json<Vec<&'static str>>, PatchRejection> {
+    let session = headers.get("x-session").map(|value| value.as_bytes());
+    let session = Session::from_header(session);
+    let changed = state.update(|profile| patch.into_inner().apply_as(profile, &session))?;
+    Ok(Json(changed))
+}
+
+async fn update_either(
+    Shared(state): Shared<State>,
+    patch: SafePatch<PatchBody<ProfilePatch>>,
+) -> Result<Json<Vec<&'static str>>, PatchRejection> {
+    let changed = state.update(|profile| patch.apply_to(profile))?;
+    Ok(Json(changed))
+}
+
+async fn update_session_either(
+    Shared(state): Shared<State>,
+    headers: HeaderMap,
+    patch: MergePatch<PatchBody<ProfilePatch>>,
 ) -> Result<Json<Vec<&'static str>>, PatchRejection> {
     let session = headers.get("x-session").map(|value| value.as_bytes());
     let session = Session::from_header(session);

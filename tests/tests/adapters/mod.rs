@@ -8,6 +8,7 @@ mod actix_server;
 mod app;
 mod axum_server;
 mod client;
+mod json_patch;
 
 use std::time::Duration;
 
