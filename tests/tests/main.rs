@@ -33,6 +33,7 @@ mod generics;
 mod grants;
 mod grants_property;
 mod grants_schema;
+mod json_patch;
 mod json_patch_rfc;
 mod limiter_memory;
 mod limiter_postgres;

@@ -24,7 +24,7 @@ pub enum JsonPatchError {
         reason: String,
     },
     /// More operations than the limit (422; [`JsonPatch::DEFAULT_MAX_OPERATIONS`]
-    /// unless configured). The operations after the limit were not read.
+    /// unless configured). The operations after the limit were neither checked nor applied.
     ///
     /// [`JsonPatch::DEFAULT_MAX_OPERATIONS`]: crate::JsonPatch::DEFAULT_MAX_OPERATIONS
     TooManyOperations {

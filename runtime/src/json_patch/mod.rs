@@ -75,7 +75,8 @@ pub struct JsonPatch<P> {
 
 impl<P: Patch> JsonPatch<P> {
     /// The most operations [`from_json`](Self::from_json) reads: a document with more is
-    /// refused without reading the rest. A form of a dozen fields needs a dozen.
+    /// refused, the rest
+    /// neither checked nor applied. A form of a dozen fields needs a dozen.
     pub const DEFAULT_MAX_OPERATIONS: usize = crate::document::DEFAULT_MAX_OPERATIONS;
 
     /// Reads a JSON Patch document of at most

@@ -55,18 +55,7 @@ pub(super) fn operations(
         })?;
         let value = match (op.takes_value(), written.value) {
             (true, None) => return Err(malformed(format!("`{}` needs a `value`", op.name()))),
-            (true, Some(value)) => {
-                if has_repeated_member(value.get()) {
-                    refusals.push(OperationRefusal::new(
-                        index,
-                        op.name(),
-                        "value",
-                        &written.path,
-                        OperationProblem::DuplicateKey,
-                    ));
-                }
-                Some(span(body, value.get()))
-            }
+            (true, Some(value)) => Some(value),
             (false, _) => None,
         };
         let from = match (op.takes_from(), written.from) {
@@ -110,11 +99,20 @@ pub(super) fn operations(
                 problem,
             ));
         }
+        if value.is_some_and(|value| has_repeated_member(value.get())) {
+            refusals.push(OperationRefusal::new(
+                index,
+                op.name(),
+                "value",
+                path.text.as_str(body),
+                OperationProblem::DuplicateKey,
+            ));
+        }
         operations.push(Operation {
             op,
             path,
             from,
-            value,
+            value: value.map(|value| span(body, value.get())),
         });
     }
     if refusals.is_empty() {
@@ -170,7 +168,7 @@ impl<'de> Visitor<'de> for Operations<'_> {
         loop {
             self.reached.set(written.len() + 1);
             if written.len() == self.limit {
-                // One more element (rather than the end) is one too many; its body is not read.
+                // One more element (rather than the end) is one too many: skipped, not checked.
                 return match seq.next_element::<IgnoredAny>()? {
                     None => {
                         self.reached.set(0);

@@ -62,7 +62,8 @@ impl PatchConfig {
 
     /// The most operations a JSON Patch document may hold (default
     /// [`JsonPatch::DEFAULT_MAX_OPERATIONS`](crate::JsonPatch::DEFAULT_MAX_OPERATIONS)); a
-    /// longer one is refused with 422 `too_many_operations` without reading the rest.
+    /// longer one is refused with 422 `too_many_operations`, the rest
+    /// unchecked.
     #[cfg(feature = "json-patch")]
     #[cfg_attr(docsrs, doc(cfg(feature = "json-patch")))]
     pub fn max_operations(mut self, operations: usize) -> Self {
