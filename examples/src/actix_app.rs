@@ -11,6 +11,7 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{guard, web, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError};
 use safe_update::actix::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
 use safe_update::auth::{Authenticator, Identity};
+use safe_update::web::PatchBody;
 use safe_update::SafeView;
 
 use crate::account::{self, NewUserBody};
@@ -25,7 +26,7 @@ use crate::openapi;
 use crate::password::NewPasswordPatch;
 use crate::precondition::etag;
 use crate::server::{self, Options, Shared};
-use crate::update::Sender;
+use crate::update::{Apply, Sender};
 
 /// The whole application, for `App::new().configure(configure(&shared))`.
 pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
@@ -33,7 +34,9 @@ pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + 
     let db = web::Data::new(shared.db.clone());
     let proxies = web::Data::from(shared.proxies.clone());
     move |config| {
-        let json = PatchConfig::default().limit(BODY_LIMIT);
+        // JSON Patch where a handler reads a `PatchBody`: the PATCH routes of users and
+        // articles (PUT, POST and the create routes read a merge patch or a form only).
+        let json = PatchConfig::default().limit(BODY_LIMIT).accept_json_patch();
         config
             .app_data(auth.clone())
             .app_data(json)
@@ -66,7 +69,7 @@ pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + 
                             .route(get_or_head().to(get_profile))
                             .patch(update_profile)
                             // The seed's clients use PUT: same rules, still a merge patch.
-                            .put(update_profile)
+                            .put(put_profile)
                             .default_service(not_allowed(api::PROFILE_ALLOW)),
                     )
                     .service(
@@ -83,7 +86,7 @@ pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + 
                         web::resource(api::USER)
                             .route(get_or_head().to(get_user))
                             .patch(update_user)
-                            .put(update_user)
+                            .put(put_user)
                             .default_service(not_allowed(api::USER_ALLOW)),
                     )
                     .service(
@@ -171,11 +174,25 @@ async fn get_profile(db: web::Data<Database>, who: Identity) -> Result<HttpRespo
 
 async fn update_profile(
     db: web::Data<Database>,
+    patch: SafePatch<PatchBody<UserPatch>>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let target = patch.identity().name().to_owned();
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    update(db, target, false, who, apply, req.headers()).await
+}
+
+/// PUT, as the seed's clients send it: a merge patch.
+async fn put_profile(
+    db: web::Data<Database>,
     patch: SafePatch<UserPatch>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let target = patch.identity().name().to_owned();
-    update(db, target, false, patch, req.headers()).await
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    update(db, target, false, who, apply, req.headers()).await
 }
 
 /// An HTML form's post (or JSON): refused when another site's page sent it.
@@ -186,7 +203,9 @@ async fn post_profile(
 ) -> Result<HttpResponse, ApiError> {
     api::form_from_own_page(|name| req.headers().get(name).map(|value| value.as_bytes()))?;
     let target = patch.identity().name().to_owned();
-    update(db, target, false, patch, req.headers()).await
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    update(db, target, false, who, apply, req.headers()).await
 }
 
 /// The new password, authenticated with the current one.
@@ -231,12 +250,28 @@ async fn get_user(
 async fn update_user(
     db: web::Data<Database>,
     _admin: RequireRole<Admin>,
+    patch: SafePatch<PatchBody<UserPatch>>,
+    username: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let target = api::user_in_path(username.into_inner())?;
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    update(db, target, true, who, apply, req.headers()).await
+}
+
+/// PUT, as the seed's clients send it: a merge patch.
+async fn put_user(
+    db: web::Data<Database>,
+    _admin: RequireRole<Admin>,
     patch: SafePatch<UserPatch>,
     username: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let target = api::user_in_path(username.into_inner())?;
-    update(db, target, true, patch, req.headers()).await
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    update(db, target, true, who, apply, req.headers()).await
 }
 
 async fn read(
@@ -247,11 +282,13 @@ async fn read(
     Ok(represent(&api::read(&db, &username).await?, who))
 }
 
+/// The update `apply` of the user `target`, sent by `who`.
 async fn update(
     db: web::Data<Database>,
     target: String,
     needs_admin: bool,
-    patch: SafePatch<UserPatch>,
+    who: Identity,
+    apply: Apply,
     headers: &HeaderMap,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = headers
@@ -259,13 +296,11 @@ async fn update(
         .map(|value| value.as_bytes());
     let if_match = api::if_match(if_match)?;
     let sender = Sender {
-        name: patch.identity().name().to_owned(),
+        name: who.name().to_owned(),
         needs_admin,
     };
     // The answer is the view of the sender who authenticated (the transaction checked that an
     // admin route's sender is still an admin).
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
     let user = api::update(&db, sender, target, apply, if_match).await?;
     Ok(represent(&user, &who))
 }
@@ -295,7 +330,7 @@ async fn get_article(
 /// What the sender may write is the article's grants' business ([`articles`]).
 async fn update_article(
     db: web::Data<Database>,
-    patch: SafePatch<ArticlePatch>,
+    patch: SafePatch<PatchBody<ArticlePatch>>,
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -305,8 +340,8 @@ async fn update_article(
         .get_all(header::IF_MATCH)
         .map(|value| value.as_bytes());
     let if_match = api::if_match(if_match)?;
-    let (sender, patch) = patch.into_parts();
-    let apply = articles::apply(patch, &sender);
+    let sender = patch.identity().clone();
+    let apply = articles::apply(patch);
     let article = articles::update(&db, &sender, id, apply, if_match).await?;
     Ok(represent_article(&article, &sender))
 }

@@ -12,7 +12,7 @@
 //! sender to the patch. A refusal lists every field refused at once, and writes nothing.
 
 use safe_update::auth::Identity;
-use safe_update::web::PatchRejection;
+use safe_update::web::{PatchBody, PatchRejection, SafePatch};
 use safe_update::Applied;
 
 use crate::api::AUDIT_LOG_TARGET;
@@ -123,15 +123,11 @@ pub async fn update(
     Ok(article)
 }
 
-/// The closure an update applies, for [`update`]: the patch, applied as whoever the
-/// transaction found the sender to be.
-pub fn apply(patch: ArticlePatch, sender: &Identity) -> Apply {
-    let name = sender.name().to_owned();
-    Box::new(move |article: &mut Article, who: &Identity| {
-        patch
-            .apply_as(article, who)
-            .map_err(|error| PatchRejection::refused(error, Some(&name)))
-    })
+/// The closure an update applies, for [`update`]: the patch (a merge patch or a JSON Patch),
+/// applied as whoever the transaction found the sender to be; a refusal is logged under the
+/// name the sender authenticated with.
+pub fn apply(patch: SafePatch<PatchBody<ArticlePatch>>) -> Apply {
+    Box::new(move |article: &mut Article, who: &Identity| patch.apply_with_roles(article, who))
 }
 
 /// The sender as the transaction reads it: its name, and role `admin` if its row says so now.

@@ -14,6 +14,7 @@ use axum::routing::{get, post, put, MethodRouter};
 use axum::{Extension, Json, Router};
 use safe_update::auth::{Authenticator, Identity};
 use safe_update::axum::{respond, ClientAddr, PatchConfig, RequireRole, SafePatch};
+use safe_update::web::PatchBody;
 use safe_update::SafeView;
 
 use crate::account::{self, NewUserBody};
@@ -27,7 +28,7 @@ use crate::openapi;
 use crate::password::NewPasswordPatch;
 use crate::precondition::etag;
 use crate::server::{self, Options, Shared};
-use crate::update::Sender;
+use crate::update::{Apply, Sender};
 
 impl FromRef<Shared> for Authenticator {
     fn from_ref(shared: &Shared) -> Authenticator {
@@ -38,17 +39,19 @@ impl FromRef<Shared> for Authenticator {
 /// The whole application. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`:
 /// the login limiter counts per client address.
 pub fn router(shared: Shared) -> Router {
-    let json = PatchConfig::default().limit(BODY_LIMIT);
+    // JSON Patch where a handler reads a `PatchBody`: the PATCH routes of users and articles
+    // (PUT, POST and the create routes read a merge patch or a form only).
+    let json = PatchConfig::default().limit(BODY_LIMIT).accept_json_patch();
     let healthz = get(healthz);
     let profile = get(get_profile)
         .patch(update_profile)
         // The seed's clients use PUT: same rules, still a merge patch.
-        .put(update_profile)
+        .put(put_profile)
         // POST takes HTML forms too; its config replaces the router's for it alone.
         .post(post_profile.layer(Extension(json.accept_form())));
     let password = put(change_password);
     let users = post(create_user);
-    let user = get(get_user).patch(update_user).put(update_user);
+    let user = get(get_user).patch(update_user).put(put_user);
     let articles = post(create_article);
     let article = get(get_article).patch(update_article);
     Router::new()
@@ -132,10 +135,24 @@ async fn get_profile(State(shared): State<Shared>, who: Identity) -> Result<Resp
 async fn update_profile(
     State(shared): State<Shared>,
     headers: HeaderMap,
+    patch: SafePatch<PatchBody<UserPatch>>,
+) -> Result<Response, ApiError> {
+    let target = patch.identity().name().to_owned();
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    update(shared, target, false, who, apply, &headers).await
+}
+
+/// PUT, as the seed's clients send it: a merge patch.
+async fn put_profile(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
     patch: SafePatch<UserPatch>,
 ) -> Result<Response, ApiError> {
     let target = patch.identity().name().to_owned();
-    update(shared, target, false, patch, &headers).await
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    update(shared, target, false, who, apply, &headers).await
 }
 
 /// An HTML form's post (or JSON): refused when another site's page sent it.
@@ -146,7 +163,9 @@ async fn post_profile(
 ) -> Result<Response, ApiError> {
     api::form_from_own_page(|name| headers.get(name).map(|value| value.as_bytes()))?;
     let target = patch.identity().name().to_owned();
-    update(shared, target, false, patch, &headers).await
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    update(shared, target, false, who, apply, &headers).await
 }
 
 /// The new password, authenticated with the current one.
@@ -194,33 +213,65 @@ async fn update_user(
     _admin: RequireRole<Admin>,
     username: Result<UrlPath<String>, PathRejection>,
     headers: HeaderMap,
+    patch: SafePatch<PatchBody<UserPatch>>,
+) -> Result<Response, ApiError> {
+    let UrlPath(username) = username.map_err(|_| ApiError::NotFound)?;
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    update(
+        shared,
+        api::user_in_path(username)?,
+        true,
+        who,
+        apply,
+        &headers,
+    )
+    .await
+}
+
+/// PUT, as the seed's clients send it: a merge patch.
+async fn put_user(
+    State(shared): State<Shared>,
+    _admin: RequireRole<Admin>,
+    username: Result<UrlPath<String>, PathRejection>,
+    headers: HeaderMap,
     patch: SafePatch<UserPatch>,
 ) -> Result<Response, ApiError> {
     let UrlPath(username) = username.map_err(|_| ApiError::NotFound)?;
-    update(shared, api::user_in_path(username)?, true, patch, &headers).await
+    let who = patch.identity().clone();
+    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    update(
+        shared,
+        api::user_in_path(username)?,
+        true,
+        who,
+        apply,
+        &headers,
+    )
+    .await
 }
 
 async fn read(shared: Shared, who: &Identity, username: String) -> Result<Response, ApiError> {
     Ok(represent(&api::read(&shared.db, &username).await?, who))
 }
 
+/// The update `apply` of the user `target`, sent by `who`.
 async fn update(
     shared: Shared,
     target: String,
     needs_admin: bool,
-    patch: SafePatch<UserPatch>,
+    who: Identity,
+    apply: Apply,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
     let if_match = headers.get_all(header::IF_MATCH).iter();
     let if_match = api::if_match(if_match.map(|value| value.as_bytes()))?;
     let sender = Sender {
-        name: patch.identity().name().to_owned(),
+        name: who.name().to_owned(),
         needs_admin,
     };
     // The answer is the view of the sender who authenticated (the transaction checked that an
     // admin route's sender is still an admin).
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
     let user = api::update(&shared.db, sender, target, apply, if_match).await?;
     Ok(represent(&user, &who))
 }
@@ -255,14 +306,14 @@ async fn update_article(
     State(shared): State<Shared>,
     id: Result<UrlPath<String>, PathRejection>,
     headers: HeaderMap,
-    patch: SafePatch<ArticlePatch>,
+    patch: SafePatch<PatchBody<ArticlePatch>>,
 ) -> Result<Response, ApiError> {
     let UrlPath(id) = id.map_err(|_| ApiError::ArticleNotFound)?;
     let id = articles::id_in_path(&id)?;
     let if_match = headers.get_all(header::IF_MATCH).iter();
     let if_match = api::if_match(if_match.map(|value| value.as_bytes()))?;
-    let (sender, patch) = patch.into_parts();
-    let apply = articles::apply(patch, &sender);
+    let sender = patch.identity().clone();
+    let apply = articles::apply(patch);
     let article = articles::update(&shared.db, &sender, id, apply, if_match).await?;
     Ok(represent_article(&article, &sender))
 }

@@ -204,7 +204,11 @@ fn every_request(backend: Backend) {
     );
     let merge = Some(("application/merge-patch+json", r#"{"bio":null}"#));
     assert_eq!(status("PUT", "/profile", Alice, &[], merge), 200);
-    let unsupported = (415, "unsupported_media_type", patch_types.clone());
+    // PATCH reads JSON Patch too (below); PUT, as the seed's clients send it, does not.
+    let patch_and_json_patch = json!({"accepted": [
+        "application/merge-patch+json", "application/json", "application/json-patch+json"
+    ]});
+    let unsupported = (415, "unsupported_media_type", patch_and_json_patch);
     for body in [
         Some(("text/plain", "{}")),
         Some((FORM, "bio=x")),
@@ -269,6 +273,135 @@ fn every_request(backend: Backend) {
             (403, "role_required", is_admin_denied()),
         );
     }
+
+    // JSON Patch (RFC 6902) on PATCH, under the same rules.
+    let json_patch = |text| Some(("application/json-patch+json", text));
+    let version = send("GET", "/profile", Alice, &[], None).json["version"].clone();
+    let current = [("If-Match", format!("\"v{version}\""))];
+    let current = [(current[0].0, current[0].1.as_str())];
+    let patched = send(
+        "PATCH",
+        "/profile",
+        Alice,
+        &current,
+        json_patch(
+            r#"[{"op":"test","path":"/username","value":"alice"},{"op":"add","path":"/bio","value":"patched"},{"op":"copy","from":"/bio","path":"/display_name"}]"#,
+        ),
+    );
+    assert_eq!(
+        (
+            patched.status,
+            &patched.json["bio"],
+            &patched.json["display_name"]
+        ),
+        (200, &"patched".into(), &"patched".into()),
+        "{}",
+        patched.json
+    );
+    let next = version.as_u64().unwrap() + 1;
+    refused(
+        "PATCH",
+        "/profile",
+        Alice,
+        &current,
+        json_patch(r#"[{"op":"replace","path":"/bio","value":"stale"}]"#),
+        (412, "precondition_failed", json!({"version": next})),
+    );
+    // Refused before the row is read, every pointer listed (detail aside).
+    let listed = send(
+        "PATCH",
+        "/profile",
+        Alice,
+        &[],
+        json_patch(
+            r#"[{"op":"replace","path":"/id","value":1},{"op":"copy","from":"/password_hash","path":"/bio"},{"op":"add","path":"/role","value":"x"},{"op":"remove","path":""}]"#,
+        ),
+    );
+    let operations: Vec<Value> = listed.json["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|refusal| {
+            json!([
+                refusal["index"],
+                refusal["member"],
+                refusal["pointer"],
+                refusal["problem"]
+            ])
+        })
+        .collect();
+    assert_eq!(
+        (listed.status, listed.code(), operations),
+        (
+            422,
+            "operations_refused",
+            vec![
+                json!([0, "path", "/id", "forbidden"]),
+                json!([1, "from", "/password_hash", "unreadable"]),
+                json!([2, "path", "/role", "unknown"]),
+                json!([3, "path", "", "whole_document"]),
+            ]
+        )
+    );
+    // A gated field re-sent, as a merge patch's: 403.
+    refused(
+        "PATCH",
+        "/profile",
+        Alice,
+        &[],
+        json_patch(r#"[{"op":"replace","path":"/is_admin","value":false}]"#),
+        (403, "role_required", is_admin_denied()),
+    );
+    // What depends on the stored row: the first failure, 409.
+    let failed = send(
+        "PATCH",
+        "/profile",
+        Alice,
+        &[],
+        json_patch(
+            r#"[{"op":"replace","path":"/bio","value":"lost"},{"op":"test","path":"/is_admin","value":true}]"#,
+        ),
+    );
+    assert_eq!(
+        (
+            failed.status,
+            failed.code(),
+            &failed.json["operation"]["index"],
+            &failed.json["operation"]["problem"]
+        ),
+        (409, "operation_failed", &json!(1), &json!("test_failed"))
+    );
+    for (body, operation) in [
+        (r#"{"op":"add","path":"/bio","value":"x"}"#, json!(null)),
+        (r#"[{"op":"add","path":"/bio"}]"#, json!(0)),
+        (
+            r#"[{"op":"add","path":"/bio","value":"x","op":"remove"}]"#,
+            json!(0),
+        ),
+    ] {
+        let malformed = send("PATCH", "/profile", Alice, &[], json_patch(body));
+        assert_eq!(
+            (
+                malformed.status,
+                malformed.code(),
+                &malformed.json["operation"]
+            ),
+            (400, "malformed_json_patch", &operation),
+            "{body}"
+        );
+    }
+    refused(
+        "PUT",
+        "/profile",
+        Alice,
+        &[],
+        json_patch("[]"),
+        (415, "unsupported_media_type", patch_types.clone()),
+    );
+    assert_eq!(
+        send("GET", "/profile", Alice, &[], None).json["bio"],
+        "patched"
+    );
 
     // HTML forms, on POST only.
     let form = |text| Some((FORM, text));
@@ -383,13 +516,23 @@ fn every_request(backend: Backend) {
         json(r#"{"bio":"x"}"#),
         not_found(),
     );
+    refused(
+        "PATCH",
+        "/users/admin",
+        Alice,
+        &[],
+        json_patch(r#"[{"op":"replace","path":"/bio","value":"x"}]"#),
+        admin_only(),
+    );
     assert_eq!(
         status(
             "PATCH",
             "/users/alice",
             Admin,
             &[],
-            json(r#"{"is_admin":true}"#)
+            json_patch(
+                r#"[{"op":"test","path":"/is_admin","value":false},{"op":"replace","path":"/is_admin","value":true}]"#
+            )
         ),
         200
     );
