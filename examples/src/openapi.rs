@@ -11,7 +11,7 @@
 
 use std::sync::OnceLock;
 
-use safe_update::ViewSchema;
+use safe_update::{JsonPatchSchema, ViewSchema};
 use serde_json::json;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder,
@@ -49,6 +49,13 @@ const IF_MATCH_PATTERN: &str = concat!(
 type UserView = ViewSchema<User>;
 /// An article as the server sends it: every field, to any user.
 type ArticleView = ViewSchema<Article>;
+/// A JSON Patch of a user: each operation's pointers enumerated from the user's fields.
+type UserOperations = JsonPatchSchema<UserPatch>;
+/// A JSON Patch of an article.
+type ArticleOperations = JsonPatchSchema<ArticlePatch>;
+
+/// The media type of a JSON Patch (RFC 6902), taken by the PATCH routes.
+const JSON_PATCH: &str = "application/json-patch+json";
 
 /// The name of the security scheme.
 const BASIC: &str = "basic";
@@ -73,7 +80,11 @@ fn build() -> OpenApi {
         .operation(HttpMethod::Get, read("the sender's own user", false))
         .operation(
             HttpMethod::Patch,
-            write("patchProfile", "updates the sender's own user", false),
+            write(
+                "patchProfile",
+                "updates the sender's own user: a merge patch or a JSON Patch",
+                false,
+            ),
         )
         .operation(
             HttpMethod::Put,
@@ -96,7 +107,11 @@ fn build() -> OpenApi {
         )
         .operation(
             HttpMethod::Patch,
-            write("patchUser", "updates a user, for admins", true),
+            write(
+                "patchUser",
+                "updates a user, for admins: a merge patch or a JSON Patch",
+                true,
+            ),
         )
         .operation(
             HttpMethod::Put,
@@ -128,6 +143,8 @@ fn build() -> OpenApi {
     ArticleNew::schemas(&mut schemas);
     UserView::schemas(&mut schemas);
     ArticleView::schemas(&mut schemas);
+    UserOperations::schemas(&mut schemas);
+    ArticleOperations::schemas(&mut schemas);
     let components = ComponentsBuilder::new()
         .schema(UserPatch::name(), UserPatch::schema())
         .schema(NewPasswordPatch::name(), NewPasswordPatch::schema())
@@ -137,7 +154,10 @@ fn build() -> OpenApi {
         .schema(ArticlePatch::name(), ArticlePatch::schema())
         .schema(ArticleNew::name(), ArticleNew::schema())
         .schema(ArticleView::name(), ArticleView::schema())
+        .schema(UserOperations::name(), UserOperations::schema())
+        .schema(ArticleOperations::name(), ArticleOperations::schema())
         .schema("Problem", problem_schema())
+        .schema("OperationRefusal", operation_refusal_schema())
         .schemas_from_iter(schemas)
         .security_scheme(
             BASIC,
@@ -216,13 +236,20 @@ fn read(summary: &str, by_name: bool) -> utoipa::openapi::path::Operation {
     operation.build()
 }
 
-/// `PATCH` or `PUT` of a user with a JSON merge patch.
+/// `PATCH` of a user with a JSON merge patch or a JSON Patch, or `PUT` with a merge patch.
 fn write(id: &str, summary: &str, by_name: bool) -> utoipa::openapi::path::Operation {
     let mut body = RequestBodyBuilder::new().required(Some(Required::True));
     for media_type in PATCH_TYPES {
         body = body.content(
             media_type,
             Content::new(Some(reference(&UserPatch::name()))),
+        );
+    }
+    let json_patch = id.starts_with("patch");
+    if json_patch {
+        body = body.content(
+            JSON_PATCH,
+            Content::new(Some(reference(&UserOperations::name()))),
         );
     }
     let mut operation = patch_responses(authenticated(summary, id))
@@ -237,12 +264,33 @@ fn write(id: &str, summary: &str, by_name: bool) -> utoipa::openapi::path::Opera
             "412",
             problem("`If-Match` names another version: the current one is `version` and `ETag`"),
         );
+    if json_patch {
+        operation = json_patch_responses(operation);
+    }
     if by_name {
         operation = operation
             .parameter(username())
             .response("404", problem("no such user"));
     }
     operation.build()
+}
+
+/// The refusals of a JSON Patch document of its own (its net change is refused as a merge
+/// patch's).
+fn json_patch_responses(operation: OperationBuilder) -> OperationBuilder {
+    operation
+        .response(
+            "400",
+            problem(
+                "not JSON, or (`malformed_json_patch`) not a JSON Patch: not an array of                  operations, an unknown `op`, a missing `value` or `from`, a pointer that is no                  JSON Pointer; `operation` is the index of the operation",
+            ),
+        )
+        .response(
+            "409",
+            problem(
+                "`operation_failed`: the first JSON Patch operation that could not be applied                  to the stored model as the sender may read it (a failed `test`, an absent                  target or `from`, an index past the end), in `operation`; nothing is written",
+            ),
+        )
 }
 
 /// `POST /users`: the create input and the login, in one JSON object.
@@ -286,7 +334,7 @@ fn read_article() -> utoipa::openapi::path::Operation {
         .build()
 }
 
-/// `PATCH /articles/{id}` with a JSON merge patch.
+/// `PATCH /articles/{id}` with a JSON merge patch or a JSON Patch.
 fn patch_article() -> utoipa::openapi::path::Operation {
     let mut body = RequestBodyBuilder::new().required(Some(Required::True));
     for media_type in PATCH_TYPES {
@@ -295,12 +343,16 @@ fn patch_article() -> utoipa::openapi::path::Operation {
             Content::new(Some(reference(&ArticlePatch::name()))),
         );
     }
-    patch_responses(authenticated(
+    body = body.content(
+        JSON_PATCH,
+        Content::new(Some(reference(&ArticleOperations::name()))),
+    );
+    json_patch_responses(patch_responses(authenticated(
         "updates an article: each field as its grants admit (`x-safe-update-grants`): the \
          author writes the title and tags, the body while a draft, and publishes a draft; an \
          admin writes anything",
         "patchArticle",
-    ))
+    )))
     .request_body(Some(body.build()))
     .parameter(article_id())
     .parameter(if_match())
@@ -564,7 +616,9 @@ fn problem_schema() -> RefOr<Schema> {
             the extension members say what to fix: `forbidden`, `unknown`, `duplicate`, \
             `missing` (key paths), `invalid` (key path to reason), `denied` (fields, the roles \
             that would admit each, and, when a rule refused it, each rule and its reason), \
-            `roles`, `limit`, `version`, `retry_after`.",
+            `roles`, `limit`, `version`, `retry_after`; of a JSON Patch, `operations` (each \
+            refused pointer: the operation's `index`, `op`, `member`, `pointer`, `problem`, \
+            `detail`) and `operation` (the one that failed, or the index of a malformed one).",
         "properties": {
             "type": {"type": "string", "format": "uri-reference"},
             "title": {"type": "string"},
@@ -601,9 +655,36 @@ fn problem_schema() -> RefOr<Schema> {
             "roles": {"type": "array", "items": {"type": "string"}},
             "limit": {"type": "integer", "minimum": 0},
             "version": {"type": "integer", "minimum": 1},
-            "retry_after": {"type": "integer", "minimum": 0}
+            "retry_after": {"type": "integer", "minimum": 0},
+            "operations": {"type": "array", "items": {"$ref": "#/components/schemas/OperationRefusal"}},
+            "operation": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/OperationRefusal"},
+                    {"type": "integer", "minimum": 0},
+                    {"type": "null"}
+                ]
+            }
         },
         "required": ["type", "title", "status", "detail", "code"]
+    }))
+}
+
+/// One pointer of a JSON Patch operation, refused.
+fn operation_refusal_schema() -> RefOr<Schema> {
+    object(json!({
+        "type": "object",
+        "properties": {
+            "index": {"type": "integer", "minimum": 0},
+            "op": {"enum": ["add", "remove", "replace", "move", "copy", "test"]},
+            "member": {"enum": ["path", "from", "value"]},
+            "pointer": {"type": "string"},
+            "problem": {"enum": [
+                "forbidden", "unknown", "unreadable", "whole_document", "not_addressable",
+                "duplicate_key", "test_failed", "not_found", "move_into_itself"
+            ]},
+            "detail": {"type": "string"}
+        },
+        "required": ["index", "op", "member", "pointer", "problem", "detail"]
     }))
 }
 

@@ -313,6 +313,102 @@ fn the_document_describes_the_server(setup: Setup) {
         jsonschema::is_valid(&status, &created.json["status"]),
         "{status}"
     );
+
+    // PATCH takes a JSON Patch too: its schema enumerates the pointers from the policy, and
+    // what it admits the server applies (or refuses for what is stored: 409).
+    for (path, name) in [
+        ("/profile", "UserPatchOperations"),
+        ("/users/{username}", "UserPatchOperations"),
+        ("/articles/{id}", "ArticlePatchOperations"),
+    ] {
+        let operation = &paths[path]["patch"];
+        assert_eq!(
+            operation["requestBody"]["content"]["application/json-patch+json"]["schema"]["$ref"],
+            format!("#/components/schemas/{name}"),
+            "PATCH {path}"
+        );
+        for status in ["400", "409"] {
+            assert!(
+                operation["responses"][status].is_object(),
+                "PATCH {path} {status}"
+            );
+        }
+    }
+    assert!(
+        paths["/profile"]["put"]["requestBody"]["content"]["application/json-patch+json"].is_null()
+    );
+    let operations = jsonschema::options()
+        .with_resource(
+            "urn:document",
+            jsonschema::Resource::from_contents(document.clone()),
+        )
+        .build(&json!({"$ref": "urn:document#/components/schemas/UserPatchOperations"}))
+        .unwrap();
+    let pointers = |op: &str| -> BTreeSet<String> {
+        let mut pointers = BTreeSet::new();
+        for branch in schemas["UserPatchOperations"]["items"]["oneOf"]
+            .as_array()
+            .unwrap()
+        {
+            let ops = &branch["properties"]["op"];
+            if ops["const"] == op
+                || ops["enum"]
+                    .as_array()
+                    .is_some_and(|ops| ops.contains(&json!(op)))
+            {
+                let path = &branch["properties"]["path"];
+                match path.get("const") {
+                    Some(one) => drop(pointers.insert(one.as_str().unwrap().to_owned())),
+                    None => pointers.extend(
+                        path["enum"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .map(|p| p.as_str().unwrap().to_owned()),
+                    ),
+                }
+            }
+        }
+        pointers
+    };
+    let writable: BTreeSet<String> = ["/bio", "/display_name", "/email", "/is_admin"]
+        .map(String::from)
+        .into();
+    assert_eq!(pointers("replace"), writable);
+    assert_eq!(pointers("remove"), ["/bio"].map(String::from).into());
+    let tested = pointers("test");
+    assert!(
+        tested.contains("/username") && tested.contains("/version"),
+        "{tested:?}"
+    );
+    for document in [
+        json!([{"op": "test", "path": "/username", "value": "alice"}, {"op": "add", "path": "/bio", "value": "from a JSON Patch"}]),
+        json!([{"op": "remove", "path": "/bio"}]),
+    ] {
+        assert!(operations.is_valid(&document), "{document}");
+        let body = serde_json::to_vec(&document).unwrap();
+        let answer = server.send(
+            "PATCH",
+            "/profile",
+            Some(credentials),
+            &[],
+            Some(("application/json-patch+json", &body)),
+        );
+        assert_eq!(answer.status, 200, "{document}: {answer:?}");
+    }
+    // What the schema refuses: the secret, a server-only field written, a number for a name.
+    for document in [
+        json!([{"op": "test", "path": "/password_hash", "value": "x"}]),
+        json!([{"op": "replace", "path": "/id", "value": 1}]),
+        json!([{"op": "replace", "path": "/display_name", "value": 5}]),
+        json!([{"op": "remove", "path": "/display_name"}]),
+        json!([{"op": "copy", "from": "/version", "path": "/bio"}]),
+        // A name and a biography have different schemas (a biography may be null, and longer):
+        // no copy is offered between them.
+        json!([{"op": "copy", "from": "/display_name", "path": "/bio"}]),
+    ] {
+        assert!(!operations.is_valid(&document), "{document}");
+    }
 }
 
 /// The members an object of `schema` has: one set per branch of its `anyOf`, or its own.

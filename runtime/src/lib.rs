@@ -557,6 +557,9 @@ pub use error::{ApplyError, DeniedField, PatchError, RuleRefusal};
 #[cfg_attr(docsrs, doc(cfg(feature = "form")))]
 pub use form::from_form;
 pub use json::from_json;
+#[cfg(all(feature = "json-patch", feature = "schemars"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "json-patch", feature = "schemars"))))]
+pub use json_patch::JsonPatchSchema;
 #[cfg(feature = "json-patch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json-patch")))]
 pub use json_patch::{JsonPatch, JsonPatchError, OperationProblem, OperationRefusal};

@@ -35,6 +35,7 @@ mod grants_property;
 mod grants_schema;
 mod json_patch;
 mod json_patch_rfc;
+mod json_patch_schema;
 mod limiter_memory;
 mod limiter_postgres;
 mod limiter_redis;

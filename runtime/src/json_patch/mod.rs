@@ -6,11 +6,15 @@
 mod apply;
 mod error;
 mod read;
+#[cfg(feature = "schemars")]
+mod schema;
 
 use std::fmt;
 use std::marker::PhantomData;
 
 pub use error::{JsonPatchError, OperationProblem, OperationRefusal};
+#[cfg(feature = "schemars")]
+pub use schema::JsonPatchSchema;
 
 use crate::Patch;
 
