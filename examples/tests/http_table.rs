@@ -9,6 +9,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use crate::common::{Server, Setup};
+use serde_json::{json, Value};
 
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -215,8 +216,94 @@ fn every_answer_of_the_readme_table(setup: Setup) {
     assert_eq!((text.status, text.code()), (415, "unsupported_media_type"));
     assert_eq!(
         text.header("accept-patch"),
-        Some("application/merge-patch+json, application/json")
+        Some("application/merge-patch+json, application/json, application/json-patch+json")
     );
+
+    // The JSON Patch table (README, "JSON Patch (RFC 6902) under the same rules").
+    let json_patch = |body| {
+        let body = Some(("application/json-patch+json", body));
+        send("PATCH", "/profile", Some(a), &[], body)
+    };
+    let before = send("GET", "/profile", Some(a), &[], None).json;
+    let patched = json_patch(
+        r#"[{"op":"test","path":"/username","value":"alice"},{"op":"add","path":"/bio","value":"hi"},{"op":"copy","from":"/bio","path":"/display_name"}]"#,
+    );
+    assert_eq!(
+        (
+            patched.status,
+            &patched.json["bio"],
+            &patched.json["display_name"]
+        ),
+        (200, &"hi".into(), &"hi".into())
+    );
+    let stored = |answer: &crate::common::Response| {
+        let mut after = send("GET", "/profile", Some(a), &[], None).json;
+        assert_eq!(after["bio"], "hi", "{answer:?}");
+        after.as_object_mut().unwrap().remove("updated_at");
+        after
+    };
+    let after_patch = stored(&patched);
+    let refused = json_patch(
+        r#"[{"op":"copy","from":"/password_hash","path":"/bio"},{"op":"replace","path":"/version","value":9},{"op":"remove","path":""}]"#,
+    );
+    let listed: Vec<Value> = refused.json["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|refusal| {
+            json!([
+                refusal["index"],
+                refusal["member"],
+                refusal["pointer"],
+                refusal["problem"]
+            ])
+        })
+        .collect();
+    assert_eq!(
+        (refused.status, refused.code(), listed),
+        (
+            422,
+            "operations_refused",
+            vec![
+                json!([0, "from", "/password_hash", "unreadable"]),
+                json!([1, "path", "/version", "forbidden"]),
+                json!([2, "path", "", "whole_document"]),
+            ]
+        )
+    );
+    let gated = json_patch(r#"[{"op":"replace","path":"/is_admin","value":false}]"#);
+    assert_eq!(
+        (gated.status, gated.code(), &gated.json["denied"]),
+        (
+            403,
+            "role_required",
+            &json!([{"field": "is_admin", "roles": ["admin"]}])
+        )
+    );
+    let failed = json_patch(
+        r#"[{"op":"add","path":"/bio","value":"lost"},{"op":"test","path":"/is_admin","value":true}]"#,
+    );
+    assert_eq!(
+        (
+            failed.status,
+            failed.code(),
+            &failed.json["operation"]["index"],
+            &failed.json["operation"]["problem"]
+        ),
+        (409, "operation_failed", &json!(1), &json!("test_failed"))
+    );
+    let malformed = json_patch(r#"[{"op":"add","path":"/bio"}]"#);
+    assert_eq!(
+        (
+            malformed.status,
+            malformed.code(),
+            &malformed.json["operation"]
+        ),
+        (400, "malformed_json_patch", &json!(0))
+    );
+    // Nothing refused changed the user.
+    assert_eq!(stored(&failed), after_patch);
+    assert_ne!(before["bio"], after_patch["bio"]);
 
     let huge = format!(r#"{{"bio":"{}"}}"#, "x".repeat(17 * 1024));
     let too_large = send("PATCH", "/profile", Some(a), &[], Some((JSON, &huge)));
@@ -346,11 +433,11 @@ fn every_answer_of_the_readme_table(setup: Setup) {
         "too many failed logins; retry later"
     );
 
-    // Nothing the refusals sent was written.
+    // Nothing the refusals sent was written: the bio and version are the JSON Patch's.
     let stored = send("GET", "/profile", Some(a), &[], None);
     assert_eq!(
         (&stored.json["bio"], &stored.json["version"]),
-        (&serde_json::Value::Null, &6.into())
+        (&"hi".into(), &7.into())
     );
 
     // The password row (admin's: alice's name is throttled from here by now), last because

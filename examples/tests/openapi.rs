@@ -376,6 +376,19 @@ fn the_document_describes_the_server(setup: Setup) {
         .into();
     assert_eq!(pointers("replace"), writable);
     assert_eq!(pointers("remove"), ["/bio"].map(String::from).into());
+    // An article's tags are distinct and at most 10: an element added next to the stored ones
+    // could be refused for them, so only removing one by index is offered (adding is taken).
+    let article_ops: Vec<&Value> = schemas["ArticlePatchOperations"]["items"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|branch| branch["properties"]["path"].get("pattern").is_some())
+        .collect();
+    assert_eq!(article_ops.len(), 1, "{article_ops:?}");
+    assert_eq!(
+        article_ops[0]["properties"]["op"],
+        json!({"const": "remove"})
+    );
     let tested = pointers("test");
     assert!(
         tested.contains("/username") && tested.contains("/version"),

@@ -19,7 +19,10 @@ use crate::Patch;
 ///   patch (`null` only where the merge patch takes it);
 /// - `remove` of a writable field that may be absent (an `Option`);
 /// - for a writable list, `add` of an element at `/<list>/-` or at an index, `replace` and
-///   `remove` of one at an index, the value under the element's schema;
+///   `remove` of one at an index, the value under the element's schema (a list whose schema
+///   constrains it whole, `uniqueItems`, `maxItems`, `minItems`, is offered only the
+///   operations those cannot refuse: the others are taken, but their success depends on the
+///   stored elements);
 /// - `test` of a field a view may show, any value;
 /// - `copy` from a field a view may show into a writable field whose schema is the same, and
 ///   `move` from such a field that may also be removed.
@@ -97,21 +100,33 @@ fn operations<P: Patch>(properties: &Map<String, Value>) -> Vec<Value> {
         if field.optional {
             operations.push(operation(&["remove"], json!({"const": at}), None, None));
         }
-        if let (PathShape::List, Some(items)) = (&field.shape, item_schema(&schema)) {
+        if let (PathShape::List, Some((items, whole))) = (&field.shape, list_schema(&schema)) {
             let index = json!({"type": "string", "pattern": format!("^{}/(0|[1-9][0-9]*)$", regex_escape(&at))});
-            operations.push(operation(
-                &["add"],
-                json!({"const": format!("{at}/-")}),
-                None,
-                Some(items.clone()),
-            ));
-            operations.push(operation(
-                &["add", "replace"],
-                index.clone(),
-                None,
-                Some(items),
-            ));
-            operations.push(operation(&["remove"], index, None, None));
+            // A list whose schema constrains it whole (distinct elements, a length) can be
+            // refused for an element added or replaced next to the stored ones: those
+            // operations are taken but not offered; removing one is, unless a least length
+            // could refuse that too.
+            let constrained = |keyword: &str| whole.contains_key(keyword);
+            if !["uniqueItems", "maxItems", "contains"]
+                .into_iter()
+                .any(constrained)
+            {
+                operations.push(operation(
+                    &["add"],
+                    json!({"const": format!("{at}/-")}),
+                    None,
+                    Some(items.clone()),
+                ));
+                operations.push(operation(
+                    &["add", "replace"],
+                    index.clone(),
+                    None,
+                    Some(items),
+                ));
+            }
+            if !["minItems", "contains"].into_iter().any(constrained) {
+                operations.push(operation(&["remove"], index, None, None));
+            }
         }
         // Sources of the same schema (their descriptions aside), read by a view: copied, or
         // moved when they may be removed (a write of the source too). A source of another
@@ -186,17 +201,19 @@ fn pointer(name: &str) -> String {
     format!("/{}", name.replace('~', "~0").replace('/', "~1"))
 }
 
-/// The schema of a list's elements, from the list's schema (`items`, possibly beside `null`).
-fn item_schema(schema: &Value) -> Option<Value> {
-    if let Some(items) = schema.get("items") {
-        return Some(items.clone());
-    }
-    schema
-        .get("anyOf")
-        .or_else(|| schema.get("oneOf"))
-        .and_then(Value::as_array)?
-        .iter()
-        .find_map(|branch| branch.get("items").cloned())
+/// The schema of a list's elements, and the keywords of the list's own schema (the branch that
+/// has `items`, when `null` is one too).
+fn list_schema(schema: &Value) -> Option<(Value, Map<String, Value>)> {
+    let list = match schema.get("items") {
+        Some(_) => schema,
+        None => schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)?
+            .iter()
+            .find(|branch| branch.get("items").is_some())?,
+    };
+    Some((list.get("items")?.clone(), list.as_object()?.clone()))
 }
 
 /// `text` with the characters a regular expression gives meaning to escaped.
