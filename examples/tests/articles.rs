@@ -14,6 +14,7 @@ use crate::common::{applied, document, postgres_available, Backend, Binary, Resp
 
 const JSON: &str = "application/json";
 const MERGE: &str = "application/merge-patch+json";
+const JSON_PATCH: &str = "application/json-patch+json";
 
 /// Who sends a request: the seeded `alice` and `admin`, `bob` (created by the script), or
 /// nobody.
@@ -475,6 +476,63 @@ fn who_may_write_which_field_of_an_article() {
         ),
     );
 
+    // A JSON Patch, under the same grants: the author edits the tags element by element.
+    let json_patch =
+        |who, body: &str| send("PATCH", "/articles/1", who, &[], Some((JSON_PATCH, body)));
+    let edited = json_patch(
+        Alice,
+        r#"[{"op":"test","path":"/status","value":"draft"},{"op":"add","path":"/tags/-","value":"rust"},{"op":"remove","path":"/tags/0"}]"#,
+    );
+    assert_eq!(
+        (edited.status, &edited.json["tags"], &edited.json["version"]),
+        (200, &json!(["rust"]), &json!(8))
+    );
+    // Refused as the merge patch of the same fields, nothing written.
+    let refused_patch = |who, body: &str, expected: (u16, &str, Value)| {
+        let before = send("GET", "/articles/1", Admin, &[], None);
+        let answer = json_patch(who, body);
+        assert_eq!(answer.problem(), expected, "{who:?} {body}");
+        let after = send("GET", "/articles/1", Admin, &[], None);
+        assert_eq!(
+            (&after.json, &after.etag),
+            (&before.json, &before.etag),
+            "{body}"
+        );
+    };
+    let not_bobs = json!({"denied": [not_the_author("tags")]});
+    refused_patch(
+        Bob,
+        r#"[{"op":"add","path":"/tags/-","value":"mine"}]"#,
+        (403, "not_permitted", applied(not_bobs)),
+    );
+    let repeated = json!({"invalid": {"tags": "tag 1 repeats \"rust\""}});
+    refused_patch(
+        Alice,
+        r#"[{"op":"add","path":"/tags/-","value":"rust"}]"#,
+        (422, "invalid_fields", applied(repeated)),
+    );
+    refused_patch(
+        Alice,
+        r#"[{"op":"test","path":"/status","value":"published"},{"op":"replace","path":"/title","value":"x"}]"#,
+        (
+            409,
+            "operation_failed",
+            json!({"operation": {"index": 0, "op": "test", "member": "path", "pointer": "/status",
+                "problem": "test_failed", "detail": "`/status` does not hold the tested value"}}),
+        ),
+    );
+    refused_patch(
+        Alice,
+        r#"[{"op":"replace","path":"/author","value":"alice"},{"op":"copy","from":"/id","path":"/title"}]"#,
+        (
+            422,
+            "operations_refused",
+            json!({"operations": [{"index": 0, "op": "replace", "member": "path",
+                "pointer": "/author", "problem": "forbidden",
+                "detail": "`/author` is a field a patch may not write (server-only or create-only)"}]}),
+        ),
+    );
+
     // The routes' methods.
     let delete = send("DELETE", "/articles/1", Admin, &[], None);
     assert_eq!(delete.problem(), (405, "method_not_allowed", json!({})));
@@ -487,6 +545,6 @@ fn who_may_write_which_field_of_an_article() {
     assert_eq!(
         article(&first),
         json!({"id": 1, "author": "alice", "title": "Edited", "body": "Rewritten.",
-               "tags": ["news"], "status": "draft", "version": 7})
+               "tags": ["rust"], "status": "draft", "version": 8})
     );
 }
