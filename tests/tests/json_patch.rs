@@ -275,13 +275,11 @@ fn list_elements_are_addressed_by_index_and_dash_only_adds() {
         .unwrap_err();
         assert_eq!(problems(&error), [(0, "path", pointer, "not_addressable")]);
     }
-    let error = apply_post(
-        &mut model,
-        &[],
-        json!([{"op": "remove", "path": "/tags/5"}]),
-    )
-    .unwrap_err();
-    assert_eq!(problems(&error), [(0, "path", "/tags/5", "not_found")]);
+    for past_the_end in ["/tags/5", "/tags/844480538264428861629"] {
+        let remove = json!([{"op": "remove", "path": past_the_end}]);
+        let error = apply_post(&mut model, &[], remove).unwrap_err();
+        assert_eq!(problems(&error), [(0, "path", past_the_end, "not_found")]);
+    }
 }
 
 #[test]

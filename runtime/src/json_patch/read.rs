@@ -299,7 +299,9 @@ fn element(token: &str, access: Access) -> Option<Step> {
     if !digits || (token.len() > 1 && token.starts_with('0')) {
         return None;
     }
-    token.parse().ok().map(Step::Index)
+    // An index too large for memory is past the end of any list: a failure on the stored
+    // list (409), as any other index past its end, not a malformed pointer.
+    Some(Step::Index(token.parse().unwrap_or(usize::MAX)))
 }
 
 /// A reference token with `~1` and `~0` decoded (RFC 6901 section 4: `~1` first, so that
