@@ -34,6 +34,7 @@ mod grants;
 mod grants_property;
 mod grants_schema;
 mod json_patch;
+mod json_patch_property;
 mod json_patch_rfc;
 mod json_patch_schema;
 mod limiter_memory;
