@@ -65,6 +65,23 @@ impl<M: SafeView, W: Sender<IdentityOf<M>> + ?Sized> Serialize for View<'_, M, W
     }
 }
 
+// How a nested model with views is written in its parent's view: by its own view, as the
+// parent's sender shares its identity with it, so that its read rules hold there too. An
+// inherent method, bounded by `T: SafeView`, chosen over `__private::WriteNestedBySerialize`'s
+// (the fallback for a nested type without views) when the bound holds; here, beside
+// `SafeView`, so that `__private` names no public trait.
+impl<T: SafeView, W: Sender<IdentityOf<T>>> crate::__private::NestedField<'_, T, W> {
+    #[doc(hidden)]
+    #[inline]
+    pub fn __write<S: serde::ser::SerializeStruct>(
+        &self,
+        state: &mut S,
+        key: &'static str,
+    ) -> Result<(), S::Error> {
+        state.serialize_field(key, &self.0.view_as(&self.1))
+    }
+}
+
 impl<M: ?Sized, W: ?Sized> Clone for View<'_, M, W> {
     fn clone(&self) -> Self {
         *self

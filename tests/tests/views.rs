@@ -280,3 +280,61 @@ fn a_view_model_declared_by_a_macro_keeps_its_rules() {
         json!({"owner": "ann"})
     );
 }
+
+/// A nested model with views of its own, and its parent.
+mod nested_views {
+    use safe_update::SafeUpdate;
+    use safe_update_tests::fixtures::claims::Claims;
+
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, SafeUpdate)]
+    #[update(view, identity = Claims)]
+    pub struct Inner {
+        #[update(allow)]
+        pub shown: String,
+        #[update(server_only, read(role = "admin"))]
+        pub admins_only: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, SafeUpdate)]
+    #[update(view, identity = Claims)]
+    pub struct Outer {
+        #[update(allow)]
+        pub name: String,
+        #[update(nested)]
+        pub inner: Inner,
+    }
+}
+
+/// A nested model with views is written in its parent's view by its own view, so its read
+/// rules hold there too: a field only an admin may read is not shown to anyone else, nor can
+/// a JSON Patch `test` it. (Found by this test's first version: the parent's view wrote the
+/// nested model with its `Serialize`.)
+#[test]
+fn a_nested_model_s_read_rules_hold_in_its_parent_s_view() {
+    use nested_views::{Inner, Outer};
+
+    let who = Claims {
+        name: "bob".into(),
+        admin: false,
+    };
+    let outer = Outer {
+        name: "n".into(),
+        inner: Inner {
+            shown: "s".into(),
+            admins_only: "ADMINS-ONLY".into(),
+        },
+    };
+    let inner = serde_json::to_string(&outer.inner.view_as(&who)).unwrap();
+    assert!(!inner.contains("ADMINS-ONLY"), "{inner}");
+    let view = serde_json::to_string(&outer.view_as(&who)).unwrap();
+    assert!(!view.contains("ADMINS-ONLY"), "{view}");
+    // An admin reads it there: the parent's sender is the nested view's.
+    let admin = Claims {
+        name: "root".into(),
+        admin: true,
+    };
+    assert_eq!(
+        serde_json::to_value(outer.view_as(&admin)).unwrap(),
+        json!({"name": "n", "inner": {"shown": "s", "admins_only": "ADMINS-ONLY"}})
+    );
+}

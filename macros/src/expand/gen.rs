@@ -298,7 +298,7 @@ impl<'a> Gen<'a> {
 }
 
 /// The name of the constant `Gen::shares_consts` emits for a nested field.
-fn share_const(field: &Field) -> Ident {
+pub fn share_const(field: &Field) -> Ident {
     quote::format_ident!("__share_{}", syn::ext::IdentExt::unraw(field.ident))
 }
 

@@ -30,7 +30,10 @@ pub fn paths_const(gen: &Gen) -> TokenStream {
 fn path_field(gen: &Gen, field: &Field) -> TokenStream {
     let krate = &gen.krate;
     let keys = field.names();
-    let readable = !field.skip_serializing && !matches!(field.read, Read::Secret);
+    // A model without views is read only nested, where its parent's view writes it whole by
+    // its `Serialize`: every field it serializes is shown, server-only ones too.
+    let secret = gen.input.attrs.view.is_some() && matches!(field.read, Read::Secret);
+    let readable = !field.skip_serializing && !secret;
     let shown = if readable {
         let name = &field.ser_name;
         quote!(::core::option::Option::Some(#name))

@@ -160,8 +160,27 @@ fn write_field(gen: &Gen, field: &Field) -> TokenStream {
         }
         None => quote!(&self.#ident),
     };
-    let write = quote! {
-        #serde::ser::SerializeStruct::serialize_field(&mut __state, #key, #value)?;
+    let generics = &gen.input.original.generics;
+    let nested = field
+        .nested_ty()
+        .filter(|ty| field.write_with.is_none() && !crate::bound::is_generic(generics, ty));
+    let write = match nested {
+        // A nested model is written by its own view when it has one (its read rules hold here
+        // too), on behalf of the parent's sender as the nested model's identity
+        // (`__share_<field>`, the constant the checks use); by its `Serialize` otherwise. A
+        // generic nested type cannot be told apart: its `Serialize`.
+        Some(_) => {
+            let share = super::gen::share_const(field);
+            quote! {{
+                #[allow(unused_imports)]
+                use #krate::__private::WriteNestedBySerialize as _;
+                (&#krate::__private::NestedField(&self.#ident, #krate::__private::Shared::new(__who, #share)))
+                    .__write(&mut __state, #key)?;
+            }}
+        }
+        None => quote! {
+            #serde::ser::SerializeStruct::serialize_field(&mut __state, #key, #value)?;
+        },
     };
     match &field.skip_serializing_if {
         Some(skip) => {

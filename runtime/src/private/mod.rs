@@ -13,6 +13,7 @@
 //! | [`Pair`] | nothing: `WithExtra`'s two inputs read from one object |
 //! | [`DeserializeWith`] | `de.rs`: one type per `#[serde(deserialize_with)]` / `with` field |
 //! | [`Path`] | `fields.rs` and `apply.rs`: paths of reported fields |
+//! | [`NestedField`], [`WriteNestedBySerialize`] | `view.rs`: a nested model in its parent's view (its own view's `__write` is beside `SafeView`) |
 //! | [`PathField`], [`PathShape`] | `paths.rs`: `Patch::__PATHS`, what a JSON Patch pointer may name |
 //! | [`would_erase`] | `apply.rs`: `Patch::__check` |
 //! | [`condition`], [`value_rule`], [`role`], [`Verdict`], [`Sent`] | `grant.rs`: a field's grants, in `Patch::__check` and `Create::__permit` |
@@ -41,6 +42,7 @@ mod read;
 #[cfg(feature = "schemars")]
 pub mod schema;
 mod secret;
+mod view_nested;
 #[cfg(feature = "schemars")]
 pub mod view_schema;
 
@@ -64,6 +66,7 @@ pub use read::{
 pub use secret::{
     SecretFieldForbidsJsonSchema, SecretFieldForbidsSerialize, SecretFieldForbidsToSchema,
 };
+pub use view_nested::{NestedField, WriteNestedBySerialize};
 
 #[cfg(feature = "form")]
 pub(crate) use read::from_form_body;
