@@ -229,6 +229,22 @@ struct Place {
     note: Option<String>,
 }
 
+/// A nested model with a server-only field, and its parent.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, SafeUpdate)]
+struct Sealed {
+    #[update(allow)]
+    city: String,
+    #[update(server_only)]
+    sealed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, SafeUpdate)]
+#[update(view)]
+struct Guarded {
+    #[update(nested)]
+    place: Sealed,
+}
+
 fn post(place: Option<Place>) -> Post {
     Post {
         id: 1,
@@ -339,6 +355,28 @@ fn a_nested_model_is_written_through_its_own_patch() {
             note: None
         })
     );
+    // A server-only field of the nested model is neither dropped nor sent by a whole value.
+    let mut guarded = Guarded {
+        place: Sealed {
+            city: "Oslo".into(),
+            sealed: true,
+        },
+    };
+    for value in [
+        json!({"city": "Rome"}),
+        json!({"city": "Rome", "sealed": true}),
+    ] {
+        let replace = json!([{"op": "replace", "path": "/place", "value": value}]);
+        let error = JsonPatch::<GuardedPatch>::from_json(&document(replace))
+            .unwrap()
+            .apply_as(&mut guarded, &NoRoles)
+            .unwrap_err();
+        let JsonPatchError::Document(refused) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(refused.forbidden(), ["place.sealed"], "{value}");
+    }
+    assert!(guarded.place.sealed);
     // A member the nested model does not have is refused as a merge patch's would be.
     let error = apply_post(
         &mut model,

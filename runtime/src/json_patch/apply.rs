@@ -335,7 +335,8 @@ fn merged(
 
 /// The merge patch that makes a nested model `old` into `new`: every member of `new` by its
 /// wire name (one naming no field as written, for the reader to refuse), and `null` for each
-/// writable field `old` held and `new` does not.
+/// field `old` held and `new` does not: a server-only one too, which the reader refuses as
+/// forbidden (replacing the value whole would remove it, a write the patch may not make).
 fn replaced(fields: &'static [PathField], old: Option<&Value>, new: &Value) -> Value {
     let Value::Object(members) = new else {
         return new.clone();
@@ -361,7 +362,7 @@ fn replaced(fields: &'static [PathField], old: Option<&Value>, new: &Value) -> V
             }
         }
     }
-    for field in fields.iter().filter(|field| field.writable) {
+    for field in fields {
         let Some(name) = field.shown else { continue };
         if old.is_some_and(|old| old.contains_key(name)) && !members.contains_key(name) {
             merge.insert(field.wire().to_owned(), Value::Null);

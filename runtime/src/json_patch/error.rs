@@ -138,7 +138,8 @@ pub struct OperationRefusal {
     pub index: usize,
     /// The operation: `add`, `remove`, `replace`, `move`, `copy` or `test`.
     pub op: &'static str,
-    /// Which pointer of the operation: `path` or `from`.
+    /// Which member of the operation: `path` or `from` (a pointer), or `value` (a value holding
+    /// a repeated member; `pointer` is then the operation's `path`).
     pub member: &'static str,
     /// The pointer, as the document wrote it (escapes decoded).
     pub pointer: String,
