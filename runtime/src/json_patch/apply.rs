@@ -2,6 +2,10 @@
 //! model; then the fields they wrote, as a merge patch, through the merge patch's own reader
 //! and checks.
 
+use json_patch::{
+    AddOperation, CopyOperation, MoveOperation, PatchErrorKind, PatchOperation, RemoveOperation,
+    ReplaceOperation,
+};
 use serde_json::{Map, Number, Value};
 
 use super::error::{JsonPatchError, OperationProblem, OperationRefusal};
@@ -148,19 +152,11 @@ impl<P: Patch> JsonPatch<P> {
             // Read (and checked for repeated members) when the document was: it is JSON.
             serde_json::from_str(&self.body[start..end]).unwrap_or(Value::Null)
         };
-        use json_patch::{
-            AddOperation, CopyOperation, MoveOperation, PatchErrorKind, PatchOperation,
-            RemoveOperation, ReplaceOperation,
-        };
-        let from = || {
-            pointer(
-                fields,
-                &operation
-                    .from
-                    .as_ref()
-                    .map_or(&[][..], |from| &from.steps[..]),
-            )
-        };
+        let from_steps = operation
+            .from
+            .as_ref()
+            .map_or(&[][..], |from| &from.steps[..]);
+        let from = || pointer(fields, from_steps);
         let patch = match operation.op {
             // Section 4.6's equality, which `json_patch` does not have (it compares numbers by
             // their representation: `1` is not `1.0` there).
