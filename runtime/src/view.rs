@@ -33,6 +33,13 @@ pub type IdentityOf<M> = <<M as SafeUpdate>::Patch as Patch>::Identity;
 /// let admin = serde_json::to_value(account.view_as(&["admin"][..])).unwrap();
 /// assert_eq!(admin, serde_json::json!({"name": "ann", "email": "a@example.org"}));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` offers no views",
+    label = "needs `#[update(view)]`",
+    note = "add `#[update(view)]` to the struct (and a read rule to each server-only field): \
+            views, and JSON Patch documents, which work on the model as its sender may read it, \
+            need to know who may read each field"
+)]
 pub trait SafeView: SafeUpdate {
     /// What `who` may see of this model: serialize it (with serde) to answer with it.
     fn view_as<'a, W: Sender<IdentityOf<Self>> + ?Sized>(
