@@ -291,6 +291,20 @@
 //! [`ViewSchema`]`<M>` (feature `schemars`) is the JSON Schema of `M`'s views: one closed
 //! object per set of fields a kind of reader can see, `anyOf` them.
 //!
+//! # JSON Patch
+//!
+//! With the feature `json-patch`, a model with views also takes RFC 6902 documents
+//! ([`JsonPatch`]`<Patch>`, `application/json-patch+json`) under exactly the rules of a merge
+//! patch: `from_json` reads the operations and refuses, all at once and each with its index,
+//! every pointer that writes a server-only or create-only field, names no field, reads a
+//! field no view shows (`copy`/`move` from, `test`), names the whole document or goes inside
+//! a single value; `apply_as` applies the operations in order to the model as the sender may
+//! read it ([`SafeView::view_as`]), stops at the first that fails on it (a failed `test`, an
+//! absent target), and writes the fields they wrote as a merge patch of those fields, checked
+//! as one. The web extractors read either format into a `web::PatchBody` where a route's
+//! `PatchConfig::accept_json_patch` takes JSON Patch; `JsonPatchSchema` (with `schemars`)
+//! describes the documents for OpenAPI.
+//!
 //! # Creating
 //!
 //! `#[update(create)]` on the model generates a create input, `{Model}New` ([`Create`]), and
