@@ -26,7 +26,7 @@ use crate::openapi;
 use crate::password::NewPasswordPatch;
 use crate::precondition::etag;
 use crate::server::{self, Options, Shared};
-use crate::update::{Apply, Sender};
+use crate::update::{self, Apply, Sender};
 
 /// The whole application, for `App::new().configure(configure(&shared))`.
 pub fn configure(shared: &Shared) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
@@ -178,8 +178,7 @@ async fn update_profile(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let target = patch.identity().name().to_owned();
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    let (who, apply) = update::patch_body(patch);
     update(db, target, false, who, apply, req.headers()).await
 }
 
@@ -190,8 +189,7 @@ async fn put_profile(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let target = patch.identity().name().to_owned();
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    let (who, apply) = update::merge_patch(patch);
     update(db, target, false, who, apply, req.headers()).await
 }
 
@@ -203,8 +201,7 @@ async fn post_profile(
 ) -> Result<HttpResponse, ApiError> {
     api::form_from_own_page(|name| req.headers().get(name).map(|value| value.as_bytes()))?;
     let target = patch.identity().name().to_owned();
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    let (who, apply) = update::merge_patch(patch);
     update(db, target, false, who, apply, req.headers()).await
 }
 
@@ -255,8 +252,7 @@ async fn update_user(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let target = api::user_in_path(username.into_inner())?;
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    let (who, apply) = update::patch_body(patch);
     update(db, target, true, who, apply, req.headers()).await
 }
 
@@ -269,8 +265,7 @@ async fn put_user(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let target = api::user_in_path(username.into_inner())?;
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    let (who, apply) = update::merge_patch(patch);
     update(db, target, true, who, apply, req.headers()).await
 }
 

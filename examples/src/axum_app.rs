@@ -28,7 +28,7 @@ use crate::openapi;
 use crate::password::NewPasswordPatch;
 use crate::precondition::etag;
 use crate::server::{self, Options, Shared};
-use crate::update::{Apply, Sender};
+use crate::update::{self, Apply, Sender};
 
 impl FromRef<Shared> for Authenticator {
     fn from_ref(shared: &Shared) -> Authenticator {
@@ -138,8 +138,7 @@ async fn update_profile(
     patch: SafePatch<PatchBody<UserPatch>>,
 ) -> Result<Response, ApiError> {
     let target = patch.identity().name().to_owned();
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    let (who, apply) = update::patch_body(patch);
     update(shared, target, false, who, apply, &headers).await
 }
 
@@ -150,8 +149,7 @@ async fn put_profile(
     patch: SafePatch<UserPatch>,
 ) -> Result<Response, ApiError> {
     let target = patch.identity().name().to_owned();
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    let (who, apply) = update::merge_patch(patch);
     update(shared, target, false, who, apply, &headers).await
 }
 
@@ -163,8 +161,7 @@ async fn post_profile(
 ) -> Result<Response, ApiError> {
     api::form_from_own_page(|name| headers.get(name).map(|value| value.as_bytes()))?;
     let target = patch.identity().name().to_owned();
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    let (who, apply) = update::merge_patch(patch);
     update(shared, target, false, who, apply, &headers).await
 }
 
@@ -216,8 +213,7 @@ async fn update_user(
     patch: SafePatch<PatchBody<UserPatch>>,
 ) -> Result<Response, ApiError> {
     let UrlPath(username) = username.map_err(|_| ApiError::NotFound)?;
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    let (who, apply) = update::patch_body(patch);
     update(
         shared,
         api::user_in_path(username)?,
@@ -238,8 +234,7 @@ async fn put_user(
     patch: SafePatch<UserPatch>,
 ) -> Result<Response, ApiError> {
     let UrlPath(username) = username.map_err(|_| ApiError::NotFound)?;
-    let who = patch.identity().clone();
-    let apply = Box::new(move |user: &mut User, now: &Identity| patch.apply_with_roles(user, now));
+    let (who, apply) = update::merge_patch(patch);
     update(
         shared,
         api::user_in_path(username)?,

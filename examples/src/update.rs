@@ -13,11 +13,11 @@
 //! nor another user's profile.
 
 use safe_update::auth::{Identity, SECURITY_LOG_TARGET};
-use safe_update::web::PatchRejection;
+use safe_update::web::{PatchBody, PatchRejection, SafePatch};
 use safe_update::{Applied, Roles};
 
 use crate::db::DbError;
-use crate::model::{identity_now, User, ADMIN};
+use crate::model::{identity_now, User, UserPatch, ADMIN};
 use crate::precondition::IfMatch;
 
 /// Why an update was not written; nothing was.
@@ -55,6 +55,25 @@ pub struct Sender {
 /// now: [`identity_now`]): `SafePatch::apply_with_roles`, or `apply_as` for the load
 /// benchmark's `web::Json` baseline, which must pay for exactly the same transaction.
 pub type Apply = Box<dyn FnOnce(&mut User, &Identity) -> Result<Applied, PatchRejection> + Send>;
+
+/// Who sent a PATCH (a merge patch or a JSON Patch) and the update it makes, applied as the
+/// sender is when the transaction reads it.
+pub fn patch_body(patch: SafePatch<PatchBody<UserPatch>>) -> (Identity, Apply) {
+    let who = patch.identity().clone();
+    (
+        who,
+        Box::new(move |user, now| patch.apply_with_roles(user, now)),
+    )
+}
+
+/// Who sent a PUT or a form (a merge patch) and the update it makes.
+pub fn merge_patch(patch: SafePatch<UserPatch>) -> (Identity, Apply) {
+    let who = patch.identity().clone();
+    (
+        who,
+        Box::new(move |user, now| patch.apply_with_roles(user, now)),
+    )
+}
 
 /// The update between its reads and its write, on every backend: `sender_now` and `target`
 /// are the rows as locked by the transaction (`None`: no such user). Returns the updated

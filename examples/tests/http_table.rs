@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use crate::common::{Server, Setup};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -246,19 +246,7 @@ fn every_answer_of_the_readme_table(setup: Setup) {
     let refused = json_patch(
         r#"[{"op":"copy","from":"/password_hash","path":"/bio"},{"op":"replace","path":"/version","value":9},{"op":"remove","path":""}]"#,
     );
-    let listed: Vec<Value> = refused.json["operations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|refusal| {
-            json!([
-                refusal["index"],
-                refusal["member"],
-                refusal["pointer"],
-                refusal["problem"]
-            ])
-        })
-        .collect();
+    let listed = refused.refused_operations();
     assert_eq!(
         (refused.status, refused.code(), listed),
         (

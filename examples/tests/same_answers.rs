@@ -317,19 +317,7 @@ fn every_request(backend: Backend) {
             r#"[{"op":"replace","path":"/id","value":1},{"op":"copy","from":"/password_hash","path":"/bio"},{"op":"add","path":"/role","value":"x"},{"op":"remove","path":""}]"#,
         ),
     );
-    let operations: Vec<Value> = listed.json["operations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|refusal| {
-            json!([
-                refusal["index"],
-                refusal["member"],
-                refusal["pointer"],
-                refusal["problem"]
-            ])
-        })
-        .collect();
+    let operations = listed.refused_operations();
     assert_eq!(
         (listed.status, listed.code(), operations),
         (

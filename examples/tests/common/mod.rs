@@ -421,6 +421,24 @@ impl Response {
         (self.status, self.code(), members)
     }
 
+    /// The pointers a JSON Patch refusal lists under `operations`, each as
+    /// `[index, member, pointer, problem]` (its `detail` aside).
+    pub fn refused_operations(&self) -> Vec<serde_json::Value> {
+        self.json["operations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|refusal| {
+                serde_json::json!([
+                    refusal["index"],
+                    refusal["member"],
+                    refusal["pointer"],
+                    refusal["problem"]
+                ])
+            })
+            .collect()
+    }
+
     /// What a refusal lists under `member`: the keys of an object, the items of an array (a
     /// `denied` item by its `field`).
     pub fn listed(&self, member: &str) -> Vec<String> {
