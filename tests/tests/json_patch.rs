@@ -451,3 +451,26 @@ fn the_operation_limit_refuses_without_checking_the_rest() {
         2
     );
 }
+
+#[test]
+fn a_field_set_twice_takes_the_last_value_and_a_wrong_type_is_a_merge_patchs_refusal() {
+    let user = apply_as(
+        &ann(),
+        &claims("ann", false),
+        json!([
+            {"op": "replace", "path": "/displayName", "value": "first"},
+            {"op": "add", "path": "/bio", "value": "b"},
+            {"op": "replace", "path": "/displayName", "value": "last"}
+        ]),
+    )
+    .unwrap();
+    assert_eq!((user.display_name.as_str(), user.bio.as_deref()), ("last", Some("b")));
+    let merge = safe_update::from_json::<UserPatch>(br#"{"displayName":5}"#).unwrap_err();
+    let error = apply_as(
+        &ann(),
+        &claims("ann", false),
+        json!([{"op": "replace", "path": "/displayName", "value": 5}]),
+    )
+    .unwrap_err();
+    assert_eq!(error, JsonPatchError::Document(merge));
+}

@@ -2,6 +2,8 @@
 //! model; then the fields they wrote, as a merge patch, through the merge patch's own reader
 //! and checks.
 
+use std::marker::PhantomData;
+
 use json_patch::{
     AddOperation, CopyOperation, MoveOperation, PatchErrorKind, PatchOperation, RemoveOperation,
     ReplaceOperation,
@@ -9,7 +11,7 @@ use json_patch::{
 use serde_json::{Map, Number, Value};
 
 use super::error::{JsonPatchError, OperationProblem, OperationRefusal};
-use super::{JsonPatch, Op, Operation, Step};
+use super::{JsonPatch, Op, Operation, Plan, Step};
 use crate::__private::{PathField, PathShape};
 use crate::{Applied, Patch, SafeUpdate, SafeView, Sender};
 
@@ -34,21 +36,41 @@ impl<P: Patch> JsonPatch<P> {
     where
         P::Target: SafeView + SafeUpdate<Patch = P>,
     {
-        let merge = match self.plain_writes() {
+        let (body, operations) = match self.plan {
+            Plan::Sets { patch, .. } => return Ok(patch.apply_as(target, who)?),
+            Plan::Operations {
+                body, operations, ..
+            } => (body, operations),
+        };
+        let document = Document::<P> {
+            body: &body,
+            operations: &operations,
+            patch: PhantomData,
+        };
+        let merge = match document.plain_writes() {
             Some(merge) => merge,
-            None => self.net_change(target, who)?,
+            None => document.net_change(target, who)?,
         };
         let patch: P = crate::__private::from_json_str(&merge)?;
         Ok(patch.apply_as(target, who)?)
     }
+}
 
+/// A document read in full, being applied.
+struct Document<'a, P> {
+    body: &'a str,
+    operations: &'a [Operation],
+    patch: PhantomData<fn() -> P>,
+}
+
+impl<P: Patch> Document<'_, P> {
     /// The merge patch of a document that only sets top-level fields whole (`add`, and
     /// `replace` of a field every view shows), written from the values as the client wrote
     /// them, without reading the model; `None` for any other document.
     fn plain_writes(&self) -> Option<String> {
         let fields = P::__PATHS;
         let mut written: Vec<(usize, (usize, usize))> = Vec::with_capacity(self.operations.len());
-        for operation in &self.operations {
+        for operation in self.operations {
             let [Step::Field(index)] = operation.path.steps[..] else {
                 return None;
             };
@@ -135,8 +157,8 @@ impl<P: Patch> JsonPatch<P> {
                 "from" => operation
                     .from
                     .as_ref()
-                    .map_or("", |from| from.text.as_str(&self.body)),
-                _ => operation.path.text.as_str(&self.body),
+                    .map_or("", |from| from.text.as_str(self.body)),
+                _ => operation.path.text.as_str(self.body),
             };
             JsonPatchError::Failed(OperationRefusal::new(
                 index,

@@ -8,6 +8,7 @@ mod error;
 mod read;
 #[cfg(feature = "schemars")]
 mod schema;
+mod sets;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -71,10 +72,21 @@ use crate::Patch;
 /// # Ok::<(), JsonPatchError>(())
 /// ```
 pub struct JsonPatch<P> {
-    /// The document: values and pointers are read from it where they were written.
-    body: Box<str>,
-    operations: Vec<Operation>,
-    patch: PhantomData<fn() -> P>,
+    plan: Plan<P>,
+}
+
+/// What applying a document takes.
+enum Plan<P> {
+    /// A document that only sets top-level fields whole (`add`, and `replace` of a field every
+    /// view shows), the common one: read into the patch in one pass (`sets.rs`).
+    Sets { patch: P, operations: usize },
+    /// Any other: the operations, applied to the sender's view.
+    Operations {
+        /// The document: values and pointers are read from it where they were written.
+        body: Box<str>,
+        operations: Vec<Operation>,
+        patch: PhantomData<fn() -> P>,
+    },
 }
 
 impl<P: Patch> JsonPatch<P> {
@@ -104,35 +116,40 @@ impl<P: Patch> JsonPatch<P> {
             operation: None,
             reason: format!("the body is not UTF-8: {error}"),
         })?;
+        if let Some((patch, operations)) = sets::sets::<P>(body, max_operations) {
+            return Ok(JsonPatch {
+                plan: Plan::Sets { patch, operations },
+            });
+        }
         let operations = read::operations(body, max_operations, P::__PATHS)?;
         Ok(JsonPatch {
-            body: body.into(),
-            operations,
-            patch: PhantomData,
+            plan: Plan::Operations {
+                body: body.into(),
+                operations,
+                patch: PhantomData,
+            },
         })
     }
 
     /// How many operations the document holds.
     pub fn len(&self) -> usize {
-        self.operations.len()
+        match &self.plan {
+            Plan::Sets { operations, .. } => *operations,
+            Plan::Operations { operations, .. } => operations.len(),
+        }
     }
 
     /// Whether the document holds no operation (`[]`: applying it writes nothing).
     pub fn is_empty(&self) -> bool {
-        self.operations.is_empty()
+        self.len() == 0
     }
 }
 
-impl<P> fmt::Debug for JsonPatch<P> {
+impl<P: Patch> fmt::Debug for JsonPatch<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The values are the client's data: only what the operations are.
-        let ops: Vec<&str> = self
-            .operations
-            .iter()
-            .map(|operation| operation.op.name())
-            .collect();
+        // The values are the client's data: only how many operations there are.
         f.debug_struct("JsonPatch")
-            .field("operations", &ops)
+            .field("operations", &self.len())
             .finish_non_exhaustive()
     }
 }

@@ -71,6 +71,8 @@ pub use view_nested::{NestedField, WriteNestedBySerialize};
 #[cfg(feature = "form")]
 pub(crate) use read::from_form_body;
 pub(crate) use read::from_json_str;
+#[cfg(feature = "json-patch")]
+pub(crate) use read::FieldReader;
 
 pub use core;
 pub use serde;

@@ -27,6 +27,8 @@ mod json;
 mod object;
 mod reading;
 mod stream;
+#[cfg(feature = "json-patch")]
+mod values;
 mod watch;
 
 use super::Path;
@@ -44,3 +46,5 @@ pub use stream::deserialize;
 #[cfg(feature = "form")]
 pub(crate) use form::from_form_body;
 pub(crate) use json::from_json_str;
+#[cfg(feature = "json-patch")]
+pub(crate) use values::FieldReader;
