@@ -3,7 +3,7 @@
 //!
 //! `callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text|grants_owner|grants_trivial|grants_role> <accept|changing|reject> <N>` or
 //! `callgrind_patch <view|view_plain|floor_view> <all|half> <N>` or
-//! `callgrind_patch <merge|json_patch|json_patch_view|handwritten> <accept|changing|reject> <N>`;
+//! `callgrind_patch <merge|json_patch|json_patch_view|handwritten|skim> <accept|changing|reject> <N>`;
 //! `changing` alternates two bodies so that every apply changes all 12 fields; the `create`
 //! variants build a new model from the body each call (and drop it); `deserialize` reads the
 //! patch through its serde `Deserialize` (`serde_json::from_str`); the `grants_` variants apply
@@ -15,7 +15,8 @@
 //! merge patch (`merge`, what `safe_update` runs), as an RFC 6902 document of 12 operations
 //! through `JsonPatch` (`json_patch`), the same preceded by a `test` (`json_patch_view`:
 //! applied to the sender's view), and the same document applied by hand (`handwritten`:
-//! an allowlist, `serde_json::to_value`, `json_patch::patch`, `serde_json::from_value`).
+//! an allowlist, `serde_json::to_value`, `json_patch::patch`, `serde_json::from_value`);
+//! `skim` parses the document and keeps nothing (the floor of any reader of it).
 //! The cost of one call is
 //! `(Ir(N) - Ir(0)) / N` (scripts/callgrind.sh).
 #![forbid(unsafe_code)]
@@ -26,7 +27,7 @@ use safe_update::{NoRoles, SafeView};
 use safe_update_benches::grants::{
     owner_path, role_path, trivial_path, GatedProfile, OwnedProfile, Owner, TrivialProfile,
 };
-use safe_update_benches::json_patch::{display_name, document, handwritten, json_patch_path};
+use safe_update_benches::json_patch::{display_name, document, handwritten, json_patch_path, skim};
 use safe_update_benches::views::{
     self, write_json, AllFields, HalfTheFields, PlainHalfProfile, PlainProfile, ViewProfile,
 };
@@ -43,7 +44,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, variant, body, n] = args.as_slice() else {
         eprintln!(
-            "usage: callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text|grants_owner|grants_trivial|grants_role> <accept|changing|reject> <N>\n       callgrind_patch <view|view_plain|floor_view> <all|half> <N>\n       callgrind_patch <merge|json_patch|json_patch_view|handwritten> <accept|changing|reject> <N>"
+            "usage: callgrind_patch <safe_update|deserialize|floor|floor_text|manual|struct_patch|create|floor_create|floor_create_text|grants_owner|grants_trivial|grants_role> <accept|changing|reject> <N>\n       callgrind_patch <view|view_plain|floor_view> <all|half> <N>\n       callgrind_patch <merge|json_patch|json_patch_view|handwritten|skim> <accept|changing|reject> <N>"
         );
         std::process::exit(2);
     };
@@ -53,7 +54,7 @@ fn main() {
     }
     if matches!(
         variant.as_str(),
-        "merge" | "json_patch" | "json_patch_view" | "handwritten"
+        "merge" | "json_patch" | "json_patch_view" | "handwritten" | "skim"
     ) {
         return apply_documents(variant, body, n);
     }
@@ -170,12 +171,18 @@ fn apply_documents(variant: &str, body: &str, n: u64) {
                 black_box(json_patch_path(black_box(&tested[at]), &mut target)).is_ok()
             }
             "handwritten" => black_box(handwritten(black_box(&plain[at]), &mut target)).is_ok(),
+            "skim" => black_box(skim(black_box(&plain[at]))).is_ok(),
             other => panic!("unknown variant {other}"),
         };
         ok += u64::from(accepted);
     }
-    // A refused `test` would measure the refusal: every call is what its body says.
-    let expected = if body == "reject" { 0 } else { n };
+    // A refused `test` would measure the refusal: every call is what its body says (`skim`
+    // refuses nothing).
+    let expected = if body == "reject" && variant != "skim" {
+        0
+    } else {
+        n
+    };
     assert_eq!(ok, expected, "{variant} {body}: accepted {ok} of {n}");
     println!("{variant} {n} accepted={ok}");
 }
