@@ -22,15 +22,21 @@
 # Then views: the profile serialized into a reused buffer for a reader who sees all its fields
 # (all) or half (half), against serde's derive of a struct of the same fields (floor_view);
 # view checks the read rules, view_plain has none to check (the last column: the checks' cost).
-# TABLES="patch create deserialize grants views" (the default: all) picks the tables to run.
+# Then JSON Patch: the change of each body as a merge patch (merge: what safe_update runs, the
+# reference), as an RFC 6902 document of 12 operations through JsonPatch (json_patch), the same
+# preceded by a `test` (json_patch_view: applied to the sender's view), and the document applied
+# by hand (handwritten: an allowlist, to_value, json_patch::patch, from_value; the last column);
+# skim parses the document and keeps nothing, the floor of any reader of it.
+# TABLES="patch create deserialize grants views json_patch" (the default: all) picks the tables
+# to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-20000}"
-TABLES="${TABLES:-patch create deserialize grants views}"
+TABLES="${TABLES:-patch create deserialize grants views json_patch}"
 want() { [[ " $TABLES " == *" $1 "* ]]; }
 command -v valgrind >/dev/null || { echo "valgrind missing: apt-get install -y valgrind" >&2; exit 1; }
 cargo build --quiet -p safe-update-benches --release --example callgrind_patch
-BIN=target/release/examples/callgrind_patch
+BIN="${CARGO_TARGET_DIR:-target}/release/examples/callgrind_patch"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 
@@ -78,4 +84,5 @@ else
 fi
 want grants && { table "accept changing reject" "grants_role grants_trivial grants_owner safe_update"; echo; }
 want views && { table "all half" "floor_view view view_plain"; echo; }
+want json_patch && { table "accept changing reject" "merge json_patch json_patch_view skim handwritten"; echo; }
 echo "callgrind: N=$N calls per approach and body; $(date -u +%FT%TZ); $(nproc) cores"

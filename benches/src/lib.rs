@@ -14,19 +14,28 @@
 //! The fourth approach, struct-patch, lives in `benches/shared/struct_patch.rs` because the
 //! crate is a dev-dependency of the benches only. The cost of grants (an owner condition
 //! against role gates, on the same fields) is [`grants`]'s; the cost of serializing what a
-//! reader may see (`#[update(view)]`) against serde's derive is [`views`]'s.
+//! reader may see (`#[update(view)]`) against serde's derive is [`views`]'s; the cost of a
+//! JSON Patch (RFC 6902) of the 12 fields, against the same merge patch and a hand-written
+//! apply, is [`json_patch`]'s.
 #![forbid(unsafe_code)]
 
 pub mod grants;
+pub mod json_patch;
 pub mod views;
 
 use safe_update::{from_json, Applied, PatchError, SafeUpdate};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 /// A user profile: 12 fields a client may write, 4 only the server writes.
-#[derive(Debug, Clone, PartialEq, SafeUpdate)]
-#[update(create)]
+///
+/// Its view (`#[update(view(server_only = read))]`: every field readable by everyone, as
+/// serde's `Serialize` writes them) is what a JSON Patch is applied to ([`json_patch`]);
+/// serde's derives are the hand-written JSON Patch's ([`json_patch::handwritten`]). The other
+/// approaches use neither: the view adds a `SafeView` impl and nothing to the patch or the
+/// create input.
+#[derive(Debug, Clone, PartialEq, SafeUpdate, Serialize, Deserialize)]
+#[update(create, view(server_only = read))]
 pub struct Profile {
     /// Primary key.
     #[update(server_only)]
