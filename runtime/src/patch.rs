@@ -90,6 +90,11 @@ pub trait Patch: Default + Sized + Fields {
     const __PATHS: &'static [PathField];
 
     #[doc(hidden)]
+    /// For each writable field, by its index among the patch's fields, its place in
+    /// [`__PATHS`](Patch::__PATHS) (`u16::MAX` for a flattened one).
+    const __PATH_OF: &'static [u16];
+
+    #[doc(hidden)]
     /// Records in `errors` every reason this patch may not be written to `target` by `who`.
     fn __check<W: Sender<Self::Identity> + ?Sized>(
         &self,

@@ -464,7 +464,10 @@ fn a_field_set_twice_takes_the_last_value_and_a_wrong_type_is_a_merge_patchs_ref
         ]),
     )
     .unwrap();
-    assert_eq!((user.display_name.as_str(), user.bio.as_deref()), ("last", Some("b")));
+    assert_eq!(
+        (user.display_name.as_str(), user.bio.as_deref()),
+        ("last", Some("b"))
+    );
     let merge = safe_update::from_json::<UserPatch>(br#"{"displayName":5}"#).unwrap_err();
     let error = apply_as(
         &ann(),

@@ -22,8 +22,21 @@ pub fn paths_const(gen: &Gen) -> TokenStream {
         .iter()
         .filter(|field| !field.flatten)
         .map(|field| path_field(gen, field));
+    // Where each writable field (by its index among the patch's fields, what `Fields::key`
+    // answers) is in `__PATHS`: `u16::MAX` for a flattened one, which is in none.
+    let shown: Vec<&Field> = gen
+        .input
+        .fields
+        .iter()
+        .filter(|field| !field.flatten)
+        .collect();
+    let path_of = gen.input.writable().map(|field| {
+        let at = shown.iter().position(|other| std::ptr::eq(*other, field));
+        at.map_or(u16::MAX, |at| at as u16)
+    });
     quote! {
         const __PATHS: &'static [#krate::__private::PathField] = &[#(#fields),*];
+        const __PATH_OF: &'static [u16] = &[#(#path_of),*];
     }
 }
 

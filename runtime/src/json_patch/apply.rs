@@ -138,7 +138,7 @@ impl<P: Patch> Document<'_, P> {
         let merge = merged(
             fields,
             &written,
-            document.as_object(),
+            document.as_object_mut(),
             before.as_ref().and_then(Value::as_object),
         );
         Ok(Value::Object(merge).to_string())
@@ -201,15 +201,17 @@ impl<P: Patch> Document<'_, P> {
             Op::Move => PatchOperation::Move(MoveOperation { from: from(), path }),
             Op::Copy => PatchOperation::Copy(CopyOperation { from: from(), path }),
         };
-        json_patch::patch(document, std::slice::from_ref(&patch)).map_err(|error| {
-            match error.kind {
+        // Without the crate's undo: on a failure the whole working document is dropped (and its
+        // undo of a move into the moved value's parent panics).
+        json_patch::patch_unsafe(document, std::slice::from_ref(&patch)).map_err(
+            |error| match error.kind {
                 PatchErrorKind::InvalidFromPointer => refusal("from", OperationProblem::NotFound),
                 PatchErrorKind::CannotMoveInsideItself => {
                     refusal("path", OperationProblem::MoveIntoItself)
                 }
                 _ => refusal("path", OperationProblem::NotFound),
-            }
-        })
+            },
+        )
     }
 }
 
@@ -324,27 +326,30 @@ fn mark(written: &mut Vec<(usize, Written)>, fields: &'static [PathField], steps
 fn merged(
     fields: &'static [PathField],
     written: &[(usize, Written)],
-    now: Option<&Map<String, Value>>,
+    mut now: Option<&mut Map<String, Value>>,
     before: Option<&Map<String, Value>>,
 ) -> Map<String, Value> {
     let mut merge = Map::new();
     for (index, written) in written {
         let field = &fields[*index];
         let name = member(field);
-        let new = now.and_then(|members| members.get(name));
+        // Taken out of the working document, which is dropped after: nothing is cloned.
+        let new = now.as_deref_mut().and_then(|members| members.remove(name));
         let old = before.and_then(|members| members.get(name));
         let value = match (written, &field.shape, new) {
             (_, _, None) => Value::Null,
-            (Written::Fields(below), PathShape::Nested(nested), Some(Value::Object(members))) => {
-                Value::Object(merged(
-                    nested,
-                    below,
-                    Some(members),
-                    old.and_then(Value::as_object),
-                ))
-            }
-            (Written::Whole, PathShape::Nested(nested), Some(new)) => replaced(nested, old, new),
-            (_, _, Some(new)) => new.clone(),
+            (
+                Written::Fields(below),
+                PathShape::Nested(nested),
+                Some(Value::Object(mut members)),
+            ) => Value::Object(merged(
+                nested,
+                below,
+                Some(&mut members),
+                old.and_then(Value::as_object),
+            )),
+            (Written::Whole, PathShape::Nested(nested), Some(new)) => replaced(nested, old, &new),
+            (_, _, Some(new)) => new,
         };
         merge.insert(field.wire().to_owned(), value);
     }

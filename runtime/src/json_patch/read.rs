@@ -247,17 +247,15 @@ fn steps(
     let Some(rest) = pointer.strip_prefix('/') else {
         return Err("a JSON Pointer is empty or begins with `/`".to_owned());
     };
-    // Every token is decoded first: a malformed escape anywhere makes the document malformed,
-    // whatever the tokens before it name.
-    let tokens = rest
-        .split('/')
-        .map(unescape)
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut steps = Vec::with_capacity(tokens.len());
+    // Every escape is checked first: a malformed one anywhere makes the document malformed,
+    // whatever the tokens before it name. Then each token is decoded as it is reached.
+    well_escaped(rest)?;
+    let mut tokens = rest.split('/');
+    let mut steps = Vec::with_capacity(1);
     let mut table = fields;
-    let mut at = 0;
-    loop {
-        let Some(index) = PathField::find(table, &tokens[at]) else {
+    let mut next = tokens.next();
+    while let Some(token) = next {
+        let Some(index) = PathField::find(table, &unescape(token)?) else {
             return Ok(Err(OperationProblem::Unknown));
         };
         let field = &table[index];
@@ -268,15 +266,14 @@ fn steps(
             return Ok(Err(OperationProblem::Unreadable));
         }
         steps.push(Step::Field(index));
-        at += 1;
-        let Some(inner) = tokens.get(at) else {
-            return Ok(Ok(steps));
-        };
+        next = tokens.next();
+        let Some(inner) = next else { break };
         match field.shape {
+            // The nested field's own token is read by the next turn.
             PathShape::Nested(nested) => table = nested,
             // An element of a list is a plain value: nothing is addressed inside it.
-            PathShape::List if at + 1 == tokens.len() => {
-                return Ok(match element(inner, access) {
+            PathShape::List if tokens.next().is_none() => {
+                return Ok(match element(&unescape(inner)?, access) {
                     Some(step) => {
                         steps.push(step);
                         Ok(steps)
@@ -287,6 +284,18 @@ fn steps(
             PathShape::List | PathShape::Value => return Ok(Err(OperationProblem::NotAddressable)),
         }
     }
+    Ok(Ok(steps))
+}
+
+/// `Err` naming the first `~` of `pointer` not followed by `0` or `1` (RFC 6901 section 3).
+fn well_escaped(pointer: &str) -> Result<(), String> {
+    let bytes = pointer.as_bytes();
+    for (at, byte) in bytes.iter().enumerate() {
+        if *byte == b'~' && !matches!(bytes.get(at + 1), Some(b'0' | b'1')) {
+            return Err(format!("`~` must be followed by `0` or `1` in {pointer:?}"));
+        }
+    }
+    Ok(())
 }
 
 /// A list's element: an index (RFC 6901: `0`, or digits without a leading zero), or `-`, the

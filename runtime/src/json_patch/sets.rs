@@ -139,14 +139,13 @@ fn field<P: Patch>(pointer: &str) -> Option<(u16, &'static PathField)> {
     if token.contains(['/', '~']) {
         return None;
     }
-    let field = &P::__PATHS[PathField::find(P::__PATHS, token)?];
-    if !field.writable || matches!(field.shape, PathShape::Nested(_)) {
+    // The patch's own match of a key (what the merge patch's reader asks), then the field's
+    // place in the table of paths.
+    let Key::Field(index) = <P as crate::__private::Fields>::key(token) else {
         return None;
-    }
-    match <P as crate::__private::Fields>::key(token) {
-        Key::Field(index) => Some((index, field)),
-        _ => None,
-    }
+    };
+    let field = P::__PATHS.get(usize::from(*P::__PATH_OF.get(usize::from(index))?))?;
+    (!matches!(field.shape, PathShape::Nested(_))).then_some((index, field))
 }
 
 /// A member of an operation object.
