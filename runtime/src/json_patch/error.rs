@@ -242,7 +242,11 @@ pub enum OperationProblem {
     /// It goes inside a field that has no addressable parts, or addresses a list's element with
     /// something other than an index (`-` only as the `path` of an operation that adds).
     NotAddressable,
-    /// The operation's value holds an object with a repeated member.
+    /// The operation's value holds an object with a repeated member, in a document whose
+    /// operations are applied to the working copy of the model (which could not hold both).
+    /// A document that only sets top-level fields reads each value with its field's own reader
+    /// instead, exactly as the merge patch of those fields reads it (a map field's repeated key
+    /// is then the map type's to take, as in a merge patch).
     DuplicateKey,
     /// A `test` whose value differs from the one at its pointer (RFC 6902 section 4.6).
     TestFailed,
