@@ -8,9 +8,11 @@ use json_patch::{
     AddOperation, CopyOperation, MoveOperation, PatchErrorKind, PatchOperation, RemoveOperation,
     ReplaceOperation,
 };
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
+use super::equal::json_equal;
 use super::error::{JsonPatchError, OperationProblem, OperationRefusal};
+use super::written::{mark, merged};
 use super::{JsonPatch, Op, Operation, Plan, Step};
 use crate::__private::{PathField, PathShape};
 use crate::{Applied, Patch, SafeUpdate, SafeView, Sender};
@@ -231,7 +233,7 @@ fn push_key(merge: &mut String, name: &str) {
 
 /// The member a field is at in the view: the name its view writes it as; a field no view
 /// shows is reached only by operations that add it, under its wire name.
-fn member(field: &PathField) -> &'static str {
+pub(super) fn member(field: &PathField) -> &'static str {
     field.shown.unwrap_or_else(|| field.wire())
 }
 
@@ -287,149 +289,4 @@ fn writes_whole_nested(fields: &'static [PathField], steps: &[Step]) -> bool {
         }
     }
     false
-}
-
-/// What the operations wrote: fields written whole, and nested models some of whose fields
-/// were written.
-enum Written {
-    Whole,
-    Fields(Vec<(usize, Written)>),
-}
-
-/// Records that `steps` were written.
-fn mark(written: &mut Vec<(usize, Written)>, fields: &'static [PathField], steps: &[Step]) {
-    let Some(Step::Field(index)) = steps.first().copied() else {
-        return;
-    };
-    let inside = match (&fields[index].shape, steps.get(1)) {
-        (PathShape::Nested(nested), Some(Step::Field(_))) => Some(*nested),
-        _ => None,
-    };
-    let slot = match written.iter_mut().position(|(seen, _)| *seen == index) {
-        Some(position) => &mut written[position].1,
-        None => {
-            written.push((index, Written::Fields(Vec::new())));
-            &mut written.last_mut().expect("just pushed").1
-        }
-    };
-    match (inside, &mut *slot) {
-        (Some(nested), Written::Fields(below)) => mark(below, nested, &steps[1..]),
-        (Some(_), Written::Whole) => {}
-        (None, _) => *slot = Written::Whole,
-    }
-}
-
-/// The merge patch of the written fields: each by its wire name, with its value in the view
-/// after the operations (`null` when absent); a nested model some of whose fields were written
-/// as a merge patch of those fields, one written whole as a merge patch that sets what the new
-/// value holds and clears what it dropped.
-fn merged(
-    fields: &'static [PathField],
-    written: &[(usize, Written)],
-    mut now: Option<&mut Map<String, Value>>,
-    before: Option<&Map<String, Value>>,
-) -> Map<String, Value> {
-    let mut merge = Map::new();
-    for (index, written) in written {
-        let field = &fields[*index];
-        let name = member(field);
-        // Taken out of the working document, which is dropped after: nothing is cloned.
-        let new = now.as_deref_mut().and_then(|members| members.remove(name));
-        let old = before.and_then(|members| members.get(name));
-        let value = match (written, &field.shape, new) {
-            (_, _, None) => Value::Null,
-            (
-                Written::Fields(below),
-                PathShape::Nested(nested),
-                Some(Value::Object(mut members)),
-            ) => Value::Object(merged(
-                nested,
-                below,
-                Some(&mut members),
-                old.and_then(Value::as_object),
-            )),
-            (Written::Whole, PathShape::Nested(nested), Some(new)) => replaced(nested, old, &new),
-            (_, _, Some(new)) => new,
-        };
-        merge.insert(field.wire().to_owned(), value);
-    }
-    merge
-}
-
-/// The merge patch that makes a nested model `old` into `new`: every member of `new` by its
-/// wire name (one naming no field as written, for the reader to refuse), and `null` for each
-/// field `old` held and `new` does not: a server-only one too, which the reader refuses as
-/// forbidden (replacing the value whole would remove it, a write the patch may not make).
-fn replaced(fields: &'static [PathField], old: Option<&Value>, new: &Value) -> Value {
-    let Value::Object(members) = new else {
-        return new.clone();
-    };
-    let old = old.and_then(Value::as_object);
-    let mut merge = Map::new();
-    for (name, value) in members {
-        match fields
-            .iter()
-            .find(|field| field.shown == Some(name.as_str()))
-        {
-            Some(field) => {
-                let value = match field.shape {
-                    PathShape::Nested(nested) => {
-                        replaced(nested, old.and_then(|old| old.get(name)), value)
-                    }
-                    _ => value.clone(),
-                };
-                merge.insert(field.wire().to_owned(), value);
-            }
-            None => {
-                merge.insert(name.clone(), value.clone());
-            }
-        }
-    }
-    for field in fields {
-        let Some(name) = field.shown else { continue };
-        if old.is_some_and(|old| old.contains_key(name)) && !members.contains_key(name) {
-            merge.insert(field.wire().to_owned(), Value::Null);
-        }
-    }
-    Value::Object(merge)
-}
-
-/// JSON equality as RFC 6902 section 4.6 defines it: numbers by their value (`1` is `1.0`),
-/// objects by their members whatever their order, arrays element by element.
-fn json_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(a), Value::Number(b)) => numbers_equal(a, b),
-        (Value::Array(a), Value::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| json_equal(a, b))
-        }
-        (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .all(|(name, a)| b.get(name).is_some_and(|b| json_equal(a, b)))
-        }
-        _ => a == b,
-    }
-}
-
-/// Two numbers compared by value, exactly: integers as integers, an integer and a float by
-/// whether the float is that integer.
-fn numbers_equal(a: &Number, b: &Number) -> bool {
-    fn integer(number: &Number) -> Option<i128> {
-        number
-            .as_i64()
-            .map(i128::from)
-            .or_else(|| number.as_u64().map(i128::from))
-    }
-    fn float_is(float: Option<f64>, integer: i128) -> bool {
-        // Every integer serde_json holds (up to 2^64) is below 2^100: a float beyond is not one.
-        float.is_some_and(|float| {
-            float.fract() == 0.0 && float.abs() < 1e30 && float as i128 == integer
-        })
-    }
-    match (integer(a), integer(b)) {
-        (Some(a), Some(b)) => a == b,
-        (Some(a), None) => float_is(b.as_f64(), a),
-        (None, Some(b)) => float_is(a.as_f64(), b),
-        (None, None) => a.as_f64() == b.as_f64(),
-    }
 }

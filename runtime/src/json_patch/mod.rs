@@ -2,13 +2,25 @@
 //! operations are read and their pointers checked against the model's fields before the
 //! stored model is read, then applied in order to the sender's view of it, and their net
 //! change is checked and written as the same change sent as a merge patch would be.
+//!
+//! - `sets.rs`: the common document (only `add`/`replace` of top-level fields) read in one
+//!   pass straight into the patch;
+//! - `read.rs`: any other document read in full, every operation and its pointers
+//!   (`pointer.rs`), the values checked for repeated members (`repeated.rs`);
+//! - `apply.rs`: the operations applied to the sender's view, `test` by section 4.6's
+//!   equality (`equal.rs`), and what they wrote made a merge patch (`written.rs`);
+//! - `error.rs`: the refusals; `schema.rs`: the documents' JSON Schema (feature `schemars`).
 
 mod apply;
+mod equal;
 mod error;
+mod pointer;
 mod read;
+mod repeated;
 #[cfg(feature = "schemars")]
 mod schema;
 mod sets;
+mod written;
 
 use std::fmt;
 use std::marker::PhantomData;
