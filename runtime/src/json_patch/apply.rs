@@ -12,8 +12,9 @@ use serde_json::Value;
 
 use super::equal::json_equal;
 use super::error::{JsonPatchError, OperationProblem, OperationRefusal};
-use super::written::{mark, merged};
-use super::{JsonPatch, Op, Operation, Plan, Step};
+use super::operation::{Op, Operation, Step};
+use super::written::{mark, member, merged};
+use super::{JsonPatch, Plan};
 use crate::__private::{PathField, PathShape};
 use crate::{Applied, Patch, SafeUpdate, SafeView, Sender};
 
@@ -229,12 +230,6 @@ fn push_key(merge: &mut String, name: &str) {
     } else {
         merge.push_str(&Value::from(name).to_string());
     }
-}
-
-/// The member a field is at in the view: the name its view writes it as; a field no view
-/// shows is reached only by operations that add it, under its wire name.
-pub(super) fn member(field: &PathField) -> &'static str {
-    field.shown.unwrap_or_else(|| field.wire())
 }
 
 /// The pointer into the view that `steps` name.

@@ -9,11 +9,12 @@
 //!   (`pointer.rs`), the values checked for repeated members (`repeated.rs`);
 //! - `apply.rs`: the operations applied to the sender's view, `test` by section 4.6's
 //!   equality (`equal.rs`), and what they wrote made a merge patch (`written.rs`);
-//! - `error.rs`: the refusals; `schema.rs`: the documents' JSON Schema (feature `schemars`).
+//! - `operation.rs`: an operation as read in full; `error.rs`: the refusals; `schema.rs`: the documents' JSON Schema (feature `schemars`).
 
 mod apply;
 mod equal;
 mod error;
+mod operation;
 mod pointer;
 mod read;
 mod repeated;
@@ -29,6 +30,7 @@ pub use error::{JsonPatchError, OperationProblem, OperationRefusal};
 #[cfg(feature = "schemars")]
 pub use schema::JsonPatchSchema;
 
+use self::operation::Operation;
 use crate::Patch;
 
 /// A JSON Patch document (RFC 6902) for the model of the patch type `P`, read and checked as
@@ -164,91 +166,4 @@ impl<P: Patch> fmt::Debug for JsonPatch<P> {
             .field("operations", &self.len())
             .finish_non_exhaustive()
     }
-}
-
-/// One operation, as read.
-struct Operation {
-    op: Op,
-    path: Target,
-    /// `from` of `move` and `copy`.
-    from: Option<Target>,
-    /// Where `value` of `add`, `replace` and `test` is written in the body.
-    value: Option<(usize, usize)>,
-}
-
-/// The six operations of RFC 6902 section 4.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Add,
-    Remove,
-    Replace,
-    Move,
-    Copy,
-    Test,
-}
-
-impl Op {
-    fn named(name: &str) -> Option<Op> {
-        Some(match name {
-            "add" => Op::Add,
-            "remove" => Op::Remove,
-            "replace" => Op::Replace,
-            "move" => Op::Move,
-            "copy" => Op::Copy,
-            "test" => Op::Test,
-            _ => return None,
-        })
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Op::Add => "add",
-            Op::Remove => "remove",
-            Op::Replace => "replace",
-            Op::Move => "move",
-            Op::Copy => "copy",
-            Op::Test => "test",
-        }
-    }
-
-    fn takes_value(self) -> bool {
-        matches!(self, Op::Add | Op::Replace | Op::Test)
-    }
-
-    fn takes_from(self) -> bool {
-        matches!(self, Op::Move | Op::Copy)
-    }
-}
-
-/// A pointer and the fields it names.
-struct Target {
-    text: Text,
-    /// From the model's fields down (empty when refused).
-    steps: Vec<Step>,
-}
-
-/// A pointer's text: where it is written in the body, or decoded when it held a JSON escape.
-enum Text {
-    Body((usize, usize)),
-    Owned(Box<str>),
-}
-
-impl Text {
-    fn as_str<'a>(&'a self, body: &'a str) -> &'a str {
-        match self {
-            Text::Body((start, end)) => &body[*start..*end],
-            Text::Owned(text) => text,
-        }
-    }
-}
-
-/// One step of a pointer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    /// The field at this index of the fields of the model (or nested model) reached so far.
-    Field(usize),
-    /// A list's element.
-    Index(usize),
-    /// After a list's last element (`-`).
-    End,
 }

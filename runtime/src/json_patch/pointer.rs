@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::error::OperationProblem;
-use super::{Step, Target, Text};
+use super::operation::{Step, Target, Text};
 use crate::__private::{PathField, PathShape};
 
 /// What an operation does at a pointer, which decides what the pointer may name.

@@ -10,9 +10,9 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, SeqAccess, Visitor}
 use serde_json::value::RawValue;
 
 use super::error::{JsonPatchError, OperationProblem, OperationRefusal};
+use super::operation::{Op, Operation};
 use super::pointer::{span, target, Access};
 use super::repeated::has_repeated_member;
-use super::{Op, Operation};
 use crate::__private::PathField;
 
 /// One operation object as written. Members an operation does not define are ignored (RFC

@@ -4,8 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::apply::member;
-use super::Step;
+use super::operation::Step;
 use crate::__private::{PathField, PathShape};
 
 /// What the operations wrote: fields written whole, and nested models some of whose fields
@@ -115,4 +114,10 @@ fn replaced(fields: &'static [PathField], old: Option<&Value>, new: &Value) -> V
         }
     }
     Value::Object(merge)
+}
+
+/// The member a field is at in the view: the name its view writes it as; a field no view
+/// shows is reached only by operations that add it, under its wire name.
+pub(super) fn member(field: &PathField) -> &'static str {
+    field.shown.unwrap_or_else(|| field.wire())
 }
