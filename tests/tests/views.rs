@@ -338,3 +338,33 @@ fn a_nested_model_s_read_rules_hold_in_its_parent_s_view() {
         json!({"name": "n", "inner": {"shown": "s", "admins_only": "ADMINS-ONLY"}})
     );
 }
+
+/// The parent's view schema describes a nested model with views by its views' schema, which
+/// is what the parent's view writes: each reader's answer is valid, and one with a field that
+/// reader may not see is not.
+#[test]
+fn a_nested_model_with_views_is_described_by_its_views_schema() {
+    use nested_views::{Inner, Outer};
+
+    let schema = schemars::schema_for!(safe_update::ViewSchema<Outer>);
+    let schema = serde_json::to_value(schema).unwrap();
+    assert!(schema.to_string().contains("InnerView"), "{schema:#}");
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let outer = Outer {
+        name: "n".into(),
+        inner: Inner {
+            shown: "s".into(),
+            admins_only: "a".into(),
+        },
+    };
+    for admin in [false, true] {
+        let who = Claims {
+            name: "bob".into(),
+            admin,
+        };
+        let view = serde_json::to_value(outer.view_as(&who)).unwrap();
+        assert!(validator.is_valid(&view), "{view} against {schema:#}");
+    }
+    let more = json!({"name": "n", "inner": {"shown": "s", "admins_only": "a", "other": 1}});
+    assert!(!validator.is_valid(&more), "{more}");
+}

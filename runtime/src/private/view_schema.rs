@@ -119,3 +119,11 @@ fn object(fields: &[ViewField], set: &[usize]) -> Value {
         "additionalProperties": false,
     })
 }
+
+/// A model's schema where a parent's view writes it nested: its views' schema (`ViewSchema`)
+/// when it offers views, as the parent's view then writes it by its own view; else its type's
+/// `JsonSchema` (implemented only when that exists). Emitted by the derive for every model.
+pub trait AsNested {
+    /// The subschema of a nested field of this model.
+    fn nested_schema(generator: &mut SchemaGenerator) -> Schema;
+}
