@@ -9,15 +9,25 @@ use std::sync::Arc;
 use actix_web::test as web_test;
 use actix_web::{web, App, HttpResponse};
 
-use safe_update::actix::{PatchRejection, SafePatch};
+use safe_update::actix::{PatchConfig, PatchRejection, SafePatch};
 use safe_update::auth::{
     Authenticator, Credentials, Limits, MemoryLimiter, MemoryStore, StoredUser,
 };
+use safe_update::web::PatchBody;
 use safe_update_tests::capture::Capture;
 use safe_update_tests::fixtures::audit::{account, note, AccountPatch, NotePatch};
 use safe_update_tests::own_process;
 
 async fn update(patch: SafePatch<AccountPatch>) -> Result<HttpResponse, PatchRejection> {
+    let mut account = account();
+    patch.apply_to(&mut account)?;
+    assert!(!account.is_admin);
+    Ok(HttpResponse::Ok().finish())
+}
+
+async fn update_by_json_patch(
+    patch: SafePatch<PatchBody<AccountPatch>>,
+) -> Result<HttpResponse, PatchRejection> {
     let mut account = account();
     patch.apply_to(&mut account)?;
     assert!(!account.is_admin);
@@ -72,26 +82,49 @@ fn log_real_requests_and_read_it_all() {
                 App::new()
                     .app_data(auth)
                     .route("/", web::patch().to(update))
-                    .route("/note", web::patch().to(update_note)),
+                    .route("/note", web::patch().to(update_note))
+                    .service(
+                        web::resource("/json-patch")
+                            .app_data(PatchConfig::default().accept_json_patch())
+                            .route(web::patch().to(update_by_json_patch)),
+                    ),
             )
             .await;
             let login = Credentials::new("bob", "hunter2-secret")
                 .unwrap()
                 .to_header_value();
-            for (uri, body, status) in [
+            let json = "application/json";
+            let json_patch = "application/json-patch+json";
+            for (uri, content_type, body, status) in [
                 (
                     "/",
+                    json,
                     r#"{"is_admin":true,"bio":"VALUE-1","x-secret-key":1}"#,
                     422,
                 ),
-                ("/", r#"{"verified":true,"bio":"VALUE-2"}"#, 403),
+                ("/", json, r#"{"verified":true,"bio":"VALUE-2"}"#, 403),
                 // bob does not own alice's note: refused by the condition.
-                ("/note", r#"{"text":"VALUE-4"}"#, 403),
+                ("/note", json, r#"{"text":"VALUE-4"}"#, 403),
+                // A JSON Patch writing the server-only field: its pointer is named, the
+                // client's other pointer only counted.
+                (
+                    "/json-patch",
+                    json_patch,
+                    r#"[{"op":"replace","path":"/is_admin","value":true},{"op":"add","path":"/x-secret-key","value":"VALUE-5"}]"#,
+                    422,
+                ),
+                // Its net change refused by roles: logged as the merge patch's.
+                (
+                    "/json-patch",
+                    json_patch,
+                    r#"[{"op":"add","path":"/bio","value":"VALUE-6"},{"op":"replace","path":"/verified","value":true}]"#,
+                    403,
+                ),
             ] {
                 let request = web_test::TestRequest::patch()
                     .uri(uri)
                     .insert_header(("Authorization", login.as_str()))
-                    .insert_header(("Content-Type", "application/json"))
+                    .insert_header(("Content-Type", content_type))
                     .set_payload(body)
                     .to_request();
                 assert_eq!(web_test::call_service(&app, request).await.status(), status);
@@ -108,7 +141,7 @@ fn log_real_requests_and_read_it_all() {
         .iter()
         .filter(|line| line.starts_with("safe_update::security "))
         .collect();
-    assert_eq!(security.len(), 8, "{lines:#?}");
+    assert_eq!(security.len(), 10, "{lines:#?}");
     assert!(security[0].contains(r#"user="bob""#) && security[0].contains("authentication failed"));
     assert!(
         security[1].contains(r#"user="carol""#)
@@ -135,7 +168,19 @@ fn log_real_requests_and_read_it_all() {
         "{}",
         security[6]
     );
-    assert!(security[7].contains(r#"user="<unknown>" fields=["is_admin"]"#));
+    assert!(
+        security[7].contains(r#"user="bob" pointers=["/is_admin"] other_refusals=1"#)
+            && security[7].contains("patch refused: operations on server-only fields"),
+        "{}",
+        security[7]
+    );
+    assert!(
+        security[8].contains(r#"user="bob" fields=["verified"]"#)
+            && security[8].contains("patch refused: role-gated fields"),
+        "{}",
+        security[8]
+    );
+    assert!(security[9].contains(r#"user="<unknown>" fields=["is_admin"]"#));
     let everything = lines.join("\n");
     for secret in ["secret", "VALUE-", "hunter2", "plaintext"] {
         assert!(!everything.contains(secret), "{secret} in {everything}");
