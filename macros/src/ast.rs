@@ -365,6 +365,11 @@ impl<'a> Field<'a> {
         }
     }
 
+    /// Whether some view may write the field: serialized, and not `secret`.
+    pub fn in_views(&self) -> bool {
+        !self.skip_serializing && !matches!(self.read, Read::Secret)
+    }
+
     /// Whether some grant decides who may write the field (it is not writable by anyone).
     pub fn is_gated(&self) -> bool {
         !self.grants.is_empty()

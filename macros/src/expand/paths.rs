@@ -45,8 +45,11 @@ fn path_field(gen: &Gen, field: &Field) -> TokenStream {
     let keys = field.names();
     // A model without views is read only nested, where its parent's view writes it whole by
     // its `Serialize`: every field it serializes is shown, server-only ones too.
-    let secret = gen.input.attrs.view.is_some() && matches!(field.read, Read::Secret);
-    let readable = !field.skip_serializing && !secret;
+    let readable = if gen.input.attrs.view.is_some() {
+        field.in_views()
+    } else {
+        !field.skip_serializing
+    };
     let shown = if readable {
         let name = &field.ser_name;
         quote!(::core::option::Option::Some(#name))

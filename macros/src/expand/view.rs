@@ -27,7 +27,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         .input
         .fields
         .iter()
-        .filter(|field| !field.skip_serializing && !matches!(field.read, Read::Secret))
+        .filter(|field| field.in_views())
         .collect();
     // The `SafeUpdate` impl's bounds (a supertrait), and `Serialize` of each written field
     // whose type uses a parameter.

@@ -29,7 +29,7 @@ pub fn expand(gen: &Gen) -> TokenStream {
         .input
         .fields
         .iter()
-        .filter(|field| !field.skip_serializing && !matches!(field.read, Read::Secret))
+        .filter(|field| field.in_views())
         .collect();
     let mut atoms: Vec<String> = Vec::new();
     let mut atom = |name: String| match atoms.iter().position(|seen| *seen == name) {
