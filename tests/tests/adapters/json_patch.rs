@@ -265,3 +265,45 @@ fn accept_patch_lists_json_patch_only_where_the_handler_reads_it() {
     assert_eq!(plain.status, 415);
     unchanged(&states);
 }
+
+#[test]
+fn the_media_type_is_read_as_for_a_merge_patch_and_the_body_limit_holds() {
+    let (pair, states) = start_default();
+    let document = r#"[{"op":"add","path":"/bio","value":"typed"}]"#;
+    for content_type in [
+        "application/json-patch+json; charset=utf-8",
+        "Application/JSON-Patch+JSON",
+        "application/json-patch+json;charset=\"UTF-8\"",
+    ] {
+        let answer = pair.send(
+            request("PATCH", "/json-patch/profile")
+                .login("bob", "battery staple")
+                .body(content_type, document),
+        );
+        assert_eq!(answer.status, 200, "{content_type}");
+    }
+    assert_eq!(stored(&states).bio.as_deref(), Some("typed"));
+    let latin1 = pair.send(
+        request("PATCH", "/json-patch/profile")
+            .login("bob", "battery staple")
+            .body("application/json-patch+json; charset=latin1", document),
+    );
+    assert_eq!(latin1.status, 415);
+    // Over the body limit, declared or streamed: 413 before any operation is read.
+    let huge = format!(
+        r#"[{{"op":"add","path":"/bio","value":"{}"}}]"#,
+        "x".repeat(PatchConfig::DEFAULT_LIMIT)
+    );
+    for chunked in [false, true] {
+        let mut request = bob_sends("/json-patch/profile", &huge);
+        if chunked {
+            request = request.chunked();
+        }
+        let answer = pair.send(request);
+        assert_eq!(
+            (answer.status, answer.code()),
+            (413, "payload_too_large".to_owned())
+        );
+    }
+    assert_eq!(stored(&states).bio.as_deref(), Some("typed"));
+}
