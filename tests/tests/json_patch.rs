@@ -3,7 +3,7 @@
 //! as a merge patch of the same fields would be, and every way a document can be wrong is a
 //! refusal that leaves the model as it was.
 
-use safe_update::{AnyRoles, JsonPatch, JsonPatchError, NoRoles, Patch, SafeUpdate, SafeView};
+use safe_update::{AnyRoles, JsonPatch, JsonPatchError, NoRoles, Patch, SafeUpdate};
 use safe_update_tests::fixtures::viewed_user::{Claims, User, UserPatch};
 use serde_json::{json, Value};
 
